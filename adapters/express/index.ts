@@ -1,0 +1,30 @@
+/**
+ * `modelgate/express`: mount the gateway in an Express app.
+ *
+ * ```ts
+ * app.use('/api', expressGateway(gateway));
+ * ```
+ * Works whether or not `express.json()` ran before it.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { serveNodeRequest, type ContextProvider, type Gateway } from '../../src/index.js';
+
+export interface ExpressGatewayOptions {
+  /** Host context (principal, metadata) for the log record, e.g. `(req) => ({ principal: req.user?.id })`. */
+  context?: ContextProvider<Request>;
+}
+
+export function expressGateway(gateway: Gateway, options: ExpressGatewayOptions = {}) {
+  // Arity 3 on purpose: Express treats a 4-argument function as an error handler.
+  return function modelgate(req: Request, res: Response, next: NextFunction): void {
+    void (async () => {
+      const context = options.context ? await options.context(req) : undefined;
+      // A body parser that ran left `req.body`; Express 4's parsers leave `{}` without parsing.
+      const parsed = (req as { _body?: boolean })._body === true || req.readableEnded ? req.body : undefined;
+      await serveNodeRequest(gateway, req, res, req.url, { parsedBody: parsed, context });
+    })().catch((error: unknown) => {
+      if (res.headersSent) res.destroy();
+      else next(error);
+    });
+  };
+}

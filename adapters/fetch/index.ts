@@ -1,0 +1,64 @@
+/**
+ * `modelgate/fetch`: a `(Request) => Promise<Response>` handler for fetch-style hosts (Hono, Next.js
+ * route handlers, Bun, Deno, ...).
+ *
+ * ```ts
+ * const handler = fetchGateway(gateway, { basePath: '/api' });
+ * ```
+ */
+import { type ContextProvider, type Gateway } from '../../src/index.js';
+
+export interface FetchGatewayOptions {
+  /** A path prefix to strip, e.g. `/api`. */
+  basePath?: string;
+  /** Host context (principal, metadata) for the log record. */
+  context?: ContextProvider<Request>;
+}
+
+const encoder = new TextEncoder();
+
+export function fetchGateway(gateway: Gateway, options: FetchGatewayOptions = {}): (request: Request) => Promise<Response> {
+  const basePath = (options.basePath ?? '').replace(/\/+$/, '');
+  return async (request) => {
+    const url = new URL(request.url);
+    const path = basePath && url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) || '/' : url.pathname;
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, key) => {
+      headers[key] = value;
+    });
+    const context = options.context ? await options.context(request) : undefined;
+    // Cancelling the response body (client gone) must also abort the upstream call.
+    const controller = new AbortController();
+    if (request.signal.aborted) controller.abort();
+    else request.signal.addEventListener('abort', () => controller.abort(), { once: true });
+
+    const result = await gateway.handle(
+      {
+        method: request.method,
+        path: path + url.search,
+        headers,
+        rawBody: request.body ? (request.body as unknown as AsyncIterable<Uint8Array>) : undefined,
+      },
+      { ...context, signal: controller.signal },
+    );
+    if (result.kind === 'json') {
+      return new Response(JSON.stringify(result.body), {
+        status: result.status,
+        headers: { ...result.headers, 'content-type': 'application/json; charset=utf-8' },
+      });
+    }
+    const iterator = result.body[Symbol.asyncIterator]();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(stream) {
+        const next = await iterator.next();
+        if (next.done) stream.close();
+        else stream.enqueue(typeof next.value === 'string' ? encoder.encode(next.value) : next.value);
+      },
+      async cancel() {
+        controller.abort();
+        await iterator.return?.();
+      },
+    });
+    return new Response(body, { status: result.status, headers: result.headers });
+  };
+}

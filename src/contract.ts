@@ -1,0 +1,45 @@
+/**
+ * The framework-agnostic contract between the core and every adapter (DESIGN.md §3). Plain objects,
+ * not web Request/Response, so a host that already parsed the body hands it over as is.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface GatewayRequest {
+  method: string;
+  /** Path relative to the mount point, e.g. `/chat/completions` or `/v1/models`. */
+  path: string;
+  /** Lower-case header names, as Node's `IncomingMessage.headers`. */
+  headers: IncomingHttpHeaders;
+  /** The body when the host already parsed it (e.g. `express.json()`). */
+  body?: unknown;
+  /** The raw body when nobody parsed it yet; the core enforces the size limit while reading. */
+  rawBody?: AsyncIterable<Uint8Array> | Uint8Array | string;
+}
+
+export interface HandleContext {
+  /** Aborts when the client went away; the gateway aborts its upstream request with it. */
+  signal?: AbortSignal;
+  /** Who the host's own auth says the caller is; copied into the log record. */
+  principal?: string | Record<string, unknown>;
+  /** Extra host-side metadata for the log record. */
+  metadata?: Record<string, unknown>;
+}
+
+export type ResponseHeaders = Record<string, string>;
+
+export interface JsonResponse {
+  kind: 'json';
+  status: number;
+  headers: ResponseHeaders;
+  body: unknown;
+}
+
+export interface SseResponse {
+  kind: 'sse';
+  status: 200;
+  headers: ResponseHeaders;
+  /** Each item is one or more complete SSE frames. Stop iterating (or call `return()`) to cancel. */
+  body: AsyncIterable<string | Uint8Array>;
+}
+
+export type GatewayResponse = JsonResponse | SseResponse;

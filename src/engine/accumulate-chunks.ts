@@ -1,0 +1,56 @@
+/**
+ * Rebuilds the choices of a streamed chat completion from its chunks, for the log record. Runs once
+ * at the end of a stream, off the hot path.
+ */
+interface ToolCallAccumulator {
+  index: number;
+  id?: string;
+  type?: string;
+  function: { name: string; arguments: string };
+}
+
+interface ChoiceAccumulator {
+  index: number;
+  finish_reason: string | null;
+  message: { role: string; content: string | null; reasoning_content?: string; refusal?: string; tool_calls?: ToolCallAccumulator[] };
+}
+
+export function accumulateChoices(payloads: readonly string[]): ChoiceAccumulator[] {
+  const choices = new Map<number, ChoiceAccumulator>();
+  for (const payload of payloads) {
+    let chunk: { choices?: Array<Record<string, any>> };
+    try {
+      chunk = JSON.parse(payload);
+    } catch {
+      continue;
+    }
+    for (const choice of chunk.choices ?? []) {
+      const index = typeof choice.index === 'number' ? choice.index : 0;
+      let acc = choices.get(index);
+      if (!acc) {
+        acc = { index, finish_reason: null, message: { role: 'assistant', content: null } };
+        choices.set(index, acc);
+      }
+      const delta = choice.delta ?? {};
+      if (typeof delta.role === 'string') acc.message.role = delta.role;
+      if (typeof delta.content === 'string') acc.message.content = (acc.message.content ?? '') + delta.content;
+      if (typeof delta.reasoning_content === 'string') acc.message.reasoning_content = (acc.message.reasoning_content ?? '') + delta.reasoning_content;
+      if (typeof delta.refusal === 'string') acc.message.refusal = (acc.message.refusal ?? '') + delta.refusal;
+      for (const call of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
+        const calls = (acc.message.tool_calls ??= []);
+        const callIndex = typeof call.index === 'number' ? call.index : calls.length;
+        let target = calls.find((existing) => existing.index === callIndex);
+        if (!target) {
+          target = { index: callIndex, function: { name: '', arguments: '' } };
+          calls.push(target);
+        }
+        if (call.id) target.id = call.id;
+        if (call.type) target.type = call.type;
+        if (call.function?.name) target.function.name += call.function.name;
+        if (call.function?.arguments) target.function.arguments += call.function.arguments;
+      }
+      if (choice.finish_reason) acc.finish_reason = choice.finish_reason;
+    }
+  }
+  return [...choices.values()].sort((a, b) => a.index - b.index);
+}

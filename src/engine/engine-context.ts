@@ -1,0 +1,19 @@
+import type { ModelResolver } from '../routing/resolve-model.js';
+import type { Transport } from '../transport/types.js';
+import type { RetryPolicy } from './backoff.js';
+import type { UpstreamErrorPolicy } from './upstream-error.js';
+
+/** What the engine needs from the gateway, built once in `createGateway`. */
+export interface EngineContext {
+  resolver: ModelResolver;
+  transport: Transport;
+  retry: RetryPolicy;
+  errorPolicy: UpstreamErrorPolicy;
+  timeouts: { requestMs: number; firstByteMs: number; idleMs: number };
+  globalFallbacks: readonly string[];
+}
+
+/** Largest upstream error body read (the rest is dropped). */
+export const ERROR_BODY_LIMIT = 64 * 1024;
+/** Largest non-streaming upstream response accepted. */
+export const RESPONSE_BODY_LIMIT = 64 * 1024 * 1024;

@@ -1,0 +1,114 @@
+/**
+ * Relays an OpenAI-format SSE stream as it arrives, one yield per network chunk, without parsing and
+ * re-serialising every chunk. A side tap looks only at the few frames that matter: an error event,
+ * the usage chunk (removed when the gateway asked for it and the client did not), `[DONE]` (the
+ * engine writes its own) and the finish reason (to tell a finished stream from a cut one).
+ */
+import { GatewayError } from '../errors.js';
+import type { Provider } from '../providers/types.js';
+import { parseSseFrame, SseFrameSplitter, sseData } from '../sse/sse-frames.js';
+import { fromOpenAIUsage, type NormalizedUsage } from '../usage.js';
+import { upstreamStreamError } from './upstream-error.js';
+
+export interface StreamTap {
+  usage?: NormalizedUsage;
+  /** The JSON payloads of the stream, kept for the log record's output when asked. */
+  payloads?: string[];
+  /** The first data payload (its id and model name the request_breakdown chunk). */
+  firstPayload?: string;
+}
+
+export interface PassthroughOptions {
+  /** Remove the usage chunk: the gateway asked for it, the client did not. */
+  stripUsage: boolean;
+  keepPayloads: boolean;
+}
+
+const USAGE = /"usage"\s*:\s*\{/;
+const FINISH = /"finish_reason"\s*:\s*"/;
+
+export async function* passthroughStream(
+  body: AsyncIterable<Uint8Array>,
+  provider: Provider,
+  options: PassthroughOptions,
+  tap: StreamTap,
+): AsyncGenerator<string> {
+  const splitter = new SseFrameSplitter();
+  if (options.keepPayloads) tap.payloads = [];
+  let held = ''; // frames without data before the first data frame: they must not commit the response
+  let sawData = false;
+  let sawFinish = false;
+  let sawDone = false;
+
+  const relayFrame = (frame: string): string => {
+    let data: string | undefined;
+    let isErrorEvent = false;
+    if (frame.startsWith('data: ') && frame.indexOf('\n') === frame.length - 2) {
+      data = frame.slice(6, -2);
+    } else {
+      const event = parseSseFrame(frame);
+      data = event.data;
+      isErrorEvent = event.event === 'error';
+    }
+    if (data === undefined) return frame;
+    if (data === '[DONE]') {
+      sawDone = true;
+      return '';
+    }
+    if (isErrorEvent || data.includes('"error"')) {
+      const error = errorPayload(data);
+      if (error !== undefined || isErrorEvent) throw upstreamStreamError(provider, error ?? { message: data });
+    }
+    sawData = true;
+    tap.firstPayload ??= data;
+    if (USAGE.test(data)) {
+      const chunk = JSON.parse(data) as { usage?: unknown; choices?: unknown[] };
+      tap.usage = fromOpenAIUsage(chunk.usage) ?? tap.usage;
+      if (options.stripUsage) {
+        if (!chunk.choices?.length) return '';
+        delete chunk.usage;
+        data = JSON.stringify(chunk);
+        frame = sseData(data);
+      }
+    }
+    if (!sawFinish && FINISH.test(data)) sawFinish = true;
+    tap.payloads?.push(data);
+    return frame;
+  };
+
+  for await (const chunk of body) {
+    if (sawDone) continue; // drain to the end so the connection can be reused
+    let out = '';
+    for (const frame of splitter.push(chunk)) {
+      out += relayFrame(frame);
+      if (sawDone) break;
+    }
+    if (!sawData) {
+      held += out;
+    } else if (held || out) {
+      yield held + out;
+      held = '';
+    }
+  }
+  const rest = splitter.end();
+  if (rest !== undefined && !sawDone) {
+    const out = relayFrame(rest.endsWith('\n\n') ? rest : `${rest}\n\n`);
+    if (sawData && (held || out)) yield held + out;
+  }
+  if (!sawData) {
+    throw new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: `Provider \`${provider.id}\` ended its stream without sending any data.` });
+  }
+  if (!sawDone && !sawFinish) {
+    throw new GatewayError({ status: 502, code: 'upstream_stream_truncated', retryable: true, message: `Provider \`${provider.id}\` ended its stream before it was complete.` });
+  }
+}
+
+function errorPayload(data: string): unknown {
+  try {
+    const parsed = JSON.parse(data) as Record<string, unknown>;
+    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed && !('choices' in parsed)) return parsed.error ?? {};
+  } catch {
+    // not JSON: an ordinary payload that happens to mention "error"
+  }
+  return undefined;
+}

@@ -1,0 +1,224 @@
+/**
+ * Chat completions and embeddings: resolve the chain, run it, and shape the response, the headers
+ * and the log record. Streams commit after their first content and fail after that with an
+ * OpenAI-shaped error frame, never a silent close.
+ */
+import type { GatewayResponse, ResponseHeaders } from '../contract.js';
+import { GatewayError, toGatewayError } from '../errors.js';
+import type { LogRecord } from '../logging/log-record.js';
+import { round, type RequestLog } from '../logging/request-log.js';
+import type { GatewayParams } from '../params/gateway-params.js';
+import type { Operation, ProviderCall } from '../providers/types.js';
+import { buildChain, type ChainTarget } from '../routing/build-chain.js';
+import { SSE_DONE, sseData } from '../sse/sse-frames.js';
+import { fromOpenAIUsage, toLogUsage } from '../usage.js';
+import { accumulateChoices } from './accumulate-chunks.js';
+import type { RetryPolicy } from './backoff.js';
+import type { EngineContext } from './engine-context.js';
+import { RequestScope } from './request-scope.js';
+import { runChain, type ChainResult, type ChainTiming } from './run-chain.js';
+import { openStream, sendForJson, type OpenedStream } from './send-attempt.js';
+
+export interface ProxyInput {
+  operation: Operation;
+  /** The body to forward: validated, gateway parameters removed. */
+  body: Record<string, unknown>;
+  params: GatewayParams;
+  log: RequestLog;
+  signal?: AbortSignal;
+}
+
+export async function proxyRequest(engine: EngineContext, input: ProxyInput): Promise<GatewayResponse> {
+  const { body, params, log } = input;
+  const stream = input.operation === 'chat' && body.stream === true;
+  const record = log.record;
+  record.stream = stream;
+  record.requested_model = body.model as string;
+  recordRequest(record, input);
+
+  const chain = buildChain(engine.resolver, body.model as string, [...(params.fallback_models ?? []), ...(params.models ?? [])], engine.globalFallbacks);
+  const scope = new RequestScope(params.deadline_ms ?? engine.timeouts.requestMs, input.signal);
+  const timing: ChainTiming = { upstreamMs: 0, backoffMs: 0 };
+  const policy = retryPolicy(engine.retry, params.retry_params);
+  const callFor = (target: ChainTarget, extra?: Record<string, unknown>): ProviderCall => ({
+    operation: input.operation,
+    model: target.model,
+    body: { ...target.params, ...body, ...extra, model: target.model },
+    stream,
+  });
+
+  if (!stream) {
+    let result: ChainResult<Record<string, unknown>>;
+    try {
+      result = await runChain(chain, scope, policy, record.attempts, timing, (target) => sendForJson(engine, target, callFor(target), scope));
+    } finally {
+      scope.dispose();
+    }
+    const response = result.value;
+    noteServed(record, result, log, timing);
+    const usage = fromOpenAIUsage(response.usage);
+    record.usage = usage ? toLogUsage(usage) : null;
+    if (!params.disable_log) record.output = input.operation === 'chat' ? response.choices ?? null : summariseEmbeddings(response);
+    const payload = params.request_breakdown ? { ...response, request_breakdown: breakdown(record, log) } : response;
+    const headers = servedHeaders(record, log.id);
+    log.finish(200);
+    return { kind: 'json', status: 200, headers, body: payload };
+  }
+
+  const clientWantsUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+  let opened: ChainResult<OpenedStream>;
+  try {
+    opened = await runChain(chain, scope, policy, record.attempts, timing, (target) => {
+      const askUsage = target.provider.streamUsage === 'request' && !clientWantsUsage;
+      const extra = askUsage ? { stream_options: { ...(body.stream_options as object | undefined), include_usage: true } } : undefined;
+      return openStream(engine, target, callFor(target, extra), scope, { stripUsage: !clientWantsUsage, keepPayloads: !params.disable_log });
+    });
+  } catch (error) {
+    scope.dispose();
+    throw error;
+  }
+  noteServed(record, opened, log, timing);
+  record.ttft_ms = round(log.elapsedMs());
+  const headers: ResponseHeaders = {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+    ...servedHeaders(record, log.id),
+  };
+  return { kind: 'sse', status: 200, headers, body: relayCommitted(opened.value, scope, log, params) };
+}
+
+function relayCommitted(opened: OpenedStream, scope: RequestScope, log: RequestLog, params: GatewayParams): AsyncGenerator<string> {
+  let started = false;
+  const body = relayStream(opened, scope, log, params, () => (started = true));
+  // A generator that never started skips its `finally`: if the client leaves (or the deadline passes)
+  // before the host reads the body, release the upstream and log here.
+  const onEndBeforeStart = () => {
+    if (started) return;
+    void opened.rest.return(undefined);
+    fillStreamOutcome(log.record, opened.tap, params);
+    log.finish(scope.clientAborted ? 499 : scope.endReason!.status, scope.endReason, scope.clientAborted);
+    scope.dispose();
+  };
+  scope.signal.addEventListener('abort', onEndBeforeStart, { once: true });
+  return body;
+}
+
+async function* relayStream(opened: OpenedStream, scope: RequestScope, log: RequestLog, params: GatewayParams, onStart: () => void): AsyncGenerator<string> {
+  onStart();
+  const { rest, tap } = opened;
+  let completed = false;
+  let failure: GatewayError | undefined;
+  try {
+    yield opened.first;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+    completed = true;
+    if (params.request_breakdown) {
+      fillStreamOutcome(log.record, tap, params);
+      yield sseData(breakdownChunk(tap.firstPayload, breakdown(log.record, log)));
+    }
+    yield SSE_DONE;
+  } catch (error) {
+    failure = scope.endReason ?? toGatewayError(error);
+    if (!scope.clientAborted) yield sseData(failure.toJSON());
+  } finally {
+    await rest.return(undefined);
+    scope.dispose();
+    fillStreamOutcome(log.record, tap, params);
+    const clientAborted = scope.clientAborted || (!completed && failure === undefined);
+    if (clientAborted) log.finish(499, scope.endReason, true);
+    else if (failure) log.finish(failure.status, failure);
+    else log.finish(200);
+  }
+}
+
+function fillStreamOutcome(record: LogRecord, tap: OpenedStream['tap'], params: GatewayParams): void {
+  record.usage = tap.usage ? toLogUsage(tap.usage) : null;
+  if (!params.disable_log && tap.payloads) record.output = accumulateChoices(tap.payloads);
+}
+
+function recordRequest(record: LogRecord, input: ProxyInput): void {
+  const { params, body } = input;
+  record.customer_identifier = params.customer_identifier ?? null;
+  record.custom_identifier = params.custom_identifier ?? null;
+  record.thread_identifier = params.thread_identifier ?? null;
+  record.group_identifier = params.group_identifier ?? null;
+  record.metadata = params.metadata ?? null;
+  const inputKey = input.operation === 'chat' ? 'messages' : 'input';
+  const rest: Record<string, unknown> = {};
+  for (const key of Object.keys(body)) if (key !== inputKey) rest[key] = body[key];
+  record.params = rest;
+  if (!params.disable_log) record.input = body[inputKey] ?? null;
+}
+
+function noteServed(record: LogRecord, result: ChainResult<unknown>, log: RequestLog, timing: ChainTiming): void {
+  record.provider = result.target.provider.id;
+  record.model = result.target.model;
+  record.fallback_used = result.targetIndex > 0;
+  record.gateway_overhead_ms = round(Math.max(0, log.elapsedMs() - timing.upstreamMs - timing.backoffMs));
+}
+
+function servedHeaders(record: LogRecord, id: string): ResponseHeaders {
+  return {
+    'x-request-id': id,
+    'x-modelgate-provider': record.provider ?? '',
+    'x-modelgate-model': record.model ?? '',
+    'x-modelgate-attempts': String(record.attempts.length),
+    'x-modelgate-fallback': String(record.fallback_used),
+    'x-modelgate-overhead-ms': String(record.gateway_overhead_ms ?? 0),
+  };
+}
+
+function retryPolicy(base: RetryPolicy, requested: GatewayParams['retry_params']): RetryPolicy {
+  if (!requested) return base;
+  return {
+    ...base,
+    maxRetries: requested.retry_enabled === false ? 0 : requested.num_retries ?? base.maxRetries,
+    initialDelayMs: requested.retry_after !== undefined ? requested.retry_after * 1000 : base.initialDelayMs,
+  };
+}
+
+/** The `request_breakdown` object: what the log record says, for the caller to see. */
+function breakdown(record: LogRecord, log: RequestLog) {
+  return {
+    request_id: record.id,
+    provider: record.provider,
+    model: record.model,
+    requested_model: record.requested_model,
+    fallback_used: record.fallback_used,
+    attempts: record.attempts,
+    usage: record.usage,
+    latency_ms: round(log.elapsedMs()),
+    ttft_ms: record.ttft_ms,
+    gateway_overhead_ms: record.gateway_overhead_ms,
+    customer_identifier: record.customer_identifier,
+    custom_identifier: record.custom_identifier,
+    thread_identifier: record.thread_identifier,
+    group_identifier: record.group_identifier,
+    metadata: record.metadata,
+  };
+}
+
+function breakdownChunk(firstPayload: string | undefined, details: ReturnType<typeof breakdown>) {
+  let head: { id?: unknown; created?: unknown; model?: unknown } = {};
+  try {
+    head = firstPayload ? JSON.parse(firstPayload) : {};
+  } catch {
+    // keep the defaults below
+  }
+  return {
+    id: head.id ?? details.request_id,
+    object: 'chat.completion.chunk',
+    created: head.created ?? Math.floor(Date.now() / 1000),
+    model: head.model ?? details.model,
+    choices: [],
+    request_breakdown: details,
+  };
+}
+
+function summariseEmbeddings(response: Record<string, unknown>) {
+  const data = Array.isArray(response.data) ? (response.data as Array<{ embedding?: unknown }>) : [];
+  const first = data[0]?.embedding;
+  return { embeddings: data.length, dimensions: Array.isArray(first) ? first.length : null };
+}
+

@@ -1,0 +1,92 @@
+/**
+ * Turns an upstream HTTP error into the GatewayError the client sees (DESIGN.md §5): what may be
+ * retried or fall back, which status to answer, and a message that names the provider but never
+ * carries a key or a raw upstream body.
+ */
+import { GatewayError } from '../errors.js';
+import type { Provider } from '../providers/types.js';
+import { parseRetryAfter } from './backoff.js';
+
+export interface UpstreamErrorPolicy {
+  fallbackOnStatus: ReadonlySet<number>;
+  fallbackOnAuthError: boolean;
+}
+
+const MAX_MESSAGE = 500;
+
+export function upstreamHttpError(
+  provider: Provider,
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  bodyText: string,
+  policy: UpstreamErrorPolicy,
+): GatewayError {
+  const info = provider.parseError(status, bodyText);
+  const where = `Provider \`${provider.id}\``;
+  if (status === 401 || status === 403) {
+    // The caller is not at fault: the gateway's own credentials were refused.
+    return new GatewayError({
+      status: 502,
+      code: 'upstream_auth_error',
+      upstreamStatus: status,
+      fallback: policy.fallbackOnAuthError,
+      message: `${where} rejected the gateway's credentials (HTTP ${status}). Check its apiKey in the gateway options.`,
+    });
+  }
+  const message = `${where} answered HTTP ${status}: ${scrubSecrets(info.message, provider.secrets)}`;
+  if (status === 429) {
+    const retryAfterMs = parseRetryAfter(headers);
+    return new GatewayError({
+      status: 429,
+      code: info.code ?? 'rate_limit_exceeded',
+      retryable: true,
+      upstreamStatus: status,
+      message,
+      retryAfterMs,
+      headers: retryAfterMs === undefined ? {} : { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) },
+    });
+  }
+  if (status === 408 || status === 409 || status >= 500) {
+    return new GatewayError({
+      status: status === 408 ? 504 : status === 409 ? 409 : 502,
+      code: status === 408 ? 'upstream_timeout' : info.code ?? 'upstream_error',
+      retryable: true,
+      upstreamStatus: status,
+      retryAfterMs: parseRetryAfter(headers),
+      message,
+    });
+  }
+  return new GatewayError({
+    status: status >= 400 && status < 500 ? status : 502,
+    code: info.code ?? 'upstream_error',
+    param: info.param ?? null,
+    fallback: policy.fallbackOnStatus.has(status),
+    upstreamStatus: status,
+    message,
+  });
+}
+
+/** An error event inside a 200 stream, before or after the first chunk. */
+export function upstreamStreamError(provider: Provider, error: unknown): GatewayError {
+  const info = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
+  const text = typeof info.message === 'string' ? info.message : 'unknown error';
+  return new GatewayError({
+    status: 502,
+    code: typeof info.code === 'string' ? info.code : 'upstream_stream_error',
+    retryable: true,
+    upstreamStatus: 200,
+    message: `Provider \`${provider.id}\` sent an error in its stream: ${scrubSecrets(text, provider.secrets)}`,
+  });
+}
+
+const KEY_LIKE = /\b(?:sk|pk|rk|gsk|xai|csk|fw|pplx|AIza)[-_A-Za-z0-9*.]{8,}/g;
+
+/** Removes configured keys and anything shaped like an API key; caps the length. */
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let clean = text;
+  for (const secret of secrets) {
+    if (secret.length >= 4) clean = clean.split(secret).join('[redacted]');
+  }
+  clean = clean.replace(KEY_LIKE, '[redacted]');
+  return clean.length > MAX_MESSAGE ? `${clean.slice(0, MAX_MESSAGE)}…` : clean;
+}

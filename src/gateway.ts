@@ -1,0 +1,177 @@
+/**
+ * `createGateway`: options checked once, then `handle(request, context)` serves the OpenAI-compatible
+ * routes and resolves for every expected failure with an OpenAI-shaped error response.
+ */
+import type { GatewayRequest, GatewayResponse, HandleContext, JsonResponse } from './contract.js';
+import { GatewayError, modelNotFound, toGatewayError } from './errors.js';
+import { DEFAULT_RETRY_POLICY } from './engine/backoff.js';
+import type { EngineContext } from './engine/engine-context.js';
+import { proxyRequest } from './engine/proxy-request.js';
+import { createAuthorizer } from './http/authorize-request.js';
+import { readJsonBody } from './http/read-json-body.js';
+import { validateRequestBody } from './http/validate-request-body.js';
+import type { ErrorReporter } from './logging/emit-log.js';
+import { RequestLog } from './logging/request-log.js';
+import { GatewayConfigError, parseOptions, type GatewayOptions } from './options.js';
+import { readGatewayParams } from './params/read-gateway-params.js';
+import { createProviders } from './providers/create-providers.js';
+import type { Operation } from './providers/types.js';
+import { ModelResolver } from './routing/resolve-model.js';
+import { createUndiciTransport } from './transport/undici-transport.js';
+
+export interface Gateway {
+  /** Serves one request; rejects only on a bug. */
+  handle(request: GatewayRequest, context?: HandleContext): Promise<GatewayResponse>;
+  /** Releases upstream sockets and closes the log sink if it can be closed. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+const DEFAULT_TIMEOUTS = { requestMs: 600_000, firstByteMs: 300_000, idleMs: 120_000 };
+
+type Route = { method: 'POST'; operation: Operation; endpoint: 'chat.completions' | 'embeddings' } | { method: 'GET'; endpoint: 'models' };
+const ROUTES: Record<string, Route> = {
+  '/chat/completions': { method: 'POST', operation: 'chat', endpoint: 'chat.completions' },
+  '/embeddings': { method: 'POST', operation: 'embeddings', endpoint: 'embeddings' },
+  '/models': { method: 'GET', endpoint: 'models' },
+};
+
+export function createGateway(input: GatewayOptions): Gateway {
+  const options = parseOptions(input);
+  const providers = createProviders(options.providers);
+  const resolver = new ModelResolver(providers, options.models);
+  checkModelReferences(resolver, options);
+
+  const report: ErrorReporter = (error, where) => {
+    try {
+      options.onError?.(error, where);
+    } catch {
+      // an error reporter that throws has nobody left to report to
+    }
+  };
+  const transport = options.transport ?? createUndiciTransport({ dispatcher: options.dispatcher as never });
+  const engine: EngineContext = {
+    resolver,
+    transport,
+    retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    errorPolicy: { fallbackOnStatus: new Set(options.fallbackOnStatus ?? []), fallbackOnAuthError: options.fallbackOnAuthError ?? true },
+    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+    globalFallbacks: options.fallbacks ?? [],
+  };
+  const authorize = createAuthorizer(options.gatewayKeys ?? [], options.authorize);
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+
+  async function handle(request: GatewayRequest, context: HandleContext = {}): Promise<GatewayResponse> {
+    const path = normalisePath(request.path);
+    const log = new RequestLog(request.method, path, options.onLog, report);
+    log.record.principal = context.principal ?? null;
+    log.record.host_metadata = context.metadata ?? null;
+    try {
+      const modelId = path.startsWith('/models/') ? safeDecode(path.slice('/models/'.length)) : undefined;
+      const route = modelId !== undefined ? ROUTES['/models'] : ROUTES[path];
+      if (!route) throw unknownPath(path);
+      log.record.endpoint = route.endpoint;
+      if (request.method.toUpperCase() !== route.method) throw wrongMethod(request.method, route.method, path);
+      const auth = await authorize(request, path);
+      log.record.gateway_key = auth.gatewayKey ?? null;
+      if (auth.principal !== undefined) log.record.principal = auth.principal;
+      if (auth.metadata !== undefined) log.record.host_metadata = { ...context.metadata, ...auth.metadata };
+
+      if (route.method === 'GET') {
+        const body = modelId === undefined ? listModels(resolver) : retrieveModel(resolver, modelId);
+        log.finish(200);
+        return { kind: 'json', status: 200, headers: { 'x-request-id': log.id }, body };
+      }
+      const raw = await readJsonBody(request, bodyLimit);
+      if (typeof raw.model === 'string') log.record.requested_model = raw.model;
+      const { params, body } = readGatewayParams(raw, request.headers);
+      validateRequestBody(route.operation, body);
+      return await proxyRequest(engine, { operation: route.operation, body, params, log, signal: context.signal });
+    } catch (thrown) {
+      const error = toGatewayError(thrown);
+      if (!GatewayError.isInstance(thrown)) report(thrown, 'handle');
+      log.finish(error.status, error, error.code === 'client_closed_request');
+      return errorResponse(error, log);
+    }
+  }
+
+  return {
+    handle,
+    async close() {
+      const closing = [transport.close(), ...[...providers.values()].map((provider) => provider.transport?.close())];
+      const sink = options.onLog as { close?: () => Promise<void> } | undefined;
+      if (typeof sink?.close === 'function') closing.push(sink.close());
+      await Promise.allSettled(closing);
+    },
+  };
+}
+
+function errorResponse(error: GatewayError, log: RequestLog): JsonResponse {
+  const headers: Record<string, string> = {
+    ...error.headers,
+    'x-request-id': log.id,
+    // The gateway already retried and fell back: an SDK retrying on top would multiply the wait.
+    'x-should-retry': 'false',
+  };
+  if (log.record.attempts.length) headers['x-modelgate-attempts'] = String(log.record.attempts.length);
+  return { kind: 'json', status: error.status, headers, body: error.toJSON() };
+}
+
+function normalisePath(path: string): string {
+  let clean = path;
+  const query = clean.indexOf('?');
+  if (query !== -1) clean = clean.slice(0, query);
+  if (clean.length > 1 && clean.endsWith('/')) clean = clean.replace(/\/+$/, '');
+  if (clean === '/v1' || clean.startsWith('/v1/')) clean = clean.slice(3) || '/';
+  return clean.startsWith('/') ? clean : `/${clean}`;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+function unknownPath(path: string): GatewayError {
+  return new GatewayError({
+    status: 404,
+    code: 'unknown_url',
+    message: `Unknown path \`${path.slice(0, 200)}\`. This gateway serves POST /chat/completions, POST /embeddings and GET /models (also under /v1).`,
+  });
+}
+
+function wrongMethod(method: string, allowed: string, path: string): GatewayError {
+  return new GatewayError({
+    status: 405,
+    code: 'method_not_allowed',
+    headers: { allow: allowed },
+    message: `${method.slice(0, 20)} is not allowed on ${path}; use ${allowed}.`,
+  });
+}
+
+function listModels(resolver: ModelResolver) {
+  return { object: 'list', data: resolver.listModels().map(({ id, owned_by }) => ({ id, object: 'model', created: 0, owned_by })) };
+}
+
+function retrieveModel(resolver: ModelResolver, id: string) {
+  const target = resolver.resolve(id);
+  if (!target) throw modelNotFound(id, resolver.hint());
+  return { id, object: 'model', created: 0, owned_by: target.provider.id };
+}
+
+/** Aliases and fallbacks must name routable models, or `createGateway` says which one does not. */
+function checkModelReferences(resolver: ModelResolver, options: ReturnType<typeof parseOptions>): void {
+  const problems: string[] = [];
+  for (const [alias, config] of Object.entries(options.models ?? {})) {
+    if (!resolver.resolve(config.target)) problems.push(`models.${alias}.target: \`${config.target}\` does not route to a configured provider`);
+    config.fallbacks?.forEach((name, index) => {
+      if (!resolver.resolve(name)) problems.push(`models.${alias}.fallbacks.${index}: \`${name}\` does not route to a configured provider`);
+    });
+  }
+  options.fallbacks?.forEach((name, index) => {
+    if (!resolver.resolve(name)) problems.push(`fallbacks.${index}: \`${name}\` does not route to a configured provider`);
+  });
+  if (problems.length) throw new GatewayConfigError(`Invalid modelgate options:\n${problems.map((line) => `  - ${line}`).join('\n')}`);
+}

@@ -1,0 +1,91 @@
+/**
+ * The building blocks every Node-based adapter shares (node:http, Express, Koa), public so that
+ * custom servers can use them too.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GatewayRequest, GatewayResponse, HandleContext } from '../contract.js';
+import { internalError } from '../errors.js';
+import type { Gateway } from '../gateway.js';
+
+/** Host-side context an adapter adds to every request (e.g. from the host's auth middleware). */
+export type ContextProvider<Req> = (request: Req) => Omit<HandleContext, 'signal'> | undefined | Promise<Omit<HandleContext, 'signal'> | undefined>;
+
+/**
+ * Wraps a Node request. `parsedBody` is what a body parser that ran before left (undefined if
+ * none did); the raw stream is used only when nobody consumed it.
+ */
+export function gatewayRequestFromNode(request: IncomingMessage, path: string, parsedBody?: unknown): GatewayRequest {
+  const consumed = request.readableEnded || (request as { _body?: boolean })._body === true;
+  return {
+    method: request.method ?? 'GET',
+    path,
+    headers: request.headers,
+    body: parsedBody,
+    rawBody: parsedBody === undefined && !consumed ? request : undefined,
+  };
+}
+
+/** An AbortSignal that fires when the client goes away before the response finished. */
+export function disconnectSignal(response: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  response.once('close', () => {
+    if (!response.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
+/** Writes a GatewayResponse, honouring backpressure; stops (and cancels the stream) if the client leaves. */
+export async function writeNodeResponse(response: ServerResponse, result: GatewayResponse): Promise<void> {
+  try {
+    if (result.kind === 'json') {
+      const text = JSON.stringify(result.body);
+      response.writeHead(result.status, {
+        ...result.headers,
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+      });
+      response.end(text);
+      return;
+    }
+    response.writeHead(result.status, result.headers);
+    for await (const piece of result.body) {
+      if (response.destroyed) break;
+      if (!response.write(piece)) await drained(response);
+    }
+    response.end();
+  } catch {
+    // The stream reports its own failures in-band; anything else must not crash the host.
+    response.destroy();
+  }
+}
+
+function drained(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
+}
+
+/** The whole round trip for a Node request: the node adapter, Express and custom servers use it. */
+export async function serveNodeRequest(
+  gateway: Gateway,
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string,
+  options: { parsedBody?: unknown; context?: Omit<HandleContext, 'signal'> } = {},
+): Promise<void> {
+  const signal = disconnectSignal(response);
+  let result: GatewayResponse;
+  try {
+    result = await gateway.handle(gatewayRequestFromNode(request, path, options.parsedBody), { ...options.context, signal });
+  } catch (bug) {
+    const error = internalError(bug);
+    result = { kind: 'json', status: error.status, headers: {}, body: error.toJSON() };
+  }
+  await writeNodeResponse(response, result);
+}

@@ -1,0 +1,56 @@
+import type { GatewayRequest } from '../contract.js';
+import { GatewayError, invalidRequest } from '../errors.js';
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * The request body as a JSON object: taken as is when the host already parsed it, otherwise read
+ * within the size limit and parsed. Every failure is a clear 4xx.
+ */
+export async function readJsonBody(request: GatewayRequest, limitBytes: number): Promise<Record<string, unknown>> {
+  const contentType = request.headers['content-type'];
+  let value: unknown = request.body;
+  const raw = request.rawBody ?? (typeof value === 'string' || value instanceof Uint8Array ? value : undefined);
+  if (raw !== undefined) {
+    if (contentType !== undefined && !JSON_TYPE.test(contentType)) {
+      throw new GatewayError({ status: 415, code: 'unsupported_media_type', message: `The request body must be JSON (Content-Type: application/json), not \`${contentType.slice(0, 100)}\`.` });
+    }
+    const declared = Number(request.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
+    const text = await readText(raw, limitBytes);
+    if (text.trim() === '') throw invalidRequest('The request body is empty; it must be a JSON object.', null, 'missing_body');
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw invalidRequest(`The request body is not valid JSON: ${(error as Error).message}`, null, 'invalid_json');
+    }
+  }
+  if (value === undefined) throw invalidRequest('The request needs a JSON body.', null, 'missing_body');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidRequest('The request body must be a JSON object.', null, 'invalid_body');
+  }
+  return value as Record<string, unknown>;
+}
+
+async function readText(raw: NonNullable<GatewayRequest['rawBody']>, limitBytes: number): Promise<string> {
+  if (typeof raw === 'string') {
+    if (Buffer.byteLength(raw) > limitBytes) throw tooLarge(limitBytes);
+    return raw;
+  }
+  if (raw instanceof Uint8Array) {
+    if (raw.byteLength > limitBytes) throw tooLarge(limitBytes);
+    return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+  }
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const part of raw) {
+    size += part.byteLength;
+    if (size > limitBytes) throw tooLarge(limitBytes);
+    parts.push(part);
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+function tooLarge(limitBytes: number): GatewayError {
+  return new GatewayError({ status: 413, code: 'request_too_large', message: `The request body exceeds the limit of ${limitBytes} bytes.` });
+}

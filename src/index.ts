@@ -1,0 +1,19 @@
+/**
+ * modelgate: an embeddable, OpenAI-compatible LLM gateway.
+ *
+ * ```ts
+ * const gateway = createGateway({ providers: { openai: { apiKey: process.env.OPENAI_API_KEY } } });
+ * app.use('/api', expressGateway(gateway));
+ * ```
+ */
+export { createGateway, type Gateway } from './gateway.js';
+export type { GatewayRequest, GatewayResponse, HandleContext, JsonResponse, SseResponse, ResponseHeaders } from './contract.js';
+export { GatewayError, type OpenAIErrorBody, type OpenAIErrorType } from './errors.js';
+export { GatewayConfigError, type GatewayOptions, type AuthorizeHook, type AuthorizeInput, type AuthorizeResult, type ProviderOptions, type ModelAlias } from './options.js';
+export { jsonlSink, type JsonlSink } from './logging/jsonl-sink.js';
+export type { LogRecord, AttemptRecord, LogSink } from './logging/log-record.js';
+export type { LogUsage } from './usage.js';
+export type { GatewayParams } from './params/gateway-params.js';
+export { gatewayRequestFromNode, disconnectSignal, writeNodeResponse, serveNodeRequest, type ContextProvider } from './http/node-http.js';
+export type { Transport, UpstreamResponse, SendOptions } from './transport/types.js';
+export type { UpstreamRequest } from './providers/types.js';

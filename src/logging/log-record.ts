@@ -1,0 +1,59 @@
+import type { LogUsage } from '../usage.js';
+
+/** One upstream try, in the order tried. */
+export interface AttemptRecord {
+  provider: string;
+  model: string;
+  /** 0 for the first try of this target, 1 for its first retry, ... */
+  retry: number;
+  /** Upstream HTTP status; null when no response arrived (connection error, timeout, abort). */
+  status_code: number | null;
+  error: string | null;
+  error_code: string | null;
+  duration_ms: number;
+}
+
+/** The one structured record every request leaves (see the README for each field). */
+export interface LogRecord {
+  id: string;
+  start_time: string;
+  end_time: string;
+  latency_ms: number;
+  /** Streams: time until the first content chunk went to the client. Null otherwise. */
+  ttft_ms: number | null;
+  /** Time the gateway itself spent before the response started, upstream waits and backoff excluded. */
+  gateway_overhead_ms: number | null;
+  method: string;
+  path: string;
+  endpoint: 'chat.completions' | 'embeddings' | 'models' | null;
+  status_code: number;
+  status: 'success' | 'error' | 'aborted';
+  error_message: string | null;
+  error_code: string | null;
+  client_aborted: boolean;
+  stream: boolean;
+  requested_model: string | null;
+  model: string | null;
+  provider: string | null;
+  fallback_used: boolean;
+  attempts: AttemptRecord[];
+  usage: LogUsage | null;
+  customer_identifier: string | null;
+  custom_identifier: string | null;
+  thread_identifier: string | null;
+  group_identifier: string | null;
+  metadata: Record<string, unknown> | null;
+  /** The host's principal (from the adapter's `context` option or the `authorize` hook). */
+  principal: string | Record<string, unknown> | null;
+  host_metadata: Record<string, unknown> | null;
+  /** The name of the gateway key used, never the key. */
+  gateway_key: string | null;
+  /** OpenAI request parameters other than the input (model, temperature, tools, ...). */
+  params: Record<string, unknown> | null;
+  /** `messages` (chat) or `input` (embeddings); null when `disable_log` is set. */
+  input: unknown;
+  /** The assistant message (chat) or a summary (embeddings); null when `disable_log` is set. */
+  output: unknown;
+}
+
+export type LogSink = (record: LogRecord) => unknown;

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import type { GatewayError } from '../errors.js';
+import { emitLog, type ErrorReporter } from './emit-log.js';
+import type { LogRecord, LogSink } from './log-record.js';
+
+/** Collects one request's log record as the request goes, and emits it exactly once. */
+export class RequestLog {
+  readonly id = randomUUID();
+  readonly startedAt = performance.now();
+  readonly record: LogRecord;
+  private finished = false;
+
+  constructor(
+    method: string,
+    path: string,
+    private readonly sink: LogSink | undefined,
+    private readonly report: ErrorReporter,
+  ) {
+    this.record = {
+      id: this.id,
+      start_time: new Date().toISOString(),
+      end_time: '',
+      latency_ms: 0,
+      ttft_ms: null,
+      gateway_overhead_ms: null,
+      method,
+      path,
+      endpoint: null,
+      status_code: 0,
+      status: 'success',
+      error_message: null,
+      error_code: null,
+      client_aborted: false,
+      stream: false,
+      requested_model: null,
+      model: null,
+      provider: null,
+      fallback_used: false,
+      attempts: [],
+      usage: null,
+      customer_identifier: null,
+      custom_identifier: null,
+      thread_identifier: null,
+      group_identifier: null,
+      metadata: null,
+      principal: null,
+      host_metadata: null,
+      gateway_key: null,
+      params: null,
+      input: null,
+      output: null,
+    };
+  }
+
+  elapsedMs(): number {
+    return performance.now() - this.startedAt;
+  }
+
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  /** Completes the record; later calls are ignored, so a request can never log twice. */
+  finish(statusCode: number, error?: GatewayError, clientAborted = false): void {
+    if (this.finished) return;
+    this.finished = true;
+    const record = this.record;
+    record.end_time = new Date().toISOString();
+    record.latency_ms = round(this.elapsedMs());
+    record.status_code = statusCode;
+    record.client_aborted = clientAborted;
+    record.status = clientAborted ? 'aborted' : error ? 'error' : 'success';
+    if (error) {
+      record.error_message = error.message;
+      record.error_code = error.code;
+    }
+    emitLog(this.sink, record, this.report);
+  }
+}
+
+export function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

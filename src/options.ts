@@ -1,0 +1,106 @@
+/**
+ * `createGateway` options: one zod schema, checked once, with errors that name the offending path.
+ */
+import { z } from 'zod';
+import { OPENAI_COMPATIBLE_PRESETS } from './providers/openai-compatible/presets.js';
+import type { LogRecord } from './logging/log-record.js';
+import type { Transport } from './transport/types.js';
+
+const PROVIDER_KINDS = [...Object.keys(OPENAI_COMPATIBLE_PRESETS), 'openai-compatible', 'azure', 'demo'] as const;
+
+const stringMap = z.record(z.string(), z.string());
+const httpURL = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const providerSchema = z.strictObject({
+  kind: z.enum(PROVIDER_KINDS).optional(),
+  /** May be undefined (e.g. an unset environment variable): the provider then fails over at request time. */
+  apiKey: z.string().optional(),
+  baseURL: httpURL.optional(),
+  headers: stringMap.optional(),
+  models: z.array(z.string().min(1)).optional(),
+  // Azure OpenAI
+  resource: z.string().regex(/^[a-z0-9-]+$/i, 'must be an Azure resource name').optional(),
+  apiVersion: z.string().min(1).optional(),
+  deployments: stringMap.optional(),
+  // demo
+  failureRate: z.number().min(0).max(1).optional(),
+  wordDelayMs: z.number().int().min(0).optional(),
+});
+
+const modelAliasSchema = z.strictObject({
+  target: z.string().min(1),
+  fallbacks: z.array(z.string().min(1)).optional(),
+  /** Request parameters applied when the request does not set them. */
+  params: z.record(z.string(), z.unknown()).optional(),
+});
+
+const fn = <T>(name: string) => z.custom<T>((value) => typeof value === 'function', { message: `${name} must be a function` });
+
+const gatewayKeySchema = z.union([
+  z.string().min(8, 'a gateway key must be at least 8 characters'),
+  z.strictObject({ key: z.string().min(8, 'a gateway key must be at least 8 characters'), name: z.string().min(1) }),
+]);
+
+const optionsSchema = z.strictObject({
+  providers: z.record(z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'a provider id may only hold letters, digits, _ . -'), providerSchema),
+  models: z.record(z.string().min(1), modelAliasSchema).optional(),
+  /** Tried after every request's own chain. */
+  fallbacks: z.array(z.string().min(1)).optional(),
+  retry: z
+    .strictObject({
+      maxRetries: z.number().int().min(0).max(10).optional(),
+      initialDelayMs: z.number().min(0).optional(),
+      maxDelayMs: z.number().min(0).optional(),
+      maxRetryAfterMs: z.number().min(0).optional(),
+    })
+    .optional(),
+  /** Upstream 4xx statuses that should also fall back (by default only 408, 409, 429 do). */
+  fallbackOnStatus: z.array(z.number().int().min(400).max(499)).optional(),
+  /** Whether an upstream 401/403 (our own key rejected) falls back to the next model (default true). */
+  fallbackOnAuthError: z.boolean().optional(),
+  timeouts: z
+    .strictObject({
+      requestMs: z.number().int().positive().optional(),
+      firstByteMs: z.number().int().positive().optional(),
+      idleMs: z.number().int().positive().optional(),
+    })
+    .optional(),
+  gatewayKeys: z.array(gatewayKeySchema).optional(),
+  authorize: fn<AuthorizeHook>('authorize').optional(),
+  onLog: fn<(record: LogRecord) => unknown>('onLog').optional(),
+  /** Hears about failures nobody else sees: a throwing log sink, an internal bug. */
+  onError: fn<(error: unknown, where: string) => void>('onError').optional(),
+  bodyLimitBytes: z.number().int().positive().optional(),
+  /** Advanced: your own transport (an undici dispatcher goes in `dispatcher`). */
+  transport: z.custom<Transport>((value) => typeof value === 'object' && value !== null && 'send' in value).optional(),
+  dispatcher: z.custom<object>((value) => typeof value === 'object' && value !== null, { message: 'must be an undici Dispatcher' }).optional(),
+});
+
+export interface AuthorizeInput {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The gateway key's name when `gatewayKeys` matched one. */
+  gatewayKey?: string;
+}
+
+export type AuthorizeResult = boolean | { principal?: string | Record<string, unknown>; metadata?: Record<string, unknown> };
+export type AuthorizeHook = (input: AuthorizeInput) => AuthorizeResult | Promise<AuthorizeResult>;
+
+export type GatewayOptions = z.input<typeof optionsSchema>;
+export type ParsedOptions = z.output<typeof optionsSchema>;
+export type ProviderOptions = z.output<typeof providerSchema>;
+export type ModelAlias = z.output<typeof modelAliasSchema>;
+
+export class GatewayConfigError extends Error {
+  override name = 'GatewayConfigError';
+}
+
+export function parseOptions(input: unknown): ParsedOptions {
+  const result = optionsSchema.safeParse(input);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(options)'}: ${issue.message}`);
+    throw new GatewayConfigError(`Invalid modelgate options:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,50 @@
+import type { Provider, ProviderCall } from '../types.js';
+import { openAICompatibleProvider } from '../openai-compatible/index.js';
+
+export interface AzureSettings {
+  id: string;
+  apiKey?: string;
+  /** `https://<resource>.openai.azure.com` is derived from it when `baseURL` is absent. */
+  resource?: string;
+  baseURL?: string;
+  /** A dated API version (default `2024-10-21`), or `v1` for Azure's version-less v1 API. */
+  apiVersion?: string;
+  /** Model name → deployment name; a model without an entry uses its own name as the deployment. */
+  deployments?: Record<string, string>;
+  headers?: Record<string, string>;
+  models?: readonly string[];
+}
+
+export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
+
+const OPERATION_PATHS = { chat: 'chat/completions', embeddings: 'embeddings' } as const;
+
+/** Azure OpenAI: OpenAI's wire format behind deployment URLs and an `api-key` header. */
+export function azureProvider(settings: AzureSettings): Provider {
+  const base = (settings.baseURL ?? `https://${settings.resource}.openai.azure.com`).replace(/\/+$/, '').replace(/\/openai$/, '');
+  const apiVersion = settings.apiVersion ?? AZURE_DEFAULT_API_VERSION;
+  const deploymentFor = (model: string) => settings.deployments?.[model] ?? model;
+
+  const urlFor = (call: ProviderCall): string => {
+    const path = OPERATION_PATHS[call.operation];
+    if (apiVersion === 'v1') return `${base}/openai/v1/${path}`;
+    return `${base}/openai/deployments/${encodeURIComponent(deploymentFor(call.model))}/${path}?api-version=${encodeURIComponent(apiVersion)}`;
+  };
+
+  const inner = openAICompatibleProvider({
+    id: settings.id,
+    kind: 'azure',
+    baseURL: base,
+    apiKey: settings.apiKey,
+    authHeader: 'api-key',
+    headers: settings.headers,
+    models: settings.models ?? Object.keys(settings.deployments ?? {}),
+    urlFor,
+  });
+  if (apiVersion !== 'v1') return inner;
+  // The v1 API takes the deployment name in the body's `model`.
+  return {
+    ...inner,
+    buildRequest: (call) => inner.buildRequest({ ...call, body: { ...call.body, model: deploymentFor(call.model) } }),
+  };
+}

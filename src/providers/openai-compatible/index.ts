@@ -1,0 +1,58 @@
+import { GatewayError } from '../../errors.js';
+import type { Operation, Provider, ProviderCall, UpstreamRequest } from '../types.js';
+import { parseOpenAIError } from './errors.js';
+
+const PATHS: Record<Operation, string> = { chat: '/chat/completions', embeddings: '/embeddings' };
+
+export interface OpenAICompatibleSettings {
+  id: string;
+  kind: string;
+  baseURL: string;
+  apiKey?: string;
+  keyOptional?: boolean;
+  /** How the key travels: `Authorization: Bearer` (default) or Azure's `api-key` header. */
+  authHeader?: 'bearer' | 'api-key';
+  headers?: Record<string, string>;
+  models?: readonly string[];
+  streamUsage?: Provider['streamUsage'];
+  /** Overrides the URL per call (Azure deployments). */
+  urlFor?: (call: ProviderCall) => string;
+}
+
+/** One factory for every OpenAI-compatible vendor: the body goes upstream unchanged. */
+export function openAICompatibleProvider(settings: OpenAICompatibleSettings): Provider {
+  const base = settings.baseURL.replace(/\/+$/, '');
+  const urlFor = settings.urlFor ?? ((call: ProviderCall) => base + PATHS[call.operation]);
+  const fixedHeaders: Record<string, string> = { 'content-type': 'application/json', ...settings.headers };
+  if (settings.apiKey) {
+    if (settings.authHeader === 'api-key') fixedHeaders['api-key'] = settings.apiKey;
+    else fixedHeaders.authorization = `Bearer ${settings.apiKey}`;
+  }
+  const streamHeaders = { ...fixedHeaders, accept: 'text/event-stream' };
+
+  return {
+    id: settings.id,
+    kind: settings.kind,
+    models: settings.models ?? [],
+    passthroughStream: true,
+    streamUsage: settings.streamUsage ?? 'request',
+    secrets: settings.apiKey ? [settings.apiKey] : [],
+    buildRequest(call: ProviderCall): UpstreamRequest {
+      if (!settings.apiKey && !settings.keyOptional) {
+        throw new GatewayError({
+          status: 502,
+          code: 'provider_not_configured',
+          fallback: true,
+          message: `Provider \`${settings.id}\` has no API key configured.`,
+        });
+      }
+      return {
+        url: urlFor(call),
+        method: 'POST',
+        headers: call.stream ? streamHeaders : fixedHeaders,
+        body: JSON.stringify(call.body),
+      };
+    },
+    parseError: parseOpenAIError,
+  };
+}

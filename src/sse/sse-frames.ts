@@ -1,0 +1,70 @@
+/**
+ * Server-sent events, cut at frame boundaries without re-encoding what passes through. Handles LF,
+ * CRLF and CR line endings (also a CRLF split across two network chunks), comments, multi-line
+ * data and multi-byte characters split across chunks.
+ */
+
+// A blank line: two line terminators in a row, where a lone CR must not be the start of a CRLF.
+const BOUNDARY = /(?:\r\n|\n|\r(?!\n))(?:\r\n|\n|\r(?!\n))/g;
+
+export class SseFrameSplitter {
+  private buffer = '';
+  private readonly decoder = new TextDecoder();
+
+  /** Feeds one network chunk; returns the frames it completed, each with its blank line. */
+  push(chunk: Uint8Array | string): string[] {
+    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    this.buffer = this.buffer.length ? this.buffer + text : text;
+    const frames: string[] = [];
+    let start = 0;
+    BOUNDARY.lastIndex = 0;
+    for (let match = BOUNDARY.exec(this.buffer); match; match = BOUNDARY.exec(this.buffer)) {
+      const end = match.index + match[0].length;
+      // A CR at the very end may be the first half of a CRLF still on its way.
+      if (end === this.buffer.length && this.buffer.charCodeAt(end - 1) === 13) break;
+      frames.push(this.buffer.slice(start, end));
+      start = end;
+    }
+    if (start > 0) this.buffer = this.buffer.slice(start);
+    return frames;
+  }
+
+  /** What is left at the end of the stream: an unterminated last frame, if any. */
+  end(): string | undefined {
+    const rest = this.buffer + this.decoder.decode();
+    this.buffer = '';
+    return rest.trim().length ? rest : undefined;
+  }
+}
+
+export interface SseEvent {
+  event?: string;
+  /** Data lines joined with `\n`; undefined for a frame without data (a comment, a keep-alive). */
+  data?: string;
+  id?: string;
+}
+
+/** Parses one frame's fields per the EventSource specification. */
+export function parseSseFrame(frame: string): SseEvent {
+  const result: SseEvent = {};
+  let data: string[] | undefined;
+  for (const line of frame.split(/\r\n|\r|\n/)) {
+    if (line.length === 0 || line.charCodeAt(0) === 58 /* : comment */) continue;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 32) value = value.slice(1);
+    if (field === 'data') (data ??= []).push(value);
+    else if (field === 'event') result.event = value;
+    else if (field === 'id') result.id = value;
+  }
+  if (data) result.data = data.join('\n');
+  return result;
+}
+
+/** Serialises one JSON payload as an SSE frame. */
+export function sseData(payload: unknown): string {
+  return `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`;
+}
+
+export const SSE_DONE = 'data: [DONE]\n\n';

@@ -1,0 +1,26 @@
+import type { UpstreamRequest } from '../providers/types.js';
+
+export interface SendOptions {
+  signal: AbortSignal;
+  /** Time allowed until the response headers arrive. */
+  firstByteTimeoutMs: number;
+  /** Time allowed between two body chunks. */
+  idleTimeoutMs: number;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body as it arrives; errors thrown while iterating are already GatewayErrors. */
+  body: AsyncIterable<Uint8Array>;
+  /** Reads the whole body as text, failing past `limitBytes`. */
+  text(limitBytes: number): Promise<string>;
+  /** Stops reading and releases the connection. */
+  cancel(): void;
+}
+
+/** The one I/O boundary of the core: everything upstream goes through `send`. */
+export interface Transport {
+  send(request: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,55 @@
+/**
+ * Token usage in disjoint buckets, so that every provider's numbers add up the same way and cost is
+ * right; clients and logs see OpenAI's conventions (`prompt_tokens` includes cached tokens,
+ * `completion_tokens` includes reasoning tokens).
+ */
+export interface NormalizedUsage {
+  /** Prompt tokens not served from a cache. */
+  inputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** Completion tokens other than reasoning. */
+  outputTokens: number;
+  reasoningTokens: number;
+}
+
+export interface LogUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  cached_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+}
+
+const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+
+/** Reads OpenAI's usage object (and DeepSeek's cache fields); undefined when there is none. */
+export function fromOpenAIUsage(usage: unknown): NormalizedUsage | undefined {
+  if (typeof usage !== 'object' || usage === null) return undefined;
+  const u = usage as Record<string, any>;
+  const prompt = num(u.prompt_tokens);
+  const completion = num(u.completion_tokens);
+  const cached = Math.min(prompt, num(u.prompt_tokens_details?.cached_tokens) || num(u.prompt_cache_hit_tokens));
+  const reasoning = Math.min(completion, num(u.completion_tokens_details?.reasoning_tokens));
+  return {
+    inputTokens: prompt - cached,
+    cacheReadTokens: cached,
+    cacheWriteTokens: 0,
+    outputTokens: completion - reasoning,
+    reasoningTokens: reasoning,
+  };
+}
+
+export function toLogUsage(usage: NormalizedUsage): LogUsage {
+  const prompt = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+  const completion = usage.outputTokens + usage.reasoningTokens;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    cached_tokens: usage.cacheReadTokens,
+    cache_write_tokens: usage.cacheWriteTokens,
+    reasoning_tokens: usage.reasoningTokens,
+  };
+}
