@@ -11,13 +11,13 @@ import type { GatewayParams } from '../params/gateway-params.js';
 import type { Operation, ProviderCall } from '../providers/types.js';
 import { buildChain, type ChainTarget } from '../routing/build-chain.js';
 import { SSE_DONE, sseData } from '../sse/sse-frames.js';
-import { fromOpenAIUsage, toLogUsage } from '../usage.js';
+import { toLogUsage } from '../usage.js';
 import { accumulateChoices } from './accumulate-chunks.js';
 import type { RetryPolicy } from './backoff.js';
 import type { EngineContext } from './engine-context.js';
 import { RequestScope } from './request-scope.js';
 import { runChain, type ChainResult, type ChainTiming } from './run-chain.js';
-import { openStream, sendForJson, type OpenedStream } from './send-attempt.js';
+import { openStream, sendForJson, type JsonOutcome, type OpenedStream } from './send-attempt.js';
 
 export interface ProxyInput {
   operation: Operation;
@@ -48,15 +48,14 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
   });
 
   if (!stream) {
-    let result: ChainResult<Record<string, unknown>>;
+    let result: ChainResult<JsonOutcome>;
     try {
       result = await runChain(chain, scope, policy, record.attempts, timing, (target) => sendForJson(engine, target, callFor(target), scope));
     } finally {
       scope.dispose();
     }
-    const response = result.value;
-    noteServed(record, result, log, timing);
-    const usage = fromOpenAIUsage(response.usage);
+    const { body: response, usage, droppedParams } = result.value;
+    noteServed(record, result, log, timing, droppedParams);
     record.usage = usage ? toLogUsage(usage) : null;
     if (!params.disable_log) record.output = input.operation === 'chat' ? response.choices ?? null : summariseEmbeddings(response);
     const payload = params.request_breakdown ? { ...response, request_breakdown: breakdown(record, log) } : response;
@@ -77,7 +76,7 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
     scope.dispose();
     throw error;
   }
-  noteServed(record, opened, log, timing);
+  noteServed(record, opened, log, timing, opened.value.droppedParams);
   record.ttft_ms = round(log.elapsedMs());
   const headers: ResponseHeaders = {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -151,7 +150,8 @@ function recordRequest(record: LogRecord, input: ProxyInput): void {
   if (!params.disable_log) record.input = body[inputKey] ?? null;
 }
 
-function noteServed(record: LogRecord, result: ChainResult<unknown>, log: RequestLog, timing: ChainTiming): void {
+function noteServed(record: LogRecord, result: ChainResult<unknown>, log: RequestLog, timing: ChainTiming, droppedParams?: string[]): void {
+  record.dropped_params = droppedParams?.length ? droppedParams : null;
   record.provider = result.target.provider.id;
   record.model = result.target.model;
   record.fallback_used = result.targetIndex > 0;
@@ -159,7 +159,7 @@ function noteServed(record: LogRecord, result: ChainResult<unknown>, log: Reques
 }
 
 function servedHeaders(record: LogRecord, id: string): ResponseHeaders {
-  return {
+  const headers: ResponseHeaders = {
     'x-request-id': id,
     'x-modelgate-provider': record.provider ?? '',
     'x-modelgate-model': record.model ?? '',
@@ -167,6 +167,8 @@ function servedHeaders(record: LogRecord, id: string): ResponseHeaders {
     'x-modelgate-fallback': String(record.fallback_used),
     'x-modelgate-overhead-ms': String(record.gateway_overhead_ms ?? 0),
   };
+  if (record.dropped_params) headers['x-modelgate-dropped-params'] = record.dropped_params.join(',');
+  return headers;
 }
 
 function retryPolicy(base: RetryPolicy, requested: GatewayParams['retry_params']): RetryPolicy {

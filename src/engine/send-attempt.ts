@@ -3,15 +3,22 @@
  * the JSON body or peek at a stream until its first content (DESIGN.md §4: peek before commit).
  */
 import { GatewayError } from '../errors.js';
-import type { ProviderCall } from '../providers/types.js';
+import type { ConvertedResponse, ProviderCall, UpstreamRequest } from '../providers/types.js';
 import type { ChainTarget } from '../routing/build-chain.js';
 import type { UpstreamResponse } from '../transport/types.js';
+import { fromOpenAIUsage } from '../usage.js';
 import { ERROR_BODY_LIMIT, RESPONSE_BODY_LIMIT, type EngineContext } from './engine-context.js';
 import { passthroughStream, type PassthroughOptions, type StreamTap } from './passthrough-stream.js';
 import type { RequestScope } from './request-scope.js';
+import { translatedStream } from './translated-stream.js';
 import { upstreamHttpError, upstreamStreamError } from './upstream-error.js';
 
-async function send(engine: EngineContext, target: ChainTarget, call: ProviderCall, scope: RequestScope): Promise<UpstreamResponse> {
+interface Sent {
+  request: UpstreamRequest;
+  response: UpstreamResponse;
+}
+
+async function send(engine: EngineContext, target: ChainTarget, call: ProviderCall, scope: RequestScope): Promise<Sent> {
   const provider = target.provider;
   const request = provider.buildRequest(call);
   const response = await (provider.transport ?? engine.transport).send(request, {
@@ -23,24 +30,29 @@ async function send(engine: EngineContext, target: ChainTarget, call: ProviderCa
     const text = await response.text(ERROR_BODY_LIMIT).catch(() => '');
     throw upstreamHttpError(provider, response.status, response.headers, text, engine.errorPolicy);
   }
-  return response;
+  return { request, response };
 }
 
-export async function sendForJson(engine: EngineContext, target: ChainTarget, call: ProviderCall, scope: RequestScope): Promise<Record<string, unknown>> {
-  const response = await send(engine, target, call, scope);
+export interface JsonOutcome extends ConvertedResponse {
+  droppedParams?: string[];
+}
+
+export async function sendForJson(engine: EngineContext, target: ChainTarget, call: ProviderCall, scope: RequestScope): Promise<JsonOutcome> {
+  const { request, response } = await send(engine, target, call, scope);
   const text = await response.text(RESPONSE_BODY_LIMIT);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new GatewayError({ status: 502, code: 'upstream_invalid_response', retryable: true, upstreamStatus: response.status, message: `Provider \`${target.provider.id}\` sent a response that is not JSON.` });
+    json = undefined;
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new GatewayError({ status: 502, code: 'upstream_invalid_response', retryable: true, upstreamStatus: response.status, message: `Provider \`${target.provider.id}\` sent an unexpected response.` });
+    throw new GatewayError({ status: 502, code: 'upstream_invalid_response', retryable: true, upstreamStatus: response.status, message: `Provider \`${target.provider.id}\` sent a response that is not a JSON object.` });
   }
   const body = json as Record<string, unknown>;
   if ('error' in body && !('choices' in body) && !('data' in body)) throw upstreamStreamError(target.provider, body.error);
-  return body;
+  const converted = target.provider.convertResponse?.(call, body) ?? { body, usage: fromOpenAIUsage(body.usage) };
+  return { ...converted, droppedParams: request.droppedParams };
 }
 
 export interface OpenedStream {
@@ -48,6 +60,7 @@ export interface OpenedStream {
   first: string;
   rest: AsyncGenerator<string>;
   tap: StreamTap;
+  droppedParams?: string[];
 }
 
 export async function openStream(
@@ -57,13 +70,16 @@ export async function openStream(
   scope: RequestScope,
   options: PassthroughOptions,
 ): Promise<OpenedStream> {
-  const response = await send(engine, target, call, scope);
+  const { request, response } = await send(engine, target, call, scope);
   const tap: StreamTap = {};
-  const rest = passthroughStream(response.body, target.provider, options, tap);
+  const provider = target.provider;
+  const rest = provider.createStreamTranslator
+    ? translatedStream(response.body, provider, call, options, tap)
+    : passthroughStream(response.body, provider, options, tap);
   try {
     const first = await rest.next();
-    if (first.done) throw new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: `Provider \`${target.provider.id}\` sent an empty stream.` });
-    return { first: first.value, rest, tap };
+    if (first.done) throw new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: `Provider \`${provider.id}\` sent an empty stream.` });
+    return { first: first.value, rest, tap, droppedParams: request.droppedParams };
   } catch (error) {
     response.cancel();
     throw error;

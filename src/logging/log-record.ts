@@ -37,6 +37,8 @@ export interface LogRecord {
   provider: string | null;
   fallback_used: boolean;
   attempts: AttemptRecord[];
+  /** OpenAI parameters the serving provider could not honour and left out. */
+  dropped_params: string[] | null;
   usage: LogUsage | null;
   customer_identifier: string | null;
   custom_identifier: string | null;

@@ -37,6 +37,7 @@ export class RequestLog {
       provider: null,
       fallback_used: false,
       attempts: [],
+      dropped_params: null,
       usage: null,
       customer_identifier: null,
       custom_identifier: null,

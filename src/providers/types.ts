@@ -3,6 +3,8 @@
  * responses and classify upstream errors; they never touch the network (DESIGN.md §2, §6).
  */
 import type { Transport } from '../transport/types.js';
+import type { NormalizedUsage } from '../usage.js';
+import type { ChatCompletionChunk } from './openai-types.js';
 
 export type Operation = 'chat' | 'embeddings';
 
@@ -11,6 +13,31 @@ export interface UpstreamRequest {
   method: 'POST' | 'GET';
   headers: Record<string, string>;
   body?: string;
+  /** OpenAI parameters this provider cannot honour and left out (reported in a header and the log). */
+  droppedParams?: string[];
+}
+
+/** A non-streaming upstream response in OpenAI's shape, with its usage in disjoint buckets. */
+export interface ConvertedResponse {
+  body: Record<string, unknown>;
+  usage?: NormalizedUsage;
+}
+
+/**
+ * Turns one provider's stream events into OpenAI chunks. One per request, synchronous, stateful.
+ * Throws a GatewayError for an error event (before the first content it falls back invisibly).
+ */
+export interface StreamTranslator<Event = unknown> {
+  push(event: Event): ChatCompletionChunk[];
+  /** At the end of the upstream stream: the last chunks, including a usage chunk with empty choices. */
+  end(): ChatCompletionChunk[];
+  usage(): NormalizedUsage | undefined;
+}
+
+/** Cuts the upstream body into the provider's events (SSE frames, AWS event-stream messages, ...). */
+export interface StreamDecoder<Event = unknown> {
+  push(bytes: Uint8Array): Event[];
+  end(): Event[];
 }
 
 export interface ProviderCall {
@@ -37,8 +64,6 @@ export interface Provider {
   readonly kind: string;
   /** Models this provider announces in `GET /models` and claims for bare-name routing. */
   readonly models: readonly string[];
-  /** Whether this provider forwards OpenAI SSE bytes as they come (no translation). */
-  readonly passthroughStream: boolean;
   /**
    * How usage reaches a stream: `request` (ask with `stream_options.include_usage`), `always` (the
    * provider sends it unasked) or `never`.
@@ -48,6 +73,14 @@ export interface Provider {
   buildRequest(call: ProviderCall): UpstreamRequest;
   /** Reads an upstream error body (already size-capped text). */
   parseError(status: number, bodyText: string): UpstreamErrorInfo;
+  /** Converts a successful non-streaming body; absent for OpenAI-compatible providers (used as is). */
+  convertResponse?(call: ProviderCall, json: Record<string, unknown>): ConvertedResponse;
+  /**
+   * Stream translation; absent for OpenAI-compatible providers, whose SSE bytes pass through.
+   * `createStreamDecoder` defaults to SSE frames parsed into `{ event, data }`.
+   */
+  createStreamTranslator?(call: ProviderCall): StreamTranslator;
+  createStreamDecoder?(): StreamDecoder;
   /** An in-process transport (the demo provider); the shared HTTP transport otherwise. */
   readonly transport?: Transport;
   /** Secrets to scrub from any message that may reach a client or a log. */

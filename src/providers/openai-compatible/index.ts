@@ -34,7 +34,6 @@ export function openAICompatibleProvider(settings: OpenAICompatibleSettings): Pr
     id: settings.id,
     kind: settings.kind,
     models: settings.models ?? [],
-    passthroughStream: true,
     streamUsage: settings.streamUsage ?? 'request',
     secrets: settings.apiKey ? [settings.apiKey] : [],
     buildRequest(call: ProviderCall): UpstreamRequest {
