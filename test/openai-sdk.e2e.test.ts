@@ -16,6 +16,9 @@ const TEXT_RESPONSE = fixtureJson('openai-chat/openai-text.json');
 const TOOL_CHUNKS = fixtureChunks('openai-chat/deepseek-tool-call.chunks.jsonl');
 const EMBEDDING = fixtureJson('openai-embeddings/openai-embedding.json');
 
+/** Gateway parameters (and future OpenAI ones) are not in the SDK's types; the SDK sends them as given. */
+const gatewayParams = (params: Record<string, unknown>) => params as object;
+
 let upstream: Upstream;
 let gateway: Gateway;
 let host: Host;
@@ -82,11 +85,7 @@ describe('chat.completions through the OpenAI SDK', () => {
       model: 'gpt-4.1-nano',
       stream: true,
       messages: [{ role: 'user', content: 'Invent a holiday' }],
-      // @ts-expect-error gateway parameters are not in the SDK's types
-      customer_identifier: 'user_123',
-      metadata: { session_id: 'abc' },
-      thread_identifier: 'conv_456',
-      group_identifier: 'team_alpha',
+      ...gatewayParams({ customer_identifier: 'user_123', metadata: { session_id: 'abc' }, thread_identifier: 'conv_456', group_identifier: 'team_alpha' }),
     });
     const received = [];
     for await (const chunk of stream) received.push(chunk);
@@ -170,13 +169,14 @@ describe('chat.completions through the OpenAI SDK', () => {
     await client.chat.completions.create({
       model: 'gpt-4.1-nano',
       messages: [{ role: 'user', content: 'x' }],
-      // @ts-expect-error gateway parameters and a parameter the SDK does not know yet
-      some_future_parameter: { enabled: true },
-      customer_identifier: 'c1',
-      fallback_models: ['gpt-4.1-nano'],
-      metadata: { a: 1 },
-      request_breakdown: false,
-      disable_log: true,
+      ...gatewayParams({
+        some_future_parameter: { enabled: true },
+        customer_identifier: 'c1',
+        fallback_models: ['gpt-4.1-nano'],
+        metadata: { a: 1 },
+        request_breakdown: false,
+        disable_log: true,
+      }),
     });
     expect(upstream.requests[0].body).toEqual({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'x' }], some_future_parameter: { enabled: true } });
     upstream.requests.length = 0; // this body is deliberately outside the spec
@@ -187,9 +187,7 @@ describe('chat.completions through the OpenAI SDK', () => {
     const body: any = await client.chat.completions.create({
       model: 'gpt-4.1-nano',
       messages: [{ role: 'user', content: 'x' }],
-      // @ts-expect-error gateway parameter
-      request_breakdown: true,
-      customer_identifier: 'c9',
+      ...gatewayParams({ request_breakdown: true, customer_identifier: 'c9' }),
     });
     expect(body.request_breakdown).toMatchObject({ provider: 'openai', model: 'gpt-4.1-nano', usage: { total_tokens: 379 }, customer_identifier: 'c9' });
     expect(body.request_breakdown.attempts).toHaveLength(1);
@@ -199,8 +197,7 @@ describe('chat.completions through the OpenAI SDK', () => {
       model: 'gpt-4.1-nano',
       stream: true,
       messages: [{ role: 'user', content: 'x' }],
-      // @ts-expect-error gateway parameter
-      request_breakdown: true,
+      ...gatewayParams({ request_breakdown: true }),
     });
     const chunks: any[] = [];
     for await (const chunk of stream) chunks.push(chunk);

@@ -1,33 +1,28 @@
 /**
- * OpenAI-compatible vendors: a new one is a few lines here (DESIGN.md §6).
- * `family` lists the bare model names that route to the preset without a `provider/` prefix.
+ * OpenAI-compatible vendors: a new one is a few lines here (DESIGN.md §6). Which bare model names
+ * route to each is in routing/model-families.ts.
  */
 export interface OpenAICompatiblePreset {
   baseURL: string;
   /** Whether requests without an API key make sense (local servers). */
   keyOptional?: boolean;
-  family?: RegExp;
   streamUsage?: 'request' | 'always' | 'never';
 }
 
 export const OPENAI_COMPATIBLE_PRESETS = {
-  openai: {
-    baseURL: 'https://api.openai.com/v1',
-    family: /^(gpt-|chatgpt-|o\d|text-embedding-|omni-moderation|text-moderation|codex-|computer-use-)/,
-  },
+  openai: { baseURL: 'https://api.openai.com/v1' },
   groq: { baseURL: 'https://api.groq.com/openai/v1' },
   together: { baseURL: 'https://api.together.xyz/v1' },
   fireworks: { baseURL: 'https://api.fireworks.ai/inference/v1' },
   openrouter: { baseURL: 'https://openrouter.ai/api/v1' },
   mistral: {
     baseURL: 'https://api.mistral.ai/v1',
-    family: /^(mistral-|open-mistral|open-mixtral|codestral|ministral|pixtral|magistral|devstral)/,
     // Mistral reports usage on the last chunk by itself and does not document `stream_options`.
     streamUsage: 'always',
   },
-  deepseek: { baseURL: 'https://api.deepseek.com/v1', family: /^deepseek-/ },
-  xai: { baseURL: 'https://api.x.ai/v1', family: /^grok-/ },
-  perplexity: { baseURL: 'https://api.perplexity.ai', family: /^sonar/, streamUsage: 'always' },
+  deepseek: { baseURL: 'https://api.deepseek.com/v1' },
+  xai: { baseURL: 'https://api.x.ai/v1' },
+  perplexity: { baseURL: 'https://api.perplexity.ai', streamUsage: 'always' },
   cerebras: { baseURL: 'https://api.cerebras.ai/v1' },
   ollama: { baseURL: 'http://127.0.0.1:11434/v1', keyOptional: true },
 } satisfies Record<string, OpenAICompatiblePreset>;
