@@ -57,6 +57,7 @@ export function createGateway(input: GatewayOptions): Gateway {
     errorPolicy: { fallbackOnStatus: new Set(options.fallbackOnStatus ?? []), fallbackOnAuthError: options.fallbackOnAuthError ?? true },
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     globalFallbacks: options.fallbacks ?? [],
+    strictParams: options.strictParams ?? false,
   };
   const authorize = createAuthorizer(options.gatewayKeys ?? [], options.authorize);
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;

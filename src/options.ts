@@ -56,6 +56,12 @@ const optionsSchema = z.strictObject({
     .optional(),
   /** Upstream 4xx statuses that should also fall back (by default only 408, 409, 429 do). */
   fallbackOnStatus: z.array(z.number().int().min(400).max(499)).optional(),
+  /**
+   * What to do with an OpenAI parameter a translated provider (Anthropic, Gemini, Bedrock) cannot
+   * honour: drop it and say so in `x-modelgate-dropped-params` and the log (default), or, when
+   * true, refuse the request with a 400 that names it.
+   */
+  strictParams: z.boolean().optional(),
   /** Whether an upstream 401/403 (our own key rejected) falls back to the next model (default true). */
   fallbackOnAuthError: z.boolean().optional(),
   timeouts: z

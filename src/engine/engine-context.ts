@@ -11,6 +11,7 @@ export interface EngineContext {
   errorPolicy: UpstreamErrorPolicy;
   timeouts: { requestMs: number; firstByteMs: number; idleMs: number };
   globalFallbacks: readonly string[];
+  strictParams: boolean;
 }
 
 /** Largest upstream error body read (the rest is dropped). */

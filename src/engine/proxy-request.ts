@@ -45,6 +45,7 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
     model: target.model,
     body: { ...target.params, ...body, ...extra, model: target.model },
     stream,
+    strictParams: engine.strictParams,
   });
 
   if (!stream) {

@@ -47,6 +47,8 @@ export interface ProviderCall {
   /** The OpenAI-shaped request body: gateway parameters removed, `model` already set. */
   body: Record<string, unknown>;
   stream: boolean;
+  /** Refuse (400) rather than drop a parameter the provider cannot honour (`options.strictParams`). */
+  strictParams: boolean;
 }
 
 /** What a provider learned from an upstream error response. */
