@@ -5,7 +5,8 @@
 import { z } from 'zod';
 
 const MAX_IDENTIFIER = 120;
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Only a wrong type gets this message; other issues (unknown keys, ...) keep zod's own. */
+const mustBeAn = (what: string) => (issue: { code: string }) => (issue.code === 'invalid_type' ? `must be ${what}` : undefined);
 
 const identifier = z
   .string({ error: 'must be a string' })
@@ -16,10 +17,8 @@ const modelList = z.array(z.string({ error: 'must be a list of model names' }).m
 }).max(16, 'may hold at most 16 models');
 
 const metadata = z
-  .record(z.string().max(128, 'metadata keys must be at most 128 characters'), z.unknown(), { error: 'must be an object' })
-  .refine((value) => !Array.isArray(value), 'must be an object')
-  .refine((value) => Object.keys(value).length <= 64, 'may hold at most 64 keys')
-  .refine((value) => !Object.keys(value).some((key) => FORBIDDEN_KEYS.has(key)), 'must not use the keys __proto__, constructor or prototype');
+  .record(z.string().max(128, 'metadata keys must be at most 128 characters'), z.unknown(), { error: mustBeAn('an object') })
+  .refine((value) => Object.keys(value).length <= 64, 'may hold at most 64 keys');
 
 export const gatewayParamShapes = {
   customer_identifier: identifier,
@@ -36,7 +35,7 @@ export const gatewayParamShapes = {
       num_retries: z.number({ error: 'must be a number' }).int('must be an integer').min(0).max(10).optional(),
       retry_after: z.number({ error: 'must be a number of seconds' }).min(0).max(60).optional(),
     },
-    { error: 'must be an object' },
+    { error: mustBeAn('an object') },
   ),
   disable_log: z.boolean({ error: 'must be a boolean' }),
   request_breakdown: z.boolean({ error: 'must be a boolean' }),

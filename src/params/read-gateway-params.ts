@@ -71,6 +71,9 @@ export function readGatewayParams(body: Record<string, unknown>, headers: Incomi
   const params: GatewayParams = {};
   for (const key of Object.keys(raw) as GatewayParamName[]) {
     if (raw[key] === undefined || raw[key] === null) continue;
+    if (holdsPrototypeKey(raw[key])) {
+      throw invalidRequest(`Invalid gateway parameter \`${key}\`: must not contain a \`__proto__\` key.`, key, 'invalid_gateway_parameter');
+    }
     const result = gatewayParamShapes[key].safeParse(raw[key]);
     if (!result.success) {
       const issue = result.error.issues[0];
@@ -81,6 +84,15 @@ export function readGatewayParams(body: Record<string, unknown>, headers: Incomi
     (params as Record<string, unknown>)[key] = result.data;
   }
   return { params, body: forward };
+}
+
+/** `__proto__` in parsed JSON is an own key; copying it naively would replace an object's prototype. */
+function holdsPrototypeKey(value: unknown, depth = 0): boolean {
+  if (typeof value !== 'object' || value === null || depth > 32) return false;
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__' || holdsPrototypeKey((value as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
 }
 
 function objectField(source: Record<string, unknown>, key: string, label = key): Record<string, unknown> | undefined {

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../src/index.js';
+import { readGatewayParams } from '../src/params/read-gateway-params.js';
+
+const base = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] };
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+
+function expectBadRequest(fn: () => unknown, param: string, message: RegExp) {
+  try {
+    fn();
+  } catch (error) {
+    expect(GatewayError.isInstance(error)).toBe(true);
+    const gatewayError = error as GatewayError;
+    expect(gatewayError.status).toBe(400);
+    expect(gatewayError.param).toBe(param);
+    expect(gatewayError.message).toMatch(message);
+    return;
+  }
+  throw new Error('expected a 400');
+}
+
+describe('gateway parameters', () => {
+  it('reads them from the top level and removes them from the forwarded body', () => {
+    const { params, body } = readGatewayParams(
+      { ...base, temperature: 0.3, customer_identifier: 'u1', metadata: { a: 1 }, fallback_models: ['x'], disable_log: true },
+      {},
+    );
+    expect(params).toEqual({ customer_identifier: 'u1', metadata: { a: 1 }, fallback_models: ['x'], disable_log: true });
+    expect(body).toEqual({ ...base, temperature: 0.3 });
+  });
+
+  it('follows the documented precedence: top level > extra_body > modelgate_params > keywordsai_params > headers', () => {
+    const headers = {
+      'x-modelgate-params': b64({ customer_identifier: 'from-mg-header', thread_identifier: 't-mg-header', group_identifier: 'g-mg-header' }),
+      'x-data-keywordsai-params': JSON.stringify({ group_identifier: 'g-kw-header', custom_identifier: 'c-kw-header' }),
+    };
+    const { params, body } = readGatewayParams(
+      {
+        ...base,
+        customer_identifier: 'top',
+        extra_body: { customer_identifier: 'extra', thread_identifier: 't-extra', top_k: 3 },
+        modelgate_params: { thread_identifier: 't-mg', metadata: { from: 'mg' } },
+        keywordsai_params: { metadata: { from: 'kw' }, request_breakdown: true },
+      },
+      headers,
+    );
+    expect(params).toEqual({
+      customer_identifier: 'top',
+      thread_identifier: 't-extra',
+      metadata: { from: 'mg' },
+      request_breakdown: true,
+      group_identifier: 'g-mg-header',
+      custom_identifier: 'c-kw-header',
+    });
+    // extra_body's other fields are request parameters, as the OpenAI SDKs would have sent them.
+    expect(body).toEqual({ ...base, top_k: 3 });
+  });
+
+  it('accepts the params header as raw JSON or base64 (also URL-safe)', () => {
+    expect(readGatewayParams(base, { 'x-modelgate-params': '{"customer_identifier":"raw"}' }).params).toEqual({ customer_identifier: 'raw' });
+    expect(readGatewayParams(base, { 'x-modelgate-params': b64({ customer_identifier: 'b64' }) }).params).toEqual({ customer_identifier: 'b64' });
+  });
+
+  it('names the field and the problem for wrong types and long identifiers', () => {
+    expectBadRequest(() => readGatewayParams({ ...base, customer_identifier: 42 }, {}), 'customer_identifier', /must be a string/);
+    expectBadRequest(() => readGatewayParams({ ...base, thread_identifier: 'x'.repeat(121) }, {}), 'thread_identifier', /at most 120/);
+    expectBadRequest(() => readGatewayParams({ ...base, fallback_models: 'gpt-4o' }, {}), 'fallback_models', /list of model names/);
+    expectBadRequest(() => readGatewayParams({ ...base, metadata: [1] }, {}), 'metadata', /object/);
+    expectBadRequest(() => readGatewayParams({ ...base, retry_params: { num_retries: 2.5 } }, {}), 'retry_params.num_retries', /integer/);
+    expectBadRequest(() => readGatewayParams({ ...base, retry_params: { retries: 1 } }, {}), 'retry_params', /Unrecognized key/);
+    expectBadRequest(() => readGatewayParams({ ...base, disable_log: 'yes' }, {}), 'disable_log', /boolean/);
+    expectBadRequest(() => readGatewayParams({ ...base, modelgate_params: { customer_identifier: 1 } }, {}), 'customer_identifier', /from modelgate_params/);
+  });
+
+  it('rejects unknown keys in the nested objects and headers, and malformed headers', () => {
+    expectBadRequest(() => readGatewayParams({ ...base, modelgate_params: { costumer_identifier: 'x' } }, {}), 'modelgate_params', /Unknown gateway parameter `costumer_identifier`/);
+    expectBadRequest(() => readGatewayParams(base, { 'x-modelgate-params': 'not base64 !!' }), 'x-modelgate-params', /JSON object/);
+    expectBadRequest(() => readGatewayParams(base, { 'x-modelgate-params': b64([1, 2]) }), 'x-modelgate-params', /JSON object/);
+    expectBadRequest(() => readGatewayParams({ ...base, keywordsai_params: 'x' }, {}), 'keywordsai_params', /must be an object/);
+  });
+
+  it('refuses prototype keys instead of letting them reach an object', () => {
+    const body = JSON.parse('{"model":"m","messages":[],"__proto__":{"stream":true}}');
+    expectBadRequest(() => readGatewayParams(body, {}), '__proto__', /__proto__/);
+    const metadata = JSON.parse('{"model":"m","messages":[],"metadata":{"__proto__":{"x":1}}}');
+    expectBadRequest(() => readGatewayParams(metadata, {}), 'metadata', /__proto__/);
+    expect(({} as Record<string, unknown>).stream).toBeUndefined();
+  });
+});

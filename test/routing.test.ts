@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { createGateway, GatewayConfigError } from '../src/index.js';
+import { createProviders } from '../src/providers/create-providers.js';
+import { buildChain } from '../src/routing/build-chain.js';
+import { ModelResolver } from '../src/routing/resolve-model.js';
+
+const providers = createProviders({
+  openai: { apiKey: 'sk-test-1' },
+  groq: { apiKey: 'gsk-test-1' },
+  azure: { resource: 'contoso', apiKey: 'az-test', deployments: { 'gpt-4o': 'prod-4o' } },
+  local: { kind: 'openai-compatible', baseURL: 'http://127.0.0.1:8000/v1', models: ['qwen2.5'] },
+});
+const resolver = new ModelResolver(providers, {
+  fast: { target: 'groq/llama-3.1-8b-instant', fallbacks: ['gpt-4o-mini'], params: { temperature: 0 } },
+  smart: { target: 'fast' },
+});
+
+const route = (name: string) => {
+  const target = resolver.resolve(name);
+  return target && { provider: target.provider.id, model: target.model };
+};
+
+describe('model routing', () => {
+  it('routes provider/model explicitly, keeping slashes in the model name', () => {
+    expect(route('groq/llama-3.3-70b-versatile')).toEqual({ provider: 'groq', model: 'llama-3.3-70b-versatile' });
+    expect(route('azure/gpt-4o')).toEqual({ provider: 'azure', model: 'gpt-4o' });
+    expect(route('local/org/model-x')).toEqual({ provider: 'local', model: 'org/model-x' });
+  });
+
+  it('routes bare well-known names by family and names a provider lists', () => {
+    expect(route('gpt-4o-mini')).toEqual({ provider: 'openai', model: 'gpt-4o-mini' });
+    expect(route('o3-mini')).toEqual({ provider: 'openai', model: 'o3-mini' });
+    expect(route('text-embedding-3-small')).toEqual({ provider: 'openai', model: 'text-embedding-3-small' });
+    expect(route('qwen2.5')).toEqual({ provider: 'local', model: 'qwen2.5' });
+    expect(route('llama-3.1-8b-instant')).toBeUndefined();
+  });
+
+  it('resolves aliases, also aliases of aliases, with their defaults and fallbacks', () => {
+    expect(resolver.resolve('smart')).toMatchObject({ model: 'llama-3.1-8b-instant', alias: 'smart', params: { temperature: 0 }, fallbacks: ['gpt-4o-mini'] });
+  });
+
+  it('lets Azure serve the OpenAI family when OpenAI is not configured', () => {
+    const azureOnly = new ModelResolver(createProviders({ azure: { resource: 'contoso', apiKey: 'k' } }));
+    expect(azureOnly.resolve('gpt-4o')?.provider.id).toBe('azure');
+  });
+
+  it('builds the chain: requested, request fallbacks, alias fallbacks, global fallbacks, duplicates skipped', () => {
+    const chain = buildChain(resolver, 'fast', ['openai/gpt-4o-mini', 'local/qwen2.5'], ['gpt-4o-mini', 'azure/gpt-4o']);
+    expect(chain.map((target) => `${target.provider.id}/${target.model}`)).toEqual([
+      'groq/llama-3.1-8b-instant',
+      'openai/gpt-4o-mini',
+      'local/qwen2.5',
+      'azure/gpt-4o',
+    ]);
+  });
+
+  it('answers an unknown model with a 404 that says how to configure it', () => {
+    expect(() => buildChain(resolver, 'mystery-model', [], [])).toThrowError(/`mystery-model` is not available.*provider\/model.*openai, groq, azure, local.*`models`/);
+    expect(() => buildChain(resolver, 'gpt-4o', ['nope'], [])).toThrowError(expect.objectContaining({ status: 404, param: 'fallback_models', code: 'model_not_found' }));
+  });
+});
+
+describe('createGateway options', () => {
+  const invalid = (options: unknown) => {
+    try {
+      createGateway(options as never);
+    } catch (error) {
+      expect(error).toBeInstanceOf(GatewayConfigError);
+      return (error as Error).message;
+    }
+    throw new Error('expected a GatewayConfigError');
+  };
+
+  it('names the path of every invalid option', () => {
+    expect(invalid({})).toMatch(/providers:/);
+    expect(invalid({ providers: { openai: { apiKey: 'k', baseURL: 'ftp://x' } } })).toMatch(/providers\.openai\.baseURL: must be an http\(s\) URL/);
+    expect(invalid({ providers: { openai: { apiKey: 'k', bogus: 1 } } })).toMatch(/providers\.openai: Unrecognized key: "bogus"/);
+    expect(invalid({ providers: { mine: { baseURL: 'http://127.0.0.1:1' } } })).toMatch(/providers\.mine\.kind: required/);
+    expect(invalid({ providers: { local: { kind: 'openai-compatible' } } })).toMatch(/providers\.local\.baseURL: required/);
+    expect(invalid({ providers: { azure: { apiKey: 'k' } } })).toMatch(/providers\.azure\.resource: Azure needs/);
+    expect(invalid({ providers: { openai: {} }, retry: { maxRetries: -1 } })).toMatch(/retry\.maxRetries/);
+    expect(invalid({ providers: { openai: {} }, onLog: 'file.jsonl' })).toMatch(/onLog: onLog must be a function/);
+    expect(invalid({ providers: { openai: {} }, gatewayKeys: ['short'] })).toMatch(/gatewayKeys\.0: a gateway key must be at least 8 characters/);
+  });
+
+  it('checks that aliases and fallbacks route somewhere', () => {
+    const message = invalid({
+      providers: { openai: { apiKey: 'k' } },
+      models: { fast: { target: 'groq/llama', fallbacks: ['gpt-4o', 'claude-x'] } },
+      fallbacks: ['nowhere'],
+    });
+    expect(message).toMatch(/models\.fast\.target: `groq\/llama` does not route/);
+    expect(message).toMatch(/models\.fast\.fallbacks\.1: `claude-x` does not route/);
+    expect(message).toMatch(/fallbacks\.0: `nowhere` does not route/);
+  });
+
+  it('accepts the configuration of the README example', () => {
+    const gateway = createGateway({
+      providers: {
+        openai: { apiKey: process.env.MODELGATE_TEST_UNSET_KEY },
+        groq: { apiKey: 'gsk-test' },
+        local: { kind: 'openai-compatible', baseURL: 'http://127.0.0.1:8000/v1' },
+      },
+      models: { fast: { target: 'groq/llama-3.1-8b-instant', fallbacks: ['gpt-4o-mini'] } },
+    });
+    return gateway.close();
+  });
+});
