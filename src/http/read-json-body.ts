@@ -9,14 +9,15 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
  */
 export async function readJsonBody(request: GatewayRequest, limitBytes: number): Promise<Record<string, unknown>> {
   const contentType = request.headers['content-type'];
+  // Checked even when the host parsed the body already: its parser may allow more than we do.
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
   let value: unknown = request.body;
   const raw = request.rawBody ?? (typeof value === 'string' || value instanceof Uint8Array ? value : undefined);
   if (raw !== undefined) {
     if (contentType !== undefined && !JSON_TYPE.test(contentType)) {
       throw new GatewayError({ status: 415, code: 'unsupported_media_type', message: `The request body must be JSON (Content-Type: application/json), not \`${contentType.slice(0, 100)}\`.` });
     }
-    const declared = Number(request.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
     const text = await readText(raw, limitBytes);
     if (text.trim() === '') throw invalidRequest('The request body is empty; it must be a JSON object.', null, 'missing_body');
     try {

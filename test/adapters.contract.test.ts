@@ -1,0 +1,121 @@
+/**
+ * One contract, every adapter: node:http, Express (with and without express.json()), Koa (with and
+ * without @koa/bodyparser) and fetch, each mounted at /api in a real host app and driven by supertest.
+ */
+import { request as httpRequest } from 'node:http';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, type Gateway } from '../src/index.js';
+import { CHAT, chunk, completion } from './helpers/handle.js';
+import { HOST_KINDS, startHost, type Host } from './helpers/hosts.js';
+import { logCollector } from './helpers/logs.js';
+import { json, sleep, sse, startUpstream, type Upstream } from './helpers/upstream.js';
+
+const PARSING_HOSTS = new Set(['express+json', 'koa+bodyparser']);
+
+describe.each(HOST_KINDS)('adapter contract: %s', (kind) => {
+  let upstream: Upstream;
+  let gateway: Gateway;
+  let host: Host;
+  const logs = logCollector();
+
+  beforeAll(async () => {
+    upstream = await startUpstream(async (received, response) => {
+      if (received.body?.messages?.[0]?.content === 'slow stream') {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        for (let i = 0; i < 300 && !response.destroyed; i++) {
+          response.write(`data: ${JSON.stringify(chunk(`t${i} `))}\n\n`);
+          await sleep(10);
+        }
+        return void response.end();
+      }
+      if (received.body?.stream) return sse(response, [chunk('Hello'), chunk(' world'), chunk(null, 'stop')]);
+      json(response, 200, completion('Hello world'));
+    });
+    gateway = createGateway({
+      providers: { openai: { apiKey: 'sk-test-contract', baseURL: upstream.baseURL } },
+      bodyLimitBytes: 64 * 1024,
+      onLog: logs.sink,
+    });
+    host = await startHost(kind, gateway, { context: () => ({ principal: 'host-user-7', metadata: { plan: 'pro' } }) });
+  });
+
+  afterAll(async () => {
+    await host.close();
+    await gateway.close();
+    await upstream.close();
+  });
+
+  const api = () => request(host.baseURL.replace(/\/api$/, ''));
+
+  it('serves a chat completion, with the host principal in the log', async () => {
+    logs.records.length = 0;
+    const response = await api().post('/api/chat/completions').send(CHAT).expect(200);
+    expect(response.body.choices[0].message.content).toBe('Hello world');
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const [record] = await logs.settle(1);
+    expect(record).toMatchObject({ principal: 'host-user-7', host_metadata: { plan: 'pro' }, status_code: 200 });
+  });
+
+  it('streams under /v1 too', async () => {
+    const response = await api().post('/api/v1/chat/completions').send({ ...CHAT, stream: true }).buffer(true).parse((res, done) => {
+      let text = '';
+      res.on('data', (part: Buffer) => (text += part.toString()));
+      res.on('end', () => done(null, text));
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(response.body).toContain('" world"');
+    expect(response.body.endsWith('data: [DONE]\n\n')).toBe(true);
+  });
+
+  it('lists models on GET /models and /v1/models', async () => {
+    for (const path of ['/api/models', '/api/v1/models']) {
+      const response = await api().get(path).expect(200);
+      expect(response.body.object).toBe('list');
+    }
+  });
+
+  it('answers unknown paths with an OpenAI-shaped 404 and wrong methods with 405', async () => {
+    const missing = await api().post('/api/completions').send(CHAT).expect(404);
+    expect(missing.body.error).toMatchObject({ code: 'unknown_url', type: 'not_found_error' });
+    const wrong = await api().get('/api/chat/completions').expect(405);
+    expect(wrong.headers.allow).toBe('POST');
+    expect(wrong.body.error.code).toBe('method_not_allowed');
+  });
+
+  it('refuses bodies that are not JSON, too large, or malformed', async () => {
+    const text = await api().post('/api/chat/completions').set('content-type', 'text/plain').send('hello').expect(415);
+    expect(text.body.error.code).toBe('unsupported_media_type');
+    const large = await api().post('/api/chat/completions').send({ ...CHAT, messages: [{ role: 'user', content: 'x'.repeat(70 * 1024) }] }).expect(413);
+    expect(large.body.error.code).toBe('request_too_large');
+    const missingModel = await api().post('/api/chat/completions').send({ messages: CHAT.messages }).expect(400);
+    expect(missingModel.body.error).toMatchObject({ param: 'model', type: 'invalid_request_error' });
+    if (!PARSING_HOSTS.has(kind)) {
+      // With a body parser in front, malformed JSON is the host parser's to answer.
+      const broken = await api().post('/api/chat/completions').set('content-type', 'application/json').send('{"model":').expect(400);
+      expect(broken.body.error.code).toBe('invalid_json');
+    }
+  });
+
+  it('aborts the upstream and logs once when the client disconnects mid-stream', async () => {
+    logs.records.length = 0;
+    const before = upstream.requests.length;
+    const { origin, pathname } = new URL(host.baseURL);
+    await new Promise<void>((resolve, reject) => {
+      const req = httpRequest(`${origin}${pathname}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', () => undefined);
+      req.once('error', reject);
+      req.end(JSON.stringify({ ...CHAT, stream: true, messages: [{ role: 'user', content: 'slow stream' }] }));
+    });
+    const records = await logs.settle(1);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ client_aborted: true, status: 'aborted' });
+    await upstream.requests[before].closed;
+  });
+});
