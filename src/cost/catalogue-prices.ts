@@ -62,7 +62,7 @@ export function findCataloguePrice(kind: string, model: string): CataloguePrice 
   }
   if (choices.length === 1) {
     const fixed = choices[0].prices;
-    return { id, pricesAt: () => fixed };
+    return typeof fixed === 'string' ? fixed : { id, pricesAt: () => fixed };
   }
   return {
     id,
