@@ -23,10 +23,12 @@ export const modelPricingSchema = z.strictObject({
  * upstream), a bare `model` (any provider), or `provider/*` (every model of that provider), tried
  * in that order.
  */
-export const pricingSchema = z.record(
-  z.string().regex(/^\S+$/, 'a pricing key is `provider/model`, `model` or `provider/*`, without spaces'),
-  modelPricingSchema,
-);
+export const pricingSchema = z.record(z.string(), modelPricingSchema).superRefine((pricing, context) => {
+  // Checked here rather than on the key schema, whose message zod replaces with "Invalid key in record".
+  for (const key of Object.keys(pricing)) {
+    if (!/^\S+$/.test(key)) context.addIssue({ code: 'custom', path: [key], message: 'a pricing key is `provider/model`, `model` or `provider/*`, without spaces' });
+  }
+});
 
 export type ModelPricing = z.output<typeof modelPricingSchema>;
 export type PricingOptions = z.output<typeof pricingSchema>;
