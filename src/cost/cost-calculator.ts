@@ -50,10 +50,19 @@ export class CostCalculator {
     const prices = resolved.pricesAt(epochMs);
     if (typeof prices === 'string') return { cost_usd: null, reason: prices };
     const computed = computeCost(usage, prices);
-    return {
-      cost_usd: computed.total_usd,
-      details: { ...computed.breakdown, source: resolved.source, price_id: resolved.priceId, long_context_tier: computed.tier },
+    const buckets = computed.breakdown;
+    // Spelled out: an object spread here costs more than the whole calculation.
+    const details: CostDetails = {
+      input_usd: buckets.input_usd,
+      cache_read_usd: buckets.cache_read_usd,
+      cache_write_usd: buckets.cache_write_usd,
+      output_usd: buckets.output_usd,
+      reasoning_usd: buckets.reasoning_usd,
+      source: resolved.source,
+      price_id: resolved.priceId,
+      long_context_tier: computed.tier,
     };
+    return { cost_usd: computed.total_usd, details };
   }
 
   private resolve(provider: PricedProvider, model: string): Resolved | string {
