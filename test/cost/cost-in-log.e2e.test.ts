@@ -13,6 +13,7 @@ import { json, sse, startUpstream, type Upstream } from '../helpers/upstream.js'
 const TEXT_RESPONSE = fixtureJson('openai-chat/openai-text.json');
 const TEXT_CHUNKS = fixtureChunks('openai-chat/openai-text.chunks.jsonl');
 const XAI_CHUNKS = fixtureChunks('openai-chat/xai-tool-call.chunks.jsonl');
+const EMBEDDING = fixtureJson('openai-embeddings/openai-embedding.json');
 const CATALOGUE = `${PRICE_CATALOGUE.name}@${PRICE_CATALOGUE.version}`;
 const withParams = (params: Record<string, unknown>) => params as object;
 
@@ -97,6 +98,14 @@ describe('cost in the log record and request_breakdown', () => {
     const [record] = await logs.settle(1);
     const billed = XAI_CHUNKS.find((chunk) => chunk.usage).usage.cost_in_usd_ticks / 1e10;
     expect(record).toMatchObject({ provider: 'xai', cost_usd: billed, cost: { price_id: 'x-ai/grok-3-mini' }, usage: { reasoning_tokens: 196 } });
+  });
+
+  it('prices embeddings by their input tokens', async () => {
+    upstream.handle((_request, response) => json(response, 200, EMBEDDING));
+    await client.embeddings.create({ model: 'text-embedding-3-small', input: 'The food was delicious' });
+    const [record] = await logs.settle(1);
+    // 12 in × $0.02 per million
+    expect(record).toMatchObject({ endpoint: 'embeddings', cost_usd: 0.00000024, cost: { input_usd: 0.00000024, price_id: 'openai/text-embedding-3-small' } });
   });
 
   it('uses options.pricing before the catalogue', async () => {
