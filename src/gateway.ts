@@ -3,6 +3,7 @@
  * routes and resolves for every expected failure with an OpenAI-shaped error response.
  */
 import type { GatewayRequest, GatewayResponse, HandleContext, JsonResponse } from './contract.js';
+import { CostCalculator } from './cost/cost-calculator.js';
 import { GatewayError, modelNotFound, toGatewayError } from './errors.js';
 import { DEFAULT_RETRY_POLICY } from './engine/backoff.js';
 import type { EngineContext } from './engine/engine-context.js';
@@ -58,6 +59,7 @@ export function createGateway(input: GatewayOptions): Gateway {
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     globalFallbacks: options.fallbacks ?? [],
     strictParams: options.strictParams ?? false,
+    costs: new CostCalculator(options.pricing),
   };
   const authorize = createAuthorizer(options.gatewayKeys ?? [], options.authorize);
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;

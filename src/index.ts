@@ -13,6 +13,9 @@ export { GatewayConfigError, type GatewayOptions, type AuthorizeHook, type Autho
 export { jsonlSink, type JsonlSink } from './logging/jsonl-sink.js';
 export type { LogRecord, AttemptRecord, LogSink } from './logging/log-record.js';
 export type { LogUsage } from './usage.js';
+export type { CostDetails } from './cost/cost-calculator.js';
+export type { ModelPricing, PricingOptions } from './cost/pricing-options.js';
+export { PRICE_CATALOGUE } from './cost/catalogue-prices.js';
 export type { GatewayParams } from './params/gateway-params.js';
 export { gatewayRequestFromNode, disconnectSignal, writeNodeResponse, serveNodeRequest, type ContextProvider } from './http/node-http.js';
 export type { Transport, UpstreamResponse, SendOptions } from './transport/types.js';

@@ -2,6 +2,7 @@
  * `createGateway` options: one zod schema, checked once, with errors that name the offending path.
  */
 import { z } from 'zod';
+import { pricingSchema } from './cost/pricing-options.js';
 import { OPENAI_COMPATIBLE_PRESETS } from './providers/openai-compatible/presets.js';
 import type { LogRecord } from './logging/log-record.js';
 import type { Transport } from './transport/types.js';
@@ -72,6 +73,8 @@ const optionsSchema = z.strictObject({
     })
     .optional(),
   gatewayKeys: z.array(gatewayKeySchema).optional(),
+  /** Your own prices per model (USD per million tokens), applied before the price catalogue. */
+  pricing: pricingSchema.optional(),
   authorize: fn<AuthorizeHook>('authorize').optional(),
   onLog: fn<(record: LogRecord) => unknown>('onLog').optional(),
   /** Hears about failures nobody else sees: a throwing log sink, an internal bug. */

@@ -31,12 +31,16 @@ export function fromOpenAIUsage(usage: unknown): NormalizedUsage | undefined {
   const prompt = num(u.prompt_tokens);
   const completion = num(u.completion_tokens);
   const cached = Math.min(prompt, num(u.prompt_tokens_details?.cached_tokens) || num(u.prompt_cache_hit_tokens));
-  const reasoning = Math.min(completion, num(u.completion_tokens_details?.reasoning_tokens));
+  const reasoningReported = num(u.completion_tokens_details?.reasoning_tokens);
+  // OpenAI counts reasoning inside completion_tokens. xAI counts it on top: its total_tokens is
+  // prompt + completion + reasoning, and its billed cost (cost_in_usd_ticks) charges all three.
+  const reasoningOnTop = reasoningReported > 0 && num(u.total_tokens) === prompt + completion + reasoningReported;
+  const reasoning = reasoningOnTop ? reasoningReported : Math.min(completion, reasoningReported);
   return {
     inputTokens: prompt - cached,
     cacheReadTokens: cached,
     cacheWriteTokens: 0,
-    outputTokens: completion - reasoning,
+    outputTokens: reasoningOnTop ? completion : completion - reasoning,
     reasoningTokens: reasoning,
   };
 }

@@ -1,3 +1,4 @@
+import type { CostCalculator } from '../cost/cost-calculator.js';
 import type { ModelResolver } from '../routing/resolve-model.js';
 import type { Transport } from '../transport/types.js';
 import type { RetryPolicy } from './backoff.js';
@@ -12,6 +13,7 @@ export interface EngineContext {
   timeouts: { requestMs: number; firstByteMs: number; idleMs: number };
   globalFallbacks: readonly string[];
   strictParams: boolean;
+  costs: CostCalculator;
 }
 
 /** Largest upstream error body read (the rest is dropped). */

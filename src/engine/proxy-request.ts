@@ -4,6 +4,7 @@
  * OpenAI-shaped error frame, never a silent close.
  */
 import type { GatewayResponse, ResponseHeaders } from '../contract.js';
+import { recordUsage } from '../cost/record-usage.js';
 import { GatewayError, toGatewayError } from '../errors.js';
 import type { LogRecord } from '../logging/log-record.js';
 import { round, type RequestLog } from '../logging/request-log.js';
@@ -11,7 +12,7 @@ import type { GatewayParams } from '../params/gateway-params.js';
 import type { Operation, ProviderCall } from '../providers/types.js';
 import { buildChain, type ChainTarget } from '../routing/build-chain.js';
 import { SSE_DONE, sseData } from '../sse/sse-frames.js';
-import { toLogUsage } from '../usage.js';
+import type { NormalizedUsage } from '../usage.js';
 import { accumulateChoices } from './accumulate-chunks.js';
 import type { RetryPolicy } from './backoff.js';
 import type { EngineContext } from './engine-context.js';
@@ -57,7 +58,7 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
     }
     const { body: response, usage, droppedParams } = result.value;
     noteServed(record, result, log, timing, droppedParams);
-    record.usage = usage ? toLogUsage(usage) : null;
+    recordUsage(record, usage, engine.costs, result.target.provider, result.target.model);
     if (!params.disable_log) record.output = input.operation === 'chat' ? response.choices ?? null : summariseEmbeddings(response);
     const payload = params.request_breakdown ? { ...response, request_breakdown: breakdown(record, log) } : response;
     const headers = servedHeaders(record, log.id);
@@ -85,18 +86,23 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
     'x-accel-buffering': 'no',
     ...servedHeaders(record, log.id),
   };
-  return { kind: 'sse', status: 200, headers, body: relayCommitted(opened.value, scope, log, params) };
+  const served = opened.target;
+  const noteUsage: UsageNote = (usage) => recordUsage(record, usage, engine.costs, served.provider, served.model);
+  return { kind: 'sse', status: 200, headers, body: relayCommitted(opened.value, scope, log, params, noteUsage) };
 }
 
-function relayCommitted(opened: OpenedStream, scope: RequestScope, log: RequestLog, params: GatewayParams): AsyncGenerator<string> {
+/** Records the stream's usage (and its cost) in the log record. */
+type UsageNote = (usage: NormalizedUsage | undefined) => void;
+
+function relayCommitted(opened: OpenedStream, scope: RequestScope, log: RequestLog, params: GatewayParams, noteUsage: UsageNote): AsyncGenerator<string> {
   let started = false;
-  const body = relayStream(opened, scope, log, params, () => (started = true));
+  const body = relayStream(opened, scope, log, params, noteUsage, () => (started = true));
   // A generator that never started skips its `finally`: if the client leaves (or the deadline passes)
   // before the host reads the body, release the upstream and log here.
   const onEndBeforeStart = () => {
     if (started) return;
     void opened.rest.return(undefined);
-    fillStreamOutcome(log.record, opened.tap, params);
+    fillStreamOutcome(log.record, opened.tap, params, noteUsage);
     log.finish(scope.clientAborted ? 499 : scope.endReason!.status, scope.endReason, scope.clientAborted);
     scope.dispose();
   };
@@ -104,7 +110,7 @@ function relayCommitted(opened: OpenedStream, scope: RequestScope, log: RequestL
   return body;
 }
 
-async function* relayStream(opened: OpenedStream, scope: RequestScope, log: RequestLog, params: GatewayParams, onStart: () => void): AsyncGenerator<string> {
+async function* relayStream(opened: OpenedStream, scope: RequestScope, log: RequestLog, params: GatewayParams, noteUsage: UsageNote, onStart: () => void): AsyncGenerator<string> {
   onStart();
   const { rest, tap } = opened;
   let completed = false;
@@ -114,7 +120,7 @@ async function* relayStream(opened: OpenedStream, scope: RequestScope, log: Requ
     for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
     completed = true;
     if (params.request_breakdown) {
-      fillStreamOutcome(log.record, tap, params);
+      fillStreamOutcome(log.record, tap, params, noteUsage);
       yield sseData(breakdownChunk(tap.firstPayload, breakdown(log.record, log)));
     }
     yield SSE_DONE;
@@ -124,7 +130,7 @@ async function* relayStream(opened: OpenedStream, scope: RequestScope, log: Requ
   } finally {
     await rest.return(undefined);
     scope.dispose();
-    fillStreamOutcome(log.record, tap, params);
+    fillStreamOutcome(log.record, tap, params, noteUsage);
     const clientAborted = scope.clientAborted || (!completed && failure === undefined);
     if (clientAborted) log.finish(499, scope.endReason, true);
     else if (failure) log.finish(failure.status, failure);
@@ -132,8 +138,8 @@ async function* relayStream(opened: OpenedStream, scope: RequestScope, log: Requ
   }
 }
 
-function fillStreamOutcome(record: LogRecord, tap: OpenedStream['tap'], params: GatewayParams): void {
-  record.usage = tap.usage ? toLogUsage(tap.usage) : null;
+function fillStreamOutcome(record: LogRecord, tap: OpenedStream['tap'], params: GatewayParams, noteUsage: UsageNote): void {
+  noteUsage(tap.usage);
   if (!params.disable_log && tap.payloads) record.output = accumulateChoices(tap.payloads);
 }
 
@@ -191,6 +197,9 @@ function breakdown(record: LogRecord, log: RequestLog) {
     fallback_used: record.fallback_used,
     attempts: record.attempts,
     usage: record.usage,
+    cost_usd: record.cost_usd,
+    cost: record.cost,
+    cost_unavailable_reason: record.cost_unavailable_reason,
     latency_ms: round(log.elapsedMs()),
     ttft_ms: record.ttft_ms,
     gateway_overhead_ms: record.gateway_overhead_ms,

@@ -1,3 +1,4 @@
+import type { CostDetails } from '../cost/cost-calculator.js';
 import type { LogUsage } from '../usage.js';
 
 /** One upstream try, in the order tried. */
@@ -40,6 +41,11 @@ export interface LogRecord {
   /** OpenAI parameters the serving provider could not honour and left out. */
   dropped_params: string[] | null;
   usage: LogUsage | null;
+  /** What the request cost in USD; null when unknown, and `cost_unavailable_reason` says why. */
+  cost_usd: number | null;
+  /** The cost per usage bucket and where the prices came from; null when `cost_usd` is. */
+  cost: CostDetails | null;
+  cost_unavailable_reason: string | null;
   customer_identifier: string | null;
   custom_identifier: string | null;
   thread_identifier: string | null;
