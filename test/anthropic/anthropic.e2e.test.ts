@@ -242,5 +242,11 @@ describe('fallbacks that cross providers', () => {
     expect(JSON.parse(frames.at(-1)!.slice('data: '.length))).toMatchObject({ error: { code: 'overloaded_error', type: 'api_error' } });
     expect(body).not.toContain('[DONE]');
     expect(claude.requests.every((request) => request.body.model === 'claude-sonnet-4-5')).toBe(true);
+    // The log keeps the usage known when the stream broke (message_start's input tokens).
+    const records = await logs.settle(2);
+    expect(records.map((record) => [record.status_code, record.usage?.prompt_tokens])).toEqual([
+      [502, 12],
+      [502, 12],
+    ]);
   });
 });
