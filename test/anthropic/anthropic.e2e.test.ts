@@ -11,7 +11,7 @@ import { createGateway, type Gateway } from '../../src/index.js';
 import { recordedEvents, recordedWire, STREAM_RECORDINGS, toWire, event, writeAnthropicStream } from '../helpers/anthropic-recordings.js';
 import { assertValidAnthropicRequest } from '../helpers/anthropic-spec.js';
 import { fixtureJson } from '../helpers/fixtures.js';
-import { startHost, type Host } from '../helpers/hosts.js';
+import { HOST_KINDS, startHost, type Host } from '../helpers/hosts.js';
 import { logCollector } from '../helpers/logs.js';
 import { assertValidOpenAIRequest } from '../helpers/spec.js';
 import { json, openAIError, sleep, startUpstream, type Upstream } from '../helpers/upstream.js';
@@ -248,5 +248,21 @@ describe('fallbacks that cross providers', () => {
       [502, 12],
       [502, 12],
     ]);
+  });
+});
+
+describe.each(HOST_KINDS)('a streamed Claude tool call through the %s host', (kind) => {
+  it('accumulates with the openai SDK to the recorded call', async () => {
+    const mounted = await startHost(kind, gateway);
+    try {
+      serve(claude, 'sdk-tool_use_response.sse', 13);
+      const sdk = new OpenAI({ baseURL: mounted.baseURL, apiKey: 'client-key', maxRetries: 0 });
+      const completion = await sdk.chat.completions.stream({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: TOOLS }).finalChatCompletion();
+      expect(completion.choices[0].message.content).toBe("I'll check the current weather in Paris for you.");
+      expect(completion.choices[0].message.tool_calls).toEqual([{ id: 'toolu_01NRLabsLyVHZPKxbKvkfSMn', type: 'function', function: { name: 'get_weather', arguments: '{"location": "Paris"}' } }]);
+      await logs.settle(1);
+    } finally {
+      await mounted.close();
+    }
   });
 });
