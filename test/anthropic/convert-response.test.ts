@@ -6,12 +6,15 @@ import { convertRequest } from '../../src/providers/anthropic/convert-request.js
 import { convertResponse } from '../../src/providers/anthropic/convert-response.js';
 import { parseAnthropicError } from '../../src/providers/anthropic/errors.js';
 import { fixtureJson } from '../helpers/fixtures.js';
+import { assertValidOpenAIResponse } from '../helpers/openai-response-spec.js';
 
 const options = { created: 1_750_000_000, jsonTool: false };
 
 describe('convertResponse on the recordings', () => {
-  it.each(['anthropic-text.json', 'anthropic-tool-no-args.json'])('%s (snapshot)', (name) => {
-    expect(convertResponse(fixtureJson(`anthropic/${name}`), options)).toMatchSnapshot();
+  it.each(['anthropic-text.json', 'anthropic-tool-no-args.json'])('%s (snapshot), valid per the OpenAI spec', (name) => {
+    const converted = convertResponse(fixtureJson(`anthropic/${name}`), options);
+    assertValidOpenAIResponse('completion', converted.body);
+    expect(converted).toMatchSnapshot();
   });
 
   it('keeps the text, the tool call id and an object-valued arguments string', () => {

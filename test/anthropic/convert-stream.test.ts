@@ -10,6 +10,7 @@ import { GatewayError } from '../../src/errors.js';
 import { AnthropicStreamTranslator } from '../../src/providers/anthropic/convert-stream.js';
 import type { ChatCompletionChunk } from '../../src/providers/openai-types.js';
 import { event, recordedEvents, STREAM_RECORDINGS, type Recorded } from '../helpers/anthropic-recordings.js';
+import { assertValidOpenAIResponse } from '../helpers/openai-response-spec.js';
 
 const CREATED = 1_750_000_000;
 
@@ -35,8 +36,10 @@ async function openAIFinalCompletion(chunks: readonly ChatCompletionChunk[]) {
 }
 
 describe('AnthropicStreamTranslator on the recordings', () => {
-  it.each(STREAM_RECORDINGS)('%s → OpenAI chunks (snapshot)', (name) => {
-    expect(translate(recordedEvents(name))).toMatchSnapshot();
+  it.each(STREAM_RECORDINGS)('%s → OpenAI chunks (snapshot), each valid per the OpenAI spec', (name) => {
+    const chunks = translate(recordedEvents(name));
+    for (const chunk of chunks) assertValidOpenAIResponse('chunk', chunk);
+    expect(chunks).toMatchSnapshot();
   });
 
   it.each(STREAM_RECORDINGS)('%s accumulates to what Anthropic\'s MessageStream makes of it', async (name) => {
