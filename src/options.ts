@@ -7,7 +7,7 @@ import { OPENAI_COMPATIBLE_PRESETS } from './providers/openai-compatible/presets
 import type { LogRecord } from './logging/log-record.js';
 import type { Transport } from './transport/types.js';
 
-const PROVIDER_KINDS = [...Object.keys(OPENAI_COMPATIBLE_PRESETS), 'openai-compatible', 'azure', 'demo'] as const;
+const PROVIDER_KINDS = [...Object.keys(OPENAI_COMPATIBLE_PRESETS), 'openai-compatible', 'azure', 'anthropic', 'demo'] as const;
 
 const stringMap = z.record(z.string(), z.string());
 const httpURL = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -23,6 +23,15 @@ const providerSchema = z.strictObject({
   resource: z.string().regex(/^[a-z0-9-]+$/i, 'must be an Azure resource name').optional(),
   apiVersion: z.string().min(1).optional(),
   deployments: stringMap.optional(),
+  // Anthropic
+  /** The `anthropic-version` header (default `2023-06-01`, the version the translation follows). */
+  anthropicVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2023-06-01').optional(),
+  /** Beta features, sent in one `anthropic-beta` header. */
+  betaHeaders: z.array(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a beta name like fine-grained-tool-streaming-2025-05-14')).optional(),
+  /** `max_tokens` when a request sets none (Anthropic requires one; default 4096). */
+  defaultMaxTokens: z.number().int().positive().optional(),
+  /** `reasoning_effort` → a thinking token budget (default) or adaptive thinking with an effort level. */
+  thinking: z.enum(['budget', 'adaptive']).optional(),
   // demo
   failureRate: z.number().min(0).max(1).optional(),
   wordDelayMs: z.number().int().min(0).optional(),

@@ -35,24 +35,28 @@ export async function* translatedStream(
     return out;
   };
 
-  for await (const bytes of body) {
-    let out = '';
-    for (const event of decoder.push(bytes)) out += serialise(translator.push(event));
-    if (!committed) {
-      held += out;
-    } else if (held || out) {
-      yield held + out;
-      held = '';
+  try {
+    for await (const bytes of body) {
+      let out = '';
+      for (const event of decoder.push(bytes)) out += serialise(translator.push(event));
+      if (!committed) {
+        held += out;
+      } else if (held || out) {
+        yield held + out;
+        held = '';
+      }
     }
+    let out = '';
+    for (const event of decoder.end()) out += serialise(translator.push(event));
+    out += serialise(translator.end());
+    if (!committed && !tap.firstPayload) {
+      throw new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: `Provider \`${provider.id}\` ended its stream without sending any data.` });
+    }
+    if (held || out) yield held + out;
+  } finally {
+    // Also after an error or a client abort: the log keeps the usage known so far (DESIGN.md §4).
+    tap.usage = translator.usage();
   }
-  let out = '';
-  for (const event of decoder.end()) out += serialise(translator.push(event));
-  out += serialise(translator.end());
-  tap.usage = translator.usage();
-  if (!committed && !tap.firstPayload) {
-    throw new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: `Provider \`${provider.id}\` ended its stream without sending any data.` });
-  }
-  if (held || out) yield held + out;
 }
 
 function carriesContent(chunk: ChatCompletionChunk): boolean {

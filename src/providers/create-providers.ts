@@ -1,4 +1,5 @@
 import { GatewayConfigError, type ProviderOptions } from '../options.js';
+import { anthropicProvider } from './anthropic/index.js';
 import { azureProvider } from './azure/index.js';
 import { demoProvider } from './demo/index.js';
 import { openAICompatibleProvider } from './openai-compatible/index.js';
@@ -14,6 +15,15 @@ const FACTORIES: Record<string, ProviderFactory> = {
     if (!config.resource && !config.baseURL) fail(id, 'resource', 'Azure needs `resource` or `baseURL`');
     return azureProvider({ ...common(id, config), resource: config.resource, baseURL: config.baseURL, apiVersion: config.apiVersion, deployments: config.deployments });
   },
+  anthropic: (id, config) =>
+    anthropicProvider({
+      ...common(id, config),
+      baseURL: config.baseURL,
+      anthropicVersion: config.anthropicVersion,
+      betaHeaders: config.betaHeaders,
+      defaultMaxTokens: config.defaultMaxTokens,
+      thinking: config.thinking,
+    }),
   'openai-compatible': (id, config) => {
     if (!config.baseURL) fail(id, 'baseURL', 'required for kind `openai-compatible`');
     return openAICompatibleProvider({ ...common(id, config), kind: 'openai-compatible', baseURL: config.baseURL!, keyOptional: true });
