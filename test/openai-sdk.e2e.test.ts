@@ -48,7 +48,7 @@ afterEach(() => {
     if (request.url.endsWith('/embeddings')) assertValidOpenAIRequest('embeddings', request.body);
     expect(request.headers.authorization).toBe('Bearer sk-test-upstream-key-0001');
   }
-  upstream.requests.length = 0;
+  upstream.reset();
   logs.records.length = 0;
 });
 

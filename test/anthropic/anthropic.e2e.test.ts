@@ -62,9 +62,9 @@ afterEach(() => {
     assertValidAnthropicRequest(request.body);
   }
   for (const request of openaiUpstream.requests) assertValidOpenAIRequest('chat', request.body);
-  claude.requests.length = 0;
-  openaiUpstream.requests.length = 0;
-  reference.requests.length = 0;
+  claude.reset();
+  openaiUpstream.reset();
+  reference.reset();
   logs.records.length = 0;
 });
 

@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 afterEach(() => {
-  upstream.requests.length = 0;
+  upstream.reset();
   logs.records.length = 0;
 });
 

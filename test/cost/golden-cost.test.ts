@@ -10,7 +10,8 @@ import { CostCalculator, type CostDetails } from '../../src/cost/cost-calculator
 import { CATALOGUE_SOURCE } from '../../src/cost/catalogue-prices.js';
 import { fromOpenAIUsage, type NormalizedUsage } from '../../src/usage.js';
 import { fixtureChunks, fixtureJson, fixtureText } from '../helpers/fixtures.js';
-import { anthropicUsageForTest, bedrockUsageForTest, geminiUsageForTest } from './provider-usage-for-test.js';
+import { fromAnthropicUsage } from '../../src/providers/anthropic/usage.js';
+import { bedrockUsageForTest, geminiUsageForTest } from './provider-usage-for-test.js';
 
 interface GoldenRow {
   recording: string;
@@ -100,7 +101,7 @@ const ROWS: GoldenRow[] = [
     recording: 'anthropic/anthropic-text.json',
     kind: 'anthropic',
     model: ANTHROPIC_TEXT.model, // claude-sonnet-4-5-20250929
-    usage: anthropicUsageForTest(ANTHROPIC_TEXT.usage),
+    usage: fromAnthropicUsage(ANTHROPIC_TEXT.usage),
     at: Date.parse('2026-02-01T00:00:00Z'),
     priceId: 'anthropic/claude-sonnet-4-5',
     // 12 in × 3 + 29 out × 15
@@ -110,7 +111,7 @@ const ROWS: GoldenRow[] = [
     recording: 'Anthropic usage with cache reads and writes (documented shape, not recorded)',
     kind: 'anthropic',
     model: 'claude-sonnet-4-5',
-    usage: anthropicUsageForTest(ANTHROPIC_CACHED_USAGE),
+    usage: fromAnthropicUsage(ANTHROPIC_CACHED_USAGE),
     at: Date.parse('2026-02-01T00:00:00Z'),
     priceId: 'anthropic/claude-sonnet-4-5',
     // 6 in × 3 + 6289 cache read × 0.30 + 3337 cache write × 3.75 + 198 out × 15

@@ -1,28 +1,11 @@
 /**
- * Stand-ins for the providers' usage normalisers (`fromAnthropicUsage`, `fromGeminiUsage`,
- * `fromBedrockUsage`), which are written in parallel in src/providers/<id>/usage.ts. Each follows its
- * provider's documented usage semantics; once the real ones are on main, the golden table uses those.
+ * Stand-ins for the providers' usage normalisers still being written (`fromGeminiUsage`,
+ * `fromBedrockUsage` in src/providers/<id>/usage.ts). Each follows its provider's documented usage
+ * semantics; once the real ones are on main, the golden table uses those.
  */
 import type { NormalizedUsage } from '../../src/usage.js';
 
 const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
-
-/**
- * Anthropic Messages `usage`: `input_tokens` counts only the uncached part of the prompt; cache
- * reads and writes are reported beside it (total prompt = input + cache_creation + cache_read), and
- * `output_tokens` includes thinking. In a stream, `message_delta.usage` is cumulative.
- * https://docs.claude.com/en/docs/build-with-claude/prompt-caching#tracking-cache-performance
- * https://docs.claude.com/en/api/messages (Usage, MessageDeltaUsage)
- */
-export function anthropicUsageForTest(usage: Record<string, unknown>): NormalizedUsage {
-  return {
-    inputTokens: num(usage.input_tokens),
-    cacheReadTokens: num(usage.cache_read_input_tokens),
-    cacheWriteTokens: num(usage.cache_creation_input_tokens),
-    outputTokens: num(usage.output_tokens),
-    reasoningTokens: 0,
-  };
-}
 
 /**
  * Gemini `usageMetadata`: `promptTokenCount` includes the cached content (`cachedContentTokenCount`

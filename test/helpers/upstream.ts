@@ -25,6 +25,8 @@ export interface Upstream {
   handle(handler: UpstreamHandler): void;
   /** Answers the n-th request (0-based) with this handler, others with the default one. */
   handleNth(n: number, handler: UpstreamHandler): void;
+  /** Forgets the received requests and the per-request handlers. */
+  reset(): void;
   openSockets(): number;
   close(): Promise<void>;
 }
@@ -69,6 +71,10 @@ export async function startUpstream(handler: UpstreamHandler = (_request, respon
     },
     handleNth(n, next) {
       perIndex.set(n, next);
+    },
+    reset() {
+      requests.length = 0;
+      perIndex.clear();
     },
     openSockets: () => sockets.size,
     close: () =>
