@@ -57,3 +57,16 @@ export function toLogUsage(usage: NormalizedUsage): LogUsage {
     reasoning_tokens: usage.reasoningTokens,
   };
 }
+
+/** The usage object an OpenAI client sees (translated providers): `prompt_tokens` includes cached and cache-written tokens. */
+export function toOpenAIUsage(usage: NormalizedUsage) {
+  const prompt = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+  const completion = usage.outputTokens + usage.reasoningTokens;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: usage.cacheReadTokens, cache_write_tokens: usage.cacheWriteTokens },
+    completion_tokens_details: { reasoning_tokens: usage.reasoningTokens },
+  };
+}

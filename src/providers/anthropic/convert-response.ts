@@ -7,7 +7,8 @@ import { GatewayError } from '../../errors.js';
 import type { ConvertedResponse } from '../types.js';
 import type { MessagesResponse, SignedThinkingBlock } from './anthropic-types.js';
 import { mapFinishReason } from './map-finish-reason.js';
-import { fromAnthropicUsage, toOpenAIUsage } from './usage.js';
+import { toOpenAIUsage } from '../../usage.js';
+import { fromAnthropicUsage } from './usage.js';
 
 export interface ResponseOptions {
   /** Seconds since the epoch for `created` (Anthropic messages carry no time). */

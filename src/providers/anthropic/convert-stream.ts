@@ -20,7 +20,8 @@ import type { AnthropicUsage, SignedThinkingBlock, StreamEvent } from './anthrop
 import { anthropicStreamError } from './errors.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { JSON_TOOL } from './convert-request.js';
-import { fromAnthropicUsage, mergeAnthropicUsage, toOpenAIUsage } from './usage.js';
+import { toOpenAIUsage } from '../../usage.js';
+import { fromAnthropicUsage, mergeAnthropicUsage } from './usage.js';
 
 export interface StreamOptions {
   providerId: string;

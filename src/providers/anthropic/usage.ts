@@ -29,16 +29,3 @@ export function mergeAnthropicUsage(into: AnthropicUsage, update: AnthropicUsage
   if (update.cache_read_input_tokens != null) into.cache_read_input_tokens = update.cache_read_input_tokens;
   if (update.output_tokens_details != null) into.output_tokens_details = update.output_tokens_details;
 }
-
-/** The usage object an OpenAI client sees: `prompt_tokens` includes cached and cache-written tokens. */
-export function toOpenAIUsage(usage: NormalizedUsage) {
-  const prompt = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
-  const completion = usage.outputTokens + usage.reasoningTokens;
-  return {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: usage.cacheReadTokens, cache_write_tokens: usage.cacheWriteTokens },
-    completion_tokens_details: { reasoning_tokens: usage.reasoningTokens },
-  };
-}
