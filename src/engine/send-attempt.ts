@@ -20,7 +20,7 @@ interface Sent {
 
 async function send(engine: EngineContext, target: ChainTarget, call: ProviderCall, scope: RequestScope): Promise<Sent> {
   const provider = target.provider;
-  const request = provider.buildRequest(call);
+  const request = await provider.buildRequest(call);
   const response = await (provider.transport ?? engine.transport).send(request, {
     signal: scope.signal,
     firstByteTimeoutMs: Math.min(engine.timeouts.firstByteMs, Math.max(1, scope.remainingMs())),

@@ -57,6 +57,11 @@ export interface UpstreamErrorInfo {
   code?: string | null;
   type?: string | null;
   param?: string | null;
+  /**
+   * The upstream says the failure is on its side whatever the status (e.g. Bedrock's 424
+   * `ModelErrorException`): classify it like a 5xx, retryable and able to fall back.
+   */
+  serverFault?: boolean;
 }
 
 export interface Provider {
@@ -71,10 +76,13 @@ export interface Provider {
    * provider sends it unasked) or `never`.
    */
   readonly streamUsage: 'request' | 'always' | 'never';
-  /** Builds the upstream HTTP request; throws a GatewayError when it cannot (e.g. no API key). */
-  buildRequest(call: ProviderCall): UpstreamRequest;
-  /** Reads an upstream error body (already size-capped text). */
-  parseError(status: number, bodyText: string): UpstreamErrorInfo;
+  /**
+   * Builds the upstream HTTP request; throws a GatewayError when it cannot (e.g. no API key). May
+   * return a promise for computation that is asynchronous but not I/O (SigV4 signing with WebCrypto).
+   */
+  buildRequest(call: ProviderCall): UpstreamRequest | Promise<UpstreamRequest>;
+  /** Reads an upstream error body (already size-capped text); some providers name the error in a header. */
+  parseError(status: number, bodyText: string, headers?: Readonly<Record<string, string | string[] | undefined>>): UpstreamErrorInfo;
   /** Converts a successful non-streaming body; absent for OpenAI-compatible providers (used as is). */
   convertResponse?(call: ProviderCall, json: Record<string, unknown>): ConvertedResponse;
   /**
