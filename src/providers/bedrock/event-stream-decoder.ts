@@ -89,7 +89,11 @@ export function bedrockEventStreamDecoder(providerId: string, secrets: readonly 
       }
       events.push(event);
     }
-    if (offset < buffer.byteLength) rest = buffer.slice(offset);
+    if (offset < buffer.byteLength) {
+      // A copy (Buffer#slice would be a view into a buffer the transport may reuse).
+      rest = new Uint8Array(buffer.byteLength - offset);
+      rest.set(buffer.subarray(offset));
+    }
     return events;
   }
 
