@@ -6,7 +6,7 @@
  * `event` messages become `{ eventType, payload }`, `exception` and `error` messages GatewayErrors.
  */
 import { EventStreamCodec } from '@smithy/eventstream-codec';
-import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { fromUtf8 } from '@smithy/util-utf8';
 import { GatewayError } from '../../errors.js';
 import type { StreamDecoder } from '../types.js';
 import { streamExceptionError } from './errors.js';
@@ -19,8 +19,31 @@ const MAX_MESSAGE = 24 * 1024 * 1024 + 128 * 1024 + MIN_MESSAGE;
 
 type Headers = ReturnType<EventStreamCodec['decode']>['headers'];
 
+/** Payloads are decoded with one shared TextDecoder (about twice as fast as a Buffer round trip). */
+const utf8 = new TextDecoder();
+const toUtf8 = (bytes: Uint8Array): string => utf8.decode(bytes);
+
+/**
+ * Every message carries the same few header names and values (`:event-type`, `contentBlockDelta`,
+ * ...): a small cache of their decoded strings, checked byte for byte, spares six decodes per event.
+ */
+const SHORT = 32;
+const headerStrings: Array<{ bytes: Uint8Array; text: string }> = [];
+function headerUtf8(bytes: Uint8Array): string {
+  const length = bytes.byteLength;
+  if (length > SHORT) return utf8.decode(bytes);
+  search: for (const entry of headerStrings) {
+    if (entry.bytes.byteLength !== length) continue;
+    for (let i = 0; i < length; i++) if (entry.bytes[i] !== bytes[i]) continue search;
+    return entry.text;
+  }
+  const text = utf8.decode(bytes);
+  if (headerStrings.length < 64) headerStrings.push({ bytes: bytes.slice(), text });
+  return text;
+}
+
 export function bedrockEventStreamDecoder(providerId: string, secrets: readonly string[] = []): StreamDecoder<ConverseStreamEvent> {
-  const codec = new EventStreamCodec(toUtf8, fromUtf8);
+  const codec = new EventStreamCodec(headerUtf8, fromUtf8);
   /** Bytes of a message not complete yet (copied: the network buffer is not ours to keep). */
   let rest: Uint8Array | undefined;
   /** An error met after other events of the same chunk: thrown on the next call, so order holds. */
@@ -60,7 +83,8 @@ export function bedrockEventStreamDecoder(providerId: string, secrets: readonly 
 
   function push(bytes: Uint8Array): ConverseStreamEvent[] {
     if (pendingError) throw pendingError;
-    let buffer = bytes;
+    // A plain Uint8Array view: subarrays of a Node Buffer are Buffers, slower to make.
+    let buffer = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (rest) {
       buffer = new Uint8Array(rest.byteLength + bytes.byteLength);
       buffer.set(rest, 0);
