@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bedrockProvider, encodeModelId } from '../src/providers/bedrock/index.js';
-import type { ProviderCall } from '../src/providers/types.js';
+import type { Provider, ProviderCall, UpstreamRequest } from '../src/providers/types.js';
 import { canonicalRequest, signature, verifySigV4 } from './helpers/bedrock.js';
 import type { ReceivedRequest } from './helpers/upstream.js';
 
@@ -63,6 +63,12 @@ const call = (model: string, stream = false): ProviderCall => ({
   strictParams: false,
 });
 
+/** Builds and signs, as the engine does before each attempt. */
+async function built(provider: Provider, providerCall: ProviderCall): Promise<UpstreamRequest> {
+  const request = provider.buildRequest(providerCall);
+  return provider.signRequest ? provider.signRequest(request) : request;
+}
+
 /** What a server would receive for the request the provider built. */
 function asReceived(request: { url: string; method: string; headers: Record<string, string>; body?: string }): ReceivedRequest {
   const url = new URL(request.url);
@@ -80,7 +86,7 @@ describe('bedrockProvider signing', () => {
   const provider = bedrockProvider({ id: 'bedrock', region: 'us-west-2', ...CREDENTIALS, now: () => FIXED_NOW });
 
   it('percent-encodes a model id with ":" in the path and signs it encoded twice', async () => {
-    const request = await provider.buildRequest(call('us.anthropic.claude-3-5-sonnet-20241022-v2:0'));
+    const request = await built(provider, call('us.anthropic.claude-3-5-sonnet-20241022-v2:0'));
     expect(request.url).toBe('https://bedrock-runtime.us-west-2.amazonaws.com/model/us.anthropic.claude-3-5-sonnet-20241022-v2%3A0/converse');
     const verified = verifySigV4(asReceived(request), CREDENTIALS, 'us-west-2');
     expect(verified.canonicalRequest.split('\n').slice(0, 3)).toEqual(['POST', '/model/us.anthropic.claude-3-5-sonnet-20241022-v2%253A0/converse', '']);
@@ -91,7 +97,7 @@ describe('bedrockProvider signing', () => {
 
   it('encodes an inference-profile ARN as one path segment, ":" and "/" included', async () => {
     const arn = 'arn:aws:bedrock:us-west-2:123456789012:application-inference-profile/a1b2c3d4e5f6';
-    const request = await provider.buildRequest(call(arn, true));
+    const request = await built(provider, call(arn, true));
     expect(new URL(request.url).pathname).toBe('/model/arn%3Aaws%3Abedrock%3Aus-west-2%3A123456789012%3Aapplication-inference-profile%2Fa1b2c3d4e5f6/converse-stream');
     expect(encodeModelId("a'b(c)*!")).toBe('a%27b%28c%29%2A%21');
     const verified = verifySigV4(asReceived(request), CREDENTIALS, 'us-west-2');
@@ -100,7 +106,7 @@ describe('bedrockProvider signing', () => {
   });
 
   it('signs the body as sent, so a changed byte breaks the signature', async () => {
-    const received = asReceived(await provider.buildRequest(call('amazon.nova-lite-v1:0')));
+    const received = asReceived(await built(provider, call('amazon.nova-lite-v1:0')));
     expect(() => verifySigV4(received, CREDENTIALS, 'us-west-2')).not.toThrow();
     expect(() => verifySigV4({ ...received, rawBody: received.rawBody.replace('Hi', 'Ho') }, CREDENTIALS, 'us-west-2')).toThrow(/signature mismatch/);
   });
@@ -108,25 +114,25 @@ describe('bedrockProvider signing', () => {
   it('signs the session token of temporary credentials', async () => {
     const temporary = { ...CREDENTIALS, sessionToken: 'test-session-token-not-real' };
     const withToken = bedrockProvider({ id: 'bedrock', region: 'eu-central-1', ...temporary, now: () => FIXED_NOW });
-    const request = await withToken.buildRequest(call('eu.amazon.nova-micro-v1:0'));
+    const request = await built(withToken, call('eu.amazon.nova-micro-v1:0'));
     expect(request.headers['x-amz-security-token']).toBe('test-session-token-not-real');
     expect(verifySigV4(asReceived(request), temporary, 'eu-central-1').signedHeaders).toContain('x-amz-security-token');
   });
 
   it('sends a Bedrock API key as a bearer token instead of signing', async () => {
     const withKey = bedrockProvider({ id: 'bedrock', region: 'us-east-1', apiKey: 'test-bedrock-api-key' });
-    const request = await withKey.buildRequest(call('amazon.nova-lite-v1:0'));
+    const request = await built(withKey, call('amazon.nova-lite-v1:0'));
     expect(request.headers.authorization).toBe('Bearer test-bedrock-api-key');
     expect(request.headers['x-amz-date']).toBeUndefined();
   });
 
   it('uses the China partition domain for cn- regions', async () => {
     const china = bedrockProvider({ id: 'bedrock', region: 'cn-north-1', ...CREDENTIALS, now: () => FIXED_NOW });
-    expect((await china.buildRequest(call('amazon.nova-lite-v1:0'))).url).toMatch(/^https:\/\/bedrock-runtime\.cn-north-1\.amazonaws\.com\.cn\/model\//);
+    expect((await built(china, call('amazon.nova-lite-v1:0'))).url).toMatch(/^https:\/\/bedrock-runtime\.cn-north-1\.amazonaws\.com\.cn\/model\//);
   });
 
   it('fails over (502, fallback) when no credentials are configured, naming no secret', async () => {
     const bare = bedrockProvider({ id: 'aws', region: 'us-east-1' });
-    await expect(bare.buildRequest(call('amazon.nova-lite-v1:0'))).rejects.toMatchObject({ status: 502, code: 'provider_not_configured', fallback: true });
+    expect(() => bare.buildRequest(call('amazon.nova-lite-v1:0'))).toThrow(expect.objectContaining({ status: 502, code: 'provider_not_configured', fallback: true }));
   });
 });

@@ -76,11 +76,13 @@ export interface Provider {
    * provider sends it unasked) or `never`.
    */
   readonly streamUsage: 'request' | 'always' | 'never';
+  /** Builds the upstream HTTP request; throws a GatewayError when it cannot (e.g. no API key). */
+  buildRequest(call: ProviderCall): UpstreamRequest;
   /**
-   * Builds the upstream HTTP request; throws a GatewayError when it cannot (e.g. no API key). May
-   * return a promise for computation that is asynchronous but not I/O (SigV4 signing with WebCrypto).
+   * Signs a built request, for providers whose signature is computed asynchronously without I/O
+   * (AWS SigV4 hashes with WebCrypto). Runs before every attempt, so a retry carries a fresh one.
    */
-  buildRequest(call: ProviderCall): UpstreamRequest | Promise<UpstreamRequest>;
+  signRequest?(request: UpstreamRequest): Promise<UpstreamRequest>;
   /** Reads an upstream error body (already size-capped text); some providers name the error in a header. */
   parseError(status: number, bodyText: string, headers?: Readonly<Record<string, string | string[] | undefined>>): UpstreamErrorInfo;
   /** Converts a successful non-streaming body; absent for OpenAI-compatible providers (used as is). */

@@ -45,7 +45,7 @@ export function bedrockProvider(settings: BedrockSettings): Provider {
   const now = settings.now ?? (() => new Date());
   const signingKeys = new Map<string, ArrayBuffer>();
 
-  async function buildRequest(call: ProviderCall): Promise<UpstreamRequest> {
+  function buildRequest(call: ProviderCall): UpstreamRequest {
     if (call.operation !== 'chat') {
       throw new GatewayError({ status: 400, code: 'unsupported_operation', fallback: true, message: `Provider \`${settings.id}\` (AWS Bedrock) serves chat completions only.` });
     }
@@ -53,21 +53,26 @@ export function bedrockProvider(settings: BedrockSettings): Provider {
       throw new GatewayError({ status: 502, code: 'provider_not_configured', fallback: true, message: `Provider \`${settings.id}\` has no AWS credentials or Bedrock API key configured.` });
     }
     const { body, droppedParams } = convertRequest(settings.id, call.model, call.body, call.strictParams);
-    const url = `${base}/model/${encodeModelId(call.model)}/${call.stream ? 'converse-stream' : 'converse'}`;
-    const text = JSON.stringify(body);
     const headers: Record<string, string> = {
       ...settings.headers,
       'content-type': 'application/json',
       accept: call.stream ? 'application/vnd.amazon.eventstream' : 'application/json',
     };
-    let sent = headers;
-    if (settings.apiKey) {
-      sent = { ...headers, authorization: `Bearer ${settings.apiKey}` };
-    } else {
-      if (signingKeys.size > 4) signingKeys.clear(); // one derived key per day is all that is reused
-      sent = await signRequest({ url, method: 'POST', headers, body: text }, credentials!, settings.region!, now(), signingKeys);
-    }
-    return { url, method: 'POST', headers: sent, body: text, droppedParams: droppedParams.length ? droppedParams : undefined };
+    if (settings.apiKey) headers.authorization = `Bearer ${settings.apiKey}`;
+    return {
+      url: `${base}/model/${encodeModelId(call.model)}/${call.stream ? 'converse-stream' : 'converse'}`,
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      droppedParams: droppedParams.length ? droppedParams : undefined,
+    };
+  }
+
+  /** SigV4 (when no API key is set): dated now, so each attempt is signed afresh. */
+  async function signWithSigV4(request: UpstreamRequest): Promise<UpstreamRequest> {
+    if (signingKeys.size > 4) signingKeys.clear(); // one derived key per day is all that is reused
+    const input = { url: request.url, method: request.method, headers: request.headers, body: request.body ?? '' };
+    return { ...request, headers: await signRequest(input, credentials!, settings.region!, now(), signingKeys) };
   }
 
   return {
@@ -77,6 +82,7 @@ export function bedrockProvider(settings: BedrockSettings): Provider {
     streamUsage: 'always',
     secrets,
     buildRequest,
+    signRequest: settings.apiKey || !credentials ? undefined : signWithSigV4,
     parseError: parseBedrockError,
     convertResponse: (call, json) => convertResponse(settings.id, call.model, json),
     createStreamTranslator: (call) => createBedrockStreamTranslator(settings.id, call.model),
