@@ -105,7 +105,7 @@ export function createBedrockStreamTranslator(providerId: string, model: string,
     },
     end(): ChatCompletionChunk[] {
       if (!stopped) {
-        throw new GatewayError({ status: 502, code: 'upstream_incomplete_stream', retryable: true, message: `Provider \`${providerId}\` ended its stream before messageStop.` });
+        throw new GatewayError({ status: 502, code: 'upstream_stream_truncated', retryable: true, message: `Provider \`${providerId}\` ended its stream before messageStop.` });
       }
       if (!usage) return NOTHING;
       return [{ id, object: 'chat.completion.chunk', created, model, choices: [], usage: toOpenAIUsage(usage) }];
