@@ -163,7 +163,7 @@ describe('createBedrockStreamTranslator (ConverseStream)', () => {
     expect(JSON.parse(completion.choices[0].message.tool_calls![0].function.arguments)).toEqual({});
   });
 
-  it('streams reasoning as reasoning_content and hands out the signed block when it ends', () => {
+  it('streams reasoning as reasoning_content and hands out the signed block when it ends', async () => {
     const { chunks } = translate(REASONING_STREAM);
     const deltas = chunks.map((chunk) => chunk.choices[0]?.delta).filter(Boolean);
     expect(deltas.filter((delta) => delta!.reasoning_content).map((delta) => delta!.reasoning_content).join('')).toBe('The user wants 17 × 3. 17 × 3 = 51.');
@@ -171,6 +171,33 @@ describe('createBedrockStreamTranslator (ConverseStream)', () => {
       thinking_blocks: [{ type: 'thinking', thinking: 'The user wants 17 × 3. 17 × 3 = 51.', signature: 'EqQBCkgIARABGAIiQGsig-test-signature' }],
     });
     expect(deltas.filter((delta) => delta!.content).map((delta) => delta!.content)).toEqual(['51']);
+    // The SDK keeps the last value of a delta field it does not know.
+    const message = (await accumulate(chunks)).choices[0].message as unknown as Record<string, unknown>;
+    expect(message.content).toBe('51');
+    expect(message.thinking_blocks).toEqual([{ type: 'thinking', thinking: 'The user wants 17 × 3. 17 × 3 = 51.', signature: 'EqQBCkgIARABGAIiQGsig-test-signature' }]);
+  });
+
+  it('hands out every signed block so far each time one ends, so the last value holds them all', async () => {
+    const { chunks } = translate([
+      ['messageStart', { role: 'assistant' }],
+      ['contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { text: 'first' } } }],
+      ['contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { signature: 'sig-a' } } }],
+      ['contentBlockStop', { contentBlockIndex: 0 }],
+      ['contentBlockStart', { contentBlockIndex: 1, start: { toolUse: { toolUseId: 'tooluse_1', name: 'f' } } }],
+      ['contentBlockStop', { contentBlockIndex: 1 }],
+      ['contentBlockDelta', { contentBlockIndex: 2, delta: { reasoningContent: { redactedContent: 'cmVk' } } }],
+      ['contentBlockStop', { contentBlockIndex: 2 }],
+      ['contentBlockDelta', { contentBlockIndex: 3, delta: { reasoningContent: { text: 'unsigned reasoning needs no block' } } }],
+      ['contentBlockStop', { contentBlockIndex: 3 }],
+      ['messageStop', { stopReason: 'tool_use' }],
+    ]);
+    const both = [
+      { type: 'thinking', thinking: 'first', signature: 'sig-a' },
+      { type: 'redacted_thinking', data: 'cmVk' },
+    ];
+    expect(chunks.flatMap((chunk) => (chunk.choices[0]?.delta.thinking_blocks ? [chunk.choices[0].delta.thinking_blocks] : []))).toEqual([both.slice(0, 1), both]);
+    const message = (await accumulate(chunks)).choices[0].message as unknown as Record<string, unknown>;
+    expect(message.thinking_blocks).toEqual(both);
   });
 
   it('ignores event types it does not know and deltas it cannot relay', () => {

@@ -3,12 +3,14 @@
  * synchronous. Tool calls get OpenAI indexes 0, 1, 2, ... in the order their blocks start (Bedrock
  * numbers all content blocks, text included), and their arguments stay the JSON strings Bedrock
  * streams. Usage arrives in the `metadata` event and leaves as the last chunk, with empty choices.
+ * Signed reasoning leaves as `thinking_blocks` when its block ends, every block so far each time:
+ * clients (the openai SDK among them) keep the last value of a delta field they do not know.
  */
 import { GatewayError } from '../../errors.js';
 import type { ChatCompletionChunk, ChatDelta } from '../openai-types.js';
 import type { StreamTranslator } from '../types.js';
 import type { NormalizedUsage } from '../../usage.js';
-import { newIdentity, thinkingBlockOf, type ResponseIdentity } from './convert-response.js';
+import { newIdentity, thinkingBlockOf, type ResponseIdentity, type ThinkingBlock } from './convert-response.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import type { ContentBlockDelta, ConverseStreamEvent } from './types.js';
 import { fromBedrockUsage, toOpenAIUsage } from './usage.js';
@@ -30,6 +32,8 @@ export function createBedrockStreamTranslator(providerId: string, model: string,
   const { id, created } = identity;
   const tools = new Map<number, ToolBlock>();
   const reasoning = new Map<number, ReasoningBlock>();
+  /** Signed blocks so far: each `thinking_blocks` delta carries all of them, so "last value wins" keeps every one. */
+  const signedBlocks: ThinkingBlock[] = [];
   let roleSent = false;
   let stopped = false;
   let usage: NormalizedUsage | undefined;
@@ -71,7 +75,9 @@ export function createBedrockStreamTranslator(providerId: string, model: string,
     if (!block) return NOTHING;
     reasoning.delete(blockIndex);
     const signed = thinkingBlockOf({ reasoningText: { text: block.text, signature: block.signature }, redactedContent: block.redactedContent });
-    return signed ? chunk({ thinking_blocks: [signed] }) : NOTHING;
+    if (!signed) return NOTHING;
+    signedBlocks.push(signed);
+    return chunk({ thinking_blocks: signedBlocks.slice() });
   }
 
   return {
