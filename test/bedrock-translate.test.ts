@@ -163,21 +163,23 @@ describe('createBedrockStreamTranslator (ConverseStream)', () => {
     expect(JSON.parse(completion.choices[0].message.tool_calls![0].function.arguments)).toEqual({});
   });
 
-  it('streams reasoning as reasoning_content and hands out the signed block when it ends', async () => {
+  it('streams reasoning as reasoning_content and hands out the signed block with the finish reason', async () => {
     const { chunks } = translate(REASONING_STREAM);
     const deltas = chunks.map((chunk) => chunk.choices[0]?.delta).filter(Boolean);
     expect(deltas.filter((delta) => delta!.reasoning_content).map((delta) => delta!.reasoning_content).join('')).toBe('The user wants 17 × 3. 17 × 3 = 51.');
-    expect(deltas.find((delta) => delta!.thinking_blocks)).toEqual({
+    const finish = chunks.find((chunk) => chunk.choices[0]?.finish_reason);
+    expect(finish?.choices[0].delta).toEqual({
       thinking_blocks: [{ type: 'thinking', thinking: 'The user wants 17 × 3. 17 × 3 = 51.', signature: 'EqQBCkgIARABGAIiQGsig-test-signature' }],
     });
+    expect(chunks.filter((chunk) => chunk.choices[0]?.delta.thinking_blocks)).toHaveLength(1);
     expect(deltas.filter((delta) => delta!.content).map((delta) => delta!.content)).toEqual(['51']);
-    // The SDK keeps the last value of a delta field it does not know.
+    // The SDK copies a delta field it does not know onto the message.
     const message = (await accumulate(chunks)).choices[0].message as unknown as Record<string, unknown>;
     expect(message.content).toBe('51');
     expect(message.thinking_blocks).toEqual([{ type: 'thinking', thinking: 'The user wants 17 × 3. 17 × 3 = 51.', signature: 'EqQBCkgIARABGAIiQGsig-test-signature' }]);
   });
 
-  it('hands out every signed block so far each time one ends, so the last value holds them all', async () => {
+  it('hands out every signed and redacted block, in order, with the finish reason', async () => {
     const { chunks } = translate([
       ['messageStart', { role: 'assistant' }],
       ['contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { text: 'first' } } }],
@@ -195,7 +197,7 @@ describe('createBedrockStreamTranslator (ConverseStream)', () => {
       { type: 'thinking', thinking: 'first', signature: 'sig-a' },
       { type: 'redacted_thinking', data: 'cmVk' },
     ];
-    expect(chunks.flatMap((chunk) => (chunk.choices[0]?.delta.thinking_blocks ? [chunk.choices[0].delta.thinking_blocks] : []))).toEqual([both.slice(0, 1), both]);
+    expect(chunks.flatMap((chunk) => (chunk.choices[0]?.delta.thinking_blocks ? [chunk.choices[0].delta.thinking_blocks] : []))).toEqual([both]);
     const message = (await accumulate(chunks)).choices[0].message as unknown as Record<string, unknown>;
     expect(message.thinking_blocks).toEqual(both);
   });

@@ -8,7 +8,8 @@ import { GatewayError } from '../../errors.js';
 import type { ConvertedResponse } from '../types.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import type { ConverseResponse, ReasoningContent } from './types.js';
-import { fromBedrockUsage, toOpenAIUsage } from './usage.js';
+import { toOpenAIUsage } from '../../usage.js';
+import { fromBedrockUsage } from './usage.js';
 
 /** A reasoning block as the client sees and returns it. */
 export type ThinkingBlock = { type: 'thinking'; thinking: string; signature: string } | { type: 'redacted_thinking'; data: string };

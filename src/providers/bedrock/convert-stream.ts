@@ -3,17 +3,17 @@
  * synchronous. Tool calls get OpenAI indexes 0, 1, 2, ... in the order their blocks start (Bedrock
  * numbers all content blocks, text included), and their arguments stay the JSON strings Bedrock
  * streams. Usage arrives in the `metadata` event and leaves as the last chunk, with empty choices.
- * Signed reasoning leaves as `thinking_blocks` when its block ends, every block so far each time:
- * clients (the openai SDK among them) keep the last value of a delta field they do not know.
+ * Reasoning streams as `reasoning_content`; the finish chunk carries the signed blocks, complete,
+ * in `thinking_blocks` for the client to send back (as the Anthropic provider does).
  */
 import { GatewayError } from '../../errors.js';
 import type { ChatCompletionChunk, ChatDelta } from '../openai-types.js';
 import type { StreamTranslator } from '../types.js';
-import type { NormalizedUsage } from '../../usage.js';
+import { toOpenAIUsage, type NormalizedUsage } from '../../usage.js';
 import { newIdentity, thinkingBlockOf, type ResponseIdentity, type ThinkingBlock } from './convert-response.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import type { ContentBlockDelta, ConverseStreamEvent } from './types.js';
-import { fromBedrockUsage, toOpenAIUsage } from './usage.js';
+import { fromBedrockUsage } from './usage.js';
 
 const NOTHING: ChatCompletionChunk[] = [];
 
@@ -32,7 +32,6 @@ export function createBedrockStreamTranslator(providerId: string, model: string,
   const { id, created } = identity;
   const tools = new Map<number, ToolBlock>();
   const reasoning = new Map<number, ReasoningBlock>();
-  /** Signed blocks so far: each `thinking_blocks` delta carries all of them, so "last value wins" keeps every one. */
   const signedBlocks: ThinkingBlock[] = [];
   let roleSent = false;
   let stopped = false;
@@ -75,9 +74,8 @@ export function createBedrockStreamTranslator(providerId: string, model: string,
     if (!block) return NOTHING;
     reasoning.delete(blockIndex);
     const signed = thinkingBlockOf({ reasoningText: { text: block.text, signature: block.signature }, redactedContent: block.redactedContent });
-    if (!signed) return NOTHING;
-    signedBlocks.push(signed);
-    return chunk({ thinking_blocks: signedBlocks.slice() });
+    if (signed) signedBlocks.push(signed);
+    return NOTHING;
   }
 
   return {
@@ -96,9 +94,12 @@ export function createBedrockStreamTranslator(providerId: string, model: string,
           return event.payload.delta ? onDelta(event.payload.contentBlockIndex, event.payload.delta) : NOTHING;
         case 'contentBlockStop':
           return onStop(event.payload.contentBlockIndex);
-        case 'messageStop':
+        case 'messageStop': {
           stopped = true;
-          return chunk({}, mapFinishReason(event.payload.stopReason));
+          const delta: ChatDelta = {};
+          if (signedBlocks.length) delta.thinking_blocks = signedBlocks;
+          return chunk(delta, mapFinishReason(event.payload.stopReason));
+        }
         case 'metadata':
           if (event.payload.usage) usage = fromBedrockUsage(event.payload.usage);
           return NOTHING;

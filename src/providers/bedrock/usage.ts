@@ -18,15 +18,3 @@ export function fromBedrockUsage(usage: TokenUsage): NormalizedUsage {
   };
 }
 
-/** The `usage` object an OpenAI client expects: prompt tokens include cached ones. */
-export function toOpenAIUsage(usage: NormalizedUsage) {
-  const prompt = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
-  const completion = usage.outputTokens + usage.reasoningTokens;
-  return {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: usage.cacheReadTokens, cache_write_tokens: usage.cacheWriteTokens },
-    completion_tokens_details: { reasoning_tokens: usage.reasoningTokens },
-  };
-}
