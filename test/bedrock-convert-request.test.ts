@@ -261,6 +261,13 @@ describe('convertRequest: parameters', () => {
     expect(refusal(() => convert({ messages: [user('x')], reasoning_effort: 'low' }, NOVA, true))).toMatchObject({ status: 400, code: 'unsupported_parameter', param: 'reasoning_effort', fallback: true });
   });
 
+  it('puts top_k where Claude and Nova read it, and drops it for other models', () => {
+    expect(convert({ messages: [user('x')], top_k: 200 }).body.additionalModelRequestFields).toEqual({ top_k: 200 });
+    expect(convert({ messages: [user('x')], top_k: 20 }, NOVA).body.additionalModelRequestFields).toEqual({ inferenceConfig: { topK: 20 } });
+    expect(convert({ messages: [user('x')], top_k: 20 }, 'meta.llama3-70b-instruct-v1:0').droppedParams).toEqual(['top_k']);
+    expect(refusal(() => convert({ messages: [user('x')], top_k: 0 }))).toMatchObject({ status: 400, param: 'top_k' });
+  });
+
   it('passes Bedrock-native fields through for callers who want them', () => {
     const { body } = convert(
       { messages: [user('x')], additionalModelRequestFields: { inferenceConfig: { topK: 20 } }, guardrailConfig: { guardrailIdentifier: 'gr-1', guardrailVersion: '1' }, performanceConfig: { latency: 'optimized' } },

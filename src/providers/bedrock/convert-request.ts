@@ -19,6 +19,8 @@ export const ANSWER_TOKENS_WITH_THINKING = 8192;
 
 /** `anthropic.claude-...`, `us.anthropic.claude-...`, or an ARN naming one. */
 const CLAUDE_MODEL = /(?:^|[./:])anthropic\.claude/;
+/** `amazon.nova-...`, `us.amazon.nova-...`, or an ARN naming one. */
+const NOVA_MODEL = /(?:^|[./:])amazon\.nova/;
 /** requestMetadata values: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#bedrock-runtime_Converse-request-requestMetadata */
 const METADATA_VALUE = /^[a-zA-Z0-9\s:_@$#=/+,\-.]{0,256}$/;
 
@@ -33,6 +35,7 @@ export function convertRequest(providerId: string, model: string, body: Record<s
 
   const inference = inferenceConfig(body, report);
   const additional = { ...objectParam(body, 'additionalModelRequestFields') };
+  applyTopK(body.top_k, model, additional, report);
   applyReasoning(body, model, inference, additional, report);
   if (Object.keys(inference).length) request.inferenceConfig = inference;
   if (Object.keys(additional).length) request.additionalModelRequestFields = additional;
@@ -134,6 +137,21 @@ function applyReasoning(
     );
   }
   additional.thinking = { type: 'enabled', budget_tokens: budget };
+}
+
+/**
+ * `top_k` lives in model-specific fields: Claude's `top_k` (the Converse examples'
+ * https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference-examples.html) and
+ * Nova's `inferenceConfig.topK` (https://docs.aws.amazon.com/nova/latest/nova2-userguide/core-inference.html).
+ */
+function applyTopK(topK: unknown, model: string, additional: Record<string, unknown>, report: ParamReport): void {
+  if (topK === undefined || topK === null) return;
+  if (!Number.isInteger(topK) || (topK as number) < 1) throw invalidRequest('`top_k` must be a positive integer.', 'top_k');
+  if (CLAUDE_MODEL.test(model)) additional.top_k ??= topK;
+  else if (NOVA_MODEL.test(model)) {
+    const config = (additional.inferenceConfig ?? {}) as Record<string, unknown>;
+    additional.inferenceConfig = { ...config, topK: config.topK ?? topK };
+  } else report.drop('top_k', 'modelgate knows where top_k goes for Claude and Nova models only; use additionalModelRequestFields');
 }
 
 function responseFormat(format: unknown, report: ParamReport): ConverseRequest['outputConfig'] {

@@ -38,7 +38,8 @@ export const BEDROCK_PARAM_POLICY: Readonly<Record<string, ParamRule>> = {
   user: mapped('requestMetadata.user (for invocation-log filters)'),
   safety_identifier: mapped('requestMetadata.safety_identifier'),
   service_tier: mapped('serviceTier.type for default, flex and priority (fast → priority); auto → nothing; scale dropped (refused when strict)'),
-  // Bedrock's own fields, for callers who know they talk to Bedrock.
+  // Extensions, for callers who know they talk to Bedrock.
+  top_k: mapped('Claude: additionalModelRequestFields.top_k; Nova: additionalModelRequestFields.inferenceConfig.topK; others dropped'),
   thinking: mapped('Claude models: additionalModelRequestFields.thinking, as given'),
   additionalModelRequestFields: mapped('merged into additionalModelRequestFields (e.g. Nova reasoningConfig, top_k)'),
   guardrailConfig: mapped('guardrailConfig, as given'),
