@@ -107,6 +107,18 @@ describe('convertRequest: messages', () => {
     expect(body.toolConfig?.tools).toEqual([{ toolSpec: { name: 'lookup', inputSchema: { json: { type: 'object', properties: {} } } } }, { cachePoint: { type: 'default' } }]);
   });
 
+  it('keeps a cache point asked for inside a tool result, after the toolResult block', () => {
+    const { body } = convert({
+      messages: [
+        user('x'),
+        { role: 'assistant', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'read', arguments: '{}' } }] },
+        { role: 'tool', tool_call_id: 'c1', content: [{ type: 'text', text: 'a long file', cache_control: { type: 'ephemeral' } }] },
+      ],
+      tools: [{ type: 'function', function: { name: 'read' } }],
+    });
+    expect(body.messages[2].content).toEqual([{ toolResult: { toolUseId: 'c1', content: [{ text: 'a long file' }] } }, { cachePoint: { type: 'default' } }]);
+  });
+
   it('refuses a cache ttl Bedrock does not have', () => {
     const error = refusal(() => convert({ messages: [user([{ type: 'text', text: 'x', cache_control: { type: 'ephemeral', ttl: '2h' } }])] }));
     expect(error).toMatchObject({ status: 400, param: 'messages[0].content[0].cache_control.ttl' });

@@ -159,16 +159,21 @@ export function contentBlocks(content: unknown, param: string, context: ContentC
   return out;
 }
 
-/** A tool message's content → toolResult content: text parts as text, images as images. */
-export function toolResultContent(content: unknown, param: string, context: ContentContext): ToolResultContent[] {
-  if (typeof content === 'string') return [{ text: content }];
+/**
+ * A tool message's content → toolResult content (text parts as text, images as images), and the
+ * cache point its parts asked for, which goes after the toolResult block.
+ */
+export function toolResultContent(content: unknown, param: string, context: ContentContext): { content: ToolResultContent[]; cachePoint?: CachePoint } {
+  if (typeof content === 'string') return { content: [{ text: content }] };
   const out: ToolResultContent[] = [];
+  let cachePoint: CachePoint | undefined;
   for (const block of contentBlocks(content, param, context)) {
     if ('text' in block) out.push({ text: block.text });
     else if ('image' in block) out.push({ image: block.image });
-    else if ('document' in block) throw cannot(context, param, 'unsupported_content', `a tool result cannot carry a file here (\`${param}\`).`);
+    else if ('cachePoint' in block) cachePoint = block;
+    else throw cannot(context, param, 'unsupported_content', `a tool result cannot carry a file here (\`${param}\`).`);
   }
-  return out.length ? out : [{ text: '' }];
+  return { content: out.length ? out : [{ text: '' }], cachePoint };
 }
 
 const TOOL_USE_ID = /^[a-zA-Z0-9_.:-]{1,64}$/;

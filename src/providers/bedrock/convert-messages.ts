@@ -58,8 +58,10 @@ export function convertMessages(messages: readonly unknown[], context: ContentCo
           throw invalidRequest(`\`${param}.tool_call_id\` must be a non-empty string.`, `${param}.tool_call_id`);
         }
         out.hasToolHistory = true;
-        const toolResult = { toolUseId: toolUseIdFor(message.tool_call_id), content: toolResultContent(message.content, `${param}.content`, context) };
-        pushTurn(out.messages, 'user', [{ toolResult }], message, param);
+        const { content, cachePoint } = toolResultContent(message.content, `${param}.content`, context);
+        const blocks: ContentBlock[] = [{ toolResult: { toolUseId: toolUseIdFor(message.tool_call_id), content } }];
+        if (cachePoint) blocks.push(cachePoint);
+        pushTurn(out.messages, 'user', blocks, message, param);
         break;
       }
       case 'function':
