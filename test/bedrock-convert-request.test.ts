@@ -66,6 +66,12 @@ describe('convertRequest: messages', () => {
     ]);
   });
 
+  it('reports an image detail level Converse cannot honour', () => {
+    const part = (detail: string) => ({ type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}`, detail } });
+    expect(convert({ messages: [user([part('auto')])] }).droppedParams).toEqual([]);
+    expect(convert({ messages: [user([part('low')])] }).droppedParams).toEqual(['image_url.detail']);
+  });
+
   it('refuses http image URLs with a clear 400 naming the part, which may fall back', () => {
     const error = refusal(() => convert({ messages: [user([{ type: 'image_url', image_url: { url: 'https://example.com/cat.png' } }])] }));
     expect(error).toMatchObject({ status: 400, code: 'unsupported_image_url', param: 'messages[0].content[0].image_url.url', fallback: true, retryable: false });

@@ -4,6 +4,7 @@
  * (`cache_control` on a part → a `cachePoint` block after it).
  */
 import { GatewayError, invalidRequest } from '../../errors.js';
+import type { ParamReport } from './param-policy.js';
 import type { CachePoint, ContentBlock, DocumentFormat, ImageFormat, ToolResultContent } from './types.js';
 
 /** Where in the request a part sits, for error messages: `messages[2].content[0]`. */
@@ -11,6 +12,7 @@ export type PartPath = string;
 
 export interface ContentContext {
   providerId: string;
+  report: ParamReport;
   /** Document names must be unique within a request. */
   documentNames: Set<string>;
 }
@@ -122,7 +124,7 @@ function fileBlock(file: unknown, param: string, context: ContentContext): Conte
 /** One user (or system) content part → its block(s); a part's cache_control adds a cachePoint after it. */
 export function partBlocks(part: unknown, param: string, context: ContentContext, out: ContentBlock[]): void {
   if (typeof part !== 'object' || part === null) throw invalidRequest(`\`${param}\` must be a content part object.`, param);
-  const p = part as { type?: unknown; text?: unknown; refusal?: unknown; image_url?: { url?: unknown }; file?: unknown; cache_control?: unknown };
+  const p = part as { type?: unknown; text?: unknown; refusal?: unknown; image_url?: { url?: unknown; detail?: unknown }; file?: unknown; cache_control?: unknown };
   switch (p.type) {
     case 'text':
       if (typeof p.text !== 'string') throw invalidRequest(`\`${param}.text\` must be a string.`, `${param}.text`);
@@ -133,6 +135,7 @@ export function partBlocks(part: unknown, param: string, context: ContentContext
       break;
     case 'image_url':
       out.push(imageBlock(p.image_url?.url, `${param}.image_url.url`, context));
+      if (p.image_url?.detail !== undefined && p.image_url.detail !== 'auto') context.report.drop('image_url.detail', 'Converse has no image detail level');
       break;
     case 'file':
       out.push(fileBlock(p.file, `${param}.file`, context));

@@ -5,7 +5,6 @@
  */
 import { GatewayError, invalidRequest } from '../../errors.js';
 import { cachePointFor, contentBlocks, toolResultContent, toolUseIdFor, type ContentContext } from './convert-content.js';
-import type { ParamReport } from './param-policy.js';
 import type { BedrockMessage, ContentBlock, SystemBlock } from './types.js';
 
 export interface ConvertedMessages {
@@ -29,12 +28,12 @@ interface OpenAIMessage {
   thinking_blocks?: unknown;
 }
 
-export function convertMessages(messages: readonly unknown[], context: ContentContext, report: ParamReport): ConvertedMessages {
+export function convertMessages(messages: readonly unknown[], context: ContentContext): ConvertedMessages {
   const out: ConvertedMessages = { system: [], messages: [], toolNamesUsed: new Set(), hasToolHistory: false };
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i] as OpenAIMessage;
     const param = `messages[${i}]`;
-    if (message.name !== undefined) report.drop('messages[].name', 'Converse messages carry no participant name');
+    if (message.name !== undefined) context.report.drop('messages[].name', 'Converse messages carry no participant name');
     switch (message.role) {
       case 'system':
       case 'developer': {

@@ -27,7 +27,7 @@ const METADATA_VALUE = /^[a-zA-Z0-9\s:_@$#=/+,\-.]{0,256}$/;
 export function convertRequest(providerId: string, model: string, body: Record<string, unknown>, strict: boolean): ConvertedRequest {
   const report = new ParamReport(providerId, strict);
   reportUnsupported(body, report);
-  const converted = convertMessages(body.messages as unknown[], { providerId, documentNames: new Set() }, report);
+  const converted = convertMessages(body.messages as unknown[], { providerId, report, documentNames: new Set() });
   if (converted.messages.length === 0) throw invalidRequest('`messages` must hold at least one user or assistant message with content.', 'messages');
 
   const request: ConverseRequest = { messages: converted.messages };
