@@ -79,6 +79,9 @@ describe('Bedrock through the OpenAI SDK', () => {
     expect(sent.body).toEqual({ system: [{ text: 'Greet.' }], messages: [{ role: 'user', content: [{ text: 'Hi' }] }], inferenceConfig: { maxTokens: 64 } });
     const [record] = await logs.settle(1);
     expect(record).toMatchObject({ status: 'success', provider: 'aws', model: CLAUDE, usage: { prompt_tokens: 2068, cached_tokens: 2048, cache_write_tokens: 0 } });
+    // Priced from the catalogue by its Bedrock id, cache reads apart.
+    expect(record.cost_usd).toBeGreaterThan(0);
+    expect(record.cost?.cache_read_usd).toBeGreaterThan(0);
   });
 
   it('streams text cut across TCP reads, usage with cache reads and writes last', async () => {
