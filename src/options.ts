@@ -7,7 +7,7 @@ import { OPENAI_COMPATIBLE_PRESETS } from './providers/openai-compatible/presets
 import type { LogRecord } from './logging/log-record.js';
 import type { Transport } from './transport/types.js';
 
-const PROVIDER_KINDS = [...Object.keys(OPENAI_COMPATIBLE_PRESETS), 'openai-compatible', 'azure', 'anthropic', 'demo'] as const;
+const PROVIDER_KINDS = [...Object.keys(OPENAI_COMPATIBLE_PRESETS), 'openai-compatible', 'azure', 'anthropic', 'bedrock', 'demo'] as const;
 
 const stringMap = z.record(z.string(), z.string());
 const httpURL = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -32,6 +32,11 @@ const providerSchema = z.strictObject({
   defaultMaxTokens: z.number().int().positive().optional(),
   /** `reasoning_effort` → a thinking token budget (default) or adaptive thinking with an effort level. */
   thinking: z.enum(['budget', 'adaptive']).optional(),
+  // AWS Bedrock: SigV4 credentials (or `apiKey`, a Bedrock API key). Never read from the environment.
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1').optional(),
+  accessKeyId: z.string().optional(),
+  secretAccessKey: z.string().optional(),
+  sessionToken: z.string().optional(),
   // demo
   failureRate: z.number().min(0).max(1).optional(),
   wordDelayMs: z.number().int().min(0).optional(),

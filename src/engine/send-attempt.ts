@@ -20,7 +20,8 @@ interface Sent {
 
 async function send(engine: EngineContext, target: ChainTarget, call: ProviderCall, scope: RequestScope): Promise<Sent> {
   const provider = target.provider;
-  const request = provider.buildRequest(call);
+  const built = provider.buildRequest(call);
+  const request = provider.signRequest ? await provider.signRequest(built) : built;
   const response = await (provider.transport ?? engine.transport).send(request, {
     signal: scope.signal,
     firstByteTimeoutMs: Math.min(engine.timeouts.firstByteMs, Math.max(1, scope.remainingMs())),

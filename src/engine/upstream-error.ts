@@ -21,7 +21,7 @@ export function upstreamHttpError(
   bodyText: string,
   policy: UpstreamErrorPolicy,
 ): GatewayError {
-  const info = provider.parseError(status, bodyText);
+  const info = provider.parseError(status, bodyText, headers);
   const where = `Provider \`${provider.id}\``;
   if (status === 401 || status === 403) {
     // The caller is not at fault: the gateway's own credentials were refused.
@@ -46,7 +46,7 @@ export function upstreamHttpError(
       headers: retryAfterMs === undefined ? {} : { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) },
     });
   }
-  if (status === 408 || status === 409 || status >= 500) {
+  if (status === 408 || status === 409 || status >= 500 || info.serverFault) {
     return new GatewayError({
       status: status === 408 ? 504 : status === 409 ? 409 : 502,
       code: status === 408 ? 'upstream_timeout' : info.code ?? 'upstream_error',

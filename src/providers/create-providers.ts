@@ -1,6 +1,7 @@
 import { GatewayConfigError, type ProviderOptions } from '../options.js';
 import { anthropicProvider } from './anthropic/index.js';
 import { azureProvider } from './azure/index.js';
+import { bedrockProvider } from './bedrock/index.js';
 import { demoProvider } from './demo/index.js';
 import { openAICompatibleProvider } from './openai-compatible/index.js';
 import { OPENAI_COMPATIBLE_PRESETS, isPresetName, type OpenAICompatiblePreset } from './openai-compatible/presets.js';
@@ -24,6 +25,20 @@ const FACTORIES: Record<string, ProviderFactory> = {
       defaultMaxTokens: config.defaultMaxTokens,
       thinking: config.thinking,
     }),
+  bedrock: (id, config) => {
+    if (!config.region) fail(id, 'region', 'Bedrock needs the AWS region (e.g. us-east-1) for its endpoint and signature');
+    if (Boolean(config.accessKeyId) !== Boolean(config.secretAccessKey) && !config.apiKey) {
+      fail(id, config.accessKeyId ? 'secretAccessKey' : 'accessKeyId', 'set both accessKeyId and secretAccessKey (or apiKey, a Bedrock API key)');
+    }
+    return bedrockProvider({
+      ...common(id, config),
+      region: config.region,
+      baseURL: config.baseURL,
+      accessKeyId: config.accessKeyId || undefined,
+      secretAccessKey: config.secretAccessKey || undefined,
+      sessionToken: config.sessionToken || undefined,
+    });
+  },
   'openai-compatible': (id, config) => {
     if (!config.baseURL) fail(id, 'baseURL', 'required for kind `openai-compatible`');
     return openAICompatibleProvider({ ...common(id, config), kind: 'openai-compatible', baseURL: config.baseURL!, keyOptional: true });

@@ -57,6 +57,11 @@ export interface UpstreamErrorInfo {
   code?: string | null;
   type?: string | null;
   param?: string | null;
+  /**
+   * The upstream says the failure is on its side whatever the status (e.g. Bedrock's 424
+   * `ModelErrorException`): classify it like a 5xx, retryable and able to fall back.
+   */
+  serverFault?: boolean;
 }
 
 export interface Provider {
@@ -73,8 +78,13 @@ export interface Provider {
   readonly streamUsage: 'request' | 'always' | 'never';
   /** Builds the upstream HTTP request; throws a GatewayError when it cannot (e.g. no API key). */
   buildRequest(call: ProviderCall): UpstreamRequest;
-  /** Reads an upstream error body (already size-capped text). */
-  parseError(status: number, bodyText: string): UpstreamErrorInfo;
+  /**
+   * Signs a built request, for providers whose signature is computed asynchronously without I/O
+   * (AWS SigV4 hashes with WebCrypto). Runs before every attempt, so a retry carries a fresh one.
+   */
+  signRequest?(request: UpstreamRequest): Promise<UpstreamRequest>;
+  /** Reads an upstream error body (already size-capped text); some providers name the error in a header. */
+  parseError(status: number, bodyText: string, headers?: Readonly<Record<string, string | string[] | undefined>>): UpstreamErrorInfo;
   /** Converts a successful non-streaming body; absent for OpenAI-compatible providers (used as is). */
   convertResponse?(call: ProviderCall, json: Record<string, unknown>): ConvertedResponse;
   /**

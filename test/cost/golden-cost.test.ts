@@ -11,7 +11,8 @@ import { CATALOGUE_SOURCE } from '../../src/cost/catalogue-prices.js';
 import { fromOpenAIUsage, type NormalizedUsage } from '../../src/usage.js';
 import { fixtureChunks, fixtureJson, fixtureText } from '../helpers/fixtures.js';
 import { fromAnthropicUsage } from '../../src/providers/anthropic/usage.js';
-import { bedrockUsageForTest, geminiUsageForTest } from './provider-usage-for-test.js';
+import { fromBedrockUsage } from '../../src/providers/bedrock/usage.js';
+import { geminiUsageForTest } from './provider-usage-for-test.js';
 
 interface GoldenRow {
   recording: string;
@@ -131,7 +132,7 @@ const ROWS: GoldenRow[] = [
     recording: 'Bedrock Converse usage (documented shape, not recorded)',
     kind: 'bedrock',
     model: 'anthropic.claude-3-haiku-20240307-v1:0',
-    usage: bedrockUsageForTest(BEDROCK_USAGE),
+    usage: fromBedrockUsage(BEDROCK_USAGE),
     at: Date.parse('2026-02-01T00:00:00Z'),
     priceId: 'aws/regional.anthropic.claude-3-haiku-20240307-v1:0',
     // 13 in × 0.25 + 4 out × 1.25

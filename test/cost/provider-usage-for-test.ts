@@ -1,7 +1,7 @@
 /**
- * Stand-ins for the providers' usage normalisers still being written (`fromGeminiUsage`,
- * `fromBedrockUsage` in src/providers/<id>/usage.ts). Each follows its provider's documented usage
- * semantics; once the real ones are on main, the golden table uses those.
+ * Stand-ins for the providers' usage normalisers still being written (`fromGeminiUsage` in
+ * src/providers/google/usage.ts). Each follows its provider's documented usage semantics; once the
+ * real ones are on main, the golden table uses those.
  */
 import type { NormalizedUsage } from '../../src/usage.js';
 
@@ -21,22 +21,5 @@ export function geminiUsageForTest(metadata: Record<string, unknown>): Normalize
     cacheWriteTokens: 0,
     outputTokens: num(metadata.candidatesTokenCount),
     reasoningTokens: num(metadata.thoughtsTokenCount),
-  };
-}
-
-/**
- * Bedrock Converse `usage` (TokenUsage): `inputTokens` are the tokens sent and processed, with
- * `cacheReadInputTokens` and `cacheWriteInputTokens` reported beside them; `outputTokens` are all
- * generated tokens (Converse does not break reasoning out).
- * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_TokenUsage.html
- * https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html
- */
-export function bedrockUsageForTest(usage: Record<string, unknown>): NormalizedUsage {
-  return {
-    inputTokens: num(usage.inputTokens),
-    cacheReadTokens: num(usage.cacheReadInputTokens),
-    cacheWriteTokens: num(usage.cacheWriteInputTokens),
-    outputTokens: num(usage.outputTokens),
-    reasoningTokens: 0,
   };
 }

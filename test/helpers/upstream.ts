@@ -10,6 +10,8 @@ export interface ReceivedRequest {
   url: string;
   headers: IncomingMessage['headers'];
   body: any;
+  /** The body exactly as received (signatures are computed over it). */
+  rawBody: string;
   /** Resolves when the client (the gateway) closed or aborted this request. */
   closed: Promise<void>;
 }
@@ -47,7 +49,7 @@ export async function startUpstream(handler: UpstreamHandler = (_request, respon
       // keep the text
     }
     const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
-    const request: ReceivedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, closed };
+    const request: ReceivedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, rawBody: text, closed };
     const index = requests.push(request) - 1;
     try {
       await (perIndex.get(index) ?? current)(request, res);

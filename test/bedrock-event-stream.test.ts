@@ -1,0 +1,138 @@
+/**
+ * The ConverseStream decoder against binary event-stream messages encoded with
+ * @smithy/eventstream-codec (framing: https://smithy.io/2.0/aws/amazon-eventstream.html), cut at
+ * every byte offset, byte by byte, and with the exception and error messages the API defines
+ * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStreamOutput.html).
+ */
+import { EventStreamCodec } from '@smithy/eventstream-codec';
+import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../src/errors.js';
+import { bedrockEventStreamDecoder } from '../src/providers/bedrock/event-stream-decoder.js';
+import type { ConverseStreamEvent } from '../src/providers/bedrock/types.js';
+import { errorMessage, eventMessage, eventStreamBytes, exceptionMessage } from './helpers/bedrock.js';
+import { PARALLEL_TOOLS_STREAM, TEXT_STREAM } from './helpers/bedrock-wire.js';
+
+const expected = (events: ReadonlyArray<readonly [string, unknown]>) => events.map(([eventType, payload]) => ({ eventType, payload }));
+
+function decodeInPieces(bytes: Uint8Array, cuts: readonly number[]): ConverseStreamEvent[] {
+  const decoder = bedrockEventStreamDecoder('bedrock');
+  const events: ConverseStreamEvent[] = [];
+  let start = 0;
+  for (const cut of [...cuts, bytes.byteLength]) {
+    events.push(...decoder.push(bytes.slice(start, cut)));
+    start = cut;
+  }
+  events.push(...decoder.end());
+  return events;
+}
+
+function caught(run: () => unknown): GatewayError {
+  try {
+    run();
+  } catch (error) {
+    if (GatewayError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a GatewayError');
+}
+
+describe('bedrockEventStreamDecoder', () => {
+  const bytes = eventStreamBytes(TEXT_STREAM);
+
+  it('decodes a whole body into events, padding field and all', () => {
+    expect(decodeInPieces(bytes, [])).toEqual(expected(TEXT_STREAM));
+  });
+
+  it('gives the same events for a split at every byte offset', () => {
+    for (let cut = 1; cut < bytes.byteLength; cut++) {
+      expect(decodeInPieces(bytes, [cut]), `cut at ${cut}`).toEqual(expected(TEXT_STREAM));
+    }
+  });
+
+  it('gives the same events for three pieces cut at every pair of offsets around a message boundary', () => {
+    const first = eventMessage(...TEXT_STREAM[0]).byteLength;
+    for (let a = first - 20; a < first + 20; a++) {
+      for (let b = a + 1; b < a + 40 && b < bytes.byteLength; b++) {
+        expect(decodeInPieces(bytes, [a, b]), `cuts at ${a}, ${b}`).toEqual(expected(TEXT_STREAM));
+      }
+    }
+  });
+
+  it('gives the same events fed one byte at a time', () => {
+    const tools = eventStreamBytes(PARALLEL_TOOLS_STREAM);
+    const cuts = Array.from({ length: tools.byteLength - 1 }, (_, i) => i + 1);
+    expect(decodeInPieces(tools, cuts)).toEqual(expected(PARALLEL_TOOLS_STREAM));
+  });
+
+  it('does not keep a reference to the network buffer it was handed', () => {
+    const decoder = bedrockEventStreamDecoder('bedrock');
+    const chunk = Buffer.from(bytes.subarray(0, 30));
+    decoder.push(chunk);
+    chunk.fill(0); // the transport may reuse its buffer
+    const events = [...decoder.push(bytes.slice(30)), ...decoder.end()];
+    expect(events).toEqual(expected(TEXT_STREAM));
+  });
+
+  it.each([
+    ['throttlingException', 429, 'rate_limit_exceeded', true],
+    ['modelStreamErrorException', 502, 'model_stream_error', true],
+    ['internalServerException', 502, 'upstream_error', true],
+    ['serviceUnavailableException', 502, 'service_unavailable', true],
+    ['validationException', 400, 'invalid_request', false],
+  ] as const)('turns a %s message into a GatewayError (%i, %s)', (type, status, code, retryable) => {
+    const decoder = bedrockEventStreamDecoder('bedrock', ['sk-test-secret-in-message']);
+    const error = caught(() => decoder.push(exceptionMessage(type, { message: 'Something failed for sk-test-secret-in-message' })));
+    expect(error).toMatchObject({ status, code, retryable, upstreamStatus: 200 });
+    expect(error.fallback).toBe(retryable);
+    expect(error.message).toBe(`Provider \`bedrock\` sent ${type} in its stream: Something failed for [redacted]`);
+  });
+
+  it('reads modelStreamErrorException with its original status as the API reference defines it', () => {
+    const decoder = bedrockEventStreamDecoder('bedrock');
+    const payload = { message: 'Model Stream Error', originalStatusCode: 500, originalMessage: 'The model stream failed.' };
+    expect(caught(() => decoder.push(exceptionMessage('modelStreamErrorException', payload))).message).toContain('Model Stream Error');
+  });
+
+  it('turns an unmodelled error message into a retryable 502', () => {
+    const decoder = bedrockEventStreamDecoder('bedrock');
+    const error = caught(() => decoder.push(errorMessage('InternalFailure', 'An internal error occurred.')));
+    expect(error).toMatchObject({ status: 502, code: 'upstream_stream_error', retryable: true });
+    expect(error.message).toContain('An internal error occurred.');
+  });
+
+  it('hands out the events before an exception in the same chunk, then throws', () => {
+    const decoder = bedrockEventStreamDecoder('bedrock');
+    const chunk = Buffer.concat([eventMessage(...TEXT_STREAM[0]), eventMessage(...TEXT_STREAM[1]), exceptionMessage('throttlingException', { message: 'Too many tokens' })]);
+    expect(decoder.push(chunk)).toEqual(expected(TEXT_STREAM.slice(0, 2)));
+    expect(caught(() => decoder.end())).toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
+  });
+
+  it('refuses a message whose CRC does not match', () => {
+    const corrupt = Buffer.from(eventMessage(...TEXT_STREAM[1]));
+    corrupt[corrupt.byteLength - 10] ^= 0xff; // a payload byte
+    const error = caught(() => bedrockEventStreamDecoder('bedrock').push(corrupt));
+    expect(error).toMatchObject({ status: 502, code: 'upstream_invalid_stream', retryable: true });
+    expect(error.message).toContain('checksum');
+  });
+
+  it('refuses a length prefix no message can have, without waiting for the bytes', () => {
+    const error = caught(() => bedrockEventStreamDecoder('bedrock').push(Uint8Array.from([0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0])));
+    expect(error).toMatchObject({ status: 502, code: 'upstream_invalid_stream' });
+  });
+
+  it('reports a stream that ends inside a message', () => {
+    const decoder = bedrockEventStreamDecoder('bedrock');
+    expect(decoder.push(bytes.slice(0, 40))).toEqual([]);
+    expect(caught(() => decoder.end())).toMatchObject({ status: 502, code: 'upstream_invalid_stream', retryable: true });
+  });
+
+  it('refuses an event whose payload is not JSON', () => {
+    const codec = new EventStreamCodec(toUtf8, fromUtf8);
+    const message = codec.encode({
+      headers: { ':event-type': { type: 'string', value: 'contentBlockDelta' }, ':message-type': { type: 'string', value: 'event' } },
+      body: Buffer.from('{not json'),
+    });
+    expect(caught(() => bedrockEventStreamDecoder('bedrock').push(message)).message).toContain('contentBlockDelta payload is not JSON');
+  });
+});
