@@ -37,8 +37,15 @@ export async function* translatedStream(
 
   try {
     for await (const bytes of body) {
+      const wasCommitted = committed;
       let out = '';
-      for (const event of decoder.push(bytes)) out += serialise(translator.push(event));
+      try {
+        for (const event of decoder.push(bytes)) out += serialise(translator.push(event));
+      } catch (error) {
+        // Once the client has content, what the upstream sent before its error is the client's too.
+        if (wasCommitted && (held || out)) yield held + out;
+        throw error;
+      }
       if (!committed) {
         held += out;
       } else if (held || out) {
