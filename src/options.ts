@@ -7,7 +7,7 @@ import { OPENAI_COMPATIBLE_PRESETS } from './providers/openai-compatible/presets
 import type { LogRecord } from './logging/log-record.js';
 import type { Transport } from './transport/types.js';
 
-const PROVIDER_KINDS = [...Object.keys(OPENAI_COMPATIBLE_PRESETS), 'openai-compatible', 'azure', 'anthropic', 'bedrock', 'demo'] as const;
+const PROVIDER_KINDS = [...Object.keys(OPENAI_COMPATIBLE_PRESETS), 'openai-compatible', 'azure', 'anthropic', 'bedrock', 'google', 'demo'] as const;
 
 const stringMap = z.record(z.string(), z.string());
 const httpURL = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -37,6 +37,8 @@ const providerSchema = z.strictObject({
   accessKeyId: z.string().optional(),
   secretAccessKey: z.string().optional(),
   sessionToken: z.string().optional(),
+  // Google Gemini: sent with every request, e.g. [{ category: 'HARM_CATEGORY_HATE_SPEECH', threshold: 'BLOCK_ONLY_HIGH' }]
+  safetySettings: z.array(z.strictObject({ category: z.string().min(1), threshold: z.string().min(1) })).optional(),
   // demo
   failureRate: z.number().min(0).max(1).optional(),
   wordDelayMs: z.number().int().min(0).optional(),
