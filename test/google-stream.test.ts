@@ -195,3 +195,27 @@ function catchError(run: () => unknown): GatewayError | undefined {
   }
   return undefined;
 }
+
+describe('the Gemini stream decoder', () => {
+  it('reads exactly what the general SSE decoder reads, at every split point', async () => {
+    const { geminiStreamDecoder } = await import('../src/providers/google/stream-decoder.js');
+    const { sseEventDecoder } = await import('../src/sse/sse-event-decoder.js');
+    const sample = [
+      'data: {"a":1}\r\n\r\n',
+      ': keep-alive comment\r\n\r\n',
+      'data: {"b":\r\ndata: 2}\r\n\r\n',
+      'event: message\ndata: {"c":3}\n\n',
+      'data:{"d":"no space"}\n\n',
+      'data:  {"e":"two spaces"}\r\r',
+      'id: 7\r\ndata: {"f":6}\r\n\r\n',
+      'data: {"g":"ünï ✓"}',
+    ].join('');
+    const bytes = new TextEncoder().encode(sample);
+    const read = (decoder: { push(bytes: Uint8Array): unknown[]; end(): unknown[] }, cut: number) => [...decoder.push(bytes.subarray(0, cut)), ...decoder.push(bytes.subarray(cut)), ...decoder.end()];
+    const expected = read(sseEventDecoder(), bytes.length);
+    expect(expected).toHaveLength(7);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      expect(read(geminiStreamDecoder(), cut).map((event: any) => event.data)).toEqual(expected.map((event: any) => event.data));
+    }
+  });
+});

@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { createGeminiStreamTranslator } from '../../src/providers/google/convert-stream.js';
 import type { ChatCompletionChunk } from '../../src/providers/openai-types.js';
-import { sseEventDecoder } from '../../src/sse/sse-event-decoder.js';
+import { geminiStreamDecoder } from '../../src/providers/google/stream-decoder.js';
 import { fixtureText } from './fixtures.js';
 
 export const GEMINI_RECORDING = 'gemini/streaming-success-basic-reply-short.sse';
@@ -39,7 +39,7 @@ export const TEST_CONTEXT = { providerId: 'google', secrets: ['AIza-test-key-not
 
 /** Bytes → the provider's SSE decoder → its translator → chunks (and what `end` adds). */
 export function translateBytes(chunks: readonly (string | Uint8Array)[], context = TEST_CONTEXT): { chunks: ChatCompletionChunk[]; translator: ReturnType<typeof createGeminiStreamTranslator> } {
-  const decoder = sseEventDecoder();
+  const decoder = geminiStreamDecoder();
   const translator = createGeminiStreamTranslator(context);
   const out: ChatCompletionChunk[] = [];
   const encoder = new TextEncoder();

@@ -14,12 +14,12 @@
 import { GatewayError } from '../../errors.js';
 import type { ChatCompletionChunk, ChatDelta, ChatToolCallDelta } from '../openai-types.js';
 import type { StreamTranslator } from '../types.js';
-import type { SseEvent } from '../../sse/sse-frames.js';
 import type { NormalizedUsage } from '../../usage.js';
 import { geminiStreamError } from './errors.js';
-import type { GeminiCandidate, GeminiResponse, GeminiStatus, GeminiUsageMetadata } from './gemini-types.js';
+import type { GeminiCandidate, GeminiFunctionCall, GeminiResponse, GeminiStatus, GeminiUsageMetadata } from './gemini-types.js';
 import { isFailedCandidate, mapFinishReason } from './map-finish-reason.js';
 import { argumentsJson, partKind, toOpenAILogprobs, toolCallId } from './read-parts.js';
+import type { GeminiSseEvent } from './stream-decoder.js';
 import { signatureCarrier } from './thought-signatures.js';
 import { fromGeminiUsage, toOpenAIUsage } from './usage.js';
 
@@ -42,11 +42,11 @@ interface ChoiceState {
 
 type Choice = ChatCompletionChunk['choices'][number];
 
-export function createGeminiStreamTranslator(context: StreamContext): StreamTranslator<SseEvent & { data: string }> {
+export function createGeminiStreamTranslator(context: StreamContext): StreamTranslator<GeminiSseEvent> {
   return new GeminiStreamTranslator(context);
 }
 
-class GeminiStreamTranslator implements StreamTranslator<SseEvent & { data: string }> {
+class GeminiStreamTranslator implements StreamTranslator<GeminiSseEvent> {
   private id = '';
   private base = '';
   private model: string;
@@ -59,7 +59,7 @@ class GeminiStreamTranslator implements StreamTranslator<SseEvent & { data: stri
     this.created = context.now();
   }
 
-  push(event: SseEvent & { data: string }): ChatCompletionChunk[] {
+  push(event: GeminiSseEvent): ChatCompletionChunk[] {
     const message = readMessage(event.data, this.context.providerId);
     switch (message.kind) {
       case 'error':
@@ -108,49 +108,42 @@ class GeminiStreamTranslator implements StreamTranslator<SseEvent & { data: stri
     const index = typeof candidate.index === 'number' ? candidate.index : position;
     const state = (this.choices[index] ??= { started: false, finished: false, produced: false, toolCalls: 0 });
     if (state.finished) return;
+    // The delta is created on the first thing to say; the first delta of a choice carries the role.
     let delta: ChatDelta | undefined;
-    const open = (): ChatDelta => {
-      if (delta) return delta;
-      delta = state.started ? {} : { role: 'assistant' };
-      state.started = true;
-      return delta;
-    };
-    for (const part of candidate.content?.parts ?? []) {
-      const kind = partKind(part);
-      switch (kind) {
-        case 'text':
-          if (part.text) {
-            const d = open();
-            d.content = d.content ? d.content + part.text : part.text;
-            state.produced = true;
+    const parts = candidate.content?.parts;
+    if (parts) {
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i];
+        const kind = partKind(part);
+        switch (kind) {
+          case 'text':
+            if (part.text) {
+              delta ??= this.openDelta(state);
+              delta.content = delta.content ? delta.content + part.text : part.text;
+              state.produced = true;
+            }
+            break;
+          case 'thought':
+            if (part.text) {
+              delta ??= this.openDelta(state);
+              delta.reasoning_content = delta.reasoning_content ? delta.reasoning_content + part.text : part.text;
+            }
+            break;
+          case 'functionCall': {
+            delta ??= this.openDelta(state);
+            (delta.tool_calls ??= []).push(this.toolCall(part.functionCall!, part.thoughtSignature, index, state));
+            continue;
           }
-          break;
-        case 'thought':
-          if (part.text) {
-            const d = open();
-            d.reasoning_content = d.reasoning_content ? d.reasoning_content + part.text : part.text;
-          }
-          break;
-        case 'functionCall': {
-          const call = part.functionCall!;
-          const toolCall: ChatToolCallDelta & { extra_content?: unknown } = {
-            index: state.toolCalls,
-            id: toolCallId(call, this.base, index, state.toolCalls),
-            type: 'function',
-            function: { name: call.name ?? '', arguments: argumentsJson(call) },
-          };
-          if (part.thoughtSignature) toolCall.extra_content = signatureCarrier(part.thoughtSignature);
-          state.toolCalls++;
-          state.produced = true;
-          (open().tool_calls ??= []).push(toolCall);
-          continue;
+          case 'other':
+            break;
+          default:
+            assertNever(kind);
         }
-        case 'other':
-          break;
-        default:
-          assertNever(kind);
+        if (part.thoughtSignature) {
+          delta ??= this.openDelta(state);
+          delta.extra_content = signatureCarrier(part.thoughtSignature);
+        }
       }
-      if (part.thoughtSignature) open().extra_content = signatureCarrier(part.thoughtSignature);
     }
     const reason = candidate.finishReason;
     if (reason && count === 1 && isFailedCandidate(reason, state.produced)) {
@@ -172,6 +165,25 @@ class GeminiStreamTranslator implements StreamTranslator<SseEvent & { data: stri
       state.started = true;
       chunks.push(this.chunk({ index, delta: finishDelta, finish_reason: mapFinishReason(reason, state.toolCalls > 0) }));
     }
+  }
+
+  private openDelta(state: ChoiceState): ChatDelta {
+    if (state.started) return {};
+    state.started = true;
+    return { role: 'assistant' };
+  }
+
+  private toolCall(call: GeminiFunctionCall, signature: string | undefined, index: number, state: ChoiceState): ChatToolCallDelta {
+    const toolCall: ChatToolCallDelta & { extra_content?: unknown } = {
+      index: state.toolCalls,
+      id: toolCallId(call, this.base, index, state.toolCalls),
+      type: 'function',
+      function: { name: call.name ?? '', arguments: argumentsJson(call) },
+    };
+    if (signature) toolCall.extra_content = signatureCarrier(signature);
+    state.toolCalls++;
+    state.produced = true;
+    return toolCall;
   }
 
   private chunk(choice: Choice): ChatCompletionChunk {

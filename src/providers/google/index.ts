@@ -11,6 +11,7 @@ import { convertRequest, type SafetySetting } from './convert-request.js';
 import { convertResponse } from './convert-response.js';
 import { createGeminiStreamTranslator } from './convert-stream.js';
 import { parseGeminiError } from './errors.js';
+import { geminiStreamDecoder } from './stream-decoder.js';
 import type { GeminiResponse } from './gemini-types.js';
 
 export const GOOGLE_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com/v1beta';
@@ -62,6 +63,7 @@ export function googleProvider(settings: GoogleSettings): Provider {
     },
     parseError: parseGeminiError,
     convertResponse: (call, json) => convertResponse(json as GeminiResponse, { providerId: settings.id, model: call.model, newId, now }),
+    createStreamDecoder: geminiStreamDecoder,
     createStreamTranslator: (call) => createGeminiStreamTranslator({ providerId: settings.id, secrets, model: call.model, newId, now }),
   };
 }
