@@ -3,6 +3,7 @@
  * request reference (https://ai.google.dev/api/generate-content#request-body), and the parameter
  * policy checked against every parameter of the OpenAI spec.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../src/errors.js';
 import { GEMINI_PARAM_POLICY } from '../src/providers/google/param-policy.js';
@@ -281,5 +282,12 @@ describe('the parameter policy', () => {
     expect(build({ messages: [user('hi')], foo_bar: 1 }).request.droppedParams).toEqual(['foo_bar']);
     expect(build({ messages: [user('hi')], parallel_tool_calls: false }).request.droppedParams).toEqual(['parallel_tool_calls']);
     expect(refusal(() => build({ messages: [user('hi')], foo_bar: 1 }, { strict: true }))).toMatchObject({ status: 400, param: 'foo_bar' });
+  });
+
+  it('is documented: the README\'s Gemini section names every parameter of the table', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Google Gemini'), readme.indexOf('\n## ', readme.indexOf('## Google Gemini') + 1));
+    expect(section.length).toBeGreaterThan(1000);
+    expect(Object.keys(GEMINI_PARAM_POLICY).filter((name) => !section.includes(`\`${name}\``))).toEqual([]);
   });
 });
