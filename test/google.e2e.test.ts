@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../src/index.js';
 import { fixtureChunks, fixtureText } from './helpers/fixtures.js';
 import { GEMINI_RECORDING, geminiSse, recordedGeminiEvents } from './helpers/gemini.js';
-import { startHost, type Host } from './helpers/hosts.js';
+import { HOST_KINDS, startHost, type Host } from './helpers/hosts.js';
 import { logCollector } from './helpers/logs.js';
 import { json, sse, startUpstream, type Upstream, type UpstreamHandler } from './helpers/upstream.js';
 
@@ -104,6 +104,25 @@ describe('the recorded stream through the SDK', () => {
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 7, completion_tokens: 10, total_tokens: 17, prompt_tokens_details: { cached_tokens: 0 } } });
+  });
+});
+
+describe('every host kind', () => {
+  it.each(HOST_KINDS)('streams the recording through %s', async (kind) => {
+    const raw = fixtureText(GEMINI_RECORDING);
+    gemini.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.end(raw);
+    });
+    const kindHost = await startHost(kind, gateway);
+    try {
+      const kindClient = new OpenAI({ baseURL: kindHost.baseURL, apiKey: 'client-key-not-forwarded', maxRetries: 0 });
+      const completion = await kindClient.chat.completions.stream({ model: 'gemini-2.0-flash', messages: [{ role: 'user', content: 'x' }] }).finalChatCompletion();
+      expect(completion.choices[0].message.content).toBe('The capital of Wyoming is **Cheyenne**.\n');
+      expect(completion.choices[0].finish_reason).toBe('stop');
+    } finally {
+      await kindHost.close();
+    }
   });
 });
 
