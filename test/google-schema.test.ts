@@ -198,3 +198,21 @@ describe('jsonSchemaToGemini', () => {
     expect(lossy).toEqual(['$ref']);
   });
 });
+
+describe('jsonSchemaToGemini limits', () => {
+  it('stops inlining a schema that shared $refs would multiply, and reports it', () => {
+    // 20 levels that each reference the next level twice: 2^20 nodes if fully inlined.
+    const $defs: Record<string, unknown> = { L20: { type: 'string' } };
+    for (let level = 19; level >= 0; level--) {
+      $defs[`L${level}`] = { type: 'object', properties: { left: { $ref: `#/$defs/L${level + 1}` }, right: { $ref: `#/$defs/L${level + 1}` } } };
+    }
+    const started = performance.now();
+    const { lossy } = jsonSchemaToGemini({ $ref: '#/$defs/L0', $defs });
+    expect(lossy).toEqual(['size']);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('infers ARRAY from items and OBJECT from properties when type is missing', () => {
+    expect(jsonSchemaToGemini({ properties: { list: { items: { type: 'string' } } } }).schema).toEqual({ type: 'OBJECT', properties: { list: { type: 'ARRAY', items: { type: 'STRING' } } } });
+  });
+});

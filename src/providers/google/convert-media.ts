@@ -25,7 +25,8 @@ const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
 };
 
 export function imagePart(image: unknown, where: string, report: ParamReport): GeminiPart {
-  const { url, detail } = (typeof image === 'object' && image !== null ? image : {}) as { url?: unknown; detail?: unknown };
+  // Some clients send the URL itself instead of `{ url }`.
+  const { url, detail } = (typeof image === 'string' ? { url: image } : typeof image === 'object' && image !== null ? image : {}) as { url?: unknown; detail?: unknown };
   if (typeof url !== 'string' || url === '') throw invalidRequest(`\`${where}.image_url.url\` must be a URL or a data URI.`, `${where}.image_url.url`);
   if (detail === 'low' || detail === 'high') report.drop(`${where}.image_url.detail`, 'Gemini sets media resolution per request, not per image');
   return dataUriPart(url) ?? urlPart(url, 'image/jpeg', `${where}.image_url.url`);

@@ -53,6 +53,8 @@ const KEYWORDS_BY_TYPE: Record<string, readonly string[]> = {
 };
 
 const MAX_DEPTH = 48;
+/** Inlining shared `$ref`s can multiply a schema; past this many nodes the rest is left out (reported). */
+const MAX_NODES = 5_000;
 
 export function jsonSchemaToGemini(schema: unknown): ConvertedSchema {
   const converter = new SchemaConverter(isObject(schema) ? schema : {});
@@ -62,6 +64,7 @@ export function jsonSchemaToGemini(schema: unknown): ConvertedSchema {
 
 class SchemaConverter {
   readonly lossy = new Set<string>();
+  private nodes = 0;
 
   constructor(private readonly root: Json) {}
 
@@ -70,8 +73,8 @@ class SchemaConverter {
       if (input === false) this.lossy.add('false');
       return {};
     }
-    if (depth > MAX_DEPTH) {
-      this.lossy.add('depth');
+    if (depth > MAX_DEPTH || ++this.nodes > MAX_NODES) {
+      this.lossy.add(depth > MAX_DEPTH ? 'depth' : 'size');
       return {};
     }
     let node = input;
@@ -155,6 +158,7 @@ class SchemaConverter {
       if (TYPES[typeName]) out.type = TYPES[typeName];
       else this.lossy.add('type');
     } else if (typeName === undefined && isObject(node.properties)) out.type = 'OBJECT';
+    else if (typeName === undefined && (isObject(node.items) || Array.isArray(node.prefixItems))) out.type = 'ARRAY';
     if (typeof node.title === 'string') out.title = node.title;
     let description = typeof node.description === 'string' ? node.description : undefined;
 
