@@ -147,6 +147,23 @@ describe('non-streaming', () => {
   });
 });
 
+describe('strictParams', () => {
+  it('refuses a parameter Gemini cannot honour with a 400 that names it, before any upstream call', async () => {
+    const strict = createGateway({ providers: { google: { apiKey: GEMINI_KEY, baseURL: `${gemini.origin}/v1beta` } }, strictParams: true });
+    const strictHost = await startHost('node', strict);
+    try {
+      const strictClient = new OpenAI({ baseURL: strictHost.baseURL, apiKey: 'client-key-not-forwarded', maxRetries: 0 });
+      const error = await strictClient.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }], logit_bias: { '1': 1 } }).catch((caught) => caught);
+      expect(error).toMatchObject({ status: 400, code: 'unsupported_parameter', param: 'logit_bias' });
+      expect(error.message).toContain('strictParams');
+      expect(gemini.requests).toHaveLength(0);
+    } finally {
+      await strictHost.close();
+      await strict.close();
+    }
+  });
+});
+
 describe('tools and thought signatures across turns', () => {
   // Gemini 3 with function calls: https://ai.google.dev/gemini-api/docs/thought-signatures — the
   // signature rides on the first functionCall part of a step and must come back in that part.
