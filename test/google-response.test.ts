@@ -41,7 +41,7 @@ describe('convertResponse', () => {
       created: 1_700_000_000,
       model: 'gemini-2.0-flash',
       choices: [{ index: 0, message: { role: 'assistant', content: 'The capital of Wyoming is **Cheyenne**.\n', refusal: null }, finish_reason: 'stop', logprobs: null }],
-      usage: { prompt_tokens: 7, completion_tokens: 10, total_tokens: 17, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } },
+      usage: { prompt_tokens: 7, completion_tokens: 10, total_tokens: 17, prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } },
     });
     expect(usage).toEqual({ inputTokens: 7, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 10, reasoningTokens: 0 });
   });

@@ -84,7 +84,7 @@ describe('function calls', () => {
     ]);
     expect(chunks.map((chunk) => chunk.choices[0]?.finish_reason).filter(Boolean)).toEqual(['tool_calls']);
     expect(chunks.every((chunk) => chunk.id === 'chatcmpl-resp-A')).toBe(true);
-    expect(chunks.at(-1)!.usage).toEqual({ prompt_tokens: 40, completion_tokens: 138, total_tokens: 178, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 120 } });
+    expect(chunks.at(-1)!.usage).toEqual({ prompt_tokens: 40, completion_tokens: 138, total_tokens: 178, prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 120 } });
   });
 
   it('numbers calls across events and keeps ids stable for the same response', () => {
@@ -132,7 +132,7 @@ describe('thinking, signatures, usage buckets', () => {
     expect(chunks[2].choices[0].delta).toEqual({ extra_content: { google: { thought_signature: 'dGhvdWdodC1zaWc=' } } });
     expect(chunks[3].choices[0]).toEqual({ index: 0, delta: {}, finish_reason: 'stop' });
     // prompt includes cached; tool-use prompt tokens are input; completion includes thoughts.
-    expect(chunks[4].usage).toEqual({ prompt_tokens: 1050, completion_tokens: 45, total_tokens: 1095, prompt_tokens_details: { cached_tokens: 600 }, completion_tokens_details: { reasoning_tokens: 40 } });
+    expect(chunks[4].usage).toEqual({ prompt_tokens: 1050, completion_tokens: 45, total_tokens: 1095, prompt_tokens_details: { cached_tokens: 600, cache_write_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 40 } });
     expect(translator.usage()).toEqual({ inputTokens: 450, cacheReadTokens: 600, cacheWriteTokens: 0, outputTokens: 5, reasoningTokens: 40 });
   });
 });

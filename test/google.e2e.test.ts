@@ -103,7 +103,7 @@ describe('the recorded stream through the SDK', () => {
     const stream = await client.chat.completions.create({ model: 'gemini-2.0-flash', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'x' }] });
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
-    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 7, completion_tokens: 10, total_tokens: 17, prompt_tokens_details: { cached_tokens: 0 } } });
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 7, completion_tokens: 10, total_tokens: 17, prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 } } });
   });
 });
 

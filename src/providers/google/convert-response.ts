@@ -11,7 +11,8 @@ import type { GeminiCandidate, GeminiResponse } from './gemini-types.js';
 import { isFailedCandidate, mapFinishReason } from './map-finish-reason.js';
 import { argumentsJson, partKind, toOpenAILogprobs, toolCallId } from './read-parts.js';
 import { signatureCarrier, type SignatureCarrier } from './thought-signatures.js';
-import { fromGeminiUsage, toOpenAIUsage } from './usage.js';
+import { fromGeminiUsage } from './usage.js';
+import { toOpenAIUsage } from '../../usage.js';
 
 export interface ResponseContext {
   providerId: string;

@@ -14,14 +14,14 @@
 import { GatewayError } from '../../errors.js';
 import type { ChatCompletionChunk, ChatDelta, ChatToolCallDelta } from '../openai-types.js';
 import type { StreamTranslator } from '../types.js';
-import type { NormalizedUsage } from '../../usage.js';
+import { toOpenAIUsage, type NormalizedUsage } from '../../usage.js';
 import { geminiStreamError } from './errors.js';
 import type { GeminiCandidate, GeminiFunctionCall, GeminiResponse, GeminiStatus, GeminiUsageMetadata } from './gemini-types.js';
 import { isFailedCandidate, mapFinishReason } from './map-finish-reason.js';
 import { argumentsJson, partKind, toOpenAILogprobs, toolCallId } from './read-parts.js';
 import type { GeminiSseEvent } from './stream-decoder.js';
 import { signatureCarrier } from './thought-signatures.js';
-import { fromGeminiUsage, toOpenAIUsage } from './usage.js';
+import { fromGeminiUsage } from './usage.js';
 
 export interface StreamContext {
   providerId: string;

@@ -22,16 +22,3 @@ export function fromGeminiUsage(usageMetadata: GeminiUsageMetadata): NormalizedU
     reasoningTokens: count(usageMetadata.thoughtsTokenCount),
   };
 }
-
-/** OpenAI's `usage` object: `prompt_tokens` includes cached tokens, `completion_tokens` reasoning ones. */
-export function toOpenAIUsage(usage: NormalizedUsage) {
-  const prompt = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
-  const completion = usage.outputTokens + usage.reasoningTokens;
-  return {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: usage.cacheReadTokens },
-    completion_tokens_details: { reasoning_tokens: usage.reasoningTokens },
-  };
-}
