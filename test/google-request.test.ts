@@ -282,6 +282,15 @@ describe('the parameter policy', () => {
     expect(build({ messages: [user('hi')], foo_bar: 1 }).request.droppedParams).toEqual(['foo_bar']);
     expect(build({ messages: [user('hi')], parallel_tool_calls: false }).request.droppedParams).toEqual(['parallel_tool_calls']);
     expect(refusal(() => build({ messages: [user('hi')], foo_bar: 1 }, { strict: true }))).toMatchObject({ status: 400, param: 'foo_bar' });
+    // Asking for what Gemini does anyway is not a loss.
+    expect(build({ messages: [user('hi')], store: false, logprobs: false, modalities: ['text'], parallel_tool_calls: true, presence_penalty: 0, n: 1 }, { strict: true }).request.droppedParams).toBeUndefined();
+  });
+
+  it('refuses tools of another type than function, and tool choices that name none', () => {
+    const custom = { type: 'custom', custom: { name: 'grammar' } };
+    expect(refusal(() => build({ messages: [user('hi')], tools: [custom] }))).toMatchObject({ status: 400, param: 'tools[0].type', code: 'unsupported_parameter' });
+    const weather = { type: 'function', function: { name: 'w' } };
+    expect(refusal(() => build({ messages: [user('hi')], tools: [weather], tool_choice: { type: 'custom', custom: { name: 'grammar' } } }))).toMatchObject({ status: 400, param: 'tool_choice' });
   });
 
   it('is documented: the README\'s Gemini section names every parameter of the table', () => {

@@ -59,7 +59,7 @@ export function convertRequest(call: ProviderCall, options: { safetySettings?: S
 
   const declarations = convertTools(body.tools, report);
   if (declarations.length) request.tools = [{ functionDeclarations: declarations }];
-  const functionCallingConfig = convertToolChoice(body.tool_choice, declarations, report);
+  const functionCallingConfig = convertToolChoice(body.tool_choice, declarations);
   if (functionCallingConfig) request.toolConfig = { functionCallingConfig };
   if (body.parallel_tool_calls === false) report.drop('parallel_tool_calls', 'Gemini cannot be told to call one function at a time');
   if (Array.isArray(body.modalities) && body.modalities.some((modality) => modality !== 'text')) report.drop('modalities', 'generateContent text models answer in text');

@@ -30,8 +30,8 @@ export function convertTools(tools: unknown, report: ParamReport): FunctionDecla
     const tool = raw as Json;
     const where = `tools[${i}]`;
     if (tool?.type !== 'function') {
-      report.drop(`${where}`, `a \`${String(tool?.type)}\` tool has no Gemini equivalent`);
-      return;
+      // Dropping a tool would silently take a capability away from the model: refused instead.
+      throw invalidRequest(`\`${where}\`: a \`${String(tool?.type)}\` tool has no Google Gemini equivalent; only function tools are translated.`, `${where}.type`, 'unsupported_parameter');
     }
     const fn = tool.function as Json | undefined;
     if (typeof fn?.name !== 'string' || !fn.name) throw invalidRequest(`\`${where}.function.name\` must be a non-empty string.`, `${where}.function.name`);
@@ -56,7 +56,7 @@ function convertParameters(schema: unknown, where: string, report: ParamReport):
   return converted;
 }
 
-export function convertToolChoice(choice: unknown, declared: readonly FunctionDeclaration[], report: ParamReport): FunctionCallingConfig | undefined {
+export function convertToolChoice(choice: unknown, declared: readonly FunctionDeclaration[]): FunctionCallingConfig | undefined {
   if (choice === undefined || choice === null || declared.length === 0) return undefined;
   if (choice === 'none') return { mode: 'NONE' };
   if (choice === 'auto') return { mode: 'AUTO' };
@@ -70,9 +70,7 @@ export function convertToolChoice(choice: unknown, declared: readonly FunctionDe
     // AUTO cannot restrict names; VALIDATED may answer in text or call one of the allowed functions.
     return { mode: value.allowed_tools.mode === 'required' ? 'ANY' : 'VALIDATED', allowedFunctionNames: names };
   }
-  if (typeof choice === 'string' || typeof value?.type !== 'string') throw invalidRequest('`tool_choice` must be none, auto, required or name a function.', 'tool_choice');
-  report.drop('tool_choice', `a \`${value.type}\` tool choice has no Gemini equivalent`);
-  return undefined;
+  throw invalidRequest('`tool_choice` must be none, auto, required, name a function, or list allowed function tools.', 'tool_choice');
 }
 
 export interface ResponseFormatConfig {

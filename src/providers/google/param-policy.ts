@@ -35,7 +35,7 @@ export const GEMINI_PARAM_POLICY: Readonly<Record<string, ParamRule>> = {
   logprobs: mapped('`generationConfig.responseLogprobs`; `logprobsResult` comes back as `choices[].logprobs`'),
   top_logprobs: mapped('`generationConfig.logprobs`'),
   response_format: mapped('`json_object` → `responseMimeType: application/json`; `json_schema` → the same plus `responseSchema` (schema sanitised)'),
-  tools: mapped('`tools[].functionDeclarations` (parameters sanitised); tools of another type are dropped'),
+  tools: mapped('`tools[].functionDeclarations` (parameters sanitised); a tool of another type is refused (400)'),
   tool_choice: mapped('`toolConfig.functionCallingConfig`: none → NONE, auto → AUTO, required → ANY, a named function → ANY + allowedFunctionNames, allowed_tools → ANY/VALIDATED + allowedFunctionNames'),
   parallel_tool_calls: mapped('`true` is Gemini\'s behaviour; `false` is dropped (Gemini has no switch)'),
   reasoning_effort: mapped('`generationConfig.thinkingConfig`: Gemini 3 → thinkingLevel (minimal/low/medium/high); Gemini 2.5 → thinkingBudget none 0, low 1024, medium 8192, high 24576 (Google\'s own OpenAI mapping); values a model family cannot express are dropped; thought summaries come back as `reasoning_content`'),
@@ -80,11 +80,16 @@ export class ParamReport {
   /** Applies the table to the top-level keys; the mapped ones are the converters' business. */
   checkTopLevel(body: Record<string, unknown>): void {
     for (const key of Object.keys(body)) {
-      if (body[key] === null || body[key] === undefined) continue;
+      if (body[key] === null || body[key] === undefined || isNoOp(key, body[key])) continue;
       const policy = Object.hasOwn(GEMINI_PARAM_POLICY, key) ? GEMINI_PARAM_POLICY[key] : undefined;
       if (!policy) this.drop(key, 'not an OpenAI chat parameter modelgate translates for Gemini');
       else if (policy.rule === 'refused') throw invalidRequest(`\`${key}\` is not supported by Google Gemini: ${policy.why}.`, key, 'unsupported_parameter');
       else if (policy.rule === 'dropped') this.drop(key, policy.why);
     }
   }
+}
+
+/** Values that ask for what Gemini does anyway: nothing is lost, so nothing is reported. */
+function isNoOp(key: string, value: unknown): boolean {
+  return key === 'store' && value === false;
 }
