@@ -15,42 +15,13 @@
  *   `exclusiveMinimum` on numbers (kept as an inclusive bound), ...
  */
 import type { GeminiSchema } from './gemini-types.js';
-
-type Json = Record<string, unknown>;
+import { COUNTS, cutRecursion, FORMATS, isNullSchema, isObject, KEYWORDS_BY_TYPE, LOSSY_KEYWORDS, mergeAll, TYPES, type Json } from './json-schema-keywords.js';
 
 export interface ConvertedSchema {
   schema: GeminiSchema;
   /** Keywords that constrained values and could not be expressed (sorted, unique). */
   lossy: string[];
 }
-
-const TYPES: Record<string, NonNullable<GeminiSchema['type']>> = {
-  string: 'STRING',
-  number: 'NUMBER',
-  integer: 'INTEGER',
-  boolean: 'BOOLEAN',
-  array: 'ARRAY',
-  object: 'OBJECT',
-};
-
-/** The only formats Gemini accepts per type; others fail with "only 'enum' and 'date-time' are supported". */
-const FORMATS: Record<string, readonly string[]> = { STRING: ['enum', 'date-time'], NUMBER: ['float', 'double'], INTEGER: ['int32', 'int64'] };
-
-const LOSSY_KEYWORDS = [
-  'not', 'if', 'then', 'else', 'patternProperties', 'propertyNames', 'dependentRequired', 'dependentSchemas', 'dependencies',
-  'uniqueItems', 'contains', 'minContains', 'maxContains', 'multipleOf', 'unevaluatedItems', 'additionalItems',
-] as const;
-
-const COUNTS = ['minItems', 'maxItems', 'minLength', 'maxLength', 'minProperties', 'maxProperties'] as const;
-
-/** Keywords that belong to one type, moved into the matching branch when `type` lists several. */
-const KEYWORDS_BY_TYPE: Record<string, readonly string[]> = {
-  ARRAY: ['items', 'prefixItems', 'minItems', 'maxItems', 'uniqueItems', 'contains'],
-  OBJECT: ['properties', 'required', 'additionalProperties', 'patternProperties', 'minProperties', 'maxProperties', 'propertyOrdering'],
-  STRING: ['minLength', 'maxLength', 'pattern', 'format'],
-  NUMBER: ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'],
-  INTEGER: ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'],
-};
 
 const MAX_DEPTH = 48;
 /** Inlining shared `$ref`s can multiply a schema; past this many nodes the rest is left out (reported). */
@@ -271,42 +242,4 @@ class SchemaConverter {
     }
     return isObject(current) ? current : undefined;
   }
-}
-
-function cutRecursion(target: Json, siblings: Json): GeminiSchema {
-  const type = typeof target.type === 'string' ? TYPES[target.type] : undefined;
-  const out: GeminiSchema = type && type !== 'ARRAY' ? { type } : {};
-  const description = siblings.description ?? target.description;
-  if (typeof description === 'string') out.description = description;
-  return out;
-}
-
-/** `allOf` members merged: properties and `required` united, the first value of anything else kept. */
-function mergeAll(members: unknown[]): Json {
-  const merged: Json = {};
-  for (const member of members) {
-    if (!isObject(member)) continue;
-    for (const [key, value] of Object.entries(member)) {
-      if (key === 'properties' && isObject(value)) {
-        const properties = (merged.properties ??= {}) as Json;
-        for (const [name, schema] of Object.entries(value)) {
-          properties[name] = name in properties ? { allOf: [properties[name], schema] } : schema;
-        }
-      } else if (key === 'required' && Array.isArray(value)) {
-        merged.required = [...((merged.required as unknown[]) ?? []), ...value];
-      } else if (!(key in merged)) {
-        merged[key] = value;
-      }
-    }
-  }
-  return merged;
-}
-
-function isNullSchema(member: unknown): boolean {
-  if (!isObject(member)) return false;
-  return member.type === 'null' || (member.const === null && member.type === undefined) || (Array.isArray(member.enum) && member.enum.length === 1 && member.enum[0] === null);
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
