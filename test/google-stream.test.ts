@@ -98,6 +98,12 @@ describe('function calls', () => {
     expect(translateEvents(split).chunks).toEqual(translateEvents(split).chunks);
   });
 
+  it('makes ids out of characters every provider accepts in a tool id', () => {
+    const events = [{ candidates: [{ content: { role: 'model', parts: [{ functionCall: { name: 'f', args: {} } }, { functionCall: { id: 'a/b+c', name: 'g' } }] }, finishReason: 'STOP' }], responseId: 'x+y/z=' }];
+    const ids = translateEvents(events).chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []).map((call) => call.id);
+    expect(ids).toEqual(['call_x_y_z__0', 'a_b_c']);
+  });
+
   it('keeps an id Gemini sends, and sends `{}` for a call without arguments', () => {
     const events = [{ candidates: [{ content: { role: 'model', parts: [{ functionCall: { id: 'fc-7', name: 'now' } }] }, finishReason: 'STOP' }] }];
     const [call] = translateEvents(events).chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);

@@ -15,12 +15,17 @@ export function partKind(part: GeminiPart): PartKind {
 
 /**
  * Gemini's own id when it sends one; otherwise one derived from the response id, the choice and
- * the call's position, so that it is unique in a conversation and the same in every chunk.
+ * the call's position, so that it is unique in a conversation and the same in every chunk. Only
+ * letters, digits, `_` and `-` are kept: Anthropic and Bedrock accept no other characters in a tool
+ * id, and a conversation may move there (ids are never sent back to Gemini).
  */
 export function toolCallId(call: GeminiFunctionCall, base: string, choice: number, position: number): string {
-  if (typeof call.id === 'string' && call.id) return call.id;
-  return choice === 0 ? `call_${base}_${position}` : `call_${base}_${choice}_${position}`;
+  if (typeof call.id === 'string' && call.id) return call.id.replace(UNSAFE_ID, '_');
+  const safe = base.replace(UNSAFE_ID, '_');
+  return choice === 0 ? `call_${safe}_${position}` : `call_${safe}_${choice}_${position}`;
 }
+
+const UNSAFE_ID = /[^A-Za-z0-9_-]/g;
 
 /** The arguments as the JSON string OpenAI clients expect (never an object). */
 export function argumentsJson(call: GeminiFunctionCall): string {
