@@ -44,7 +44,12 @@ export function useGeminiStack(): GeminiStack {
     await stack.gemini.close();
     await stack.openai.close();
   });
-  afterEach(() => {
+  afterEach(async () => {
+    // A stream's record is written just after its last byte: let it land before the next test.
+    for (let seen = -1; seen !== stack.logs.records.length; ) {
+      seen = stack.logs.records.length;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     // Every Gemini call carried the key in its header, never in the URL, and nothing else.
     for (const request of stack.gemini.requests) {
       expect(request.headers['x-goog-api-key']).toBe(GEMINI_KEY);

@@ -6,12 +6,12 @@
  */
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { createGateway } from '../src/index.js';
-import { fixtureText } from './helpers/fixtures.js';
-import { GEMINI_RECORDING, geminiSse, recordedGeminiEvents } from './helpers/gemini.js';
-import { GEMINI_KEY, inTurn, textResponse, useGeminiStack } from './helpers/gemini-stack.js';
-import { HOST_KINDS, startHost } from './helpers/hosts.js';
-import { json } from './helpers/upstream.js';
+import { createGateway } from '../../src/index.js';
+import { fixtureText } from '../helpers/fixtures.js';
+import { GEMINI_RECORDING, geminiSse, recordedGeminiEvents } from '../helpers/gemini.js';
+import { GEMINI_KEY, inTurn, textResponse, useGeminiStack } from '../helpers/gemini-stack.js';
+import { HOST_KINDS, startHost } from '../helpers/hosts.js';
+import { json } from '../helpers/upstream.js';
 
 const stack = useGeminiStack();
 

@@ -5,10 +5,10 @@
  */
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { fixtureChunks } from './helpers/fixtures.js';
-import { geminiSse, recordedGeminiEvents } from './helpers/gemini.js';
-import { GEMINI_KEY, inTurn, textResponse, useGeminiStack } from './helpers/gemini-stack.js';
-import { json, sse } from './helpers/upstream.js';
+import { fixtureChunks } from '../helpers/fixtures.js';
+import { geminiSse, recordedGeminiEvents } from '../helpers/gemini.js';
+import { GEMINI_KEY, inTurn, textResponse, useGeminiStack } from '../helpers/gemini-stack.js';
+import { json, sse } from '../helpers/upstream.js';
 
 const stack = useGeminiStack();
 const TEXT_CHUNKS = fixtureChunks('openai-chat/openai-text.chunks.jsonl');
@@ -76,6 +76,9 @@ describe('errors', () => {
     expect(received.join('')).toBe('The');
     expect(failure).toBeInstanceOf(OpenAI.APIError);
     expect(String(failure.message)).toContain('An internal error has occurred.');
+    const [record] = await stack.logs.settle(1);
+    // The usage known when it failed stays in the log.
+    expect(record).toMatchObject({ provider: 'google', status: 'error', status_code: 502, error_code: 'internal', usage: { prompt_tokens: 7 } });
   });
 });
 

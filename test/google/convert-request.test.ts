@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../src/errors.js';
-import { GEMINI_PARAM_POLICY } from '../src/providers/google/param-policy.js';
-import { googleProvider } from '../src/providers/google/index.js';
-import type { ProviderCall } from '../src/providers/types.js';
-import openapi from './specs/openai-openapi.json' with { type: 'json' };
+import { GatewayError } from '../../src/errors.js';
+import { GEMINI_PARAM_POLICY } from '../../src/providers/google/param-policy.js';
+import { googleProvider } from '../../src/providers/google/index.js';
+import type { ProviderCall } from '../../src/providers/types.js';
+import openapi from '../specs/openai-openapi.json' with { type: 'json' };
 
 const KEY = 'AIza-test-key-not-real-000000000';
 const provider = googleProvider({ id: 'google', apiKey: KEY, baseURL: 'https://gemini.test/v1beta' });
@@ -294,7 +294,7 @@ describe('the parameter policy', () => {
   });
 
   it('is documented: the README\'s Gemini section names every parameter of the table', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const section = readme.slice(readme.indexOf('## Google Gemini'), readme.indexOf('\n## ', readme.indexOf('## Google Gemini') + 1));
     expect(section.length).toBeGreaterThan(1000);
     expect(Object.keys(GEMINI_PARAM_POLICY).filter((name) => !section.includes(`\`${name}\``))).toEqual([]);

@@ -4,9 +4,9 @@
  * reference (cited at each input). No network here; the e2e tests run the same through sockets.
  */
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../src/errors.js';
-import { fixtureText } from './helpers/fixtures.js';
-import { GEMINI_RECORDING, recordedGeminiEvents, translateBytes, translateEvents } from './helpers/gemini.js';
+import { GatewayError } from '../../src/errors.js';
+import { fixtureText } from '../helpers/fixtures.js';
+import { GEMINI_RECORDING, recordedGeminiEvents, translateBytes, translateEvents } from '../helpers/gemini.js';
 
 const text = (chunks: any[]) => chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('');
 
@@ -204,8 +204,8 @@ function catchError(run: () => unknown): GatewayError | undefined {
 
 describe('the Gemini stream decoder', () => {
   it('reads exactly what the general SSE decoder reads, at every split point', async () => {
-    const { geminiStreamDecoder } = await import('../src/providers/google/stream-decoder.js');
-    const { sseEventDecoder } = await import('../src/sse/sse-event-decoder.js');
+    const { geminiStreamDecoder } = await import('../../src/providers/google/stream-decoder.js');
+    const { sseEventDecoder } = await import('../../src/sse/sse-event-decoder.js');
     const sample = [
       'data: {"a":1}\r\n\r\n',
       ': keep-alive comment\r\n\r\n',

@@ -5,10 +5,10 @@
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../src/errors.js';
-import { convertResponse } from '../src/providers/google/convert-response.js';
-import openapi from './specs/openai-openapi.json' with { type: 'json' };
-import { recordedGeminiEvents, TEST_CONTEXT, translateEvents } from './helpers/gemini.js';
+import { GatewayError } from '../../src/errors.js';
+import { convertResponse } from '../../src/providers/google/convert-response.js';
+import openapi from '../specs/openai-openapi.json' with { type: 'json' };
+import { recordedGeminiEvents, TEST_CONTEXT, translateEvents } from '../helpers/gemini.js';
 
 const context = { providerId: 'google', model: 'gemini-2.5-flash', newId: () => 'generated', now: () => 1_700_000_000 };
 

@@ -5,7 +5,7 @@
  * anyOf, propertyOrdering, default, minimum, maximum); every output here must stay inside it.
  */
 import { describe, expect, it } from 'vitest';
-import { jsonSchemaToGemini } from '../src/providers/google/json-schema-to-gemini.js';
+import { jsonSchemaToGemini } from '../../src/providers/google/json-schema-to-gemini.js';
 
 const ALLOWED = new Set([
   'type', 'format', 'title', 'description', 'nullable', 'enum', 'items', 'minItems', 'maxItems', 'properties', 'required',
