@@ -236,6 +236,9 @@ describe('generation parameters', () => {
     expect(thinking('gemini-2.0-flash', 'high')).toEqual([undefined, ['reasoning_effort']]);
     const anthropicStyle = build({ messages: [user('hi')], thinking: { type: 'enabled', budget_tokens: 2048 } }).body.generationConfig;
     expect(anthropicStyle).toEqual({ thinkingConfig: { thinkingBudget: 2048, includeThoughts: true } });
+    const adaptive = (model: string) => build({ messages: [user('hi')], thinking: { type: 'adaptive' } }, { model }).body.generationConfig;
+    expect(adaptive('gemini-2.5-pro')).toEqual({ thinkingConfig: { thinkingBudget: -1, includeThoughts: true } });
+    expect(adaptive('gemini-3-pro-preview')).toEqual({ thinkingConfig: { includeThoughts: true } });
   });
 });
 

@@ -42,7 +42,7 @@ export const GEMINI_PARAM_POLICY: Readonly<Record<string, ParamRule>> = {
   modalities: mapped('`["text"]` is the default; anything else is dropped'),
   // Extensions other OpenAI-compatible servers accept; mapped because Gemini has them.
   top_k: mapped('`generationConfig.topK` (extension)'),
-  thinking: mapped('`{type: "enabled", budget_tokens}` → `thinkingConfig.thinkingBudget`, `{type: "disabled"}` → 0 (Anthropic-style extension; wins over `reasoning_effort`)'),
+  thinking: mapped('`{type: "enabled", budget_tokens}` → `thinkingConfig.thinkingBudget`, `{type: "adaptive"}` → the dynamic budget (-1; Gemini 3 thinks dynamically by default), `{type: "disabled"}` → 0 (Anthropic-style extension; wins over `reasoning_effort`)'),
 
   user: dropped(NO_EQUIVALENT),
   safety_identifier: dropped(NO_EQUIVALENT),

@@ -42,7 +42,9 @@ export function thinkingConfig(model: string, body: Record<string, unknown>, rep
     if (effort != null) report.drop('reasoning_effort', '`thinking` was given too and wins');
     if (thinking.type === 'disabled') return { thinkingBudget: 0 };
     if (thinking.type === 'enabled' && typeof thinking.budget_tokens === 'number') return { thinkingBudget: thinking.budget_tokens, includeThoughts: true };
-    report.drop('thinking', 'expected {type: "enabled", budget_tokens} or {type: "disabled"}');
+    // Adaptive: the model decides how much to think, Gemini's dynamic budget (-1), the default of Gemini 3.
+    if (thinking.type === 'adaptive') return family === 'levels' ? { includeThoughts: true } : { thinkingBudget: -1, includeThoughts: true };
+    report.drop('thinking', 'expected {type: "enabled", budget_tokens}, {type: "adaptive"} or {type: "disabled"}');
     return undefined;
   }
   const name = String(effort);
