@@ -151,6 +151,17 @@ describe('filters, errors and odd endings', () => {
     expect(chunks[1].usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 0 });
   });
 
+  it('ends an answer already under way with content_filter when a prompt block arrives late', () => {
+    // The docs send promptFeedback first; Google's own SDK test data (FirebaseExtended/vertexai-sdk-test-data,
+    // mock-responses/googleai/streaming-failure-prompt-blocked-safety.txt) also has it after text: both must end cleanly.
+    const events = [{ candidates: [{ content: { role: 'model', parts: [{ text: 'text1' }] } }] }, { promptFeedback: { blockReason: 'SAFETY' } }];
+    const { chunks } = translateEvents(events);
+    expect(chunks.map((chunk) => chunk.choices[0])).toEqual([
+      { index: 0, delta: { role: 'assistant', content: 'text1' }, finish_reason: null },
+      { index: 0, delta: {}, finish_reason: 'content_filter' },
+    ]);
+  });
+
   it('maps a SAFETY stop to content_filter and MAX_TOKENS to length', () => {
     const stop = (finishReason: string) => translateEvents([{ candidates: [{ content: { role: 'model', parts: [{ text: 'Part' }] }, finishReason }] }]).chunks.find((chunk) => chunk.choices[0]?.finish_reason)!.choices[0].finish_reason;
     expect(stop('SAFETY')).toBe('content_filter');

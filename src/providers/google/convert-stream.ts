@@ -93,10 +93,11 @@ class GeminiStreamTranslator implements StreamTranslator<GeminiSseEvent> {
     const chunks: ChatCompletionChunk[] = [];
     const candidates = response.candidates;
     if (!candidates?.length) {
-      if (response.promptFeedback?.blockReason && !this.choices[0]?.finished) {
-        // The prompt was blocked before any candidate: say so the way OpenAI's content filter does.
-        this.choices[0] = { started: true, finished: true, produced: false, toolCalls: 0 };
-        chunks.push(this.chunk({ index: 0, delta: { role: 'assistant', content: null }, finish_reason: 'content_filter' }));
+      const first = this.choices[0];
+      if (response.promptFeedback?.blockReason && !first?.finished) {
+        // The prompt was blocked: say so the way OpenAI's content filter does (also after some text).
+        chunks.push(this.chunk({ index: 0, delta: first?.started ? {} : { role: 'assistant', content: null }, finish_reason: 'content_filter' }));
+        this.choices[0] = { started: true, finished: true, produced: first?.produced ?? false, toolCalls: first?.toolCalls ?? 0 };
       }
       return chunks;
     }
