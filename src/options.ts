@@ -7,7 +7,7 @@ import { OPENAI_COMPATIBLE_PRESETS } from './providers/openai-compatible/presets
 import type { LogRecord } from './logging/log-record.js';
 import type { Transport } from './transport/types.js';
 
-const PROVIDER_KINDS = [...Object.keys(OPENAI_COMPATIBLE_PRESETS), 'openai-compatible', 'azure', 'anthropic', 'bedrock', 'demo'] as const;
+const PROVIDER_KINDS = [...Object.keys(OPENAI_COMPATIBLE_PRESETS), 'openai-compatible', 'azure', 'anthropic', 'bedrock', 'google', 'demo'] as const;
 
 const stringMap = z.record(z.string(), z.string());
 const httpURL = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -37,6 +37,16 @@ const providerSchema = z.strictObject({
   accessKeyId: z.string().optional(),
   secretAccessKey: z.string().optional(),
   sessionToken: z.string().optional(),
+  // Google Gemini: sent with every request, e.g. [{ category: 'HARM_CATEGORY_HATE_SPEECH', threshold: 'BLOCK_ONLY_HIGH' }]
+  safetySettings: z.array(z.strictObject({ category: z.string().min(1), threshold: z.string().min(1) })).optional(),
+  /** Gemini on Vertex AI: a service-account key (the parsed JSON file, or its text) instead of an API key. */
+  vertex: z
+    .strictObject({
+      project: z.string().min(1).optional(),
+      location: z.string().regex(/^[a-z0-9-]+$/, 'must be a location such as global, us-central1 or europe-west4').optional(),
+      credentials: z.union([z.string().min(1), z.looseObject({ client_email: z.string().min(1), private_key: z.string().min(1), private_key_id: z.string().optional(), project_id: z.string().optional() })]),
+    })
+    .optional(),
   // demo
   failureRate: z.number().min(0).max(1).optional(),
   wordDelayMs: z.number().int().min(0).optional(),

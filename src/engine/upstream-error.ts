@@ -16,31 +16,33 @@ const MAX_MESSAGE = 500;
 
 export function upstreamHttpError(
   provider: Provider,
-  status: number,
+  upstreamStatus: number,
   headers: Record<string, string | string[] | undefined>,
   bodyText: string,
   policy: UpstreamErrorPolicy,
 ): GatewayError {
-  const info = provider.parseError(status, bodyText, headers);
+  const info = provider.parseError(upstreamStatus, bodyText, headers);
+  // A provider may say what the error really is (Gemini answers a refused key with a 400).
+  const status = info.status ?? upstreamStatus;
   const where = `Provider \`${provider.id}\``;
   if (status === 401 || status === 403) {
     // The caller is not at fault: the gateway's own credentials were refused.
     return new GatewayError({
       status: 502,
       code: 'upstream_auth_error',
-      upstreamStatus: status,
+      upstreamStatus,
       fallback: policy.fallbackOnAuthError,
-      message: `${where} rejected the gateway's credentials (HTTP ${status}). Check its apiKey in the gateway options.`,
+      message: `${where} rejected the gateway's credentials (HTTP ${upstreamStatus}). Check its apiKey in the gateway options.`,
     });
   }
-  const message = `${where} answered HTTP ${status}: ${scrubSecrets(info.message, provider.secrets)}`;
+  const message = `${where} answered HTTP ${upstreamStatus}: ${scrubSecrets(info.message, provider.secrets)}`;
   if (status === 429) {
-    const retryAfterMs = parseRetryAfter(headers);
+    const retryAfterMs = parseRetryAfter(headers) ?? info.retryAfterMs;
     return new GatewayError({
       status: 429,
       code: info.code ?? 'rate_limit_exceeded',
       retryable: true,
-      upstreamStatus: status,
+      upstreamStatus,
       message,
       retryAfterMs,
       headers: retryAfterMs === undefined ? {} : { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) },
@@ -51,8 +53,8 @@ export function upstreamHttpError(
       status: status === 408 ? 504 : status === 409 ? 409 : 502,
       code: status === 408 ? 'upstream_timeout' : info.code ?? 'upstream_error',
       retryable: true,
-      upstreamStatus: status,
-      retryAfterMs: parseRetryAfter(headers),
+      upstreamStatus,
+      retryAfterMs: parseRetryAfter(headers) ?? info.retryAfterMs,
       message,
     });
   }
@@ -61,7 +63,7 @@ export function upstreamHttpError(
     code: info.code ?? 'upstream_error',
     param: info.param ?? null,
     fallback: policy.fallbackOnStatus.has(status),
-    upstreamStatus: status,
+    upstreamStatus,
     message,
   });
 }

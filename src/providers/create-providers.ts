@@ -3,6 +3,8 @@ import { anthropicProvider } from './anthropic/index.js';
 import { azureProvider } from './azure/index.js';
 import { bedrockProvider } from './bedrock/index.js';
 import { demoProvider } from './demo/index.js';
+import { googleProvider } from './google/index.js';
+import { readVertexSettings } from './google/vertex-settings.js';
 import { openAICompatibleProvider } from './openai-compatible/index.js';
 import { OPENAI_COMPATIBLE_PRESETS, isPresetName, type OpenAICompatiblePreset } from './openai-compatible/presets.js';
 import type { Provider } from './types.js';
@@ -39,6 +41,7 @@ const FACTORIES: Record<string, ProviderFactory> = {
       sessionToken: config.sessionToken || undefined,
     });
   },
+  google: (id, config) => googleProvider({ ...common(id, config), baseURL: config.baseURL, safetySettings: config.safetySettings, vertex: readVertexSettings(id, config) }),
   'openai-compatible': (id, config) => {
     if (!config.baseURL) fail(id, 'baseURL', 'required for kind `openai-compatible`');
     return openAICompatibleProvider({ ...common(id, config), kind: 'openai-compatible', baseURL: config.baseURL!, keyOptional: true });

@@ -62,6 +62,10 @@ export interface UpstreamErrorInfo {
    * `ModelErrorException`): classify it like a 5xx, retryable and able to fall back.
    */
   serverFault?: boolean;
+  /** How long the provider asked to wait, when it says so in the body rather than a header. */
+  retryAfterMs?: number;
+  /** The status this error really means when the provider uses another (Gemini: a bad key is a 400). */
+  status?: number;
 }
 
 export interface Provider {

@@ -12,7 +12,7 @@ import { fromOpenAIUsage, type NormalizedUsage } from '../../src/usage.js';
 import { fixtureChunks, fixtureJson, fixtureText } from '../helpers/fixtures.js';
 import { fromAnthropicUsage } from '../../src/providers/anthropic/usage.js';
 import { fromBedrockUsage } from '../../src/providers/bedrock/usage.js';
-import { geminiUsageForTest } from './provider-usage-for-test.js';
+import { fromGeminiUsage } from '../../src/providers/google/usage.js';
 
 interface GoldenRow {
   recording: string;
@@ -122,7 +122,7 @@ const ROWS: GoldenRow[] = [
     recording: 'gemini/streaming-success-basic-reply-short.sse (last usageMetadata)',
     kind: 'google',
     model: GEMINI_STREAM.at(-1).modelVersion, // gemini-2.0-flash
-    usage: geminiUsageForTest(GEMINI_STREAM.at(-1).usageMetadata),
+    usage: fromGeminiUsage(GEMINI_STREAM.at(-1).usageMetadata),
     at: Date.parse('2026-02-01T00:00:00Z'),
     priceId: 'google/gemini-2.0-flash',
     // 7 in × 0.10 + 10 out × 0.40

@@ -1,0 +1,92 @@
+/**
+ * Google API errors (`google.rpc.Status`: `{ error: { code, message, status, details } }`, see
+ * https://ai.google.dev/gemini-api/docs/troubleshooting and https://cloud.google.com/apis/design/errors)
+ * read for the engine, which turns them into OpenAI-shaped errors with the right status:
+ *
+ * - an invalid API key comes as 400 `INVALID_ARGUMENT` with `ErrorInfo.reason: API_KEY_INVALID`:
+ *   reported as 401 so that the engine treats it as the gateway's own credentials (502, fallback);
+ * - `RetryInfo.retryDelay` ("34.4s") is the only wait hint Gemini gives on 429: read as `retryAfterMs`;
+ * - the streaming endpoint may wrap the status in an array, and may send one inside a 200 stream.
+ */
+import { GatewayError } from '../../errors.js';
+import type { UpstreamErrorInfo } from '../types.js';
+import type { GeminiStatus } from './gemini-types.js';
+
+const KEY_REASONS = new Set(['API_KEY_INVALID', 'API_KEY_EXPIRED', 'API_KEY_SERVICE_BLOCKED', 'API_KEY_HTTP_REFERRER_BLOCKED', 'API_KEY_IP_ADDRESS_BLOCKED']);
+
+export function parseGeminiError(status: number, bodyText: string): UpstreamErrorInfo {
+  const error = readStatus(bodyText);
+  if (!error) return { message: `HTTP ${status} from the upstream.` };
+  const info: UpstreamErrorInfo = {
+    message: typeof error.message === 'string' && error.message ? error.message : `HTTP ${status} from the upstream.`,
+    code: codeOf(error),
+    type: null,
+  };
+  const retryAfterMs = retryDelayOf(error);
+  if (retryAfterMs !== undefined) info.retryAfterMs = retryAfterMs;
+  if (errorReasons(error).some((reason) => KEY_REASONS.has(reason))) info.status = 401;
+  return info;
+}
+
+/** An error object inside a 200 stream: before the first content it falls back like an HTTP error. */
+export function geminiStreamError(providerId: string, secrets: readonly string[], error: GeminiStatus): GatewayError {
+  const code = typeof error.code === 'number' ? error.code : 500;
+  const message = `Provider \`${providerId}\` sent an error in its stream: ${scrub(typeof error.message === 'string' ? error.message : 'unknown error', secrets)}`;
+  const retryable = code === 429 || code === 408 || code >= 500;
+  return new GatewayError({
+    status: code === 429 ? 429 : code >= 400 && code < 500 && code !== 401 && code !== 403 ? code : 502,
+    code: codeOf(error) ?? 'upstream_stream_error',
+    retryable,
+    fallback: retryable || code === 401 || code === 403,
+    retryAfterMs: retryDelayOf(error),
+    upstreamStatus: 200,
+    message,
+  });
+}
+
+function readStatus(bodyText: string): GeminiStatus | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bodyText);
+  } catch {
+    return undefined;
+  }
+  if (Array.isArray(parsed)) parsed = parsed[0];
+  const error = (parsed as { error?: unknown } | null)?.error;
+  return typeof error === 'object' && error !== null ? (error as GeminiStatus) : undefined;
+}
+
+/** `NOT_FOUND` for a model is OpenAI's `model_not_found`; other statuses keep their name in lower case. */
+function codeOf(error: GeminiStatus): string | null {
+  if (typeof error.status !== 'string' || !error.status) return null;
+  if (error.status === 'NOT_FOUND' && typeof error.message === 'string' && error.message.includes('models/')) return 'model_not_found';
+  return error.status.toLowerCase();
+}
+
+function errorReasons(error: GeminiStatus): string[] {
+  const reasons: string[] = [];
+  for (const detail of Array.isArray(error.details) ? error.details : []) {
+    if (typeof detail?.reason === 'string') reasons.push(detail.reason);
+  }
+  return reasons;
+}
+
+/** `google.rpc.RetryInfo.retryDelay` is a protobuf Duration in JSON: decimal seconds with an `s`. */
+function retryDelayOf(error: GeminiStatus): number | undefined {
+  for (const detail of Array.isArray(error.details) ? error.details : []) {
+    const delay = detail?.retryDelay;
+    if (typeof delay === 'string' && /^\d+(\.\d+)?s$/.test(delay)) return Math.round(Number.parseFloat(delay) * 1000);
+  }
+  return undefined;
+}
+
+const GOOGLE_KEY = /\bAIza[-_A-Za-z0-9]{20,}/g;
+const MAX_MESSAGE = 500;
+
+/** The key must never reach a client, even if an upstream message quotes it. */
+function scrub(text: string, secrets: readonly string[]): string {
+  let clean = text;
+  for (const secret of secrets) if (secret.length >= 4) clean = clean.split(secret).join('[redacted]');
+  clean = clean.replace(GOOGLE_KEY, '[redacted]');
+  return clean.length > MAX_MESSAGE ? `${clean.slice(0, MAX_MESSAGE)}…` : clean;
+}

@@ -1,0 +1,108 @@
+/**
+ * Google Gemini: `generateContent` and `streamGenerateContent?alt=sse`, the same wire format on two
+ * services. The Gemini API (generativelanguage.googleapis.com) takes the API key in the
+ * `x-goog-api-key` header, never in the URL, so that it cannot leak into access logs
+ * (https://ai.google.dev/gemini-api/docs/api-key). Vertex AI (aiplatform.googleapis.com) takes a
+ * service account's self-signed JWT as a bearer token (see vertex-auth.ts).
+ * Pure: builds requests and reads responses; the engine does the I/O.
+ */
+import { randomUUID } from 'node:crypto';
+import { GatewayError } from '../../errors.js';
+import type { Provider, ProviderCall, UpstreamRequest } from '../types.js';
+import { convertRequest, type SafetySetting } from './convert-request.js';
+import { convertResponse } from './convert-response.js';
+import { createGeminiStreamTranslator } from './convert-stream.js';
+import { parseGeminiError } from './errors.js';
+import { geminiStreamDecoder } from './stream-decoder.js';
+import type { GeminiResponse } from './gemini-types.js';
+import { vertexTokenSource, type ServiceAccountKey } from './vertex-auth.js';
+
+export const GOOGLE_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com/v1beta';
+
+export interface GoogleSettings {
+  id: string;
+  apiKey?: string;
+  /** Up to and including the API version (default `https://generativelanguage.googleapis.com/v1beta`). */
+  baseURL?: string;
+  headers?: Record<string, string>;
+  models?: readonly string[];
+  /** Sent with every request, e.g. `[{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_ONLY_HIGH' }]`. */
+  safetySettings?: SafetySetting[];
+  /** Vertex AI instead of the Gemini API: no API key then. */
+  vertex?: VertexSettings;
+  /** The clock (tests). */
+  now?: () => number;
+}
+
+export interface VertexSettings {
+  project: string;
+  /** `global` (default), a region such as `us-central1`, or a multi-region (`us`, `eu`). */
+  location?: string;
+  /** Default `v1beta1`, as Google's Gen AI SDK uses. */
+  apiVersion?: string;
+  credentials: ServiceAccountKey;
+}
+
+/** Where Vertex AI serves a location (the hosts Google's Gen AI SDK uses). */
+export function vertexBaseURL(location: string, apiVersion = 'v1beta1'): string {
+  if (location === 'global') return `https://aiplatform.googleapis.com/${apiVersion}`;
+  if (location === 'us' || location === 'eu') return `https://aiplatform.${location}.rep.googleapis.com/${apiVersion}`;
+  return `https://${location}-aiplatform.googleapis.com/${apiVersion}`;
+}
+
+/** A response id for answers that come without one (unique, not derived from the key or the input). */
+const newId = () => randomUUID().replace(/-/g, '');
+const now = () => Math.floor(Date.now() / 1000);
+
+export function googleProvider(settings: GoogleSettings): Provider {
+  const vertex = settings.vertex;
+  const location = vertex?.location ?? 'global';
+  const base = (settings.baseURL ?? (vertex ? vertexBaseURL(location, vertex.apiVersion) : GOOGLE_DEFAULT_BASE_URL)).replace(/\/+$/, '');
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...settings.headers };
+  if (settings.apiKey && !vertex) headers['x-goog-api-key'] = settings.apiKey;
+  const tokens = vertex ? vertexTokenSource(vertex.credentials, settings.now) : undefined;
+  const modelsPath = vertex ? `${base}/projects/${encodeURIComponent(vertex.project)}/locations/${encodeURIComponent(location)}/publishers/google/models/` : undefined;
+  const fixedSecrets = vertex ? [vertex.credentials.private_key] : settings.apiKey ? [settings.apiKey] : [];
+
+  const urlFor = (call: ProviderCall, method: string) =>
+    modelsPath ? `${modelsPath}${encodeURIComponent(call.model.replace(/^models\//, ''))}:${method}` : `${base}/${modelPath(call.model)}:${method}`;
+
+  return {
+    id: settings.id,
+    kind: 'google',
+    models: settings.models ?? [],
+    // Gemini reports usage on every event; the translator turns the last one into a usage chunk.
+    streamUsage: 'always',
+    get secrets() {
+      const token = tokens?.current();
+      return token ? [...fixedSecrets, token] : fixedSecrets;
+    },
+    buildRequest(call: ProviderCall): UpstreamRequest {
+      if (!tokens && !settings.apiKey) {
+        throw new GatewayError({ status: 502, code: 'provider_not_configured', fallback: true, message: `Provider \`${settings.id}\` has no API key configured.` });
+      }
+      if (call.operation !== 'chat') {
+        throw new GatewayError({ status: 400, code: 'unsupported_operation', fallback: true, param: 'model', message: `Provider \`${settings.id}\` (Google Gemini) serves chat completions only in this gateway.` });
+      }
+      const { body, droppedParams } = convertRequest(call, { safetySettings: settings.safetySettings });
+      return {
+        url: urlFor(call, call.stream ? 'streamGenerateContent?alt=sse' : 'generateContent'),
+        method: 'POST',
+        headers: tokens ? { ...headers, authorization: `Bearer ${tokens.token()}` } : headers,
+        body: JSON.stringify(body),
+        droppedParams: droppedParams.length ? droppedParams : undefined,
+      };
+    },
+    parseError: parseGeminiError,
+    convertResponse: (call, json) => convertResponse(json as GeminiResponse, { providerId: settings.id, model: call.model, newId, now }),
+    createStreamDecoder: geminiStreamDecoder,
+    createStreamTranslator: (call) => createGeminiStreamTranslator({ providerId: settings.id, secrets: fixedSecrets, model: call.model, newId, now }),
+  };
+}
+
+/** `gemini-2.5-flash` → `models/gemini-2.5-flash`; `tunedModels/x` stays; the name is escaped. */
+function modelPath(model: string): string {
+  const slash = model.indexOf('/');
+  if (slash > 0 && /^(models|tunedModels)$/.test(model.slice(0, slash))) return `${model.slice(0, slash)}/${encodeURIComponent(model.slice(slash + 1))}`;
+  return `models/${encodeURIComponent(model)}`;
+}
