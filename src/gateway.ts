@@ -19,11 +19,12 @@ import { createProviders } from './providers/create-providers.js';
 import type { Operation } from './providers/types.js';
 import { ModelResolver } from './routing/resolve-model.js';
 import { createUndiciTransport } from './transport/undici-transport.js';
+import { createTrafficContext } from './traffic/traffic-context.js';
 
 export interface Gateway {
   /** Serves one request; rejects only on a bug. */
   handle(request: GatewayRequest, context?: HandleContext): Promise<GatewayResponse>;
-  /** Releases upstream sockets and closes the log sink if it can be closed. */
+  /** Releases upstream sockets and the store, and closes the log sink if it can be closed. */
   close(): Promise<void>;
 }
 
@@ -51,6 +52,7 @@ export function createGateway(input: GatewayOptions): Gateway {
     }
   };
   const transport = options.transport ?? createUndiciTransport({ dispatcher: options.dispatcher as never });
+  const traffic = createTrafficContext(options, providers, resolver);
   const engine: EngineContext = {
     resolver,
     transport,
@@ -60,6 +62,7 @@ export function createGateway(input: GatewayOptions): Gateway {
     globalFallbacks: options.fallbacks ?? [],
     strictParams: options.strictParams ?? false,
     costs: new CostCalculator(options.pricing),
+    traffic,
   };
   const authorize = createAuthorizer(options.gatewayKeys ?? [], options.authorize);
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
@@ -88,7 +91,9 @@ export function createGateway(input: GatewayOptions): Gateway {
       const raw = await readJsonBody(request, bodyLimit);
       if (typeof raw.model === 'string') log.record.requested_model = raw.model;
       const { params, body } = readGatewayParams(raw, request.headers);
-      validateRequestBody(route.operation, body);
+      // A load balance group may stand in for the model.
+      const modelOptional = params.load_balance_group !== undefined || params.load_balance_models !== undefined || params.loadbalance_models !== undefined;
+      validateRequestBody(route.operation, body, modelOptional);
       return await proxyRequest(engine, { operation: route.operation, body, params, log, signal: context.signal });
     } catch (thrown) {
       const error = toGatewayError(thrown);
@@ -101,7 +106,8 @@ export function createGateway(input: GatewayOptions): Gateway {
   return {
     handle,
     async close() {
-      const closing = [transport.close(), ...[...providers.values()].map((provider) => provider.transport?.close())];
+      const instances = new Set([...providers.values(), ...traffic.deployments.all()]);
+      const closing = [transport.close(), traffic.store.close(), ...[...instances].map((provider) => provider.transport?.close())];
       const sink = options.onLog as { close?: () => Promise<void> } | undefined;
       if (typeof sink?.close === 'function') closing.push(sink.close());
       await Promise.allSettled(closing);
@@ -176,5 +182,11 @@ function checkModelReferences(resolver: ModelResolver, options: ReturnType<typeo
   options.fallbacks?.forEach((name, index) => {
     if (!resolver.resolve(name)) problems.push(`fallbacks.${index}: \`${name}\` does not route to a configured provider`);
   });
+  for (const [group, config] of Object.entries(options.loadBalanceGroups ?? {})) {
+    if (options.models && Object.hasOwn(options.models, group)) problems.push(`loadBalanceGroups.${group}: the name is also a model alias; pick another`);
+    config.models.forEach(({ model }, index) => {
+      if (!resolver.resolve(model)) problems.push(`loadBalanceGroups.${group}.models.${index}: \`${model}\` does not route to a configured provider`);
+    });
+  }
   if (problems.length) throw new GatewayConfigError(`Invalid modelgate options:\n${problems.map((line) => `  - ${line}`).join('\n')}`);
 }

@@ -43,6 +43,7 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
   let closed = false;
   let everReady = false;
   let reported = false;
+  let firstReady: Promise<void> | undefined;
 
   const clientReady: Promise<ScriptedRedis> = (async () => {
     const redis = options.client ?? new (await import('ioredis')).Redis(options.url ?? 'redis://127.0.0.1:6379', {
@@ -84,17 +85,17 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
     if (closed) throw new StoreUnavailableError('the Redis store is closed');
     if (redis.status === 'ready') return redis;
     if (!everReady && redis.status !== 'end') {
-      await new Promise<void>((resolve, reject) => {
-        const onReady = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          redis.off('ready', onReady);
-          reject(new StoreUnavailableError(`Redis did not connect within ${timeoutMs} ms`));
-        }, Math.max(1, deadline - Date.now()));
-        redis.once('ready', onReady);
+      // One shared listener, however many commands wait for the first connection.
+      firstReady ??= new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new StoreUnavailableError(`Redis did not connect within ${timeoutMs} ms`)), Math.max(1, deadline - Date.now()));
       });
+      try {
+        await Promise.race([firstReady, timedOut]);
+      } finally {
+        clearTimeout(timer);
+      }
       return redis;
     }
     throw new StoreUnavailableError(`Redis is not connected (${redis.status})`);
