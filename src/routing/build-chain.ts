@@ -81,6 +81,7 @@ export function buildChain(config: RoutingConfig, model: string | undefined, par
     const why = exclusionOf(name, target, params);
     if (why) {
       skipped.push({ provider: target.provider.id, model: target.model, deployment: null, reason: 'excluded', message: why });
+      modelIndex++;
       continue;
     }
     const keys = requestKeys(name, target, params, credentials);

@@ -52,12 +52,18 @@ export class DeploymentTable {
     return this.byProvider.get(provider.id) ?? [{ id: provider.id, provider, weight: 1 }];
   }
 
-  /** Deployments made for one request from the caller's own keys (`customer_credentials`, `credential_override`). */
+  /**
+   * Deployments made for one request from the caller's own keys (`customer_credentials`,
+   * `credential_override`). They go to the provider's own URL, or its first endpoint's when it has
+   * endpoints, never with an endpoint's key or headers.
+   */
   withKeys(provider: Provider, keys: readonly RequestKey[]): Deployment[] {
-    const config = this.options[provider.id] ?? {};
+    const { endpoints, ...config } = this.options[provider.id] ?? {};
+    const first = endpoints?.[0];
+    const where = first ? { baseURL: first.baseURL ?? config.baseURL, resource: first.resource ?? config.resource, apiVersion: first.apiVersion ?? config.apiVersion, deployments: first.deployments ?? config.deployments } : {};
     return keys.map((key) => ({
       id: `${provider.id}/${key.label}`,
-      provider: createProvider(provider.id, { ...config, endpoints: undefined, apiKey: key.apiKey }),
+      provider: createProvider(provider.id, { ...config, ...where, apiKey: key.apiKey }),
       weight: key.weight ?? 1,
     }));
   }
