@@ -52,7 +52,8 @@ export function createGateway(input: GatewayOptions): Gateway {
     }
   };
   const transport = options.transport ?? createUndiciTransport({ dispatcher: options.dispatcher as never });
-  const traffic = createTrafficContext(options, providers, resolver);
+  const costs = new CostCalculator(options.pricing);
+  const traffic = createTrafficContext(options, providers, resolver, costs);
   const engine: EngineContext = {
     resolver,
     transport,
@@ -61,7 +62,7 @@ export function createGateway(input: GatewayOptions): Gateway {
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     globalFallbacks: options.fallbacks ?? [],
     strictParams: options.strictParams ?? false,
-    costs: new CostCalculator(options.pricing),
+    costs,
     traffic,
   };
   const authorize = createAuthorizer(options.gatewayKeys ?? [], options.authorize);

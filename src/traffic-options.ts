@@ -31,11 +31,6 @@ const modelInfoSchema = z.strictObject({
   images: z.boolean().optional(),
   /** Structured outputs (`response_format: { type: 'json_schema' }`). */
   jsonSchema: z.boolean().optional(),
-  /** USD per million tokens. */
-  inputPrice: usd.optional(),
-  outputPrice: usd.optional(),
-  cacheReadPrice: usd.optional(),
-  cacheWritePrice: usd.optional(),
 });
 
 const customerSchema = z.strictObject({
@@ -69,7 +64,7 @@ export const trafficOptionShapes = {
     .optional(),
   /** Accept `customer_credentials` and `credential_override` (callers then bring their own provider keys). */
   allowCustomerCredentials: z.boolean().optional(),
-  /** Capabilities and prices by model (`provider/model` or bare name), over the built-in catalogue. */
+  /** Capabilities by model (`provider/model`, alias or bare name), over the built-in catalogue. Prices go in `pricing`. */
   modelInfo: z.record(z.string().min(1), modelInfoSchema).optional(),
   /** Cooldown of failing deployments; `false` turns it off. */
   health: z

@@ -68,7 +68,8 @@ describe.each(stores)('cache on the %s store', (_kind, makeStore) => {
     const [miss, hit] = await logs.waitFor(2);
     expect(miss.cache).toEqual({ status: 'miss', ttl_s: 3600, stored: true });
     expect(hit.cache).toMatchObject({ status: 'hit' });
-    expect(hit).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', usage: null, attempts: [] });
+    expect(hit).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', usage: null, cost_usd: 0, attempts: [] });
+    expect(miss.cost_usd).toBeGreaterThan(0);
     // A different question, or different parameters, is a miss.
     expect((await post(gw, { ...chat('gpt-4o-mini'), temperature: 1, cache_enabled: true })).headers['x-modelgate-cache']).toBe('miss');
   });

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 /** $1,000 per million output tokens, input free: 10 output tokens cost exactly $0.01. */
-const PRICED = { modelInfo: { 'openai/gpt-4o-mini': { inputPrice: 0, outputPrice: 1_000 } } };
+const PRICED = { pricing: { 'openai/gpt-4o-mini': { input: 0, output: 1_000 } } };
 const ask = (extra: Record<string, unknown> = {}) => chat('gpt-4o-mini', { max_tokens: 10, ...extra });
 
 let prefix = 0;
@@ -135,6 +135,16 @@ describe.each(stores)('customers on the %s store', (_kind, makeStore) => {
     expect(answer.done).toBe(true);
     const [record] = await logs.waitFor(1);
     expect(record.customer).toMatchObject({ charged_usd: 0.01, total_budget: { spent_usd: 0.01 } });
+    expect(record.cost_usd).toBe(0.01); // budgets count what the log's cost says
+  });
+
+  it('prices budgets from the catalogue when no pricing is configured', async () => {
+    const gw = gateway({ pricing: undefined });
+    await post(gw, chat('gpt-4o-mini', { max_tokens: 10, customer_params: { customer_identifier: 'cust-catalogue', total_budget: 1 } }));
+    const [record] = await logs.waitFor(1);
+    expect(record.cost_usd).toBeGreaterThan(0);
+    expect(record.customer!.charged_usd).toBeCloseTo(record.cost_usd!, 12);
+    expect(record.customer!.reserved_usd).toBeGreaterThan(record.cost_usd!);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * What a model can do and what it costs: the models.dev data shipped in `tokenlens` (loaded once,
+ * What a model can do: the models.dev data shipped in `tokenlens` (loaded once,
  * only for the provider kinds configured), under the `modelInfo` option. A model the catalogue does
  * not know is assumed able to serve anything: the filter only skips what it knows cannot work.
  */
@@ -13,11 +13,6 @@ export interface ModelFacts {
   tools?: boolean;
   images?: boolean;
   jsonSchema?: boolean;
-  /** USD per million tokens. */
-  inputPrice?: number;
-  outputPrice?: number;
-  cacheReadPrice?: number;
-  cacheWritePrice?: number;
 }
 
 /** Provider kinds and their key in the models.dev data (`tokenlens/providers/<key>`). */
@@ -42,7 +37,6 @@ const MODELS_DEV_KEYS: Record<string, string> = {
 interface ModelsDevModel {
   tool_call?: boolean;
   modalities?: { input?: readonly string[] };
-  cost?: { input?: number; output?: number; cache_read?: number; cache_write?: number };
   limit?: { context?: number; output?: number };
 }
 
@@ -93,10 +87,6 @@ export class ModelCatalog {
       maxOutputTokens: entry.limit?.output || undefined,
       tools: entry.tool_call,
       images: input ? input.includes('image') : undefined,
-      inputPrice: entry.cost?.input,
-      outputPrice: entry.cost?.output,
-      cacheReadPrice: entry.cost?.cache_read,
-      cacheWritePrice: entry.cost?.cache_write,
     };
   }
 

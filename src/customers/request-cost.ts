@@ -1,8 +1,10 @@
 /**
  * The cost of a request, for budgets: an estimate before it runs (to reserve) and the real cost
- * after (to settle). Prices are USD per million tokens from the model catalogue or `modelInfo`.
+ * after (to settle), both priced by the gateway's CostCalculator (`options.pricing`, then the price
+ * catalogue), so that budgets count exactly what the log record's `cost_usd` says.
  */
 import type { ModelFacts } from '../catalog/model-catalog.js';
+import type { CostCalculator, PricedProvider } from '../cost/cost-calculator.js';
 import type { RequestNeeds } from '../routing/request-needs.js';
 import type { NormalizedUsage } from '../usage.js';
 
@@ -10,25 +12,22 @@ import type { NormalizedUsage } from '../usage.js';
 export const DEFAULT_OUTPUT_ESTIMATE = 4_096;
 
 /**
- * An upper estimate: prompt at 3 characters a token (leaning high, unlike the context check) and
- * the most output the request allows. Undefined when the model has no known price.
+ * An upper estimate: the prompt at 3 characters a token (leaning high, unlike the context check)
+ * plus OpenAI's framing of 4 tokens a message and 3 for the reply, and the most output the request
+ * allows. Undefined when the model has no known price.
  */
-export function estimateCost(facts: ModelFacts | undefined, needs: RequestNeeds): number | undefined {
-  if (facts?.inputPrice === undefined || facts.outputPrice === undefined) return undefined;
-  const prompt = Math.ceil(needs.promptChars / 3);
-  const output = needs.maxOutputTokens ?? facts.maxOutputTokens ?? DEFAULT_OUTPUT_ESTIMATE;
-  return (prompt * facts.inputPrice + output * facts.outputPrice) / 1e6;
+export function estimateCost(costs: CostCalculator, provider: PricedProvider, model: string, facts: ModelFacts | undefined, needs: RequestNeeds): number | undefined {
+  const usage: NormalizedUsage = {
+    inputTokens: Math.ceil(needs.promptChars / 3) + 4 * needs.messages + 3,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens: needs.maxOutputTokens ?? facts?.maxOutputTokens ?? DEFAULT_OUTPUT_ESTIMATE,
+    reasoningTokens: 0,
+  };
+  return costs.cost(provider, model, usage).cost_usd ?? undefined;
 }
 
 /** What the usage cost; undefined when the model has no known price. */
-export function actualCost(facts: ModelFacts | undefined, usage: NormalizedUsage): number | undefined {
-  if (facts?.inputPrice === undefined || facts.outputPrice === undefined) return undefined;
-  const input = facts.inputPrice;
-  return (
-    (usage.inputTokens * input +
-      usage.cacheReadTokens * (facts.cacheReadPrice ?? input) +
-      usage.cacheWriteTokens * (facts.cacheWritePrice ?? input) +
-      (usage.outputTokens + usage.reasoningTokens) * facts.outputPrice) /
-    1e6
-  );
+export function actualCost(costs: CostCalculator, provider: PricedProvider, model: string, usage: NormalizedUsage): number | undefined {
+  return costs.cost(provider, model, usage).cost_usd ?? undefined;
 }

@@ -23,6 +23,7 @@ export function serveCached(
   record.model = entry.model;
   record.deployment = entry.deployment;
   record.gateway_overhead_ms = round(log.elapsedMs());
+  record.cost_usd = 0; // nothing was spent upstream
   if (!params.disable_log) record.output = operation === 'chat' ? entry.body.choices ?? null : null;
   if (plan.cacheSettings?.omitLog) log.omit();
   const headers: ResponseHeaders = {

@@ -10,6 +10,8 @@ export interface RequestNeeds {
   jsonSchema: boolean;
   /** Characters of prompt text (messages and tool definitions), the basis of token estimates. */
   promptChars: number;
+  /** Messages (chat) or inputs (embeddings); each costs a few tokens of framing. */
+  messages: number;
   /** `max_completion_tokens` or `max_tokens`, when set. */
   maxOutputTokens: number | undefined;
 }
@@ -18,7 +20,10 @@ export interface RequestNeeds {
 const BLOB_KEYS = new Set(['image_url', 'input_audio', 'file', 'file_data']);
 
 export function requestNeeds(operation: 'chat' | 'embeddings', body: Record<string, unknown>): RequestNeeds {
-  if (operation === 'embeddings') return { tools: false, images: false, jsonSchema: false, promptChars: textLength(body.input), maxOutputTokens: 0 };
+  if (operation === 'embeddings') {
+    const inputs = Array.isArray(body.input) ? body.input.length : 1;
+    return { tools: false, images: false, jsonSchema: false, promptChars: textLength(body.input), messages: inputs, maxOutputTokens: 0 };
+  }
   const messages = Array.isArray(body.messages) ? body.messages : [];
   let images = false;
   for (const message of messages) {
@@ -36,6 +41,7 @@ export function requestNeeds(operation: 'chat' | 'embeddings', body: Record<stri
     images,
     jsonSchema: format?.type === 'json_schema',
     promptChars: textLength(messages) + (tools ? JSON.stringify(body.tools ?? body.functions).length : 0),
+    messages: messages.length,
     maxOutputTokens: typeof max === 'number' && max > 0 ? max : undefined,
   };
 }

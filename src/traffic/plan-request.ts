@@ -92,7 +92,7 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
   let reservation: Reservation | undefined;
   let estimates: Map<ChainTarget, number | undefined> | undefined;
   if (customer && hasBudget(customer)) {
-    estimates = new Map(chain.map((target) => [target, estimateCost(facts.get(target), needs)]));
+    estimates = new Map(chain.map((target) => [target, estimateCost(traffic.costs, target.provider, target.model, facts.get(target), needs)]));
     // Reserve for the dearest model the chain may fall back to.
     const estimate = Math.max(0, ...[...estimates.values()].map((value) => value ?? 0));
     reservation = await traffic.limits.reserve(customer, estimate, input.deadlineMs, record);
@@ -122,7 +122,7 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
       const target = outcome.target;
       if (reservation) {
         let cost = 0;
-        if (target && outcome.usage) cost = actualCost(facts.get(target), outcome.usage) ?? estimates?.get(target) ?? 0;
+        if (target && outcome.usage) cost = actualCost(traffic.costs, target.provider, target.model, outcome.usage) ?? estimates?.get(target) ?? 0;
         else if (target && outcome.ok) cost = estimates?.get(target) ?? 0; // no usage reported: charge the estimate
         await traffic.limits.settle(reservation, cost, record);
       }

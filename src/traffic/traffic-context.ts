@@ -6,6 +6,7 @@
 import { ModelCatalog } from '../catalog/model-catalog.js';
 import { ResponseCache, type CacheDefaults } from '../cache/response-cache.js';
 import { CustomerLimits } from '../customers/customer-limits.js';
+import type { CostCalculator } from '../cost/cost-calculator.js';
 import { DEFAULT_HEALTH_POLICY, HealthMonitor } from '../health/health-monitor.js';
 import type { ParsedOptions } from '../options.js';
 import type { Provider } from '../providers/types.js';
@@ -21,6 +22,8 @@ import type { CustomerOptions } from '../traffic-options.js';
 export interface TrafficContext {
   routing: RoutingConfig;
   catalog: ModelCatalog;
+  /** Prices for budgets: `options.pricing`, then the price catalogue (the same as the log's cost). */
+  costs: CostCalculator;
   calls: StoreCalls;
   /** Undefined when `health: false`. */
   health?: HealthMonitor;
@@ -35,7 +38,7 @@ export interface TrafficContext {
 
 export const DEFAULT_STORE_TIMEOUT_MS = 250;
 
-export function createTrafficContext(options: ParsedOptions, providers: ReadonlyMap<string, Provider>, resolver: ModelResolver): TrafficContext {
+export function createTrafficContext(options: ParsedOptions, providers: ReadonlyMap<string, Provider>, resolver: ModelResolver, costs: CostCalculator): TrafficContext {
   const store = options.store ?? memoryStore({ cacheMaxBytes: options.cache?.maxBytes });
   const calls = new StoreCalls(guardStore(store, options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS), options.onStoreError ?? 'open');
   const deployments = new DeploymentTable(options.providers, providers);
@@ -52,6 +55,7 @@ export function createTrafficContext(options: ParsedOptions, providers: Readonly
       [...providers.values()].map((provider) => provider.kind),
       options.modelInfo,
     ),
+    costs,
     calls,
     health: options.health === false ? undefined : new HealthMonitor(calls.store, { ...DEFAULT_HEALTH_POLICY, ...options.health }),
     cache: new ResponseCache(calls),

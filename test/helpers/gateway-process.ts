@@ -29,7 +29,7 @@ const gateway = createGateway({
   retry: { maxRetries: 0 },
   health: { failureThreshold: 2, cooldownMs: 60_000 },
   // $1,000 per million output tokens: 10 output tokens cost $0.01.
-  modelInfo: { 'openai/gpt-4o-mini': { inputPrice: 0, outputPrice: 1_000 } },
+  pricing: { 'openai/gpt-4o-mini': { input: 0, output: 1_000 } },
   customers: { burst: { totalBudget: 0.1 }, limited: { rateLimit: 5 } },
   onLog: (record) => {
     process.stdout.write(`LOG ${JSON.stringify(record)}\n`);
