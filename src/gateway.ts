@@ -7,7 +7,7 @@ import { CostCalculator } from './cost/cost-calculator.js';
 import { GatewayError, modelNotFound, toGatewayError } from './errors.js';
 import { DEFAULT_RETRY_POLICY } from './engine/backoff.js';
 import type { EngineContext } from './engine/engine-context.js';
-import { proxyRequest } from './engine/proxy-request.js';
+import { countTries, proxyRequest } from './engine/proxy-request.js';
 import { createAuthorizer } from './http/authorize-request.js';
 import { readJsonBody } from './http/read-json-body.js';
 import { validateRequestBody } from './http/validate-request-body.js';
@@ -123,7 +123,8 @@ function errorResponse(error: GatewayError, log: RequestLog): JsonResponse {
     // The gateway already retried and fell back: an SDK retrying on top would multiply the wait.
     'x-should-retry': 'false',
   };
-  if (log.record.attempts.length) headers['x-modelgate-attempts'] = String(log.record.attempts.length);
+  const tries = countTries(log.record);
+  if (tries) headers['x-modelgate-attempts'] = String(tries);
   return { kind: 'json', status: error.status, headers, body: error.toJSON() };
 }
 

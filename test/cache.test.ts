@@ -126,6 +126,20 @@ describe.each(stores)('cache on the %s store', (_kind, makeStore) => {
     expect((await post(principals, chat('gpt-4o-mini'), from('bob'))).headers['x-modelgate-cache']).toBe('miss');
   });
 
+  it('caches embeddings too', async () => {
+    upstream.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.25, -0.5] }], model: 'text-embedding-3-small', usage: { prompt_tokens: 2, total_tokens: 2 } }));
+    });
+    const gw = gateway({ cache: { enabled: true } });
+    const body = { model: 'text-embedding-3-small', input: 'cache me' };
+    const first = await post(gw, body, { path: '/v1/embeddings' });
+    const second = await post(gw, body, { path: '/v1/embeddings' });
+    expect([first.headers['x-modelgate-cache'], second.headers['x-modelgate-cache']]).toEqual(['miss', 'hit']);
+    expect(second.body).toEqual(first.body);
+    expect(upstream.requests).toHaveLength(1);
+  });
+
   it('includes the alias parameters in the key', async () => {
     const gw = gateway({ cache: { enabled: true } });
     await post(gw, chat('gpt-4o-mini'));

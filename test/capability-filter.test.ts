@@ -90,6 +90,7 @@ describe('capability filter', () => {
     const answer = await post(gateway, { model: 'gpt-4', messages: [image], tools: [tool], fallback_models: ['o1-mini'] });
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe('model_cannot_serve_request');
+    expect(answer.headers['x-modelgate-attempts']).toBeUndefined(); // skips are not tries
     expect(answer.body.error.message).toBe('No model can serve this request: openai/gpt-4 does not accept images; openai/o1-mini does not support tools.');
     const record = await lastRecord();
     expect(record.status_code).toBe(400);
