@@ -42,8 +42,12 @@ interface ModelsDevModel {
 
 type ModelsDevProvider = { models?: Record<string, ModelsDevModel> };
 
+/** Enough for every model a gateway serves; bounds memory when callers send arbitrary names. */
+const MEMO_LIMIT = 2048;
+
 export class ModelCatalog {
   private readonly byKind = new Map<string, Record<string, ModelsDevModel>>();
+  private readonly memo = new Map<string, ModelFacts | undefined>();
   private loaded = false;
   /** Resolves when the catalogue data of the configured kinds is loaded (never rejects). */
   readonly ready: Promise<void>;
@@ -69,6 +73,17 @@ export class ModelCatalog {
 
   /** Facts for a model served by `provider`; `alias` is the name the caller used, if different. */
   lookup(provider: Provider, model: string, alias?: string): ModelFacts | undefined {
+    const key = `${provider.id}\u0000${model}\u0000${alias ?? ''}`;
+    if (this.memo.has(key)) return this.memo.get(key);
+    const facts = this.find(provider, model, alias);
+    if (this.loaded) {
+      if (this.memo.size >= MEMO_LIMIT) this.memo.delete(this.memo.keys().next().value!);
+      this.memo.set(key, facts);
+    }
+    return facts;
+  }
+
+  private find(provider: Provider, model: string, alias?: string): ModelFacts | undefined {
     const known = this.fromCatalogue(provider.kind, model) ?? this.fromCatalogue(familyKindOf(model), model);
     const override =
       this.overrides[`${provider.id}/${model}`] ?? (alias !== undefined ? this.overrides[alias] : undefined) ?? this.overrides[model];

@@ -47,6 +47,19 @@ export interface BuiltChain {
   group: string | null;
 }
 
+interface ModelEntry {
+  name: string;
+  target: RouteTarget;
+  credentials?: { api_key: string };
+}
+
+/** Adds a model unless the same provider/model is already in (a linear scan: chains are short). */
+function addModel(entries: ModelEntry[], name: string, target: RouteTarget | undefined, credentials?: { api_key: string }): void {
+  if (!target) return;
+  for (const entry of entries) if (entry.target.provider === target.provider && entry.target.model === target.model) return;
+  entries.push({ name, target, credentials });
+}
+
 interface Candidate {
   name: string;
   weight: number;
@@ -59,20 +72,13 @@ export function buildChain(config: RoutingConfig, model: string | undefined, par
   const { candidates, group } = firstModels(config, model, params);
   checkCredentialsAllowed(config, params, candidates);
 
-  const targets: Array<{ name: string; target: RouteTarget; credentials?: { api_key: string } }> = [];
-  const seen = new Set<string>();
-  const push = (name: string, target: RouteTarget | undefined, credentials?: { api_key: string }) => {
-    if (!target) return;
-    const key = `${target.provider.id}\u0000${target.model}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    targets.push({ name, target, credentials });
-  };
-  const ordered = weightedOrder(candidates, random);
-  for (const candidate of ordered) push(candidate.name, resolver.require(candidate.name, group ? 'load_balance_group' : 'model'), candidate.credentials);
-  for (const name of [...(params.fallback_models ?? []), ...(params.models ?? [])]) push(name, resolver.require(name, 'fallback_models'));
-  for (const name of targets[0]?.target.fallbacks ?? []) push(name, resolver.resolve(name));
-  for (const name of config.globalFallbacks) push(name, resolver.resolve(name));
+  const targets: ModelEntry[] = [];
+  const ordered = candidates.length > 1 ? weightedOrder(candidates, random) : candidates;
+  for (const candidate of ordered) addModel(targets, candidate.name, resolver.require(candidate.name, group ? 'load_balance_group' : 'model'), candidate.credentials);
+  for (const name of params.fallback_models ?? []) addModel(targets, name, resolver.require(name, 'fallback_models'));
+  for (const name of params.models ?? []) addModel(targets, name, resolver.require(name, 'fallback_models'));
+  for (const name of targets[0]?.target.fallbacks ?? []) addModel(targets, name, resolver.resolve(name));
+  for (const name of config.globalFallbacks) addModel(targets, name, resolver.resolve(name));
 
   const skipped: SkippedTarget[] = [];
   const chain: ChainTarget[] = [];
@@ -86,8 +92,18 @@ export function buildChain(config: RoutingConfig, model: string | undefined, par
     }
     const keys = requestKeys(name, target, params, credentials);
     const deployments = keys ? config.deployments.withKeys(target.provider, keys) : config.deployments.of(target.provider);
-    for (const deployment of weightedOrder(deployments, random)) {
-      chain.push({ ...target, provider: deployment.provider, requested: name, deployment: deployment.id, modelIndex, callerKey: keys !== undefined });
+    for (const deployment of deployments.length > 1 ? weightedOrder(deployments, random) : deployments) {
+      chain.push({
+        provider: deployment.provider,
+        model: target.model,
+        alias: target.alias,
+        params: target.params,
+        fallbacks: target.fallbacks,
+        requested: name,
+        deployment: deployment.id,
+        modelIndex,
+        callerKey: keys !== undefined,
+      });
     }
     modelIndex++;
   }

@@ -64,11 +64,18 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
   record.load_balance_group = built.group;
   record.attempts.push(...built.skipped.map(skippedAttempt));
 
-  const needs = requestNeeds(operation, body);
   if (!traffic.catalog.isLoaded) await traffic.catalog.ready;
   const facts = new Map<ChainTarget, ModelFacts | undefined>();
-  for (const target of built.chain) facts.set(target, traffic.catalog.lookup(target.provider, target.model, target.alias ?? target.requested));
-  let chain = operation === 'chat' ? filterCapabilities(built.chain, built.skipped, facts, needs, record) : built.chain;
+  let known = false;
+  for (const target of built.chain) {
+    const found = traffic.catalog.lookup(target.provider, target.model, target.alias ?? target.requested);
+    facts.set(target, found);
+    known ||= found !== undefined;
+  }
+  const wantsBudget = customer !== undefined && hasBudget(customer);
+  // Reading the request's needs walks its messages: only when something will use them.
+  const needs = known || wantsBudget ? requestNeeds(operation, body) : undefined;
+  let chain = operation === 'chat' && known ? filterCapabilities(built.chain, built.skipped, facts, needs!, record) : built.chain;
 
   const settings = cacheSettings(traffic.cacheDefaults, params);
   let cacheStatus: TrafficPlan['cacheStatus'] = cacheMentioned(traffic.cacheDefaults, params) ? 'skip' : undefined;
@@ -91,8 +98,8 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
 
   let reservation: Reservation | undefined;
   let estimates: Map<ChainTarget, number | undefined> | undefined;
-  if (customer && hasBudget(customer)) {
-    estimates = new Map(chain.map((target) => [target, estimateCost(traffic.costs, target.provider, target.model, facts.get(target), needs)]));
+  if (customer && wantsBudget) {
+    estimates = new Map(chain.map((target) => [target, estimateCost(traffic.costs, target.provider, target.model, facts.get(target), needs!)]));
     // Reserve for the dearest model the chain may fall back to.
     const estimate = Math.max(0, ...[...estimates.values()].map((value) => value ?? 0));
     reservation = await traffic.limits.reserve(customer, estimate, input.deadlineMs, record);
