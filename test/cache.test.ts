@@ -10,7 +10,7 @@ import { chat, fail, reply } from './helpers/chat-upstream.js';
 import { post } from './helpers/call.js';
 import { startHost, type Host } from './helpers/hosts.js';
 import { logCollector } from './helpers/logs.js';
-import { freePort, startRedis, type RedisServer } from './helpers/redis.js';
+import { freePort, PATIENT_REDIS, PATIENT_STORE_TIMEOUT_MS, startRedis, type RedisServer } from './helpers/redis.js';
 import { sleep, startUpstream, type Upstream } from './helpers/upstream.js';
 
 let upstream: Upstream;
@@ -26,7 +26,7 @@ afterAll(async () => {
 let prefix = 0;
 const stores: Array<[string, () => Store]> = [
   ['memory', () => memoryStore()],
-  ['redis', () => redisStore({ url: redis.url, prefix: `cache${++prefix}:` })],
+  ['redis', () => redisStore({ url: redis.url, prefix: `cache${++prefix}:`, ...PATIENT_REDIS })],
 ];
 
 describe.each(stores)('cache on the %s store', (_kind, makeStore) => {
@@ -39,6 +39,7 @@ describe.each(stores)('cache on the %s store', (_kind, makeStore) => {
       providers: { openai: { apiKey: 'sk-test-cache-upstream-01', baseURL: upstream.baseURL } },
       models: { warm: { target: 'openai/gpt-4o-mini', params: { temperature: 0.9 } } },
       store: makeStore(),
+      storeTimeoutMs: PATIENT_STORE_TIMEOUT_MS,
       onLog: logs.sink,
       ...options,
     });

@@ -8,7 +8,7 @@ import { createGateway, memoryStore, redisStore, type Gateway, type GatewayOptio
 import { chat, fail, reply } from './helpers/chat-upstream.js';
 import { post } from './helpers/call.js';
 import { logCollector } from './helpers/logs.js';
-import { freePort, startRedis, type RedisServer } from './helpers/redis.js';
+import { freePort, PATIENT_REDIS, PATIENT_STORE_TIMEOUT_MS, startRedis, type RedisServer } from './helpers/redis.js';
 import { sleep, startUpstream, type Upstream } from './helpers/upstream.js';
 
 let upstream: Upstream;
@@ -29,7 +29,7 @@ const ask = (extra: Record<string, unknown> = {}) => chat('gpt-4o-mini', { max_t
 let prefix = 0;
 const stores: Array<[string, () => Store]> = [
   ['memory', () => memoryStore()],
-  ['redis', () => redisStore({ url: redis.url, prefix: `customers${++prefix}:` })],
+  ['redis', () => redisStore({ url: redis.url, prefix: `customers${++prefix}:`, ...PATIENT_REDIS })],
 ];
 
 describe.each(stores)('customers on the %s store', (_kind, makeStore) => {
@@ -40,6 +40,7 @@ describe.each(stores)('customers on the %s store', (_kind, makeStore) => {
     const created = createGateway({
       providers: { openai: { apiKey: 'sk-test-customers-000001', baseURL: upstream.baseURL } },
       store: makeStore(),
+      storeTimeoutMs: PATIENT_STORE_TIMEOUT_MS,
       retry: { maxRetries: 0 },
       onLog: logs.sink,
       ...PRICED,

@@ -7,7 +7,7 @@ import { createGateway, memoryStore, redisStore, type Gateway, type Store } from
 import { chat, fail, reply } from './helpers/chat-upstream.js';
 import { post } from './helpers/call.js';
 import { logCollector } from './helpers/logs.js';
-import { startRedis, type RedisServer } from './helpers/redis.js';
+import { PATIENT_REDIS, PATIENT_STORE_TIMEOUT_MS, startRedis, type RedisServer } from './helpers/redis.js';
 import { sleep, startUpstream, type Upstream } from './helpers/upstream.js';
 
 let primary: Upstream;
@@ -24,7 +24,7 @@ afterAll(async () => {
 let prefix = 0;
 const stores: Array<[string, () => () => Store]> = [
   ['memory', () => { const shared = memoryStore(); return () => shared; }],
-  ['redis', () => { const name = `health${++prefix}:`; return () => redisStore({ url: redis.url, prefix: name }); }],
+  ['redis', () => { const name = `health${++prefix}:`; return () => redisStore({ url: redis.url, prefix: name, ...PATIENT_REDIS }); }],
 ];
 
 describe.each(stores)('health on the %s store', (_kind, storeFactory) => {
@@ -42,6 +42,7 @@ describe.each(stores)('health on the %s store', (_kind, storeFactory) => {
       retry: { maxRetries: 0 },
       health: { failureThreshold: 2, failureWindowMs: 10_000, cooldownMs: 300, maxCooldownMs: 2_000 },
       store: nextStore(),
+      storeTimeoutMs: PATIENT_STORE_TIMEOUT_MS,
       onLog: logs.sink,
     });
     gateways.push(created);

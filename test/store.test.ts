@@ -7,7 +7,7 @@ import { memoryStore } from '../src/store/memory-store.js';
 import { redisStore } from '../src/store/redis-store.js';
 import { guardStore } from '../src/store/guard-store.js';
 import { StoreUnavailableError, type Store } from '../src/store/store.js';
-import { startRedis, freePort, type RedisServer } from './helpers/redis.js';
+import { startRedis, freePort, PATIENT_REDIS, type RedisServer } from './helpers/redis.js';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -20,7 +20,7 @@ afterAll(async () => {
 let prefixCounter = 0;
 const makers: Array<[string, () => Store]> = [
   ['memory', () => memoryStore()],
-  ['redis', () => redisStore({ url: redis.url, prefix: `test${++prefixCounter}:` })],
+  ['redis', () => redisStore({ url: redis.url, prefix: `test${++prefixCounter}:`, ...PATIENT_REDIS })],
 ];
 
 describe.each(makers)('%s store', (_name, make) => {
@@ -140,7 +140,7 @@ describe('store failures', () => {
 
   it('recovers after Redis restarts', async () => {
     const own = await startRedis();
-    const store = guardStore(redisStore({ url: own.url, commandTimeoutMs: 100 }), 300);
+    const store = guardStore(redisStore({ url: own.url, ...PATIENT_REDIS }), 5_000);
     expect(await store.increment('x', 1, 10_000)).toBe(1);
     await own.kill();
     await expect(store.increment('x', 1, 10_000)).rejects.toBeInstanceOf(StoreUnavailableError);

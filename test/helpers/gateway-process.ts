@@ -23,9 +23,11 @@ const gateway = createGateway({
     openai: { apiKey: 'sk-test-multi-process-01', baseURL: config.upstream },
     groq: { apiKey: 'sk-test-multi-process-02', baseURL: config.backup },
   },
-  store: redisStore({ url: config.redis, prefix: config.prefix, commandTimeoutMs: 100 }),
+  // Patient timeouts: a loaded CI machine must not turn slow commands into store failures. A dead
+  // Redis fails at once anyway (nothing is queued while disconnected).
+  store: redisStore({ url: config.redis, prefix: config.prefix, commandTimeoutMs: 2_000 }),
   onStoreError: config.onStoreError,
-  storeTimeoutMs: 200,
+  storeTimeoutMs: 3_000,
   retry: { maxRetries: 0 },
   health: { failureThreshold: 2, cooldownMs: 60_000 },
   // $1,000 per million output tokens: 10 output tokens cost $0.01.

@@ -15,6 +15,13 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Store timeouts for tests against a live server: generous, so that a loaded CI machine does not
+ * turn a slow command into a store failure. Tests of failures use dead ports, which fail at once.
+ */
+export const PATIENT_REDIS = { commandTimeoutMs: 3_000 } as const;
+export const PATIENT_STORE_TIMEOUT_MS = 3_000;
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
