@@ -21,7 +21,14 @@ const metadata = z
   .refine((value) => Object.keys(value).length <= 64, 'may hold at most 64 keys');
 
 const apiKeyCredentials = z.strictObject(
-  { api_key: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(4096, 'is too long') },
+  {
+    api_key: z
+      .string({ error: 'must be a string' })
+      .min(1, 'must not be empty')
+      .max(4096, 'is too long')
+      // It becomes an HTTP header value: no spaces or control characters.
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  },
   { error: 'must be an object like { "api_key": "..." }' },
 );
 
