@@ -47,7 +47,7 @@ describe('traffic gateway parameters', () => {
       [{ load_balance_group: { models: [] } }, 'load_balance_group.group_id'],
       [{ exclude_providers: 'openai' }, 'exclude_providers'],
       [{ customer_credentials: { openai: { api_key: 'sk-test-with\nnewline' } } }, 'customer_credentials.openai.api_key'],
-      [{ credential_override: { 'gpt-4o': { key: 'x' } } }, 'credential_override.gpt-4o'],
+      [{ credential_override: { 'gpt-4o': { key: 'x' } } }, 'credential_override.gpt-4o.api_key'],
     ];
     for (const [extra, param] of cases) {
       const answer = await post(gateway, chat('gpt-4o-mini', extra));
