@@ -126,20 +126,29 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
     cacheSettings: settings,
     observer,
     async finish(outcome) {
-      const target = outcome.target;
-      if (reservation) {
-        let cost = 0;
-        if (target && outcome.usage) cost = actualCost(traffic.costs, target.provider, target.model, outcome.usage) ?? estimates?.get(target) ?? 0;
-        else if (target && outcome.ok) cost = estimates?.get(target) ?? 0; // no usage reported: charge the estimate
-        await traffic.limits.settle(reservation, cost, record);
-      }
-      if (outcome.ok && target && outcome.body && settings && cacheKeys) {
-        const key = cacheKeys.get(`${target.provider.id}/${target.model}`);
-        const entry: CachedEntry = { provider: target.provider.id, model: target.model, deployment: target.deployment, body: outcome.body, storedAt: Date.now() };
-        if (key && (await traffic.cache.save(key, entry, settings.ttlMs, record)) && record.cache) record.cache.stored = true;
+      try {
+        await settle(outcome);
+      } catch (error) {
+        // A bug here must not cost the request its log record.
+        (record.store_errors ??= []).push(`finish (skipped): ${(error as Error)?.message ?? String(error)}`);
       }
     },
   };
+
+  async function settle(outcome: FinishOutcome): Promise<void> {
+    const target = outcome.target;
+    if (reservation) {
+      let cost = 0;
+      if (target && outcome.usage) cost = actualCost(traffic.costs, target.provider, target.model, outcome.usage) ?? estimates?.get(target) ?? 0;
+      else if (target && outcome.ok) cost = estimates?.get(target) ?? 0; // no usage reported: charge the estimate
+      await traffic.limits.settle(reservation, cost, record);
+    }
+    if (outcome.ok && target && outcome.body && settings && cacheKeys) {
+      const key = cacheKeys.get(`${target.provider.id}/${target.model}`);
+      const entry: CachedEntry = { provider: target.provider.id, model: target.model, deployment: target.deployment, body: outcome.body, storedAt: Date.now() };
+      if (key && (await traffic.cache.save(key, entry, settings.ttlMs, record)) && record.cache) record.cache.stored = true;
+    }
+  }
 }
 
 const NO_OBSERVER: ChainObserver = { isProbe: () => false, onFailure: () => {}, onSuccess: () => {} };
