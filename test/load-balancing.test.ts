@@ -86,6 +86,15 @@ describe('deployments of one provider', () => {
       expect(answer.body.choices[0].message.content).toBe('from west');
       expect(answer.headers['x-modelgate-fallback']).toBe('false');
     }
+    // After three failures the east deployment cools down and is skipped, not tried.
+    const triedEast = east.requests.length;
+    expect(triedEast).toBeLessThanOrEqual(4);
+    logs.records.length = 0;
+    await post(gw, chat('gpt-4o-mini'));
+    expect(east.requests.length).toBe(triedEast);
+    const [cooled] = await logs.waitFor(1);
+    expect(cooled.attempts[0]).toMatchObject({ deployment: 'openai/east', skipped: 'cooldown' });
+    expect(cooled.attempts[1]).toMatchObject({ deployment: 'openai/west', status_code: 200 });
   });
 
   it('refuses duplicate endpoint names at createGateway', () => {
