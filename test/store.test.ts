@@ -130,7 +130,8 @@ describe('store failures', () => {
 
   it('fails fast when Redis is unreachable, and works once it is up', async () => {
     const port = await freePort();
-    const store = guardStore(redisStore({ url: `redis://127.0.0.1:${port}`, commandTimeoutMs: 100 }), 300);
+    // Long timeouts: a refused connection must fail at once, not wait for them.
+    const store = guardStore(redisStore({ url: `redis://127.0.0.1:${port}`, commandTimeoutMs: 5_000 }), 5_000);
     const started = Date.now();
     await expect(store.increment('x', 1, 1_000)).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.hitWindow('x', 1, 1_000)).rejects.toBeInstanceOf(StoreUnavailableError);

@@ -44,6 +44,8 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
   let everReady = false;
   let reported = false;
   let firstReady: Promise<void> | undefined;
+  /** A connection attempt failed: calls fail at once until the next `ready`, instead of waiting. */
+  let connectFailed = false;
 
   const clientReady: Promise<ScriptedRedis> = (async () => {
     const redis = options.client ?? new (await import('ioredis')).Redis(options.url ?? 'redis://127.0.0.1:6379', {
@@ -62,6 +64,7 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
     redis.defineCommand('mgSettle', { lua: SETTLE });
     // Without a listener an 'error' event would crash the host process.
     redis.on('error', (error: unknown) => {
+      connectFailed = true;
       if (!reported) {
         reported = true;
         options.onError?.(error);
@@ -69,6 +72,7 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
     });
     redis.on('ready', () => {
       everReady = true;
+      connectFailed = false;
       reported = false;
     });
     if (redis.status === 'ready') everReady = true;
@@ -84,9 +88,21 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
     const redis = client ?? (await clientReady);
     if (closed) throw new StoreUnavailableError('the Redis store is closed');
     if (redis.status === 'ready') return redis;
-    if (!everReady && redis.status !== 'end') {
+    if (!everReady && !connectFailed && redis.status !== 'end') {
       // One shared listener, however many commands wait for the first connection.
-      firstReady ??= new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+      firstReady ??= new Promise<void>((resolve, reject) => {
+        const onReady = () => {
+          redis.off('error', onError);
+          resolve();
+        };
+        const onError = (error: unknown) => {
+          redis.off('ready', onReady);
+          firstReady = undefined;
+          reject(new StoreUnavailableError(`Redis connection failed: ${(error as Error)?.message ?? String(error)}`, { cause: error }));
+        };
+        redis.once('ready', onReady);
+        redis.once('error', onError);
+      });
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new StoreUnavailableError(`Redis did not connect within ${timeoutMs} ms`)), Math.max(1, deadline - Date.now()));
