@@ -9,9 +9,14 @@ import { createGateway, memoryStore, redisStore, type Gateway, type GatewayOptio
 import { chat, fail, reply } from './helpers/chat-upstream.js';
 import { post } from './helpers/call.js';
 import { startHost, type Host } from './helpers/hosts.js';
+import { fixtureChunks, fixtureJson } from './helpers/fixtures.js';
 import { logCollector } from './helpers/logs.js';
+import { assertValidOpenAIResponse } from './helpers/openai-response-spec.js';
 import { freePort, PATIENT_REDIS, PATIENT_STORE_TIMEOUT_MS, startRedis, type RedisServer } from './helpers/redis.js';
-import { sleep, startUpstream, type Upstream } from './helpers/upstream.js';
+import { json, sse, sleep, startUpstream, type Upstream } from './helpers/upstream.js';
+
+const TOOL_CALL = fixtureJson('openai-chat/deepseek-tool-call.json');
+const TEXT_CHUNKS = fixtureChunks('openai-chat/openai-text.chunks.jsonl');
 
 let upstream: Upstream;
 let redis: RedisServer;
@@ -106,6 +111,38 @@ describe.each(stores)('cache on the %s store', (_kind, makeStore) => {
     expect(data.choices[0].message).toMatchObject({ role: 'assistant', content: 'Cached words here.' });
     expect(data.usage?.total_tokens).toBe(15);
     expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('replays a recorded tool call as a stream that follows the OpenAI spec', async () => {
+    upstream.handle((_request, response) => json(response, 200, TOOL_CALL));
+    const gw = gateway({ cache: { enabled: true } });
+    const body = chat('deepseek-chat', { model: 'openai/deepseek-reasoner', tools: [{ type: 'function', function: { name: 'weather' } }] });
+    const stored = await post(gw, body);
+    expect(stored.body).toEqual(TOOL_CALL);
+    const replay = await post(gw, { ...body, stream: true, stream_options: { include_usage: true } });
+    expect(replay.headers['x-modelgate-cache']).toBe('hit');
+    expect(replay.done).toBe(true);
+    for (const event of replay.events!) assertValidOpenAIResponse('chunk', event);
+    const calls = replay.events!.flatMap((event) => event.choices[0]?.delta?.tool_calls ?? []);
+    expect(calls).toEqual([{ index: 0, id: TOOL_CALL.choices[0].message.tool_calls[0].id, type: 'function', function: { name: 'weather', arguments: '{"location": "San Francisco"}' } }]);
+    expect(replay.events!.map((event) => event.choices[0]?.finish_reason).filter(Boolean)).toEqual(['tool_calls']);
+    expect(replay.events!.map((event) => event.choices[0]?.delta?.reasoning_content).filter(Boolean)).toEqual([TOOL_CALL.choices[0].message.reasoning_content]);
+    expect(replay.events!.at(-1).usage).toEqual(TOOL_CALL.usage);
+    expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('stores a recorded stream as a completion that follows the OpenAI spec', async () => {
+    upstream.handle((request, response) => sse(response, request.body.stream_options?.include_usage ? TEXT_CHUNKS : TEXT_CHUNKS.filter((chunk) => !chunk.usage)));
+    const gw = gateway({ cache: { enabled: true } });
+    const streamed = await post(gw, chat('gpt-4.1-nano', { stream: true }));
+    const text = streamed.events!.map((event) => event.choices[0]?.delta?.content ?? '').join('');
+    await logs.waitFor(1);
+    const hit = await post(gw, chat('gpt-4.1-nano'));
+    expect(hit.headers['x-modelgate-cache']).toBe('hit');
+    assertValidOpenAIResponse('completion', hit.body);
+    expect(hit.body).toMatchObject({ id: TEXT_CHUNKS[0].id, object: 'chat.completion', model: TEXT_CHUNKS[0].model, system_fingerprint: TEXT_CHUNKS[0].system_fingerprint });
+    expect(hit.body.choices).toEqual([{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: 'stop' }]);
+    expect(hit.body.usage).toMatchObject({ prompt_tokens: 16, completion_tokens: 300, total_tokens: 316 });
   });
 
   it('keeps tenants apart, and customers too when asked', async () => {

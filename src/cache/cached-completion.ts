@@ -18,7 +18,8 @@ export function completionFromStream(payloads: readonly string[], firstPayload: 
     // defaults below
   }
   const choices = accumulateChoices(payloads).map((choice) => {
-    const message: Json = { ...choice.message };
+    // OpenAI's schema requires `refusal` (null when there is none).
+    const message: Json = { ...choice.message, refusal: choice.message.refusal ?? null };
     if (message.tool_calls) message.tool_calls = message.tool_calls.map(({ index: _index, ...call }: Json) => ({ type: 'function', ...call }));
     return { index: choice.index, message, logprobs: null, finish_reason: choice.finish_reason };
   });
