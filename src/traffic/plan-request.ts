@@ -112,10 +112,10 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
         isProbe: (target) => probes.has(target),
         onFailure: (target, error) => {
           if (target.callerKey || !health.counts(error)) return;
-          void traffic.calls.attempt('health', record, () => health.recordFailure(target, error, probes.has(target)));
+          background(traffic.calls.attempt('health', record, () => health.recordFailure(target, error, probes.has(target))), record);
         },
         onSuccess: (target) => {
-          if (probes.has(target)) void traffic.calls.attempt('health', record, () => health.recordProbeSuccess(target));
+          if (probes.has(target)) background(traffic.calls.attempt('health', record, () => health.recordProbeSuccess(target)), record);
         },
       };
 
@@ -149,6 +149,11 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
       if (key && (await traffic.cache.save(key, entry, settings.ttlMs, record)) && record.cache) record.cache.stored = true;
     }
   }
+}
+
+/** Health bookkeeping runs beside the request; whatever it throws must never become an unhandled rejection. */
+function background(work: Promise<unknown>, record: LogRecord): void {
+  work.catch((error: unknown) => (record.store_errors ??= []).push(`health (skipped): ${(error as Error)?.message ?? String(error)}`));
 }
 
 const NO_OBSERVER: ChainObserver = { isProbe: () => false, onFailure: () => {}, onSuccess: () => {} };
