@@ -19,6 +19,11 @@ export const endpointSchema = z.strictObject({
   resource: z.string().regex(/^[a-z0-9-]+$/i, 'must be an Azure resource name').optional(),
   apiVersion: z.string().min(1).optional(),
   deployments: z.record(z.string(), z.string()).optional(),
+  // AWS Bedrock: another region or account
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1').optional(),
+  accessKeyId: z.string().optional(),
+  secretAccessKey: z.string().optional(),
+  sessionToken: z.string().optional(),
   /** Share of the traffic relative to the other endpoints (default 1). */
   weight: weight.optional(),
 });

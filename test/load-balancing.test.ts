@@ -3,6 +3,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../src/index.js';
+import { createProviders } from '../src/providers/create-providers.js';
+import { DeploymentTable } from '../src/routing/deployments.js';
 import { chat, fail, reply } from './helpers/chat-upstream.js';
 import { post } from './helpers/call.js';
 import { logCollector } from './helpers/logs.js';
@@ -172,6 +174,17 @@ describe('caller keys', () => {
     const records = await logs.waitFor(2);
     expect(records.map((record) => record.deployment)).toEqual(['openai/customer', 'openai/credential-override']);
     expect(JSON.stringify(records)).not.toContain('sk-test-');
+  });
+
+  it("uses only the caller's key, never the operator's other credentials (Bedrock)", () => {
+    const options = { bedrock: { region: 'us-east-1', accessKeyId: 'AKIDTESTOPERATOR', secretAccessKey: 'operator-secret-test' } };
+    const providers = createProviders(options);
+    const [deployment] = new DeploymentTable(options, providers).withKeys(providers.get('bedrock')!, [{ apiKey: 'caller-bedrock-key-test', label: 'customer' }]);
+    expect(deployment.id).toBe('bedrock/customer');
+    expect(deployment.provider.secrets).toEqual(['caller-bedrock-key-test']);
+    const request = deployment.provider.buildRequest({ operation: 'chat', model: 'anthropic.claude-3-haiku-20240307-v1:0', body: chat('x'), stream: false, strictParams: false });
+    expect(request.headers.authorization).toBe('Bearer caller-bedrock-key-test');
+    expect(request.url).toMatch(/^https:\/\/bedrock-runtime\.us-east-1\.amazonaws\.com\//);
   });
 
   it('spreads weighted customer deployments', async () => {

@@ -60,10 +60,19 @@ export class DeploymentTable {
   withKeys(provider: Provider, keys: readonly RequestKey[]): Deployment[] {
     const { endpoints, ...config } = this.options[provider.id] ?? {};
     const first = endpoints?.[0];
-    const where = first ? { baseURL: first.baseURL ?? config.baseURL, resource: first.resource ?? config.resource, apiVersion: first.apiVersion ?? config.apiVersion, deployments: first.deployments ?? config.deployments } : {};
+    const where = first
+      ? {
+          baseURL: first.baseURL ?? config.baseURL,
+          resource: first.resource ?? config.resource,
+          apiVersion: first.apiVersion ?? config.apiVersion,
+          deployments: first.deployments ?? config.deployments,
+          region: first.region ?? config.region,
+        }
+      : {};
     return keys.map((key) => ({
       id: `${provider.id}/${key.label}`,
-      provider: createProvider(provider.id, { ...config, ...where, apiKey: key.apiKey }),
+      // The operator's other credentials go: a Bedrock provider would prefer them to the caller's key.
+      provider: createProvider(provider.id, { ...config, ...where, apiKey: key.apiKey, accessKeyId: undefined, secretAccessKey: undefined, sessionToken: undefined }),
       weight: key.weight ?? 1,
     }));
   }
