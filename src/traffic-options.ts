@@ -79,7 +79,7 @@ export const trafficOptionShapes = {
         /** Failures within `failureWindowMs` that put a deployment into cooldown (default 3). */
         failureThreshold: z.number().int().positive().optional(),
         failureWindowMs: z.number().int().positive().optional(),
-        /** First cooldown (default 30 s); doubles after each failed probe up to `maxCooldownMs` (default 5 min). */
+        /** First cooldown (default 10 s); doubles after each failed probe up to `maxCooldownMs` (default 5 min). */
         cooldownMs: z.number().int().positive().optional(),
         maxCooldownMs: z.number().int().positive().optional(),
       }),

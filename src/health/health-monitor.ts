@@ -16,7 +16,7 @@ export interface HealthPolicy {
   maxCooldownMs: number;
 }
 
-export const DEFAULT_HEALTH_POLICY: HealthPolicy = { failureThreshold: 3, failureWindowMs: 60_000, cooldownMs: 30_000, maxCooldownMs: 300_000 };
+export const DEFAULT_HEALTH_POLICY: HealthPolicy = { failureThreshold: 3, failureWindowMs: 60_000, cooldownMs: 10_000, maxCooldownMs: 300_000 };
 
 /** Stored under the cooldown key while a deployment is unhealthy. */
 interface Cooldown {
