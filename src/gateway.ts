@@ -85,7 +85,8 @@ export function createGateway(input: GatewayOptions): Gateway {
       if (auth.metadata !== undefined) log.record.host_metadata = { ...context.metadata, ...auth.metadata };
 
       if (route.method === 'GET') {
-        const body = modelId === undefined ? listModels(resolver) : retrieveModel(resolver, modelId);
+        const groups = options.loadBalanceGroups ?? {};
+        const body = modelId === undefined ? listModels(resolver, groups) : retrieveModel(resolver, modelId, groups);
         log.finish(200);
         return { kind: 'json', status: 200, headers: { 'x-request-id': log.id }, body };
       }
@@ -162,12 +163,19 @@ function wrongMethod(method: string, allowed: string, path: string): GatewayErro
   });
 }
 
-function listModels(resolver: ModelResolver) {
-  return { object: 'list', data: resolver.listModels().map(({ id, owned_by }) => ({ id, object: 'model', created: 0, owned_by })) };
+/** Load balance groups answer to their id as a model name, so they are listed too. */
+type Groups = Readonly<Record<string, unknown>>;
+
+function listModels(resolver: ModelResolver, groups: Groups) {
+  const models = resolver.listModels();
+  const listed = new Set(models.map((model) => model.id));
+  for (const group of Object.keys(groups)) if (!listed.has(group)) models.push({ id: group, owned_by: 'modelgate' });
+  return { object: 'list', data: models.map(({ id, owned_by }) => ({ id, object: 'model', created: 0, owned_by })) };
 }
 
-function retrieveModel(resolver: ModelResolver, id: string) {
+function retrieveModel(resolver: ModelResolver, id: string, groups: Groups) {
   const target = resolver.resolve(id);
+  if (!target && Object.hasOwn(groups, id)) return { id, object: 'model', created: 0, owned_by: 'modelgate' };
   if (!target) throw modelNotFound(id, resolver.hint());
   return { id, object: 'model', created: 0, owned_by: target.provider.id };
 }

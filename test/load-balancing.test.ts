@@ -120,11 +120,15 @@ describe('load balance groups', () => {
     expect(records.every((record) => record.load_balance_group === 'pool')).toBe(true);
   });
 
-  it('accepts the group id as the model name', async () => {
+  it('accepts the group id as the model name, and lists it in GET /models', async () => {
     const gw = gateway(groups);
     const answer = await post(gw, chat('pool'));
     expect(answer.status).toBe(200);
     expect(['gpt-4o-mini', 'llama-3.1-8b-instant']).toContain(answer.headers['x-modelgate-model']);
+    const list = await gw.handle({ method: 'GET', path: '/v1/models', headers: {} });
+    expect((list.body as any).data).toContainEqual({ id: 'pool', object: 'model', created: 0, owned_by: 'modelgate' });
+    const one = await gw.handle({ method: 'GET', path: '/v1/models/pool', headers: {} });
+    expect(one.status).toBe(200);
   });
 
   it('takes the models sent with the request, and the deprecated load_balance_models', async () => {
