@@ -1,6 +1,7 @@
 /**
  * Deployments, load balance groups, caller keys and exclusions, against real loopback upstreams.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../src/index.js';
 import { createProviders } from '../src/providers/create-providers.js';
@@ -189,6 +190,18 @@ describe('caller keys', () => {
     const request = deployment.provider.buildRequest({ operation: 'chat', model: 'anthropic.claude-3-haiku-20240307-v1:0', body: chat('x'), stream: false, strictParams: false });
     expect(request.headers.authorization).toBe('Bearer caller-bedrock-key-test');
     expect(request.url).toMatch(/^https:\/\/bedrock-runtime\.us-east-1\.amazonaws\.com\//);
+  });
+
+  it("sends a caller's Gemini key to the Gemini API, not the operator's Vertex AI project", () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const credentials = { client_email: 'gateway@project-test.iam.gserviceaccount.com', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
+    const options = { google: { vertex: { project: 'project-test', location: 'us-central1', credentials } } };
+    const providers = createProviders(options);
+    const [deployment] = new DeploymentTable(options, providers).withKeys(providers.get('google')!, [{ apiKey: 'caller-gemini-key-test', label: 'customer' }]);
+    expect(deployment.provider.secrets).toEqual(['caller-gemini-key-test']);
+    const request = deployment.provider.buildRequest({ operation: 'chat', model: 'gemini-2.5-flash', body: chat('gemini-2.5-flash'), stream: false, strictParams: false });
+    expect(request.headers['x-goog-api-key']).toBe('caller-gemini-key-test');
+    expect(request.url).toMatch(/^https:\/\/generativelanguage\.googleapis\.com\//);
   });
 
   it('spreads weighted customer deployments', async () => {

@@ -22,6 +22,12 @@ export interface RequestKey {
   weight?: number;
 }
 
+/**
+ * The operator's credentials other than `apiKey` go when a caller brings a key: Bedrock (SigV4) and
+ * Vertex AI (a service account) would prefer them to the caller's key, and bill the operator.
+ */
+const NO_OPERATOR_CREDENTIALS = { accessKeyId: undefined, secretAccessKey: undefined, sessionToken: undefined, vertex: undefined };
+
 export class DeploymentTable {
   private readonly byProvider = new Map<string, Deployment[]>();
 
@@ -71,8 +77,7 @@ export class DeploymentTable {
       : {};
     return keys.map((key) => ({
       id: `${provider.id}/${key.label}`,
-      // The operator's other credentials go: a Bedrock provider would prefer them to the caller's key.
-      provider: createProvider(provider.id, { ...config, ...where, apiKey: key.apiKey, accessKeyId: undefined, secretAccessKey: undefined, sessionToken: undefined }),
+      provider: createProvider(provider.id, { ...config, ...where, apiKey: key.apiKey, ...NO_OPERATOR_CREDENTIALS }),
       weight: key.weight ?? 1,
     }));
   }
