@@ -7,7 +7,7 @@ import { CostCalculator } from './cost/cost-calculator.js';
 import { GatewayError, modelNotFound, toGatewayError } from './errors.js';
 import { DEFAULT_RETRY_POLICY } from './engine/backoff.js';
 import type { EngineContext } from './engine/engine-context.js';
-import { proxyRequest } from './engine/proxy-request.js';
+import { countTries, proxyRequest } from './engine/proxy-request.js';
 import { createAuthorizer } from './http/authorize-request.js';
 import { readJsonBody } from './http/read-json-body.js';
 import { validateRequestBody } from './http/validate-request-body.js';
@@ -19,11 +19,12 @@ import { createProviders } from './providers/create-providers.js';
 import type { Operation } from './providers/types.js';
 import { ModelResolver } from './routing/resolve-model.js';
 import { createUndiciTransport } from './transport/undici-transport.js';
+import { createTrafficContext } from './traffic/traffic-context.js';
 
 export interface Gateway {
   /** Serves one request; rejects only on a bug. */
   handle(request: GatewayRequest, context?: HandleContext): Promise<GatewayResponse>;
-  /** Releases upstream sockets and closes the log sink if it can be closed. */
+  /** Releases upstream sockets and the store, and closes the log sink if it can be closed. */
   close(): Promise<void>;
 }
 
@@ -51,6 +52,8 @@ export function createGateway(input: GatewayOptions): Gateway {
     }
   };
   const transport = options.transport ?? createUndiciTransport({ dispatcher: options.dispatcher as never });
+  const costs = new CostCalculator(options.pricing);
+  const traffic = createTrafficContext(options, providers, resolver, costs);
   const engine: EngineContext = {
     resolver,
     transport,
@@ -59,7 +62,8 @@ export function createGateway(input: GatewayOptions): Gateway {
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     globalFallbacks: options.fallbacks ?? [],
     strictParams: options.strictParams ?? false,
-    costs: new CostCalculator(options.pricing),
+    costs,
+    traffic,
   };
   const authorize = createAuthorizer(options.gatewayKeys ?? [], options.authorize);
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
@@ -81,14 +85,17 @@ export function createGateway(input: GatewayOptions): Gateway {
       if (auth.metadata !== undefined) log.record.host_metadata = { ...context.metadata, ...auth.metadata };
 
       if (route.method === 'GET') {
-        const body = modelId === undefined ? listModels(resolver) : retrieveModel(resolver, modelId);
+        const groups = options.loadBalanceGroups ?? {};
+        const body = modelId === undefined ? listModels(resolver, groups) : retrieveModel(resolver, modelId, groups);
         log.finish(200);
         return { kind: 'json', status: 200, headers: { 'x-request-id': log.id }, body };
       }
       const raw = await readJsonBody(request, bodyLimit);
       if (typeof raw.model === 'string') log.record.requested_model = raw.model;
       const { params, body } = readGatewayParams(raw, request.headers);
-      validateRequestBody(route.operation, body);
+      // A load balance group may stand in for the model.
+      const modelOptional = params.load_balance_group !== undefined || params.load_balance_models !== undefined || params.loadbalance_models !== undefined;
+      validateRequestBody(route.operation, body, modelOptional);
       return await proxyRequest(engine, { operation: route.operation, body, params, log, signal: context.signal });
     } catch (thrown) {
       const error = toGatewayError(thrown);
@@ -101,7 +108,8 @@ export function createGateway(input: GatewayOptions): Gateway {
   return {
     handle,
     async close() {
-      const closing = [transport.close(), ...[...providers.values()].map((provider) => provider.transport?.close())];
+      const instances = new Set([...providers.values(), ...traffic.deployments.all()]);
+      const closing = [transport.close(), traffic.store.close(), ...[...instances].map((provider) => provider.transport?.close())];
       const sink = options.onLog as { close?: () => Promise<void> } | undefined;
       if (typeof sink?.close === 'function') closing.push(sink.close());
       await Promise.allSettled(closing);
@@ -116,7 +124,8 @@ function errorResponse(error: GatewayError, log: RequestLog): JsonResponse {
     // The gateway already retried and fell back: an SDK retrying on top would multiply the wait.
     'x-should-retry': 'false',
   };
-  if (log.record.attempts.length) headers['x-modelgate-attempts'] = String(log.record.attempts.length);
+  const tries = countTries(log.record);
+  if (tries) headers['x-modelgate-attempts'] = String(tries);
   return { kind: 'json', status: error.status, headers, body: error.toJSON() };
 }
 
@@ -154,12 +163,19 @@ function wrongMethod(method: string, allowed: string, path: string): GatewayErro
   });
 }
 
-function listModels(resolver: ModelResolver) {
-  return { object: 'list', data: resolver.listModels().map(({ id, owned_by }) => ({ id, object: 'model', created: 0, owned_by })) };
+/** Load balance groups answer to their id as a model name, so they are listed too. */
+type Groups = Readonly<Record<string, unknown>>;
+
+function listModels(resolver: ModelResolver, groups: Groups) {
+  const models = resolver.listModels();
+  const listed = new Set(models.map((model) => model.id));
+  for (const group of Object.keys(groups)) if (!listed.has(group)) models.push({ id: group, owned_by: 'modelgate' });
+  return { object: 'list', data: models.map(({ id, owned_by }) => ({ id, object: 'model', created: 0, owned_by })) };
 }
 
-function retrieveModel(resolver: ModelResolver, id: string) {
+function retrieveModel(resolver: ModelResolver, id: string, groups: Groups) {
   const target = resolver.resolve(id);
+  if (!target && Object.hasOwn(groups, id)) return { id, object: 'model', created: 0, owned_by: 'modelgate' };
   if (!target) throw modelNotFound(id, resolver.hint());
   return { id, object: 'model', created: 0, owned_by: target.provider.id };
 }
@@ -176,5 +192,11 @@ function checkModelReferences(resolver: ModelResolver, options: ReturnType<typeo
   options.fallbacks?.forEach((name, index) => {
     if (!resolver.resolve(name)) problems.push(`fallbacks.${index}: \`${name}\` does not route to a configured provider`);
   });
+  for (const [group, config] of Object.entries(options.loadBalanceGroups ?? {})) {
+    if (options.models && Object.hasOwn(options.models, group)) problems.push(`loadBalanceGroups.${group}: the name is also a model alias; pick another`);
+    config.models.forEach(({ model }, index) => {
+      if (!resolver.resolve(model)) problems.push(`loadBalanceGroups.${group}.models.${index}: \`${model}\` does not route to a configured provider`);
+    });
+  }
   if (problems.length) throw new GatewayConfigError(`Invalid modelgate options:\n${problems.map((line) => `  - ${line}`).join('\n')}`);
 }

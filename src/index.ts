@@ -11,7 +11,11 @@ export type { GatewayRequest, GatewayResponse, HandleContext, JsonResponse, SseR
 export { GatewayError, type OpenAIErrorBody, type OpenAIErrorType } from './errors.js';
 export { GatewayConfigError, type GatewayOptions, type AuthorizeHook, type AuthorizeInput, type AuthorizeResult, type ProviderOptions, type ModelAlias } from './options.js';
 export { jsonlSink, type JsonlSink } from './logging/jsonl-sink.js';
-export type { LogRecord, AttemptRecord, LogSink } from './logging/log-record.js';
+export type { LogRecord, AttemptRecord, LogSink, CustomerLog, CacheLog } from './logging/log-record.js';
+export { memoryStore, type MemoryStoreOptions } from './store/memory-store.js';
+export { redisStore, type RedisStoreOptions } from './store/redis-store.js';
+export { StoreUnavailableError, type Store, type BudgetLine, type BudgetState, type ReserveOutcome, type WindowOutcome } from './store/store.js';
+export type { ModelInfo, CustomerOptions, EndpointOptions } from './traffic-options.js';
 export type { LogUsage } from './usage.js';
 export type { CostDetails } from './cost/cost-calculator.js';
 export type { ModelPricing, PricingOptions } from './cost/pricing-options.js';

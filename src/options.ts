@@ -6,6 +6,7 @@ import { pricingSchema } from './cost/pricing-options.js';
 import { OPENAI_COMPATIBLE_PRESETS } from './providers/openai-compatible/presets.js';
 import type { LogRecord } from './logging/log-record.js';
 import type { Transport } from './transport/types.js';
+import { endpointSchema, trafficOptionShapes } from './traffic-options.js';
 
 const PROVIDER_KINDS = [...Object.keys(OPENAI_COMPATIBLE_PRESETS), 'openai-compatible', 'azure', 'anthropic', 'bedrock', 'google', 'demo'] as const;
 
@@ -47,6 +48,8 @@ const providerSchema = z.strictObject({
       credentials: z.union([z.string().min(1), z.looseObject({ client_email: z.string().min(1), private_key: z.string().min(1), private_key_id: z.string().optional(), project_id: z.string().optional() })]),
     })
     .optional(),
+  /** Several deployments of this provider (keys and/or endpoints), chosen by weight. */
+  endpoints: z.array(endpointSchema).min(1).optional(),
   // demo
   failureRate: z.number().min(0).max(1).optional(),
   wordDelayMs: z.number().int().min(0).optional(),
@@ -107,6 +110,7 @@ const optionsSchema = z.strictObject({
   /** Advanced: your own transport (an undici dispatcher goes in `dispatcher`). */
   transport: z.custom<Transport>((value) => typeof value === 'object' && value !== null && 'send' in value).optional(),
   dispatcher: z.custom<object>((value) => typeof value === 'object' && value !== null, { message: 'must be an undici Dispatcher' }).optional(),
+  ...trafficOptionShapes,
 });
 
 export interface AuthorizeInput {

@@ -38,6 +38,9 @@ beforeAll(async () => {
       openai: { apiKey: 'sk-test-upstream-key-0001', baseURL: openai.baseURL },
     },
     retry: { maxRetries: 1, initialDelayMs: 1, maxDelayMs: 5 },
+    // One gateway for every test, each injecting its own failures: cooldowns learned in one test
+    // would reorder the chain another test expects.
+    health: false,
     onLog: logs.sink,
   });
   host = await startHost('express', gateway);

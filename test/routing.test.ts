@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createGateway, GatewayConfigError } from '../src/index.js';
 import { createProviders } from '../src/providers/create-providers.js';
-import { buildChain } from '../src/routing/build-chain.js';
+import { buildChain, type RoutingConfig } from '../src/routing/build-chain.js';
+import { DeploymentTable } from '../src/routing/deployments.js';
 import { ModelResolver } from '../src/routing/resolve-model.js';
 
 const providers = createProviders({
@@ -13,6 +14,14 @@ const providers = createProviders({
 const resolver = new ModelResolver(providers, {
   fast: { target: 'groq/llama-3.1-8b-instant', fallbacks: ['gpt-4o-mini'], params: { temperature: 0 } },
   smart: { target: 'fast' },
+});
+
+const routing = (globalFallbacks: string[]): RoutingConfig => ({
+  resolver,
+  deployments: new DeploymentTable({}, providers),
+  groups: {},
+  globalFallbacks,
+  allowCustomerCredentials: false,
 });
 
 const route = (name: string) => {
@@ -45,7 +54,7 @@ describe('model routing', () => {
   });
 
   it('builds the chain: requested, request fallbacks, alias fallbacks, global fallbacks, duplicates skipped', () => {
-    const chain = buildChain(resolver, 'fast', ['openai/gpt-4o-mini', 'local/qwen2.5'], ['gpt-4o-mini', 'azure/gpt-4o']);
+    const { chain } = buildChain(routing(['gpt-4o-mini', 'azure/gpt-4o']), 'fast', { fallback_models: ['openai/gpt-4o-mini', 'local/qwen2.5'] });
     expect(chain.map((target) => `${target.provider.id}/${target.model}`)).toEqual([
       'groq/llama-3.1-8b-instant',
       'openai/gpt-4o-mini',
@@ -55,8 +64,8 @@ describe('model routing', () => {
   });
 
   it('answers an unknown model with a 404 that says how to configure it', () => {
-    expect(() => buildChain(resolver, 'mystery-model', [], [])).toThrowError(/`mystery-model` is not available.*provider\/model.*openai, groq, azure, local.*`models`/);
-    expect(() => buildChain(resolver, 'gpt-4o', ['nope'], [])).toThrowError(expect.objectContaining({ status: 404, param: 'fallback_models', code: 'model_not_found' }));
+    expect(() => buildChain(routing([]), 'mystery-model', {})).toThrowError(/`mystery-model` is not available.*provider\/model.*openai, groq, azure, local.*`models`/);
+    expect(() => buildChain(routing([]), 'gpt-4o', { fallback_models: ['nope'] })).toThrowError(expect.objectContaining({ status: 404, param: 'fallback_models', code: 'model_not_found' }));
   });
 });
 

@@ -1,5 +1,6 @@
 import type { CostCalculator } from '../cost/cost-calculator.js';
 import type { ModelResolver } from '../routing/resolve-model.js';
+import type { TrafficContext } from '../traffic/traffic-context.js';
 import type { Transport } from '../transport/types.js';
 import type { RetryPolicy } from './backoff.js';
 import type { UpstreamErrorPolicy } from './upstream-error.js';
@@ -14,6 +15,8 @@ export interface EngineContext {
   globalFallbacks: readonly string[];
   strictParams: boolean;
   costs: CostCalculator;
+  /** Load balancing, health, capabilities, cache, customers and their store. */
+  traffic: TrafficContext;
 }
 
 /** Largest upstream error body read (the rest is dropped). */

@@ -10,7 +10,9 @@ import type { LogRecord } from '../logging/log-record.js';
 import { round, type RequestLog } from '../logging/request-log.js';
 import type { GatewayParams } from '../params/gateway-params.js';
 import type { Operation, ProviderCall } from '../providers/types.js';
-import { buildChain, type ChainTarget } from '../routing/build-chain.js';
+import type { ChainTarget } from '../routing/build-chain.js';
+import { completionFromStream } from '../cache/cached-completion.js';
+import { planRequest, type TrafficPlan } from '../traffic/plan-request.js';
 import { SSE_DONE, sseData } from '../sse/sse-frames.js';
 import type { NormalizedUsage } from '../usage.js';
 import { accumulateChoices } from './accumulate-chunks.js';
@@ -19,6 +21,7 @@ import type { EngineContext } from './engine-context.js';
 import { RequestScope } from './request-scope.js';
 import { runChain, type ChainResult, type ChainTiming } from './run-chain.js';
 import { openStream, sendForJson, type JsonOutcome, type OpenedStream } from './send-attempt.js';
+import { serveCached } from './serve-cached.js';
 
 export interface ProxyInput {
   operation: Operation;
@@ -34,11 +37,14 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
   const stream = input.operation === 'chat' && body.stream === true;
   const record = log.record;
   record.stream = stream;
-  record.requested_model = body.model as string;
+  record.requested_model = typeof body.model === 'string' && body.model !== '' ? body.model : null;
   recordRequest(record, input);
 
-  const chain = buildChain(engine.resolver, body.model as string, [...(params.fallback_models ?? []), ...(params.models ?? [])], engine.globalFallbacks);
-  const scope = new RequestScope(params.deadline_ms ?? engine.timeouts.requestMs, input.signal);
+  const deadlineMs = params.deadline_ms ?? engine.timeouts.requestMs;
+  const plan = await planRequest(engine.traffic, { operation: input.operation, body, params, record, deadlineMs });
+  if (plan.cached) return serveCached(plan, input.operation, body, params, log, input.signal);
+  const chain = plan.chain;
+  const scope = new RequestScope(deadlineMs, input.signal);
   const timing: ChainTiming = { upstreamMs: 0, backoffMs: 0 };
   const policy = retryPolicy(engine.retry, params.retry_params);
   const callFor = (target: ChainTarget, extra?: Record<string, unknown>): ProviderCall => ({
@@ -52,7 +58,10 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
   if (!stream) {
     let result: ChainResult<JsonOutcome>;
     try {
-      result = await runChain(chain, scope, policy, record.attempts, timing, (target) => sendForJson(engine, target, callFor(target), scope));
+      result = await runChain(chain, scope, policy, record.attempts, timing, (target) => sendForJson(engine, target, callFor(target), scope), plan.observer);
+    } catch (error) {
+      await plan.finish({ ok: false });
+      throw error;
     } finally {
       scope.dispose();
     }
@@ -60,8 +69,9 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
     noteServed(record, result, log, timing, droppedParams);
     recordUsage(record, usage, engine.costs, result.target.provider, result.target.model);
     if (!params.disable_log) record.output = input.operation === 'chat' ? response.choices ?? null : summariseEmbeddings(response);
+    await plan.finish({ ok: true, target: result.target, usage, body: response });
     const payload = params.request_breakdown ? { ...response, request_breakdown: breakdown(record, log) } : response;
-    const headers = servedHeaders(record, log.id);
+    const headers = servedHeaders(record, log.id, plan);
     log.finish(200);
     return { kind: 'json', status: 200, headers, body: payload };
   }
@@ -72,10 +82,12 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
     opened = await runChain(chain, scope, policy, record.attempts, timing, (target) => {
       const askUsage = target.provider.streamUsage === 'request' && !clientWantsUsage;
       const extra = askUsage ? { stream_options: { ...(body.stream_options as object | undefined), include_usage: true } } : undefined;
-      return openStream(engine, target, callFor(target, extra), scope, { stripUsage: !clientWantsUsage, keepPayloads: !params.disable_log });
-    });
+      // The cache needs the chunks to store the finished answer.
+      return openStream(engine, target, callFor(target, extra), scope, { stripUsage: !clientWantsUsage, keepPayloads: !params.disable_log || plan.cacheSettings !== undefined });
+    }, plan.observer);
   } catch (error) {
     scope.dispose();
+    await plan.finish({ ok: false });
     throw error;
   }
   noteServed(record, opened, log, timing, opened.value.droppedParams);
@@ -84,34 +96,53 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no',
-    ...servedHeaders(record, log.id),
+    ...servedHeaders(record, log.id, plan),
   };
-  const served = opened.target;
-  const noteUsage: UsageNote = (usage) => recordUsage(record, usage, engine.costs, served.provider, served.model);
-  return { kind: 'sse', status: 200, headers, body: relayCommitted(opened.value, scope, log, params, noteUsage) };
+  const target = opened.target;
+  const noteUsage: UsageNote = (usage) => recordUsage(record, usage, engine.costs, target.provider, target.model);
+  return { kind: 'sse', status: 200, headers, body: relayCommitted(opened, scope, log, params, noteUsage, plan) };
 }
 
 /** Records the stream's usage (and its cost) in the log record. */
 type UsageNote = (usage: NormalizedUsage | undefined) => void;
 
-function relayCommitted(opened: OpenedStream, scope: RequestScope, log: RequestLog, params: GatewayParams, noteUsage: UsageNote): AsyncGenerator<string> {
+function relayCommitted(
+  served: ChainResult<OpenedStream>,
+  scope: RequestScope,
+  log: RequestLog,
+  params: GatewayParams,
+  noteUsage: UsageNote,
+  plan: TrafficPlan,
+): AsyncGenerator<string> {
   let started = false;
-  const body = relayStream(opened, scope, log, params, noteUsage, () => (started = true));
+  const opened = served.value;
+  const body = relayStream(served, scope, log, params, noteUsage, plan, () => (started = true));
   // A generator that never started skips its `finally`: if the client leaves (or the deadline passes)
   // before the host reads the body, release the upstream and log here.
   const onEndBeforeStart = () => {
     if (started) return;
     void opened.rest.return(undefined);
     fillStreamOutcome(log.record, opened.tap, params, noteUsage);
-    log.finish(scope.clientAborted ? 499 : scope.endReason!.status, scope.endReason, scope.clientAborted);
     scope.dispose();
+    void plan.finish({ ok: false, target: served.target, usage: opened.tap.usage }).finally(() => {
+      log.finish(scope.clientAborted ? 499 : scope.endReason!.status, scope.endReason, scope.clientAborted);
+    });
   };
   scope.signal.addEventListener('abort', onEndBeforeStart, { once: true });
   return body;
 }
 
-async function* relayStream(opened: OpenedStream, scope: RequestScope, log: RequestLog, params: GatewayParams, noteUsage: UsageNote, onStart: () => void): AsyncGenerator<string> {
+async function* relayStream(
+  served: ChainResult<OpenedStream>,
+  scope: RequestScope,
+  log: RequestLog,
+  params: GatewayParams,
+  noteUsage: UsageNote,
+  plan: TrafficPlan,
+  onStart: () => void,
+): AsyncGenerator<string> {
   onStart();
+  const opened = served.value;
   const { rest, tap } = opened;
   let completed = false;
   let failure: GatewayError | undefined;
@@ -131,6 +162,9 @@ async function* relayStream(opened: OpenedStream, scope: RequestScope, log: Requ
     await rest.return(undefined);
     scope.dispose();
     fillStreamOutcome(log.record, tap, params, noteUsage);
+    const ok = completed && failure === undefined;
+    const answer = ok && plan.cacheSettings && tap.payloads ? completionFromStream(tap.payloads, tap.firstPayload, tap.usage) : undefined;
+    await plan.finish({ ok, target: served.target, usage: tap.usage, body: answer });
     const clientAborted = scope.clientAborted || (!completed && failure === undefined);
     if (clientAborted) log.finish(499, scope.endReason, true);
     else if (failure) log.finish(failure.status, failure);
@@ -161,21 +195,32 @@ function noteServed(record: LogRecord, result: ChainResult<unknown>, log: Reques
   record.dropped_params = droppedParams?.length ? droppedParams : null;
   record.provider = result.target.provider.id;
   record.model = result.target.model;
-  record.fallback_used = result.targetIndex > 0;
+  record.deployment = result.target.deployment;
+  // Another deployment of the same model is load balancing, not a fallback.
+  record.fallback_used = result.target.modelIndex > 0;
   record.gateway_overhead_ms = round(Math.max(0, log.elapsedMs() - timing.upstreamMs - timing.backoffMs));
 }
 
-function servedHeaders(record: LogRecord, id: string): ResponseHeaders {
+function servedHeaders(record: LogRecord, id: string, plan: TrafficPlan): ResponseHeaders {
   const headers: ResponseHeaders = {
+    ...plan.headers,
     'x-request-id': id,
     'x-modelgate-provider': record.provider ?? '',
     'x-modelgate-model': record.model ?? '',
-    'x-modelgate-attempts': String(record.attempts.length),
+    'x-modelgate-attempts': String(countTries(record)),
     'x-modelgate-fallback': String(record.fallback_used),
     'x-modelgate-overhead-ms': String(record.gateway_overhead_ms ?? 0),
   };
   if (record.dropped_params) headers['x-modelgate-dropped-params'] = record.dropped_params.join(',');
+  if (plan.cacheStatus) headers['x-modelgate-cache'] = plan.cacheStatus;
   return headers;
+}
+
+/** Attempts that reached (or tried to reach) an upstream; skipped models are not tries. */
+export function countTries(record: LogRecord): number {
+  let tries = 0;
+  for (const attempt of record.attempts) if (!attempt.skipped) tries++;
+  return tries;
 }
 
 function retryPolicy(base: RetryPolicy, requested: GatewayParams['retry_params']): RetryPolicy {

@@ -6,6 +6,7 @@ import { GatewayError, toGatewayError } from '../errors.js';
 import type { AttemptRecord } from '../logging/log-record.js';
 import { round } from '../logging/request-log.js';
 import type { ChainTarget } from '../routing/build-chain.js';
+import type { ChainObserver } from '../traffic/plan-request.js';
 import { retryDelayMs, type RetryPolicy } from './backoff.js';
 import type { RequestScope } from './request-scope.js';
 
@@ -30,11 +31,15 @@ export async function runChain<T>(
   attempts: AttemptRecord[],
   timing: ChainTiming,
   attempt: (target: ChainTarget) => Promise<T>,
+  observer?: ChainObserver,
 ): Promise<ChainResult<T>> {
   let lastError: GatewayError | undefined;
   for (let targetIndex = 0; targetIndex < chain.length; targetIndex++) {
     const target = chain[targetIndex];
     const hasNext = targetIndex < chain.length - 1;
+    // Another deployment of the same model is tried at once instead of retrying this one.
+    const siblingNext = hasNext && chain[targetIndex + 1].modelIndex === target.modelIndex;
+    const probe = observer?.isProbe(target) ?? false;
     for (let retry = 0; ; retry++) {
       if (scope.endReason) throw scope.endReason;
       const started = performance.now();
@@ -42,19 +47,21 @@ export async function runChain<T>(
         const value = await attempt(target);
         const duration = performance.now() - started;
         timing.upstreamMs += duration;
-        attempts.push(attemptRecord(target, retry, duration, 200));
+        attempts.push(attemptRecord(target, retry, duration, 200, undefined, probe));
+        observer?.onSuccess(target);
         return { value, target, targetIndex };
       } catch (thrown) {
         const duration = performance.now() - started;
         timing.upstreamMs += duration;
         const error = scope.endReason ?? toGatewayError(thrown);
-        attempts.push(attemptRecord(target, retry, duration, error.upstreamStatus ?? null, error));
+        attempts.push(attemptRecord(target, retry, duration, error.upstreamStatus ?? null, error, probe));
         if (scope.endReason) throw scope.endReason;
         if (!GatewayError.isInstance(thrown)) throw thrown; // a bug, not an upstream failure
+        observer?.onFailure(target, error);
         lastError = error;
         if (!error.retryable && !error.fallback) throw error;
-        // A rate limit with a fallback left moves on at once instead of waiting.
-        if (!error.retryable || (error.status === 429 && hasNext) || retry >= policy.maxRetries) break;
+        // A rate limit with a fallback left moves on at once instead of waiting; so does a failed probe.
+        if (!error.retryable || (error.status === 429 && hasNext) || siblingNext || (probe && hasNext) || retry >= policy.maxRetries) break;
         const delay = retryDelayMs(retry, policy, error.retryAfterMs);
         if (delay === undefined || delay >= scope.remainingMs()) break;
         const waitStart = performance.now();
@@ -66,8 +73,8 @@ export async function runChain<T>(
   throw lastError ?? new GatewayError({ status: 500, code: 'empty_chain', message: 'No model to try.' });
 }
 
-function attemptRecord(target: ChainTarget, retry: number, durationMs: number, status: number | null, error?: GatewayError): AttemptRecord {
-  return {
+function attemptRecord(target: ChainTarget, retry: number, durationMs: number, status: number | null, error?: GatewayError, probe = false): AttemptRecord {
+  const record: AttemptRecord = {
     provider: target.provider.id,
     model: target.model,
     retry,
@@ -75,5 +82,8 @@ function attemptRecord(target: ChainTarget, retry: number, durationMs: number, s
     error: error?.message ?? null,
     error_code: error?.code ?? null,
     duration_ms: round(durationMs),
+    deployment: target.deployment,
   };
+  if (probe) record.probe = true;
+  return record;
 }

@@ -5,8 +5,10 @@
 import { invalidRequest } from '../errors.js';
 import type { Operation } from '../providers/types.js';
 
-export function validateRequestBody(operation: Operation, body: Record<string, unknown>): void {
-  if (typeof body.model !== 'string' || body.model.trim() === '') {
+export function validateRequestBody(operation: Operation, body: Record<string, unknown>, modelOptional = false): void {
+  const model = body.model;
+  const absent = model === undefined || model === null || model === '';
+  if (!(modelOptional && absent) && (typeof model !== 'string' || model.trim() === '')) {
     throw invalidRequest('You must provide a model parameter (a non-empty string).', 'model', 'missing_model');
   }
   if (operation === 'embeddings') {

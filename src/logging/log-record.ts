@@ -12,6 +12,36 @@ export interface AttemptRecord {
   error: string | null;
   error_code: string | null;
   duration_ms: number;
+  /** The deployment tried (`openai`, `openai/<endpoint>`, `openai/customer`), never a key. */
+  deployment?: string | null;
+  /** Set when the target was left out without a request: why. */
+  skipped?: 'excluded' | 'capability' | 'cooldown';
+  /** The half-open probe of a deployment that was cooling down. */
+  probe?: boolean;
+}
+
+/** A request's customer, its limits and what this request counted against them. */
+export interface CustomerLog {
+  customer_identifier: string;
+  name: string | null;
+  email: string | null;
+  /** Requests per minute, and what was left after this request. */
+  rate_limit: { limit: number; remaining: number | null } | null;
+  period_budget: { duration: string; limit_usd: number; spent_usd: number | null; resets_at: string } | null;
+  total_budget: { limit_usd: number; spent_usd: number | null } | null;
+  markup_percentage: number;
+  /** Estimated cost (with markup) reserved before the request. */
+  reserved_usd: number | null;
+  /** Real cost with markup counted against the budgets (0 when the request failed). */
+  charged_usd: number | null;
+}
+
+export interface CacheLog {
+  status: 'hit' | 'miss' | 'skip';
+  /** Seconds a stored answer stays valid. */
+  ttl_s: number | null;
+  /** Whether this request's answer was stored. */
+  stored: boolean;
 }
 
 /** The one structured record every request leaves (see the README for each field). */
@@ -37,6 +67,10 @@ export interface LogRecord {
   model: string | null;
   provider: string | null;
   fallback_used: boolean;
+  /** The deployment that served (`openai`, `openai/<endpoint>`, `openai/customer`), never a key. */
+  deployment: string | null;
+  /** The load balance group the model was chosen from. */
+  load_balance_group: string | null;
   attempts: AttemptRecord[];
   /** OpenAI parameters the serving provider could not honour and left out. */
   dropped_params: string[] | null;
@@ -56,6 +90,10 @@ export interface LogRecord {
   host_metadata: Record<string, unknown> | null;
   /** The name of the gateway key used, never the key. */
   gateway_key: string | null;
+  cache: CacheLog | null;
+  customer: CustomerLog | null;
+  /** Store calls that failed or timed out, and what the `onStoreError` policy did. */
+  store_errors: string[] | null;
   /** OpenAI request parameters other than the input (model, temperature, tools, ...). */
   params: Record<string, unknown> | null;
   /** `messages` (chat) or `input` (embeddings); null when `disable_log` is set. */

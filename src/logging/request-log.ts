@@ -9,6 +9,7 @@ export class RequestLog {
   readonly startedAt = performance.now();
   readonly record: LogRecord;
   private finished = false;
+  private omitted = false;
 
   constructor(
     method: string,
@@ -36,6 +37,8 @@ export class RequestLog {
       model: null,
       provider: null,
       fallback_used: false,
+      deployment: null,
+      load_balance_group: null,
       attempts: [],
       dropped_params: null,
       usage: null,
@@ -50,6 +53,9 @@ export class RequestLog {
       principal: null,
       host_metadata: null,
       gateway_key: null,
+      cache: null,
+      customer: null,
+      store_errors: null,
       params: null,
       input: null,
       output: null,
@@ -62,6 +68,11 @@ export class RequestLog {
 
   get isFinished(): boolean {
     return this.finished;
+  }
+
+  /** Leaves this request without a log record (`cache_options.omit_log` on a cache hit). */
+  omit(): void {
+    this.omitted = true;
   }
 
   /** Completes the record; later calls are ignored, so a request can never log twice. */
@@ -78,7 +89,7 @@ export class RequestLog {
       record.error_message = error.message;
       record.error_code = error.code;
     }
-    emitLog(this.sink, record, this.report);
+    if (!this.omitted) emitLog(this.sink, record, this.report);
   }
 }
 

@@ -20,6 +20,37 @@ const metadata = z
   .record(z.string().max(128, 'metadata keys must be at most 128 characters'), z.unknown(), { error: mustBeAn('an object') })
   .refine((value) => Object.keys(value).length <= 64, 'may hold at most 64 keys');
 
+const apiKeyCredentials = z.strictObject(
+  {
+    api_key: z
+      .string({ error: 'must be a string' })
+      .min(1, 'must not be empty')
+      .max(4096, 'is too long')
+      // It becomes an HTTP header value: no spaces or control characters.
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  },
+  { error: 'must be an object like { "api_key": "..." }' },
+);
+
+const providerCredentials = z
+  .record(z.string().max(MAX_IDENTIFIER), apiKeyCredentials, { error: 'must be an object keyed by provider id' })
+  .refine((value) => !Array.isArray(value), 'must be an object keyed by provider id');
+
+const weight = z.number({ error: 'must be a number' }).positive('must be positive').max(1_000_000);
+
+const weightedModels = z
+  .array(
+    z.strictObject(
+      { model: z.string({ error: 'must be a model name' }).min(1), weight: weight.optional(), credentials: apiKeyCredentials.optional() },
+      { error: 'must be an object like { "model": "...", "weight": 1 }' },
+    ),
+    { error: 'must be a list of { model, weight }' },
+  )
+  .min(1, 'must hold at least one model')
+  .max(16, 'may hold at most 16 models');
+
+const budget = z.number({ error: 'must be a number (USD)' }).min(0, 'must not be negative').max(1e9);
+
 export const gatewayParamShapes = {
   customer_identifier: identifier,
   custom_identifier: identifier,
@@ -41,6 +72,54 @@ export const gatewayParamShapes = {
   request_breakdown: z.boolean({ error: 'must be a boolean' }),
   /** modelgate's own: a deadline for the whole request, retries and fallbacks included. */
   deadline_ms: z.number({ error: 'must be a number' }).int('must be an integer').min(1).max(3_600_000),
+  // Load balancing and deployments
+  load_balance_group: z.strictObject(
+    { group_id: identifier.min(1, 'must not be empty'), models: weightedModels.optional() },
+    { error: 'must be an object like { "group_id": "..." }' },
+  ),
+  /** Deprecated Keywords AI names for an unnamed load balance group. */
+  load_balance_models: weightedModels,
+  loadbalance_models: weightedModels,
+  /** The caller's own provider keys: `{ openai: { api_key } }`, or weighted deployments `[{ credentials, weight }]`. */
+  customer_credentials: z.union(
+    [
+      providerCredentials,
+      z
+        .array(z.strictObject({ credentials: providerCredentials, weight: weight.optional() }), { error: 'must be a list of { credentials, weight }' })
+        .min(1)
+        .max(16),
+    ],
+    { error: 'must be { "<provider>": { "api_key": "..." } } or a list of { credentials, weight }' },
+  ),
+  /** A key for one model: `{ "gpt-4o": { api_key } }`. */
+  credential_override: z
+    .record(z.string().min(1).max(MAX_IDENTIFIER), apiKeyCredentials, { error: 'must be an object keyed by model' })
+    .refine((value) => !Array.isArray(value), 'must be an object keyed by model'),
+  exclude_models: modelList,
+  exclude_providers: z.array(identifier, { error: 'must be a list of provider ids' }).max(32, 'may hold at most 32 providers'),
+  // Cache
+  cache_enabled: z.boolean({ error: 'must be a boolean' }),
+  /** Seconds a cached response stays valid. */
+  cache_ttl: z.number({ error: 'must be a number of seconds' }).positive('must be positive').max(365 * 86_400),
+  cache_options: z.strictObject(
+    { cache_by_customer: z.boolean({ error: 'must be a boolean' }).optional(), omit_log: z.boolean({ error: 'must be a boolean' }).optional() },
+    { error: 'must be an object' },
+  ),
+  // Customers
+  customer_params: z.strictObject(
+    {
+      customer_identifier: identifier.min(1, 'must not be empty').optional(),
+      name: z.string({ error: 'must be a string' }).max(200).optional(),
+      email: z.string({ error: 'must be a string' }).max(320).optional(),
+      period_budget: budget.optional(),
+      budget_duration: z.enum(['daily', 'weekly', 'monthly', 'yearly'], { error: 'must be daily, weekly, monthly or yearly' }).optional(),
+      total_budget: budget.optional(),
+      /** Requests per minute. */
+      rate_limit: z.number({ error: 'must be a number of requests per minute' }).int('must be an integer').positive('must be positive').max(1_000_000).optional(),
+      markup_percentage: z.number({ error: 'must be a number' }).min(0).max(10_000).optional(),
+    },
+    { error: 'must be an object' },
+  ),
 } as const;
 
 export type GatewayParamName = keyof typeof gatewayParamShapes;

@@ -55,7 +55,8 @@ export function createProviders(options: Record<string, ProviderOptions>): Map<s
   return providers;
 }
 
-function createProvider(id: string, config: ProviderOptions): Provider {
+/** One provider instance; also used for each endpoint and for per-request customer keys. */
+export function createProvider(id: string, config: ProviderOptions): Provider {
   const kind = config.kind ?? (isPresetName(id) || Object.hasOwn(FACTORIES, id) ? id : undefined);
   if (!kind) fail(id, 'kind', `required for a provider id that is not a known kind (${[...Object.keys(OPENAI_COMPATIBLE_PRESETS), ...Object.keys(FACTORIES)].join(', ')})`);
   if (Object.hasOwn(FACTORIES, kind)) return FACTORIES[kind](id, config);

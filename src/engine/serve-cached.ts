@@ -1,0 +1,69 @@
+/**
+ * Answers from the response cache: the stored JSON as is, or, for a streaming client, the stored
+ * completion replayed as a short SSE stream. No upstream call, no cost, `x-modelgate-cache: hit`.
+ */
+import { completionToSse } from '../cache/cached-completion.js';
+import type { GatewayResponse, ResponseHeaders } from '../contract.js';
+import { round, type RequestLog } from '../logging/request-log.js';
+import type { GatewayParams } from '../params/gateway-params.js';
+import type { Operation } from '../providers/types.js';
+import type { TrafficPlan } from '../traffic/plan-request.js';
+
+export function serveCached(
+  plan: TrafficPlan,
+  operation: Operation,
+  body: Record<string, unknown>,
+  params: GatewayParams,
+  log: RequestLog,
+  signal?: AbortSignal,
+): GatewayResponse {
+  const entry = plan.cached!;
+  const record = log.record;
+  record.provider = entry.provider;
+  record.model = entry.model;
+  record.deployment = entry.deployment;
+  record.gateway_overhead_ms = round(log.elapsedMs());
+  record.cost_usd = 0; // nothing was spent upstream
+  if (!params.disable_log) record.output = operation === 'chat' ? entry.body.choices ?? null : null;
+  if (plan.cacheSettings?.omitLog) log.omit();
+  const headers: ResponseHeaders = {
+    ...plan.headers,
+    'x-request-id': log.id,
+    'x-modelgate-provider': entry.provider,
+    'x-modelgate-model': entry.model,
+    'x-modelgate-attempts': '0',
+    'x-modelgate-fallback': 'false',
+    'x-modelgate-cache': 'hit',
+  };
+  if (operation !== 'chat' || body.stream !== true) {
+    log.finish(200);
+    return { kind: 'json', status: 200, headers, body: entry.body };
+  }
+  const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+  record.ttft_ms = round(log.elapsedMs());
+  return {
+    kind: 'sse',
+    status: 200,
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...headers },
+    body: replay(completionToSse(entry.body, includeUsage), log, signal),
+  };
+}
+
+function replay(frames: string, log: RequestLog, signal?: AbortSignal): AsyncGenerator<string> {
+  let started = false;
+  // A generator that never started skips its `finally`: a client gone before reading still logs.
+  signal?.addEventListener('abort', () => started || log.finish(499, undefined, true), { once: true });
+  return replayFrames(frames, log, () => (started = true));
+}
+
+async function* replayFrames(frames: string, log: RequestLog, onStart: () => void): AsyncGenerator<string> {
+  onStart();
+  let delivered = false;
+  try {
+    yield frames;
+    delivered = true;
+  } finally {
+    if (delivered) log.finish(200);
+    else log.finish(499, undefined, true);
+  }
+}

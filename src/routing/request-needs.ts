@@ -1,0 +1,87 @@
+/**
+ * What a chat request needs from a model (tools, images, structured outputs, room in the context
+ * window), read once per request, and whether a model's known facts rule it out.
+ */
+import type { ModelFacts } from '../catalog/model-catalog.js';
+
+export interface RequestNeeds {
+  tools: boolean;
+  images: boolean;
+  jsonSchema: boolean;
+  /** Characters of prompt text (messages and tool definitions), the basis of token estimates. */
+  promptChars: number;
+  /** Messages (chat) or inputs (embeddings); each costs a few tokens of framing. */
+  messages: number;
+  /** `max_completion_tokens` or `max_tokens`, when set. */
+  maxOutputTokens: number | undefined;
+}
+
+/** Keys whose values are binary payloads, not prompt text. */
+const BLOB_KEYS = new Set(['image_url', 'input_audio', 'file', 'file_data']);
+
+export function requestNeeds(operation: 'chat' | 'embeddings', body: Record<string, unknown>): RequestNeeds {
+  if (operation === 'embeddings') {
+    const inputs = Array.isArray(body.input) ? body.input.length : 1;
+    return { tools: false, images: false, jsonSchema: false, promptChars: textLength(body.input), messages: inputs, maxOutputTokens: 0 };
+  }
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  let images = false;
+  for (const message of messages) {
+    const content = (message as { content?: unknown })?.content;
+    if (Array.isArray(content) && content.some((part) => (part as { type?: unknown })?.type === 'image_url')) {
+      images = true;
+      break;
+    }
+  }
+  const tools = (Array.isArray(body.tools) && body.tools.length > 0) || (Array.isArray(body.functions) && body.functions.length > 0);
+  const format = body.response_format as { type?: unknown } | undefined;
+  const max = body.max_completion_tokens ?? body.max_tokens;
+  return {
+    tools,
+    images,
+    jsonSchema: format?.type === 'json_schema',
+    promptChars: textLength(messages) + (tools ? JSON.stringify(body.tools ?? body.functions).length : 0),
+    messages: messages.length,
+    maxOutputTokens: typeof max === 'number' && max > 0 ? max : undefined,
+  };
+}
+
+/**
+ * Prompt tokens, estimated at 4 characters a token (OpenAI's rule of thumb for English). Used to
+ * skip models whose window is clearly too small, so it leans low rather than skip a model wrongly.
+ */
+export function estimatePromptTokens(needs: RequestNeeds): number {
+  return Math.ceil(needs.promptChars / 4);
+}
+
+/** Why a model cannot serve the request, or undefined when it can (or nothing is known). */
+export function cannotServe(facts: ModelFacts | undefined, needs: RequestNeeds): string | undefined {
+  if (!facts) return undefined;
+  if (needs.tools && facts.tools === false) return 'does not support tools';
+  if (needs.images && facts.images === false) return 'does not accept images';
+  if (needs.jsonSchema && facts.jsonSchema === false) return 'does not support response_format json_schema';
+  if (facts.contextWindow !== undefined) {
+    const prompt = estimatePromptTokens(needs);
+    const total = prompt + (needs.maxOutputTokens ?? 0);
+    if (total > facts.contextWindow) {
+      const output = needs.maxOutputTokens ? ` plus ${needs.maxOutputTokens} output tokens` : '';
+      return `has a context window of ${facts.contextWindow} tokens, too small for a prompt of about ${prompt} tokens${output}`;
+    }
+  }
+  return undefined;
+}
+
+function textLength(value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  if (Array.isArray(value)) {
+    let total = 0;
+    for (const item of value) total += textLength(item);
+    return total;
+  }
+  if (typeof value === 'object' && value !== null) {
+    let total = 0;
+    for (const key of Object.keys(value)) if (!BLOB_KEYS.has(key)) total += textLength((value as Record<string, unknown>)[key]);
+    return total;
+  }
+  return 0;
+}

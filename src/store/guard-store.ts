@@ -1,0 +1,39 @@
+/**
+ * Every store call gets a deadline: a store that hangs (a custom one, a Redis behind a dead
+ * network) costs a request at most `timeoutMs`, never the request itself. Failures come out as
+ * `StoreUnavailableError`, which the features turn into the `onStoreError` policy.
+ */
+import { StoreUnavailableError, type Store } from './store.js';
+
+const GUARDED = ['increment', 'get', 'getMany', 'set', 'delete', 'hitWindow', 'reserve', 'settle', 'getCached', 'setCached'] as const;
+
+export function guardStore(store: Store, timeoutMs: number): Store {
+  const guarded: Record<string, unknown> = { kind: store.kind, close: () => store.close() };
+  for (const name of GUARDED) {
+    const method = (store[name] as (...args: unknown[]) => Promise<unknown>).bind(store);
+    guarded[name] = (...args: unknown[]) => withTimeout(method, args, timeoutMs, `${store.kind} store ${name}`);
+  }
+  return guarded as unknown as Store;
+}
+
+function withTimeout<T>(method: (...args: unknown[]) => Promise<T>, args: unknown[], ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new StoreUnavailableError(`${what} timed out after ${ms} ms`)), ms);
+    let pending: Promise<T>;
+    try {
+      pending = method(...args);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    pending.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof StoreUnavailableError ? error : new StoreUnavailableError(`${what} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error }));
+      },
+    );
+  });
+}

@@ -1,0 +1,150 @@
+/**
+ * The default store: state for one process. Operations are synchronous underneath, so each is
+ * atomic by construction. Response-cache entries live in a separate LRU bounded in bytes, so a big
+ * cache can never push out counters, reservations or health state.
+ */
+import { LRUCache } from 'lru-cache';
+import type { BudgetLine, BudgetState, ReserveOutcome, Store, WindowOutcome } from './store.js';
+
+export interface MemoryStoreOptions {
+  /** Upper bound of the response cache in bytes (keys and values, UTF-16 length × 2). Default 64 MiB. */
+  cacheMaxBytes?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
+
+interface Budget {
+  spent: number;
+  holds: Map<string, { amount: number; expiresAt: number }>;
+  expiresAt: number;
+}
+
+const SWEEP_INTERVAL_MS = 30_000;
+
+export function memoryStore(options: MemoryStoreOptions = {}): Store {
+  const now = options.now ?? Date.now;
+  const values = new Map<string, Entry>();
+  const windows = new Map<string, { hits: number[]; expiresAt: number }>();
+  const budgets = new Map<string, Budget>();
+  const cache = new LRUCache<string, string>({
+    maxSize: options.cacheMaxBytes ?? 64 * 1024 * 1024,
+    sizeCalculation: (value, key) => (value.length + key.length) * 2 || 1,
+  });
+
+  // Expired entries are dropped when read; the sweep frees the ones nobody reads again.
+  const sweep = setInterval(() => {
+    const at = now();
+    for (const map of [values, windows, budgets] as Array<Map<string, { expiresAt: number }>>) {
+      for (const [key, entry] of map) if (entry.expiresAt <= at) map.delete(key);
+    }
+  }, SWEEP_INTERVAL_MS);
+  sweep.unref();
+
+  const live = (key: string): Entry | undefined => {
+    const entry = values.get(key);
+    if (entry && entry.expiresAt <= now()) {
+      values.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
+
+  const budgetOf = (line: BudgetLine, at: number): Budget => {
+    let budget = budgets.get(line.key);
+    if (!budget || budget.expiresAt <= at) {
+      budget = { spent: 0, holds: new Map(), expiresAt: Infinity };
+      budgets.set(line.key, budget);
+    }
+    if (line.ttlMs !== undefined) budget.expiresAt = at + line.ttlMs;
+    return budget;
+  };
+
+  const stateOf = (budget: Budget, at: number): BudgetState => {
+    let reserved = 0;
+    for (const [id, hold] of budget.holds) {
+      if (hold.expiresAt <= at) budget.holds.delete(id);
+      else reserved += hold.amount;
+    }
+    return { spent: budget.spent, reserved };
+  };
+
+  return {
+    kind: 'memory',
+    async increment(key, by, ttlMs) {
+      const entry = live(key);
+      if (!entry) {
+        values.set(key, { value: String(by), expiresAt: now() + ttlMs });
+        return by;
+      }
+      const next = Number(entry.value) + by;
+      entry.value = String(next);
+      return next;
+    },
+    async get(key) {
+      return live(key)?.value ?? null;
+    },
+    async getMany(keys) {
+      return keys.map((key) => live(key)?.value ?? null);
+    },
+    async set(key, value, ttlMs, setOptions) {
+      if (setOptions?.onlyIfAbsent && live(key)) return false;
+      values.set(key, { value, expiresAt: now() + ttlMs });
+      return true;
+    },
+    async delete(keys) {
+      for (const key of keys) values.delete(key);
+    },
+    async hitWindow(key, limit, windowMs): Promise<WindowOutcome> {
+      const at = now();
+      let window = windows.get(key);
+      if (!window) {
+        window = { hits: [], expiresAt: 0 };
+        windows.set(key, window);
+      }
+      const hits = window.hits;
+      let expired = 0;
+      while (expired < hits.length && hits[expired] <= at - windowMs) expired++;
+      if (expired) hits.splice(0, expired);
+      if (hits.length >= limit) return { allowed: false, count: hits.length, retryAfterMs: Math.max(1, hits[0] + windowMs - at) };
+      hits.push(at);
+      window.expiresAt = at + windowMs;
+      return { allowed: true, count: hits.length, retryAfterMs: 0 };
+    },
+    async reserve(lines, id, amount, holdMs): Promise<ReserveOutcome> {
+      const at = now();
+      const found = lines.map((line) => budgetOf(line, at));
+      const states = found.map((budget) => stateOf(budget, at));
+      const refusedAt = states.findIndex((state, index) => state.spent + state.reserved >= lines[index].limit);
+      if (refusedAt !== -1) return { ok: false, lines: states, refusedAt };
+      for (const budget of found) budget.holds.set(id, { amount, expiresAt: at + holdMs });
+      return { ok: true, lines: states.map((state) => ({ spent: state.spent, reserved: state.reserved + amount })) };
+    },
+    async settle(lines, id, actual) {
+      const at = now();
+      return lines.map((line) => {
+        const budget = budgetOf(line, at);
+        budget.holds.delete(id);
+        budget.spent += actual;
+        return stateOf(budget, at);
+      });
+    },
+    async getCached(keys) {
+      return keys.map((key) => cache.get(key) ?? null);
+    },
+    async setCached(key, value, ttlMs) {
+      cache.set(key, value, { ttl: ttlMs });
+    },
+    async close() {
+      clearInterval(sweep);
+      values.clear();
+      windows.clear();
+      budgets.clear();
+      cache.clear();
+    },
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * The Store contract, run against the memory store and a real redis-server: atomic counters,
+ * sliding windows, all-or-nothing budget reservations under concurrency, timeouts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryStore } from '../src/store/memory-store.js';
+import { redisStore } from '../src/store/redis-store.js';
+import { guardStore } from '../src/store/guard-store.js';
+import { StoreUnavailableError, type Store } from '../src/store/store.js';
+import { startRedis, freePort, PATIENT_REDIS, type RedisServer } from './helpers/redis.js';
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+let prefixCounter = 0;
+const makers: Array<[string, () => Store]> = [
+  ['memory', () => memoryStore()],
+  ['redis', () => redisStore({ url: redis.url, prefix: `test${++prefixCounter}:`, ...PATIENT_REDIS })],
+];
+
+describe.each(makers)('%s store', (_name, make) => {
+  let store: Store;
+  beforeAll(() => {
+    store = make();
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('increments counters atomically and expires them', async () => {
+    const values = await Promise.all(Array.from({ length: 50 }, () => store.increment('c1', 1, 200)));
+    expect(values.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(await store.get('c1')).toBe('50');
+    await new Promise((resolve) => setTimeout(resolve, 260));
+    expect(await store.get('c1')).toBeNull();
+    expect(await store.increment('c1', 3, 1_000)).toBe(3);
+  });
+
+  it('sets values with a TTL, only-if-absent, and deletes them', async () => {
+    expect(await store.set('v1', 'a', 1_000)).toBe(true);
+    expect(await store.set('v1', 'b', 1_000, { onlyIfAbsent: true })).toBe(false);
+    expect(await store.getMany(['v1', 'missing'])).toEqual(['a', null]);
+    const winners = await Promise.all(Array.from({ length: 20 }, (_, i) => store.set('lock', String(i), 1_000, { onlyIfAbsent: true })));
+    expect(winners.filter(Boolean)).toHaveLength(1);
+    await store.delete(['v1', 'lock']);
+    expect(await store.getMany(['v1', 'lock'])).toEqual([null, null]);
+  });
+
+  it('admits at most `limit` hits per sliding window and says when to retry', async () => {
+    const outcomes = await Promise.all(Array.from({ length: 12 }, () => store.hitWindow('rl', 5, 300)));
+    expect(outcomes.filter((o) => o.allowed)).toHaveLength(5);
+    const refused = outcomes.find((o) => !o.allowed)!;
+    expect(refused.count).toBe(5);
+    expect(refused.retryAfterMs).toBeGreaterThan(0);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(300);
+    await new Promise((resolve) => setTimeout(resolve, refused.retryAfterMs + 20));
+    expect((await store.hitWindow('rl', 5, 300)).allowed).toBe(true);
+  });
+
+  it('reserves on every budget line or none, and never past the limit under concurrency', async () => {
+    const lines = [
+      { key: 'b:period', limit: 1_000, ttlMs: 60_000 },
+      { key: 'b:total', limit: 10_000 },
+    ];
+    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => store.reserve(lines, `r${i}`, 100, 10_000)));
+    const admitted = outcomes.filter((o) => o.ok);
+    expect(admitted).toHaveLength(10);
+    const refused = outcomes.find((o) => !o.ok)!;
+    expect(refused.refusedAt).toBe(0);
+    expect(refused.lines[0].reserved).toBe(1_000);
+    // Settle half with a lower real cost, release the other half.
+    const ids = outcomes.map((o, i) => (o.ok ? `r${i}` : undefined)).filter((id): id is string => id !== undefined);
+    for (const [index, id] of ids.entries()) await store.settle(lines, id, index % 2 === 0 ? 50 : 0);
+    const after = await store.settle(lines, 'none', 0);
+    expect(after).toEqual([
+      { spent: 250, reserved: 0 },
+      { spent: 250, reserved: 0 },
+    ]);
+  });
+
+  it('lets an unsettled reservation lapse after its hold time', async () => {
+    const lines = [{ key: 'lapse', limit: 10 }];
+    expect((await store.reserve(lines, 'a', 10, 100)).ok).toBe(true);
+    expect((await store.reserve(lines, 'b', 10, 100)).ok).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const again = await store.reserve(lines, 'c', 5, 100);
+    expect(again.ok).toBe(true);
+    expect(again.lines[0]).toEqual({ spent: 0, reserved: 5 });
+  });
+
+  it('caches responses with a TTL', async () => {
+    await store.setCached('k1', '{"x":1}', 150);
+    expect(await store.getCached(['k0', 'k1'])).toEqual([null, '{"x":1}']);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await store.getCached(['k1'])).toEqual([null]);
+  });
+});
+
+describe('memory store specifics', () => {
+  it('bounds the response cache in bytes, evicting the least recently used', async () => {
+    const store = memoryStore({ cacheMaxBytes: 10_000 });
+    const value = 'x'.repeat(1_000); // ~2 KB each as UTF-16
+    for (let i = 0; i < 10; i++) await store.setCached(`k${i}`, value, 60_000);
+    const found = await store.getCached(Array.from({ length: 10 }, (_, i) => `k${i}`));
+    expect(found.filter((v) => v !== null).length).toBeLessThanOrEqual(4);
+    expect(found[9]).toBe(value);
+    expect(found[0]).toBeNull();
+    // Counters are not in the LRU: a full cache does not push them out.
+    await store.increment('counter', 1, 60_000);
+    for (let i = 10; i < 30; i++) await store.setCached(`k${i}`, value, 60_000);
+    expect(await store.get('counter')).toBe('1');
+    await store.close();
+  });
+});
+
+describe('store failures', () => {
+  it('times out a hanging store call instead of hanging the caller', async () => {
+    const hanging = { ...memoryStore(), kind: 'hanging', get: () => new Promise<string | null>(() => {}) };
+    const store = guardStore(hanging, 50);
+    const started = Date.now();
+    await expect(store.get('x')).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(await store.increment('ok', 1, 1_000)).toBe(1);
+  });
+
+  it('fails fast when Redis is unreachable, and works once it is up', async () => {
+    const port = await freePort();
+    // Long timeouts: a refused connection must fail at once, not wait for them.
+    const store = guardStore(redisStore({ url: `redis://127.0.0.1:${port}`, commandTimeoutMs: 5_000 }), 5_000);
+    const started = Date.now();
+    await expect(store.increment('x', 1, 1_000)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.hitWindow('x', 1, 1_000)).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await store.close();
+  });
+
+  it('recovers after Redis restarts', async () => {
+    const own = await startRedis();
+    const store = guardStore(redisStore({ url: own.url, ...PATIENT_REDIS }), 5_000);
+    expect(await store.increment('x', 1, 10_000)).toBe(1);
+    await own.kill();
+    await expect(store.increment('x', 1, 10_000)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await own.restart();
+    let value: number | undefined;
+    for (let i = 0; i < 50 && value === undefined; i++) {
+      value = await store.increment('x', 1, 10_000).catch(() => undefined);
+      if (value === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(value).toBe(1); // a fresh server: the counter starts again
+    await store.close();
+    await own.stop();
+  });
+});
