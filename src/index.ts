@@ -15,7 +15,7 @@ export type { LogRecord, AttemptRecord, LogSink, CustomerLog, CacheLog } from '.
 export { memoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export { redisStore, type RedisStoreOptions } from './store/redis-store.js';
 export { StoreUnavailableError, type Store, type BudgetLine, type BudgetState, type ReserveOutcome, type WindowOutcome } from './store/store.js';
-export type { ModelInfo, CustomerOptions, EndpointOptions } from './traffic-options.js';
+export type { ModelInfo, CustomerOptions, EndpointOptions } from './traffic/traffic-options.js';
 export type { LogUsage } from './usage.js';
 export type { CostDetails } from './cost/cost-calculator.js';
 export type { ModelPricing, PricingOptions } from './cost/pricing-options.js';

@@ -6,7 +6,7 @@ import { pricingSchema } from './cost/pricing-options.js';
 import { OPENAI_COMPATIBLE_PRESETS } from './providers/openai-compatible/presets.js';
 import type { LogRecord } from './logging/log-record.js';
 import type { Transport } from './transport/types.js';
-import { endpointSchema, trafficOptionShapes } from './traffic-options.js';
+import { endpointSchema, trafficOptionShapes } from './traffic/traffic-options.js';
 
 const PROVIDER_KINDS = [...Object.keys(OPENAI_COMPATIBLE_PRESETS), 'openai-compatible', 'azure', 'anthropic', 'bedrock', 'google', 'demo'] as const;
 

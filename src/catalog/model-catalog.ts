@@ -5,7 +5,7 @@
  */
 import type { Provider } from '../providers/types.js';
 import { familyKindOf } from '../routing/model-families.js';
-import type { ModelInfo } from '../traffic-options.js';
+import type { ModelInfo } from '../traffic/traffic-options.js';
 
 export interface ModelFacts {
   contextWindow?: number;

@@ -5,7 +5,7 @@
  */
 import { invalidRequest } from '../errors.js';
 import type { GatewayParams } from '../params/gateway-params.js';
-import type { CustomerOptions } from '../traffic-options.js';
+import type { CustomerOptions } from '../traffic/traffic-options.js';
 import type { BudgetDuration } from './budget-period.js';
 
 export interface CustomerSettings {

@@ -17,7 +17,7 @@ import { guardStore } from '../store/guard-store.js';
 import { memoryStore } from '../store/memory-store.js';
 import { StoreCalls } from '../store/store-calls.js';
 import type { Store } from '../store/store.js';
-import type { CustomerOptions } from '../traffic-options.js';
+import type { CustomerOptions } from './traffic-options.js';
 
 export interface TrafficContext {
   routing: RoutingConfig;

@@ -4,7 +4,7 @@
  * options schema in options.ts.
  */
 import { z } from 'zod';
-import { isStore, type Store } from './store/store.js';
+import { isStore, type Store } from '../store/store.js';
 
 const weight = z.number().positive().max(1_000_000);
 const usd = z.number().min(0).max(1e9);
