@@ -45,13 +45,16 @@ export function fromOpenAIUsage(usage: unknown): NormalizedUsage | undefined {
   };
 }
 
-export function toLogUsage(usage: NormalizedUsage): LogUsage {
+/** Prompt (cached and cache-written included) and completion (reasoning included) totals. */
+function totals(usage: NormalizedUsage) {
   const prompt = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
   const completion = usage.outputTokens + usage.reasoningTokens;
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+}
+
+export function toLogUsage(usage: NormalizedUsage): LogUsage {
   return {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
+    ...totals(usage),
     cached_tokens: usage.cacheReadTokens,
     cache_write_tokens: usage.cacheWriteTokens,
     reasoning_tokens: usage.reasoningTokens,
@@ -60,12 +63,8 @@ export function toLogUsage(usage: NormalizedUsage): LogUsage {
 
 /** The usage object an OpenAI client sees (translated providers): `prompt_tokens` includes cached and cache-written tokens. */
 export function toOpenAIUsage(usage: NormalizedUsage) {
-  const prompt = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
-  const completion = usage.outputTokens + usage.reasoningTokens;
   return {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
+    ...totals(usage),
     prompt_tokens_details: { cached_tokens: usage.cacheReadTokens, cache_write_tokens: usage.cacheWriteTokens },
     completion_tokens_details: { reasoning_tokens: usage.reasoningTokens },
   };
