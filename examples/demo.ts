@@ -35,6 +35,10 @@ const gateway = createGateway({
     // A model that fails half of the time, with a fallback that always answers.
     flaky: { target: 'demo/demo-flaky', fallbacks: ['demo/demo-chat'] },
   },
+  // No retries, so that a failure of `flaky` shows as a fallback at once.
+  retry: { maxRetries: 0 },
+  // The demo provider is free; real providers are priced from the catalogue.
+  pricing: { 'demo/*': { input: 0, output: 0 } },
   onLog: jsonlSink(logPath),
 });
 
