@@ -48,17 +48,52 @@ const FACTORIES: Record<string, ProviderFactory> = {
   },
 };
 
+/**
+ * Options that only one kind of provider reads. The options schema accepts them on every entry (one
+ * flat shape), so a setting on the wrong kind — `region` on `anthropic`, `resource` on `openai` —
+ * would otherwise be ignored without a word.
+ */
+const KIND_OPTIONS: Record<string, ReadonlyArray<keyof ProviderOptions>> = {
+  azure: ['resource', 'apiVersion', 'deployments'],
+  anthropic: ['anthropicVersion', 'betaHeaders', 'defaultMaxTokens', 'thinking'],
+  bedrock: ['region', 'accessKeyId', 'secretAccessKey', 'sessionToken'],
+  google: ['safetySettings', 'vertex'],
+  demo: ['failureRate', 'wordDelayMs'],
+};
+
 /** Turns `options.providers` into Provider instances; the id doubles as the kind for presets. */
 export function createProviders(options: Record<string, ProviderOptions>): Map<string, Provider> {
   const providers = new Map<string, Provider>();
-  for (const [id, config] of Object.entries(options)) providers.set(id, createProvider(id, config));
+  for (const [id, config] of Object.entries(options)) {
+    const kind = kindOf(id, config);
+    checkKindOptions(id, kind, config as Record<string, unknown>, `providers.${id}`);
+    config.endpoints?.forEach((endpoint, index) => checkKindOptions(id, kind, endpoint, `providers.${id}.endpoints.${index}`));
+    providers.set(id, createProvider(id, config));
+  }
   return providers;
+}
+
+function kindOf(id: string, config: ProviderOptions): string {
+  const kind = config.kind ?? (isPresetName(id) || Object.hasOwn(FACTORIES, id) ? id : undefined);
+  if (!kind) fail(id, 'kind', `required for a provider id that is not a known kind (${[...Object.keys(OPENAI_COMPATIBLE_PRESETS), ...Object.keys(FACTORIES)].join(', ')})`);
+  return kind;
+}
+
+function checkKindOptions(id: string, kind: string, config: Readonly<Record<string, unknown>>, path: string): void {
+  for (const [owner, fields] of Object.entries(KIND_OPTIONS)) {
+    if (owner === kind) continue;
+    for (const field of fields) {
+      if (config[field] !== undefined) {
+        const what = kind === id ? `\`${id}\`` : `\`${id}\` (kind \`${kind}\`)`;
+        throw new GatewayConfigError(`Invalid modelgate options:\n  - ${path}.${field}: applies to kind \`${owner}\` only; provider ${what} would ignore it`);
+      }
+    }
+  }
 }
 
 /** One provider instance; also used for each endpoint and for per-request customer keys. */
 export function createProvider(id: string, config: ProviderOptions): Provider {
-  const kind = config.kind ?? (isPresetName(id) || Object.hasOwn(FACTORIES, id) ? id : undefined);
-  if (!kind) fail(id, 'kind', `required for a provider id that is not a known kind (${[...Object.keys(OPENAI_COMPATIBLE_PRESETS), ...Object.keys(FACTORIES)].join(', ')})`);
+  const kind = kindOf(id, config);
   if (Object.hasOwn(FACTORIES, kind)) return FACTORIES[kind](id, config);
   if (!isPresetName(kind)) fail(id, 'kind', `unknown provider kind \`${kind}\``);
   const preset: OpenAICompatiblePreset = OPENAI_COMPATIBLE_PRESETS[kind];
