@@ -21,7 +21,9 @@ export function fetchGateway(gateway: Gateway, options: FetchGatewayOptions = {}
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   return async (request) => {
     const url = new URL(request.url);
-    const path = basePath && url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) || '/' : url.pathname;
+    // Strip the prefix only at a segment boundary: `/apix/...` is not under `/api`.
+    const under = basePath !== '' && (url.pathname === basePath || url.pathname.startsWith(`${basePath}/`));
+    const path = under ? url.pathname.slice(basePath.length) || '/' : url.pathname;
     const headers: Record<string, string> = {};
     request.headers.forEach((value, key) => {
       headers[key] = value;
