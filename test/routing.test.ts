@@ -98,6 +98,7 @@ describe('createGateway options', () => {
       /providers\.claude\.region: applies to kind `bedrock` only; provider `claude` \(kind `anthropic`\) would ignore it/,
     );
     expect(invalid({ providers: { groq: { apiKey: 'k', defaultMaxTokens: 1000 } } })).toMatch(/providers\.groq\.defaultMaxTokens: applies to kind `anthropic` only/);
+    expect(invalid({ providers: { openai: { apiKey: 'k', apiVersion: '2024-10-21' } } })).toMatch(/providers\.openai\.apiVersion: applies to kind `azure` or `google` only/);
     expect(invalid({ providers: { openai: { endpoints: [{ name: 'eu', apiKey: 'k', region: 'eu-west-1' }] } } })).toMatch(/providers\.openai\.endpoints\.0\.region: applies to kind `bedrock` only/);
     // Options of the provider's own kind stay accepted, on the provider and on its endpoints.
     expect(() => createGateway({ providers: { azure: { resource: 'contoso', apiKey: 'k', endpoints: [{ name: 'eu', resource: 'contoso-eu' }] } } })).not.toThrow();

@@ -49,16 +49,27 @@ const FACTORIES: Record<string, ProviderFactory> = {
 };
 
 /**
- * Options that only one kind of provider reads. The options schema accepts them on every entry (one
- * flat shape), so a setting on the wrong kind — `region` on `anthropic`, `resource` on `openai` —
- * would otherwise be ignored without a word.
+ * Options that only some kinds of provider read. The options schema accepts them on every entry
+ * (one flat shape), so a setting on the wrong kind — `region` on `anthropic`, `resource` on
+ * `openai` — would otherwise be ignored without a word.
  */
-const KIND_OPTIONS: Record<string, ReadonlyArray<keyof ProviderOptions>> = {
-  azure: ['resource', 'apiVersion', 'deployments'],
-  anthropic: ['anthropicVersion', 'betaHeaders', 'defaultMaxTokens', 'thinking'],
-  bedrock: ['region', 'accessKeyId', 'secretAccessKey', 'sessionToken'],
-  google: ['safetySettings', 'vertex'],
-  demo: ['failureRate', 'wordDelayMs'],
+const KIND_OPTIONS: Partial<Record<keyof ProviderOptions, readonly string[]>> = {
+  resource: ['azure'],
+  deployments: ['azure'],
+  // Azure's api-version, and the Vertex AI API version of `google`.
+  apiVersion: ['azure', 'google'],
+  anthropicVersion: ['anthropic'],
+  betaHeaders: ['anthropic'],
+  defaultMaxTokens: ['anthropic'],
+  thinking: ['anthropic'],
+  region: ['bedrock'],
+  accessKeyId: ['bedrock'],
+  secretAccessKey: ['bedrock'],
+  sessionToken: ['bedrock'],
+  safetySettings: ['google'],
+  vertex: ['google'],
+  failureRate: ['demo'],
+  wordDelayMs: ['demo'],
 };
 
 /** Turns `options.providers` into Provider instances; the id doubles as the kind for presets. */
@@ -80,14 +91,10 @@ function kindOf(id: string, config: ProviderOptions): string {
 }
 
 function checkKindOptions(id: string, kind: string, config: Readonly<Record<string, unknown>>, path: string): void {
-  for (const [owner, fields] of Object.entries(KIND_OPTIONS)) {
-    if (owner === kind) continue;
-    for (const field of fields) {
-      if (config[field] !== undefined) {
-        const what = kind === id ? `\`${id}\`` : `\`${id}\` (kind \`${kind}\`)`;
-        throw new GatewayConfigError(`Invalid modelgate options:\n  - ${path}.${field}: applies to kind \`${owner}\` only; provider ${what} would ignore it`);
-      }
-    }
+  for (const [field, kinds] of Object.entries(KIND_OPTIONS)) {
+    if (config[field] === undefined || kinds.includes(kind)) continue;
+    const what = kind === id ? `\`${id}\`` : `\`${id}\` (kind \`${kind}\`)`;
+    throw new GatewayConfigError(`Invalid modelgate options:\n  - ${path}.${field}: applies to kind ${kinds.map((name) => `\`${name}\``).join(' or ')} only; provider ${what} would ignore it`);
   }
 }
 
