@@ -35,8 +35,10 @@ const gateway = createGateway({
     // A model that fails half of the time, with a fallback that always answers.
     flaky: { target: 'demo/demo-flaky', fallbacks: ['demo/demo-chat'] },
   },
-  // No retries, so that a failure of `flaky` shows as a fallback at once.
+  // No retries, so that a failure of `flaky` shows as a fallback at once; no cooldown, so that
+  // `flaky` keeps being tried (with health on, three failures would skip it for 10 s and more).
   retry: { maxRetries: 0 },
+  health: false,
   // The demo provider is free; real providers are priced from the catalogue.
   pricing: { 'demo/*': { input: 0, output: 0 } },
   onLog: jsonlSink(logPath),
@@ -59,12 +61,14 @@ const server = app.listen(port, () => {
     `  curl -N ${base}/chat/completions -H 'content-type: application/json' \\\n` +
       `    -d '{"model":"flaky","stream":true,"messages":[{"role":"user","content":"Hello"}],"customer_identifier":"user_123","request_breakdown":true}'\n`,
   );
-  console.log('Or with the OpenAI SDK:\n');
+  // Plain JavaScript. In TypeScript, type the request with `GatewayParams` (see the README): an
+  // expect-error directive on the extra fields does not compile on TypeScript 5 for a stream.
+  console.log('Or with the OpenAI SDK (save as client.mjs, run with node client.mjs):\n');
   console.log(`  import OpenAI from 'openai';
   const client = new OpenAI({ baseURL: '${base}', apiKey: 'anything' });
   const stream = await client.chat.completions.create({
     model: '${model}', stream: true, messages: [{ role: 'user', content: 'Hello' }],
-    // @ts-expect-error gateway parameters
+    // gateway parameters, removed before the request goes upstream:
     customer_identifier: 'user_123', metadata: { session_id: 'abc' }, fallback_models: ['demo-chat'],
   });
   for await (const chunk of stream) process.stdout.write(chunk.choices[0]?.delta?.content ?? '');

@@ -3,12 +3,13 @@
  */
 import { z } from 'zod';
 import { pricingSchema } from './cost/pricing-options.js';
-import { OPENAI_COMPATIBLE_PRESETS } from './providers/openai-compatible/presets.js';
+import { OPENAI_COMPATIBLE_PRESETS, type OpenAICompatiblePresetName } from './providers/openai-compatible/presets.js';
 import type { LogRecord } from './logging/log-record.js';
 import type { Transport } from './transport/types.js';
 import { endpointSchema, trafficOptionShapes } from './traffic/traffic-options.js';
 
-const PROVIDER_KINDS = [...Object.keys(OPENAI_COMPATIBLE_PRESETS), 'openai-compatible', 'azure', 'anthropic', 'bedrock', 'google', 'demo'] as const;
+// Typed as the union of names (Object.keys alone gives string[]), so editors complete `kind` and tsc catches a typo.
+const PROVIDER_KINDS = [...(Object.keys(OPENAI_COMPATIBLE_PRESETS) as OpenAICompatiblePresetName[]), 'openai-compatible', 'azure', 'anthropic', 'bedrock', 'google', 'demo'] as const;
 
 const stringMap = z.record(z.string(), z.string());
 const httpURL = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -45,7 +46,9 @@ const providerSchema = z.strictObject({
     .strictObject({
       project: z.string().min(1).optional(),
       location: z.string().regex(/^[a-z0-9-]+$/, 'must be a location such as global, us-central1 or europe-west4').optional(),
-      credentials: z.union([z.string().min(1), z.looseObject({ client_email: z.string().min(1), private_key: z.string().min(1), private_key_id: z.string().optional(), project_id: z.string().optional() })]),
+      credentials: z.union([z.string().min(1), z.looseObject({ client_email: z.string().min(1), private_key: z.string().min(1), private_key_id: z.string().optional(), project_id: z.string().optional() })], {
+        error: 'required: the service-account key, as its JSON text or the parsed object with client_email and private_key',
+      }),
     })
     .optional(),
   /** Several deployments of this provider (keys and/or endpoints), chosen by weight. */

@@ -84,6 +84,13 @@ describe.each(HOST_KINDS)('adapter contract: %s', (kind) => {
     expect(wrong.body.error.code).toBe('method_not_allowed');
   });
 
+  it('does not serve a path that merely starts with the mount path', async () => {
+    // `/apix/...` is not under `/api`: never served as `/x/...`, never a 200.
+    const response = await api().post('/apix/chat/completions').send(CHAT);
+    expect(response.status).toBe(404);
+    if (kind === 'node' || kind === 'fetch') expect(response.body.error.message).toContain('`/apix/chat/completions`');
+  });
+
   it('refuses bodies that are not JSON, too large, or malformed', async () => {
     const text = await api().post('/api/chat/completions').set('content-type', 'text/plain').send('hello').expect(415);
     expect(text.body.error.code).toBe('unsupported_media_type');

@@ -87,3 +87,28 @@ describe('gateway parameters', () => {
     expect(({} as Record<string, unknown>).stream).toBeUndefined();
   });
 });
+
+describe('gateway parameter range errors', () => {
+  const longName = 'x'.repeat(201);
+  const longKey = 'k'.repeat(129);
+  // A value of the right type but out of range must not be reported as a wrong type.
+  const cases: Array<[Record<string, unknown>, string, RegExp]> = [
+    [{ deadline_ms: 0 }, 'deadline_ms', /must be at least 1/],
+    [{ deadline_ms: 4_000_000 }, 'deadline_ms', /must be at most 3600000/],
+    [{ retry_params: { num_retries: 11 } }, 'retry_params.num_retries', /must be at most 10/],
+    [{ retry_params: { num_retries: -1 } }, 'retry_params.num_retries', /must not be negative/],
+    [{ retry_params: { retry_after: 61 } }, 'retry_params.retry_after', /must be at most 60/],
+    [{ cache_ttl: 1e12 }, 'cache_ttl', /must be at most 31536000/],
+    [{ customer_params: { customer_identifier: 'c', markup_percentage: -1 } }, 'customer_params.markup_percentage', /must not be negative/],
+    [{ customer_params: { customer_identifier: 'c', name: longName } }, 'customer_params.name', /must be at most 200 characters/],
+    [{ customer_params: { customer_identifier: 'c', period_budget: 2e9 } }, 'customer_params.period_budget', /must be at most 1000000000/],
+    [{ load_balance_models: [{ model: 'gpt-4o', weight: 2e6 }] }, 'load_balance_models.0.weight', /must be at most 1000000/],
+    [{ load_balance_models: [{ model: '' }] }, 'load_balance_models.0.model', /must not be empty/],
+    [{ customer_credentials: [] }, 'customer_credentials', /at least one/],
+    [{ metadata: { [longKey]: 1 } }, `metadata.${longKey}`, /keys must be at most 128 characters/],
+  ];
+  it.each(cases.map(([extra, param, message]) => ({ extra, param, message, label: param.slice(0, 40) })))('says what is wrong with $label', ({ extra, param, message }) => {
+    expectBadRequest(() => readGatewayParams({ ...base, ...extra }, {}), param, message);
+    expectBadRequest(() => readGatewayParams({ ...base, ...extra }, {}), param, /^(?!.*must be a (number|string))/);
+  });
+});

@@ -4,7 +4,7 @@
  */
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway } from '../src/index.js';
+import { createGateway, type Gateway, type GatewayParams } from '../src/index.js';
 import { fixtureChunks, fixtureJson } from './helpers/fixtures.js';
 import { startHost, type Host } from './helpers/hosts.js';
 import { logCollector } from './helpers/logs.js';
@@ -81,12 +81,17 @@ describe('chat.completions through the OpenAI SDK', () => {
 
   it('streams the recorded chunks unchanged and reads usage it asked for on the side', async () => {
     replayText(true);
-    const stream = await client.chat.completions.create({
+    // Typed the way the README shows, so that tsc keeps that snippet compiling.
+    const request: OpenAI.ChatCompletionCreateParamsStreaming & GatewayParams = {
       model: 'gpt-4.1-nano',
       stream: true,
       messages: [{ role: 'user', content: 'Invent a holiday' }],
-      ...gatewayParams({ customer_identifier: 'user_123', metadata: { session_id: 'abc' }, thread_identifier: 'conv_456', group_identifier: 'team_alpha' }),
-    });
+      customer_identifier: 'user_123',
+      metadata: { session_id: 'abc' },
+      thread_identifier: 'conv_456',
+      group_identifier: 'team_alpha',
+    };
+    const stream = await client.chat.completions.create(request);
     const received = [];
     for await (const chunk of stream) received.push(chunk);
     // The client did not ask for usage: the gateway asked upstream and removed that chunk.

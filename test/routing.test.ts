@@ -92,6 +92,27 @@ describe('createGateway options', () => {
     expect(invalid({ providers: { openai: {} }, gatewayKeys: ['short'] })).toMatch(/gatewayKeys\.0: a gateway key must be at least 8 characters/);
   });
 
+  it('refuses an option that only another kind of provider reads, instead of ignoring it', () => {
+    expect(invalid({ providers: { openai: { apiKey: 'k', resource: 'contoso' } } })).toMatch(/providers\.openai\.resource: applies to kind `azure` only/);
+    expect(invalid({ providers: { claude: { kind: 'anthropic', apiKey: 'k', region: 'us-east-1' } } })).toMatch(
+      /providers\.claude\.region: applies to kind `bedrock` only; provider `claude` \(kind `anthropic`\) would ignore it/,
+    );
+    expect(invalid({ providers: { groq: { apiKey: 'k', defaultMaxTokens: 1000 } } })).toMatch(/providers\.groq\.defaultMaxTokens: applies to kind `anthropic` only/);
+    expect(invalid({ providers: { openai: { apiKey: 'k', apiVersion: '2024-10-21' } } })).toMatch(/providers\.openai\.apiVersion: applies to kind `azure` or `google` only/);
+    expect(invalid({ providers: { openai: { endpoints: [{ name: 'eu', apiKey: 'k', region: 'eu-west-1' }] } } })).toMatch(/providers\.openai\.endpoints\.0\.region: applies to kind `bedrock` only/);
+    // Options of the provider's own kind stay accepted, on the provider and on its endpoints.
+    expect(() => createGateway({ providers: { azure: { resource: 'contoso', apiKey: 'k', endpoints: [{ name: 'eu', resource: 'contoso-eu' }] } } })).not.toThrow();
+    expect(() => createGateway({ providers: { bedrock: { region: 'us-east-1', apiKey: 'k', endpoints: [{ name: 'w', region: 'us-west-2' }] } } })).not.toThrow();
+  });
+
+  it('types the provider kind as the list of kinds, and explains missing Vertex AI credentials', () => {
+    // @ts-expect-error a misspelt kind is a type error, not only a runtime one
+    expect(invalid({ providers: { local: { kind: 'openai-compat', baseURL: 'http://127.0.0.1:1' } } } satisfies Parameters<typeof createGateway>[0])).toMatch(
+      /providers\.local\.kind: Invalid option/,
+    );
+    expect(invalid({ providers: { google: { vertex: { project: 'p' } } } })).toMatch(/providers\.google\.vertex\.credentials: required: the service-account key/);
+  });
+
   it('checks that aliases and fallbacks route somewhere', () => {
     const message = invalid({
       providers: { openai: { apiKey: 'k' } },

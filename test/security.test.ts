@@ -4,7 +4,7 @@
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway } from '../src/index.js';
+import { createGateway, GatewayError, type Gateway } from '../src/index.js';
 import { CHAT, chunk, completion, post, readSse } from './helpers/handle.js';
 import { startHost, type Host } from './helpers/hosts.js';
 import { logCollector } from './helpers/logs.js';
@@ -67,6 +67,31 @@ describe('gateway keys and the authorize hook', () => {
     const response = await post(gateway, CHAT, {}, { authorization: `Bearer ${GATEWAY_KEY}`, 'x-team': 'blocked' });
     expect(response.status).toBe(403);
     expect((response.body as any).error).toMatchObject({ type: 'permission_error', code: 'forbidden' });
+  });
+
+  it('answers with the status, code and headers of a GatewayError the authorize hook throws (as the README says)', async () => {
+    const errors: string[] = [];
+    const own = createGateway({
+      providers: { openai: { apiKey: PROVIDER_KEY, baseURL: upstream.baseURL } },
+      authorize: ({ headers }) => {
+        if (headers['x-session'] === 'expired') {
+          throw new GatewayError({ status: 401, code: 'session_expired', message: 'Your session expired; sign in again.', headers: { 'www-authenticate': 'Bearer' } });
+        }
+        if (headers['x-session'] === 'bug') throw new Error('a bug in the hook');
+        return true;
+      },
+      onError: (error) => errors.push((error as Error).message),
+    });
+    const expired = await post(own, CHAT, {}, { 'x-session': 'expired' });
+    expect(expired.status).toBe(401);
+    expect(expired.headers['www-authenticate']).toBe('Bearer');
+    expect(expired.body).toEqual({ error: { message: 'Your session expired; sign in again.', type: 'authentication_error', param: null, code: 'session_expired' } });
+    // Anything else thrown is a bug: a 500 that reveals nothing, reported to onError.
+    const bug = await post(own, CHAT, {}, { 'x-session': 'bug' });
+    expect(bug.status).toBe(500);
+    expect((bug.body as any).error.code).toBe('internal_error');
+    expect(errors).toEqual(['a bug in the hook']);
+    await own.close();
   });
 });
 

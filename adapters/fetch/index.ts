@@ -6,7 +6,7 @@
  * const handler = fetchGateway(gateway, { basePath: '/api' });
  * ```
  */
-import { type ContextProvider, type Gateway } from '../../src/index.js';
+import { GatewayError, type ContextProvider, type Gateway } from '../../src/index.js';
 
 export interface FetchGatewayOptions {
   /** A path prefix to strip, e.g. `/api`. */
@@ -21,7 +21,9 @@ export function fetchGateway(gateway: Gateway, options: FetchGatewayOptions = {}
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   return async (request) => {
     const url = new URL(request.url);
-    const path = basePath && url.pathname.startsWith(basePath) ? url.pathname.slice(basePath.length) || '/' : url.pathname;
+    // Strip the prefix only at a segment boundary: `/apix/...` is not under `/api`.
+    const under = basePath !== '' && (url.pathname === basePath || url.pathname.startsWith(`${basePath}/`));
+    const path = under ? url.pathname.slice(basePath.length) || '/' : url.pathname;
     const headers: Record<string, string> = {};
     request.headers.forEach((value, key) => {
       headers[key] = value;
@@ -37,7 +39,7 @@ export function fetchGateway(gateway: Gateway, options: FetchGatewayOptions = {}
         method: request.method,
         path: path + url.search,
         headers,
-        rawBody: request.body ? (request.body as unknown as AsyncIterable<Uint8Array>) : undefined,
+        rawBody: request.bodyUsed ? bodyAlreadyRead() : request.body ? (request.body as unknown as AsyncIterable<Uint8Array>) : undefined,
       },
       { ...context, signal: controller.signal },
     );
@@ -61,4 +63,17 @@ export function fetchGateway(gateway: Gateway, options: FetchGatewayOptions = {}
     });
     return new Response(body, { status: result.status, headers: result.headers });
   };
+}
+
+/**
+ * A host middleware (a validator calling `request.json()`, say) consumed the body before the
+ * gateway: say so, as an answer and in the log record, rather than fail on a locked stream.
+ */
+// eslint-disable-next-line require-yield
+async function* bodyAlreadyRead(): AsyncIterable<Uint8Array> {
+  throw new GatewayError({
+    status: 500,
+    code: 'body_already_read',
+    message: 'The host read the request body before modelgate could: mount the fetch handler before any middleware that reads the body.',
+  });
 }

@@ -20,7 +20,9 @@ export function nodeGateway(gateway: Gateway, options: NodeGatewayOptions = {}):
   return (req, res) => {
     void (async () => {
       const url = req.url ?? '/';
-      const path = basePath && url.startsWith(basePath) ? url.slice(basePath.length) || '/' : url;
+      // Strip the prefix only at a segment boundary: `/apix/...` is not under `/api`.
+      const under = basePath !== '' && (url === basePath || url.startsWith(`${basePath}/`) || url.startsWith(`${basePath}?`));
+      const path = under ? url.slice(basePath.length) || '/' : url;
       const context = options.context ? await options.context(req) : undefined;
       await serveNodeRequest(gateway, req, res, path, { context });
     })().catch(() => {

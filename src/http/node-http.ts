@@ -48,9 +48,14 @@ export async function writeNodeResponse(response: ServerResponse, result: Gatewa
       return;
     }
     response.writeHead(result.status, result.headers);
+    // A compression middleware (Express's `compression`) holds writes back until flushed; without
+    // this a stream would reach the client in one piece, at its end.
+    const flush = (response as { flush?: () => void }).flush;
     for await (const piece of result.body) {
       if (response.destroyed) break;
-      if (!response.write(piece)) await drained(response);
+      const accepted = response.write(piece);
+      if (typeof flush === 'function') flush.call(response);
+      if (!accepted) await drained(response);
     }
     response.end();
   } catch {

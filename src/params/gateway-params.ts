@@ -17,7 +17,8 @@ const modelList = z.array(z.string({ error: 'must be a list of model names' }).m
 }).max(16, 'may hold at most 16 models');
 
 const metadata = z
-  .record(z.string().max(128, 'metadata keys must be at most 128 characters'), z.unknown(), { error: mustBeAn('an object') })
+  // zod reports a bad key as "Invalid key in record": say what is wrong with it instead.
+  .record(z.string().max(128), z.unknown(), { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object' : issue.code === 'invalid_key' ? 'keys must be at most 128 characters' : undefined) })
   .refine((value) => Object.keys(value).length <= 64, 'may hold at most 64 keys');
 
 const apiKeyCredentials = z.strictObject(
@@ -36,12 +37,12 @@ const providerCredentials = z
   .record(z.string().max(MAX_IDENTIFIER), apiKeyCredentials, { error: 'must be an object keyed by provider id' })
   .refine((value) => !Array.isArray(value), 'must be an object keyed by provider id');
 
-const weight = z.number({ error: 'must be a number' }).positive('must be positive').max(1_000_000);
+const weight = z.number({ error: 'must be a number' }).positive('must be positive').max(1_000_000, 'must be at most 1000000');
 
 const weightedModels = z
   .array(
     z.strictObject(
-      { model: z.string({ error: 'must be a model name' }).min(1), weight: weight.optional(), credentials: apiKeyCredentials.optional() },
+      { model: z.string({ error: 'must be a model name' }).min(1, 'must not be empty'), weight: weight.optional(), credentials: apiKeyCredentials.optional() },
       { error: 'must be an object like { "model": "...", "weight": 1 }' },
     ),
     { error: 'must be a list of { model, weight }' },
@@ -49,7 +50,7 @@ const weightedModels = z
   .min(1, 'must hold at least one model')
   .max(16, 'may hold at most 16 models');
 
-const budget = z.number({ error: 'must be a number (USD)' }).min(0, 'must not be negative').max(1e9);
+const budget = z.number({ error: 'must be a number (USD)' }).min(0, 'must not be negative').max(1e9, 'must be at most 1000000000 (USD)');
 
 export const gatewayParamShapes = {
   customer_identifier: identifier,
@@ -63,15 +64,15 @@ export const gatewayParamShapes = {
   retry_params: z.strictObject(
     {
       retry_enabled: z.boolean({ error: 'must be a boolean' }).optional(),
-      num_retries: z.number({ error: 'must be a number' }).int('must be an integer').min(0).max(10).optional(),
-      retry_after: z.number({ error: 'must be a number of seconds' }).min(0).max(60).optional(),
+      num_retries: z.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must not be negative').max(10, 'must be at most 10').optional(),
+      retry_after: z.number({ error: 'must be a number of seconds' }).min(0, 'must not be negative').max(60, 'must be at most 60 (seconds)').optional(),
     },
     { error: mustBeAn('an object') },
   ),
   disable_log: z.boolean({ error: 'must be a boolean' }),
   request_breakdown: z.boolean({ error: 'must be a boolean' }),
   /** modelgate's own: a deadline for the whole request, retries and fallbacks included. */
-  deadline_ms: z.number({ error: 'must be a number' }).int('must be an integer').min(1).max(3_600_000),
+  deadline_ms: z.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1 (ms)').max(3_600_000, 'must be at most 3600000 (ms, one hour)'),
   // Load balancing and deployments
   load_balance_group: z.strictObject(
     { group_id: identifier.min(1, 'must not be empty'), models: weightedModels.optional() },
@@ -86,8 +87,8 @@ export const gatewayParamShapes = {
       providerCredentials,
       z
         .array(z.strictObject({ credentials: providerCredentials, weight: weight.optional() }), { error: 'must be a list of { credentials, weight }' })
-        .min(1)
-        .max(16),
+        .min(1, 'must hold at least one { credentials, weight }')
+        .max(16, 'may hold at most 16 entries'),
     ],
     { error: 'must be { "<provider>": { "api_key": "..." } } or a list of { credentials, weight }' },
   ),
@@ -100,7 +101,7 @@ export const gatewayParamShapes = {
   // Cache
   cache_enabled: z.boolean({ error: 'must be a boolean' }),
   /** Seconds a cached response stays valid. */
-  cache_ttl: z.number({ error: 'must be a number of seconds' }).positive('must be positive').max(365 * 86_400),
+  cache_ttl: z.number({ error: 'must be a number of seconds' }).positive('must be positive').max(365 * 86_400, 'must be at most 31536000 (seconds, a year)'),
   cache_options: z.strictObject(
     { cache_by_customer: z.boolean({ error: 'must be a boolean' }).optional(), omit_log: z.boolean({ error: 'must be a boolean' }).optional() },
     { error: 'must be an object' },
@@ -109,14 +110,14 @@ export const gatewayParamShapes = {
   customer_params: z.strictObject(
     {
       customer_identifier: identifier.min(1, 'must not be empty').optional(),
-      name: z.string({ error: 'must be a string' }).max(200).optional(),
-      email: z.string({ error: 'must be a string' }).max(320).optional(),
+      name: z.string({ error: 'must be a string' }).max(200, 'must be at most 200 characters').optional(),
+      email: z.string({ error: 'must be a string' }).max(320, 'must be at most 320 characters').optional(),
       period_budget: budget.optional(),
       budget_duration: z.enum(['daily', 'weekly', 'monthly', 'yearly'], { error: 'must be daily, weekly, monthly or yearly' }).optional(),
       total_budget: budget.optional(),
       /** Requests per minute. */
-      rate_limit: z.number({ error: 'must be a number of requests per minute' }).int('must be an integer').positive('must be positive').max(1_000_000).optional(),
-      markup_percentage: z.number({ error: 'must be a number' }).min(0).max(10_000).optional(),
+      rate_limit: z.number({ error: 'must be a number of requests per minute' }).int('must be an integer').positive('must be positive').max(1_000_000, 'must be at most 1000000').optional(),
+      markup_percentage: z.number({ error: 'must be a number' }).min(0, 'must not be negative').max(10_000, 'must be at most 10000').optional(),
     },
     { error: 'must be an object' },
   ),

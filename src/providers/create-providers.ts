@@ -48,17 +48,59 @@ const FACTORIES: Record<string, ProviderFactory> = {
   },
 };
 
+/**
+ * Options that only some kinds of provider read. The options schema accepts them on every entry
+ * (one flat shape), so a setting on the wrong kind — `region` on `anthropic`, `resource` on
+ * `openai` — would otherwise be ignored without a word.
+ */
+const KIND_OPTIONS: Partial<Record<keyof ProviderOptions, readonly string[]>> = {
+  resource: ['azure'],
+  deployments: ['azure'],
+  // Azure's api-version, and the Vertex AI API version of `google`.
+  apiVersion: ['azure', 'google'],
+  anthropicVersion: ['anthropic'],
+  betaHeaders: ['anthropic'],
+  defaultMaxTokens: ['anthropic'],
+  thinking: ['anthropic'],
+  region: ['bedrock'],
+  accessKeyId: ['bedrock'],
+  secretAccessKey: ['bedrock'],
+  sessionToken: ['bedrock'],
+  safetySettings: ['google'],
+  vertex: ['google'],
+  failureRate: ['demo'],
+  wordDelayMs: ['demo'],
+};
+
 /** Turns `options.providers` into Provider instances; the id doubles as the kind for presets. */
 export function createProviders(options: Record<string, ProviderOptions>): Map<string, Provider> {
   const providers = new Map<string, Provider>();
-  for (const [id, config] of Object.entries(options)) providers.set(id, createProvider(id, config));
+  for (const [id, config] of Object.entries(options)) {
+    const kind = kindOf(id, config);
+    checkKindOptions(id, kind, config as Record<string, unknown>, `providers.${id}`);
+    config.endpoints?.forEach((endpoint, index) => checkKindOptions(id, kind, endpoint, `providers.${id}.endpoints.${index}`));
+    providers.set(id, createProvider(id, config));
+  }
   return providers;
+}
+
+function kindOf(id: string, config: ProviderOptions): string {
+  const kind = config.kind ?? (isPresetName(id) || Object.hasOwn(FACTORIES, id) ? id : undefined);
+  if (!kind) fail(id, 'kind', `required for a provider id that is not a known kind (${[...Object.keys(OPENAI_COMPATIBLE_PRESETS), ...Object.keys(FACTORIES)].join(', ')})`);
+  return kind;
+}
+
+function checkKindOptions(id: string, kind: string, config: Readonly<Record<string, unknown>>, path: string): void {
+  for (const [field, kinds] of Object.entries(KIND_OPTIONS)) {
+    if (config[field] === undefined || kinds.includes(kind)) continue;
+    const what = kind === id ? `\`${id}\`` : `\`${id}\` (kind \`${kind}\`)`;
+    throw new GatewayConfigError(`Invalid modelgate options:\n  - ${path}.${field}: applies to kind ${kinds.map((name) => `\`${name}\``).join(' or ')} only; provider ${what} would ignore it`);
+  }
 }
 
 /** One provider instance; also used for each endpoint and for per-request customer keys. */
 export function createProvider(id: string, config: ProviderOptions): Provider {
-  const kind = config.kind ?? (isPresetName(id) || Object.hasOwn(FACTORIES, id) ? id : undefined);
-  if (!kind) fail(id, 'kind', `required for a provider id that is not a known kind (${[...Object.keys(OPENAI_COMPATIBLE_PRESETS), ...Object.keys(FACTORIES)].join(', ')})`);
+  const kind = kindOf(id, config);
   if (Object.hasOwn(FACTORIES, kind)) return FACTORIES[kind](id, config);
   if (!isPresetName(kind)) fail(id, 'kind', `unknown provider kind \`${kind}\``);
   const preset: OpenAICompatiblePreset = OPENAI_COMPATIBLE_PRESETS[kind];

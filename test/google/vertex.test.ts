@@ -70,6 +70,8 @@ describe('Vertex AI requests', () => {
     expect(attempt({ project: 'p', credentials: { client_email: 'a@b.c', private_key: 'not a pem' } })).toThrow(/vertex\.credentials\.private_key: is not a PEM private key/);
     expect(attempt({ project: 'p', location: 'US Central', credentials: KEY })).toThrow(GatewayConfigError);
     expect(() => createGateway({ providers: { vertex: { kind: 'google', vertex: { credentials: JSON.stringify(KEY) } } } })).not.toThrow();
+    // The documented Vertex AI example sets apiVersion, which Azure reads too.
+    expect(() => createGateway({ providers: { vertex: { kind: 'google', apiVersion: 'v1', vertex: { credentials: KEY, location: 'us-central1' } } } })).not.toThrow();
   });
 });
 
