@@ -67,6 +67,7 @@ export function createGateway(input: GatewayOptions): Gateway {
   };
   const authorize = createAuthorizer(options.gatewayKeys ?? [], options.authorize);
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  let closed = false;
 
   async function handle(request: GatewayRequest, context: HandleContext = {}): Promise<GatewayResponse> {
     const path = normalisePath(request.path);
@@ -74,6 +75,7 @@ export function createGateway(input: GatewayOptions): Gateway {
     log.record.principal = context.principal ?? null;
     log.record.host_metadata = context.metadata ?? null;
     try {
+      if (closed) throw new GatewayError({ status: 503, code: 'gateway_closed', message: 'This gateway was closed (gateway.close()); it serves no more requests.' });
       const modelId = path.startsWith('/models/') ? safeDecode(path.slice('/models/'.length)) : undefined;
       const route = modelId !== undefined ? ROUTES['/models'] : ROUTES[path];
       if (!route) throw unknownPath(path);
@@ -108,6 +110,7 @@ export function createGateway(input: GatewayOptions): Gateway {
   return {
     handle,
     async close() {
+      closed = true;
       const instances = new Set([...providers.values(), ...traffic.deployments.all()]);
       const closing = [transport.close(), traffic.store.close(), ...[...instances].map((provider) => provider.transport?.close())];
       const sink = options.onLog as { close?: () => Promise<void> } | undefined;
@@ -177,7 +180,8 @@ function retrieveModel(resolver: ModelResolver, id: string, groups: Groups) {
   const target = resolver.resolve(id);
   if (!target && Object.hasOwn(groups, id)) return { id, object: 'model', created: 0, owned_by: 'modelgate' };
   if (!target) throw modelNotFound(id, resolver.hint());
-  return { id, object: 'model', created: 0, owned_by: target.provider.id };
+  // As in the list: an alias belongs to the gateway, a provider's model to the provider.
+  return { id, object: 'model', created: 0, owned_by: target.alias === id ? 'modelgate' : target.provider.id };
 }
 
 /** Aliases and fallbacks must name routable models, or `createGateway` says which one does not. */

@@ -123,4 +123,40 @@ describe('log sinks', () => {
     const lines = readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     expect(lines.map((line) => line.status_code)).toEqual([200, 404]);
   });
+
+  it('jsonlSink refuses records after close, instead of reopening the file', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'modelgate-')), 'requests.jsonl');
+    const errors: unknown[] = [];
+    const gateway = createGateway({ providers: providers(), onLog: jsonlSink(path), onError: (error) => errors.push(error) });
+    await post(gateway, CHAT);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await gateway.close();
+    const after = await post(gateway, CHAT);
+    expect(after.status).toBe(503);
+    expect((after.body as any).error.code).toBe('gateway_closed');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(String(errors[0])).toMatch(/is closed/);
+  });
+
+  it('jsonlSink reports a write error once and writes again when the file can be opened', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'modelgate-'));
+    const sink = jsonlSink(folder); // a folder cannot be opened as a file
+    const record = { id: 'r1' } as LogRecord;
+    sink(record);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(() => sink(record)).toThrow(/EISDIR|illegal operation/);
+    expect(() => sink({ id: 'r2' } as LogRecord)).not.toThrow();
+    await sink.close();
+  });
+
+  it('jsonlSink refuses a record rather than hold unbounded bytes for a slow disk', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'modelgate-')), 'requests.jsonl');
+    const sink = jsonlSink(path, { maxPendingBytes: 1_000 });
+    const big = { id: 'big', input: 'x'.repeat(2_000) } as unknown as LogRecord;
+    sink(big);
+    expect(() => sink(big)).toThrow(/waiting for the disk/);
+    await sink.close();
+  });
 });
+

@@ -229,7 +229,8 @@ describe('embeddings and models', () => {
     for await (const model of client.models.list()) ids.push(model.id);
     expect(ids).toContain('fast');
     const model = await client.models.retrieve('fast');
-    expect(model).toMatchObject({ id: 'fast', object: 'model', owned_by: 'openai' });
+    expect(model).toMatchObject({ id: 'fast', object: 'model', owned_by: 'modelgate' });
+    expect(await client.models.retrieve('openai/gpt-4.1-nano')).toMatchObject({ owned_by: 'openai' });
     await expect(client.models.retrieve('no-such-model')).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
   });
 });

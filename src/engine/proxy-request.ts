@@ -13,7 +13,7 @@ import type { Operation, ProviderCall } from '../providers/types.js';
 import type { ChainTarget } from '../routing/build-chain.js';
 import { completionFromStream } from '../cache/cached-completion.js';
 import { planRequest, type TrafficPlan } from '../traffic/plan-request.js';
-import { SSE_DONE, sseData } from '../sse/sse-frames.js';
+import { SSE_DONE, SSE_RESPONSE_HEADERS, sseData } from '../sse/sse-frames.js';
 import type { NormalizedUsage } from '../usage.js';
 import { accumulateChoices } from './accumulate-chunks.js';
 import type { RetryPolicy } from './backoff.js';
@@ -93,9 +93,7 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
   noteServed(record, opened, log, timing, opened.value.droppedParams);
   record.ttft_ms = round(log.elapsedMs());
   const headers: ResponseHeaders = {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    'x-accel-buffering': 'no',
+    ...SSE_RESPONSE_HEADERS,
     ...servedHeaders(record, log.id, plan),
   };
   const target = opened.target;

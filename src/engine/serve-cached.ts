@@ -8,6 +8,7 @@ import { round, type RequestLog } from '../logging/request-log.js';
 import type { GatewayParams } from '../params/gateway-params.js';
 import type { Operation } from '../providers/types.js';
 import type { TrafficPlan } from '../traffic/plan-request.js';
+import { SSE_RESPONSE_HEADERS } from '../sse/sse-frames.js';
 
 export function serveCached(
   plan: TrafficPlan,
@@ -44,7 +45,7 @@ export function serveCached(
   return {
     kind: 'sse',
     status: 200,
-    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...headers },
+    headers: { ...SSE_RESPONSE_HEADERS, ...headers },
     body: replay(completionToSse(entry.body, includeUsage), log, signal),
   };
 }

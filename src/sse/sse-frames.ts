@@ -68,3 +68,10 @@ export function sseData(payload: unknown): string {
 }
 
 export const SSE_DONE = 'data: [DONE]\n\n';
+
+/** Headers of every SSE response: no caching and no transformation (compression would buffer the stream). */
+export const SSE_RESPONSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  'x-accel-buffering': 'no',
+} as const;
