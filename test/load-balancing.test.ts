@@ -181,6 +181,17 @@ describe('caller keys', () => {
     expect(JSON.stringify(records)).not.toContain('sk-test-');
   });
 
+  it("answers 401 naming the caller's parameter when the upstream refuses the caller's key", async () => {
+    const gw = gateway({ allowCustomerCredentials: true });
+    const refuse = (_request: unknown, response: import('node:http').ServerResponse) => fail(response, 401);
+    east.handle(refuse);
+    west.handle(refuse);
+    const answer = await post(gw, chat('gpt-4o-mini', { customer_credentials: { openai: { api_key: 'sk-test-customer-bad-key-1' } } }));
+    expect(answer.status).toBe(401);
+    expect(answer.body.error).toMatchObject({ code: 'invalid_customer_credentials', param: 'customer_credentials' });
+    expect(JSON.stringify(answer.body)).not.toContain('sk-test-customer-bad-key-1');
+  });
+
   it("uses only the caller's key, never the operator's other credentials (Bedrock)", () => {
     const options = { bedrock: { region: 'us-east-1', accessKeyId: 'AKIDTESTOPERATOR', secretAccessKey: 'operator-secret-test' } };
     const providers = createProviders(options);

@@ -25,6 +25,16 @@ export function upstreamHttpError(
   // A provider may say what the error really is (Gemini answers a refused key with a 400).
   const status = info.status ?? upstreamStatus;
   const where = `Provider \`${provider.id}\``;
+  if ((status === 401 || status === 403) && provider.credentials === 'caller') {
+    // The key came with the request: the caller is at fault, and the operator's keys must not stand in.
+    return new GatewayError({
+      status: 401,
+      code: 'invalid_customer_credentials',
+      param: 'customer_credentials',
+      upstreamStatus,
+      message: `${where} rejected the key sent in customer_credentials or credential_override (HTTP ${upstreamStatus}).`,
+    });
+  }
   if (status === 401 || status === 403) {
     // The caller is not at fault: the gateway's own credentials were refused.
     return new GatewayError({

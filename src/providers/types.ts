@@ -101,4 +101,6 @@ export interface Provider {
   readonly transport?: Transport;
   /** Secrets to scrub from any message that may reach a client or a log. */
   readonly secrets: readonly string[];
+  /** `caller` when the key came with the request (`customer_credentials`, `credential_override`). */
+  readonly credentials?: 'caller';
 }

@@ -77,7 +77,7 @@ export class DeploymentTable {
       : {};
     return keys.map((key) => ({
       id: `${provider.id}/${key.label}`,
-      provider: createProvider(provider.id, { ...config, ...where, apiKey: key.apiKey, ...NO_OPERATOR_CREDENTIALS }),
+      provider: { ...createProvider(provider.id, { ...config, ...where, apiKey: key.apiKey, ...NO_OPERATOR_CREDENTIALS }), credentials: 'caller' as const },
       weight: key.weight ?? 1,
     }));
   }
