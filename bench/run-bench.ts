@@ -1,0 +1,295 @@
+/**
+ * `npm run bench`: modelgate against bare undici proxies in the same framework, measured in the same
+ * run, interleaved (A B C A B C ...), each trial in a fresh proxy process.
+ *
+ * Three processes per trial: the load generator and the mock upstream share CPU 0, the proxy under
+ * test has CPU 1 to itself (taskset), so every setup meets the same load and the same upstream.
+ *
+ *   npm run bench -- [--repeats 3] [--duration 8] [--warmup 2] [--scenarios json,stream,anthropic,ttft,core,translate]
+ *                    [--frameworks node,express,koa] [--quick]
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildBench } from './lib/build.js';
+import { HAS_TASKSET, startChild, type Child } from './lib/child.js';
+import { median, spread } from './lib/stats.js';
+import { busyShare, readCpuTimes } from './lib/system-load.js';
+import { anthropicAvailable } from './translate-cost.js';
+import type { LoadResult } from './load-generator.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    repeats: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '8' },
+    warmup: { type: 'string', default: '2' },
+    scenarios: { type: 'string', default: 'json,stream,anthropic,ttft,core,translate' },
+    frameworks: { type: 'string', default: 'node,express,koa' },
+    quick: { type: 'boolean', default: false },
+  },
+});
+const repeats = flags.quick ? 1 : Number(flags.repeats);
+const durationS = flags.quick ? 3 : Number(flags.duration);
+const warmupS = flags.quick ? 1 : Number(flags.warmup);
+const wanted = new Set(flags.scenarios!.split(','));
+const frameworks = flags.frameworks!.split(',') as Framework[];
+
+type Framework = 'node' | 'express' | 'koa';
+interface Setup {
+  name: string;
+  kind: 'bare' | 'modelgate';
+  framework: Framework;
+}
+interface Scenario {
+  name: string;
+  title: string;
+  stream: boolean;
+  connections: number;
+  route: 'openai' | 'anthropic';
+  setups: Setup[];
+}
+
+const PROXY_CPU = '1';
+const LOAD_CPU = '0';
+const MESSAGES = [
+  { role: 'system', content: 'You are a helpful assistant.' },
+  { role: 'user', content: 'Invent a holiday and describe its traditions.' },
+];
+
+const setupsFor = (fws: readonly Framework[]): Setup[] =>
+  fws.flatMap((framework) => [
+    { name: `bare ${framework}`, kind: 'bare' as const, framework },
+    { name: `modelgate ${framework}`, kind: 'modelgate' as const, framework },
+  ]);
+
+/** The body each setup sends: modelgate's carries gateway parameters and names an alias. */
+function requestBody(setup: Setup, stream: boolean, route: Scenario['route']): string {
+  if (setup.kind === 'bare') {
+    if (route === 'anthropic') return JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 1024, messages: MESSAGES.slice(1), stream });
+    return JSON.stringify({ model: 'gpt-4.1-nano', messages: MESSAGES, stream });
+  }
+  return JSON.stringify({
+    model: route === 'anthropic' ? 'anthropic/claude-sonnet-4-5' : 'chat-fast',
+    messages: MESSAGES,
+    stream,
+    customer_identifier: 'customer-42',
+    thread_identifier: 'thread-7',
+    metadata: { session_id: 'session-abc', feature: 'bench' },
+  });
+}
+
+const pathFor = (setup: Setup, route: Scenario['route']) => (setup.kind === 'bare' && route === 'anthropic' ? '/v1/messages' : '/v1/chat/completions');
+
+let logDir = '';
+let trialCounter = 0;
+
+async function startProxy(setup: Setup, upstreamOrigin: string, nodeFlags: string[] = []): Promise<{ child: Child; port: number; logFile?: string }> {
+  if (setup.kind === 'bare') {
+    const child = startChild('bare-proxy', [setup.framework, upstreamOrigin], { cpu: PROXY_CPU, nodeFlags });
+    return { child, port: (await child.ready).port };
+  }
+  const logFile = join(logDir, `trial-${++trialCounter}.jsonl`);
+  const child = startChild('modelgate-proxy', [setup.framework, upstreamOrigin, logFile], { cpu: PROXY_CPU, nodeFlags });
+  return { child, port: (await child.ready).port, logFile };
+}
+
+interface Trial extends LoadResult {
+  cpuMicrosPerRequest: number;
+  proxyCpuShare: number;
+  otherLoadOnProxyCpu: number | undefined;
+  maxRss: number;
+  logsMatched: boolean | null;
+}
+
+async function runTrial(load: Child, scenario: Scenario, setup: Setup, upstreamOrigin: string): Promise<Trial> {
+  const { child, port } = await startProxy(setup, upstreamOrigin);
+  try {
+    const url = `http://127.0.0.1:${port}${pathFor(setup, scenario.route)}`;
+    const body = requestBody(setup, scenario.stream, scenario.route);
+    await load.call('autocannon', { url, body, connections: scenario.connections, durationS: warmupS });
+    const before = await child.call('stats');
+    const cpuBefore = readCpuTimes();
+    const started = performance.now();
+    const result: LoadResult = await load.call('autocannon', { url, body, connections: scenario.connections, durationS });
+    const wallMicros = (performance.now() - started) * 1000;
+    const cpuAfter = readCpuTimes();
+    const after = await child.call('stats');
+    const proxyCpu = after.cpuMicros - before.cpuMicros;
+    const cpuBusy = busyShare(cpuBefore, cpuAfter, `cpu${PROXY_CPU}`);
+    let logsMatched: boolean | null = null;
+    if (setup.kind === 'modelgate') {
+      const closed = await child.call('close');
+      logsMatched = closed.requests === closed.logRecords;
+    }
+    if (result.errors || result.non2xx) console.warn(`  ! ${setup.name}: ${result.errors} errors, ${result.non2xx} non-2xx`);
+    return {
+      ...result,
+      cpuMicrosPerRequest: proxyCpu / Math.max(1, result.requests),
+      proxyCpuShare: proxyCpu / wallMicros,
+      otherLoadOnProxyCpu: cpuBusy === undefined || !HAS_TASKSET ? undefined : Math.max(0, cpuBusy - proxyCpu / wallMicros),
+      maxRss: after.maxRss,
+      logsMatched,
+    };
+  } finally {
+    await child.stop();
+  }
+}
+
+interface Row {
+  scenario: string;
+  setup: Setup;
+  trials: Trial[];
+}
+
+async function runScenario(load: Child, scenario: Scenario): Promise<Row[]> {
+  const upstream = startChild('mock-upstream', [JSON.stringify({ ttfbMs: 0, chunkDelayMs: 0, chunks: 18 })], { cpu: LOAD_CPU });
+  const { port } = await upstream.ready;
+  const origin = `http://127.0.0.1:${port}`;
+  const rows: Row[] = scenario.setups.map((setup) => ({ scenario: scenario.name, setup, trials: [] }));
+  try {
+    for (let round = 1; round <= repeats; round++) {
+      for (const row of rows) {
+        const trial = await runTrial(load, scenario, row.setup, origin);
+        row.trials.push(trial);
+        console.log(
+          `  ${scenario.name} round ${round} ${row.setup.name.padEnd(18)} ${trial.rps.toFixed(0).padStart(6)} req/s  p50 ${trial.p50.toFixed(2)} ms  ` +
+            `p99 ${trial.p99.toFixed(2)} ms  ${trial.cpuMicrosPerRequest.toFixed(0)} µs CPU/req  proxy CPU ${(trial.proxyCpuShare * 100).toFixed(0)}%` +
+            (trial.otherLoadOnProxyCpu !== undefined ? `  other load on its core ${(trial.otherLoadOnProxyCpu * 100).toFixed(1)}%` : ''),
+        );
+      }
+    }
+  } finally {
+    await upstream.stop();
+  }
+  return rows;
+}
+
+interface TtftRow {
+  setup: Setup;
+  p50: number[];
+  p90: number[];
+}
+
+/** Time to first token without load: one request at a time, interleaved setups, medians. */
+async function runTtft(load: Child, setups: Setup[]): Promise<TtftRow[]> {
+  const upstream = startChild('mock-upstream', [JSON.stringify({ ttfbMs: 0, chunkDelayMs: 0, chunks: 18 })], { cpu: LOAD_CPU });
+  const { port } = await upstream.ready;
+  const origin = `http://127.0.0.1:${port}`;
+  const rows: TtftRow[] = setups.map((setup) => ({ setup, p50: [], p90: [] }));
+  const count = flags.quick ? 300 : 1000;
+  try {
+    for (let round = 1; round <= repeats + 2; round++) {
+      for (const row of rows) {
+        const { child, port: proxyPort } = await startProxy(row.setup, origin);
+        try {
+          const url = `http://127.0.0.1:${proxyPort}/v1/chat/completions`;
+          const body = requestBody(row.setup, true, 'openai');
+          await load.call('ttft', { url, body, count: 300 });
+          const result = await load.call('ttft', { url, body, count });
+          row.p50.push(result.p50);
+          row.p90.push(result.p90);
+          console.log(`  ttft round ${round} ${row.setup.name.padEnd(18)} p50 ${(result.p50 * 1000).toFixed(0)} µs  p90 ${(result.p90 * 1000).toFixed(0)} µs`);
+        } finally {
+          await child.stop();
+        }
+      }
+    }
+  } finally {
+    await upstream.stop();
+  }
+  return rows;
+}
+
+const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+
+function throughputTable(rows: Row[]): string {
+  const lines = [
+    '| scenario | setup | req/s | × bare | p50 ms | p99 ms | CPU µs/req | peak RSS MB | proxy CPU | spread | logs |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const row of rows) {
+    const rps = median(row.trials.map((trial) => trial.rps));
+    const bare = rows.find((other) => other.scenario === row.scenario && other.setup.kind === 'bare' && other.setup.framework === row.setup.framework);
+    const ratio = row.setup.kind === 'modelgate' && bare ? rps / median(bare.trials.map((trial) => trial.rps)) : Number.NaN;
+    const logs = row.setup.kind === 'bare' ? '' : row.trials.every((trial) => trial.logsMatched) ? '1 per request' : 'MISMATCH';
+    lines.push(
+      `| ${row.scenario} | ${row.setup.name} | ${fmt(rps)} | ${row.setup.kind === 'bare' ? '' : fmt(ratio, 2)} | ` +
+        `${fmt(median(row.trials.map((t) => t.p50)), 2)} | ${fmt(median(row.trials.map((t) => t.p99)), 2)} | ` +
+        `${fmt(median(row.trials.map((t) => t.cpuMicrosPerRequest)))} | ${fmt(Math.max(...row.trials.map((t) => t.maxRss)) / 1048576)} | ` +
+        `${fmt(median(row.trials.map((t) => t.proxyCpuShare)) * 100)}% | ${fmt(spread(row.trials.map((t) => t.rps)) * 100)}% | ${logs} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function ttftTable(rows: TtftRow[]): string {
+  const lines = ['| setup | TTFT p50 µs | TTFT p90 µs | added p50 µs |', '| --- | ---: | ---: | ---: |'];
+  for (const row of rows) {
+    const p50 = median(row.p50) * 1000;
+    const bare = rows.find((other) => other.setup.kind === 'bare' && other.setup.framework === row.setup.framework);
+    const added = row.setup.kind === 'modelgate' && bare ? p50 - median(bare.p50) * 1000 : Number.NaN;
+    lines.push(`| ${row.setup.name} | ${fmt(p50)} | ${fmt(median(row.p90) * 1000)} | ${row.setup.kind === 'bare' ? '' : fmt(added)} |`);
+  }
+  return lines.join('\n');
+}
+
+function machine(): string {
+  const cpu = cpus()[0];
+  return `${cpus().length} × ${cpu.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, ${process.platform} ${process.arch}` +
+    (HAS_TASKSET ? '; proxy pinned to CPU 1, load generator and upstream to CPU 0' : '; taskset missing: processes not pinned');
+}
+
+async function main(): Promise<void> {
+  await buildBench();
+  logDir = join(tmpdir(), `modelgate-bench-${process.pid}`);
+  mkdirSync(logDir, { recursive: true });
+  const load = startChild('load-generator', [], { cpu: LOAD_CPU });
+  await load.ready;
+  const report: string[] = [`Machine: ${machine()}`, `Trials: ${repeats} per setup, ${warmupS} s warm-up + ${durationS} s measured, interleaved; medians shown.`];
+  const results: Record<string, unknown> = { machine: machine(), repeats, durationS, warmupS };
+  try {
+    const allSetups = setupsFor(frameworks);
+    const scenarios: Scenario[] = [];
+    if (wanted.has('json')) scenarios.push({ name: 'json', title: 'Non-streaming, 64 connections', stream: false, connections: 64, route: 'openai', setups: allSetups });
+    if (wanted.has('stream')) scenarios.push({ name: 'stream', title: 'Streaming (~20 chunks), 256 concurrent streams', stream: true, connections: 256, route: 'openai', setups: allSetups });
+    if (wanted.has('anthropic')) {
+      if (await anthropicAvailable()) {
+        scenarios.push({ name: 'anthropic', title: 'Anthropic stream translated to OpenAI chunks, 256 concurrent streams', stream: true, connections: 256, route: 'anthropic', setups: setupsFor(['node']) });
+      } else {
+        report.push('Anthropic-translated stream: skipped, this build has no Anthropic provider.');
+      }
+    }
+    const rows: Row[] = [];
+    for (const scenario of scenarios) {
+      console.log(`\n${scenario.title}`);
+      rows.push(...(await runScenario(load, scenario)));
+    }
+    results.throughput = rows;
+    if (rows.length) report.push('', throughputTable(rows));
+    if (wanted.has('ttft')) {
+      console.log('\nTime to first token, unloaded');
+      const ttft = await runTtft(load, allSetups);
+      results.ttft = ttft;
+      report.push('', ttftTable(ttft));
+    }
+    for (const name of ['core', 'translate'] as const) {
+      if (!wanted.has(name)) continue;
+      // In-process measurements, on the proxy's core, in a process of their own.
+      const child = startChild(name === 'core' ? 'core-cost' : 'translate-cost', [], { cpu: PROXY_CPU });
+      const { result, summary } = await child.ready;
+      await child.stop();
+      results[name] = result;
+      report.push('', summary);
+    }
+  } finally {
+    await load.stop();
+    rmSync(logDir, { recursive: true, force: true });
+  }
+  mkdirSync('.bench', { recursive: true });
+  const file = join('.bench', `results-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(results, null, 2));
+  console.log(`\n${report.join('\n')}\n\nRaw results: ${file}`);
+}
+
+await main();
