@@ -78,10 +78,17 @@ export async function* passthroughStream(
 
   for await (const chunk of body) {
     if (sawDone) continue; // drain to the end so the connection can be reused
+    const committed = sawData;
     let out = '';
-    for (const frame of splitter.push(chunk)) {
-      out += relayFrame(frame);
-      if (sawDone) break;
+    try {
+      for (const frame of splitter.push(chunk)) {
+        out += relayFrame(frame);
+        if (sawDone) break;
+      }
+    } catch (error) {
+      // Once the client has the first data, the frames the upstream sent before its error are its too.
+      if (committed && out) yield out;
+      throw error;
     }
     if (!sawData) {
       held += out;
