@@ -76,6 +76,11 @@ const CASES: Array<{ name: string; stream: string; expected: Partial<Outcome>; t
     },
   },
   {
+    name: 'CR stream',
+    stream: frames('\r', chunk({ content: 'a' }), chunk({ content: 'b' }, 'stop')),
+    expected: { text: frames('\r', chunk({ content: 'a' }), chunk({ content: 'b' }, 'stop')), error: undefined },
+  },
+  {
     name: 'usage carried on a content chunk (kept, usage removed from it)',
     stream: frames('\n', chunk({ content: 'a' }, 'stop', ',"usage":{"prompt_tokens":2,"completion_tokens":1,"total_tokens":3}'), '[DONE]'),
     expected: {

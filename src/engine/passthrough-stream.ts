@@ -26,6 +26,8 @@ export interface PassthroughOptions {
 
 const USAGE = /"usage"\s*:\s*\{/;
 const FINISH = /"finish_reason"\s*:\s*"/;
+/** A frame that already ends with a blank line (a lone CR at the end was held back as a possible CRLF). */
+const TERMINATED = /(?:\r\n|\n|\r(?!\n))(?:\r\n|\n|\r(?!\n))$/;
 
 export async function* passthroughStream(
   body: AsyncIterable<Uint8Array>,
@@ -99,7 +101,7 @@ export async function* passthroughStream(
   }
   const rest = splitter.end();
   if (rest !== undefined && !sawDone) {
-    const out = relayFrame(rest.endsWith('\n\n') ? rest : `${rest}\n\n`);
+    const out = relayFrame(TERMINATED.test(rest) ? rest : `${rest}\n\n`);
     if (sawData && (held || out)) yield held + out;
   }
   if (!sawData) {
