@@ -1,16 +1,18 @@
 /**
- * `npm run bench:profile`: one setup under load with `node --cpu-prof`, then the hottest functions
- * (self time) and the time per source area (modelgate's own folders, undici, Node internals, ...).
+ * `npm run bench:profile`: one setup under load with `node --cpu-prof`, then its CPU per request by
+ * source area (modelgate, undici, Node internals, ...) and by function. `--save` keeps the figures,
+ * `--compare` shows where a setup spends more than a saved one (e.g. modelgate against bare).
  *
- *   npm run bench:profile -- [--setup modelgate|bare] [--framework node|express|koa] [--stream] [--anthropic] [--duration 10]
+ *   npm run bench:profile -- [--setup modelgate|bare] [--framework node|express|koa] [--stream] [--anthropic]
+ *                            [--duration 10] [--top 40] [--save costs.json] [--compare costs.json]
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildBench } from './lib/build.js';
 import { startChild } from './lib/child.js';
-import { summariseProfile } from './lib/cpu-profile.js';
+import { formatComparison, formatCosts, profileCosts } from './lib/cpu-profile.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -20,6 +22,8 @@ const { values: flags } = parseArgs({
     anthropic: { type: 'boolean', default: false },
     duration: { type: 'string', default: '10' },
     top: { type: 'string', default: '40' },
+    save: { type: 'string' },
+    compare: { type: 'string' },
   },
 });
 
@@ -49,11 +53,16 @@ async function main(): Promise<void> {
         });
   const result = await load.call('autocannon', { url: `http://127.0.0.1:${port}${path}`, body, connections: flags.stream ? 256 : 64, durationS: Number(flags.duration) });
   console.log(`${result.rps.toFixed(0)} req/s, ${result.errors} errors, ${result.non2xx} non-2xx`);
+  const { requests } = await proxy.call('stats');
   await proxy.stop();
   await Promise.all([upstream.stop(), load.stop()]);
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error('no profile written');
-  console.log(summariseProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')), Number(flags.top)));
+  // Warm-up and start-up are in the profile too; the count covers every request the proxy served.
+  const costs = profileCosts(JSON.parse(readFileSync(join(dir, file), 'utf8')), requests);
+  console.log(formatCosts(costs, Number(flags.top)));
+  if (flags.save) writeFileSync(flags.save, JSON.stringify(costs));
+  if (flags.compare) console.log(`\n${formatComparison(costs, JSON.parse(readFileSync(flags.compare, 'utf8')), Number(flags.top))}`);
   rmSync(dir, { recursive: true, force: true });
 }
 

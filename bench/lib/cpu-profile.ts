@@ -1,64 +1,70 @@
-/** Reads a V8 .cpuprofile: self time by source area and function, inclusive time of modelgate's own functions. */
+/** Reads a V8 .cpuprofile: CPU time per request by source area and by function (self time). */
 
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
 }
-interface Profile {
+export interface Profile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
 }
 
-/** Where a function lives, for the per-area totals. */
+/** Microseconds of self time per request, by function and by area. */
+export interface ProfileCosts {
+  total: number;
+  byFunction: Record<string, number>;
+  byArea: Record<string, number>;
+}
+
+/** Where a function lives: the bench bundle (modelgate and the bench code), a package, Node itself. */
 function area(url: string): string {
   if (!url) return '(native / VM)';
   if (url.startsWith('node:')) return 'node internals';
   const modules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (modules) return modules[1];
-  const ours = /\/(src\/[^/]+|adapters\/[^/]+|bench)\//.exec(url);
-  return ours ? ours[1] : url;
+  if (url.includes('/.bench/build/')) return 'modelgate + bench code (bundled)';
+  return url;
 }
 
-export function summariseProfile(profile: Profile, top: number): string {
+export function profileCosts(profile: Profile, requests: number): ProfileCosts {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const self = new Map<number, number>();
-  for (let i = 0; i < profile.samples.length; i++) self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
-  const total = [...self.values()].reduce((sum, value) => sum + value, 0);
-  const byFunction = new Map<string, number>();
-  const byArea = new Map<string, number>();
-  for (const [id, time] of self) {
-    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
-    const file = url.replace(/^file:\/\/.*?\/(node_modules|src|adapters|bench)\//, '$1/');
-    const key = `${functionName || '(anonymous)'}  ${file}:${lineNumber + 1}`;
-    byFunction.set(key, (byFunction.get(key) ?? 0) + time);
-    byArea.set(area(url), (byArea.get(area(url)) ?? 0) + time);
+  const byFunction: Record<string, number> = {};
+  const byArea: Record<string, number> = {};
+  let total = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const { functionName, url, lineNumber } = byId.get(profile.samples[i])!.callFrame;
+    if (functionName === '(idle)') continue;
+    const micros = (profile.timeDeltas[i] ?? 0) / requests;
+    const file = url.replace(/^file:\/\/.*?\/(node_modules|\.bench\/build)\//, '').replace(/chunk-[A-Z0-9]+\.js/, 'chunk.js');
+    const key = `${functionName || '(anonymous)'}  ${file}${file ? `:${lineNumber + 1}` : ''}`;
+    byFunction[key] = (byFunction[key] ?? 0) + micros;
+    byArea[area(url)] = (byArea[area(url)] ?? 0) + micros;
+    total += micros;
   }
-  // Inclusive time of modelgate's own functions: self time plus everything they called.
-  const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const inclusive = new Map<string, number>();
-  for (const [id, time] of self) {
-    const counted = new Set<string>();
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const { functionName, url } = byId.get(at)!.callFrame;
-      const where = area(url);
-      if (!where.startsWith('src/') && !where.startsWith('adapters/') && !url.endsWith('src/gateway.ts')) continue;
-      const key = `${functionName || '(anonymous)'}  ${url.replace(/^file:\/\/.*?\/(src|adapters)\//, '$1/')}`;
-      if (counted.has(key)) continue;
-      counted.add(key);
-      inclusive.set(key, (inclusive.get(key) ?? 0) + time);
-    }
-  }
-  const pct = (time: number) => `${((time / total) * 100).toFixed(1).padStart(5)}%`;
-  const sorted = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]);
-  const lines = ['Self time by area:'];
-  for (const [name, time] of sorted(byArea).slice(0, 20)) lines.push(`  ${pct(time)}  ${name}`);
-  lines.push('', `Hottest functions (self time, top ${top}):`);
-  for (const [name, time] of sorted(byFunction).slice(0, top)) lines.push(`  ${pct(time)}  ${name}`);
-  lines.push('', `modelgate functions by inclusive time (top ${top}):`);
-  for (const [name, time] of sorted(inclusive).slice(0, top)) lines.push(`  ${pct(time)}  ${name}`);
+  return { total, byFunction, byArea };
+}
+
+const sorted = (map: Record<string, number>) => Object.entries(map).sort((a, b) => b[1] - a[1]);
+const us = (value: number) => `${value.toFixed(2).padStart(7)} µs`;
+
+export function formatCosts(costs: ProfileCosts, top: number): string {
+  const lines = [`CPU per request (self time, idle excluded): ${us(costs.total)}`, '', 'By area:'];
+  for (const [name, value] of sorted(costs.byArea).slice(0, 15)) lines.push(`  ${us(value)}  ${name}`);
+  lines.push('', `Hottest functions (top ${top}):`);
+  for (const [name, value] of sorted(costs.byFunction).slice(0, top)) lines.push(`  ${us(value)}  ${name}`);
   return lines.join('\n');
 }
 
+/** What `costs` spends more (or less) than `baseline`, per request, largest differences first. */
+export function formatComparison(costs: ProfileCosts, baseline: ProfileCosts, top: number): string {
+  const diff = (mine: Record<string, number>, theirs: Record<string, number>) => {
+    const keys = new Set([...Object.keys(mine), ...Object.keys(theirs)]);
+    return [...keys].map((key) => [key, (mine[key] ?? 0) - (theirs[key] ?? 0)] as const).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+  };
+  const lines = [`CPU per request: ${us(costs.total)} against ${us(baseline.total)} (${us(costs.total - baseline.total)} more)`, '', 'Difference by area:'];
+  for (const [name, value] of diff(costs.byArea, baseline.byArea).slice(0, 15)) lines.push(`  ${us(value)}  ${name}`);
+  lines.push('', `Largest differences by function (top ${top}):`);
+  for (const [name, value] of diff(costs.byFunction, baseline.byFunction).slice(0, top)) lines.push(`  ${us(value)}  ${name}`);
+  return lines.join('\n');
+}

@@ -2,9 +2,20 @@
  * What the mock upstream answers, built from recorded provider data in test/fixtures (see its
  * PROVENANCE.tsv): OpenAI's chat completion and chunk shapes, Anthropic's Messages stream events.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url), 'utf8');
+/** test/fixtures of this repository, found upwards from this file (also from a bundle of it). */
+function fixturesDir(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'test/fixtures/PROVENANCE.tsv'))) return join(dir, 'test/fixtures');
+  }
+  throw new Error('test/fixtures not found above the bench code');
+}
+
+const FIXTURES = fixturesDir();
+const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 const jsonl = (name: string) => fixture(name).split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line));
 
 export const OPENAI_JSON = fixture('openai-chat/openai-text.json').replace(/\s*\n\s*/g, '');
