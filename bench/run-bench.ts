@@ -6,13 +6,16 @@
  * test has CPU 1 to itself (taskset), so every setup meets the same load and the same upstream.
  *
  *   npm run bench -- [--repeats 3] [--duration 8] [--warmup 2] [--scenarios json,stream,anthropic,ttft,core,translate]
- *                    [--frameworks node,express,koa] [--quick]
+ *                    [--frameworks node,express,koa] [--quick] [--baseline <git ref>]
+ *
+ * `--baseline HEAD~1` adds, next to each modelgate setup, the same setup built from modelgate's
+ * sources at that commit: a change and its parent measured in the same interleaved run.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildBench } from './lib/build.js';
+import { BASELINE_BUILD_DIR, buildBaseline, buildBench } from './lib/build.js';
 import { HAS_TASKSET, startChild, type Child } from './lib/child.js';
 import { median, spread } from './lib/stats.js';
 import { busyShare, readCpuTimes } from './lib/system-load.js';
@@ -27,6 +30,7 @@ const { values: flags } = parseArgs({
     scenarios: { type: 'string', default: 'json,stream,anthropic,ttft,core,translate' },
     frameworks: { type: 'string', default: 'node,express,koa' },
     quick: { type: 'boolean', default: false },
+    baseline: { type: 'string' },
   },
 });
 const repeats = flags.quick ? 1 : Number(flags.repeats);
@@ -40,6 +44,8 @@ interface Setup {
   name: string;
   kind: 'bare' | 'modelgate';
   framework: Framework;
+  /** Built from the `--baseline` commit. */
+  baseline?: boolean;
 }
 interface Scenario {
   name: string;
@@ -57,9 +63,12 @@ const MESSAGES = [
   { role: 'user', content: 'Invent a holiday and describe its traditions.' },
 ];
 
+let baselineName: string | undefined;
+
 const setupsFor = (fws: readonly Framework[]): Setup[] =>
   fws.flatMap((framework) => [
     { name: `bare ${framework}`, kind: 'bare' as const, framework },
+    ...(baselineName ? [{ name: `modelgate ${framework} @${baselineName}`, kind: 'modelgate' as const, framework, baseline: true }] : []),
     { name: `modelgate ${framework}`, kind: 'modelgate' as const, framework },
   ]);
 
@@ -90,7 +99,8 @@ async function startProxy(setup: Setup, upstreamOrigin: string, nodeFlags: strin
     return { child, port: (await child.ready).port };
   }
   const logFile = join(logDir, `trial-${++trialCounter}.jsonl`);
-  const child = startChild('modelgate-proxy', [setup.framework, upstreamOrigin, logFile], { cpu: PROXY_CPU, nodeFlags });
+  const buildDir = setup.baseline ? BASELINE_BUILD_DIR : undefined;
+  const child = startChild('modelgate-proxy', [setup.framework, upstreamOrigin, logFile], { cpu: PROXY_CPU, nodeFlags, buildDir });
   return { child, port: (await child.ready).port, logFile };
 }
 
@@ -153,7 +163,7 @@ async function runScenario(load: Child, scenario: Scenario): Promise<Row[]> {
         const trial = await runTrial(load, scenario, row.setup, origin);
         row.trials.push(trial);
         console.log(
-          `  ${scenario.name} round ${round} ${row.setup.name.padEnd(18)} ${trial.rps.toFixed(0).padStart(6)} req/s  p50 ${trial.p50.toFixed(2)} ms  ` +
+          `  ${scenario.name} round ${round} ${row.setup.name.padEnd(26)} ${trial.rps.toFixed(0).padStart(6)} req/s  p50 ${trial.p50.toFixed(2)} ms  ` +
             `p99 ${trial.p99.toFixed(2)} ms  ${trial.cpuMicrosPerRequest.toFixed(0)} µs CPU/req  proxy CPU ${(trial.proxyCpuShare * 100).toFixed(0)}%` +
             (trial.otherLoadOnProxyCpu !== undefined ? `  other load on its core ${(trial.otherLoadOnProxyCpu * 100).toFixed(1)}%` : ''),
         );
@@ -189,7 +199,7 @@ async function runTtft(load: Child, setups: Setup[]): Promise<TtftRow[]> {
           const result = await load.call('ttft', { url, body, count });
           row.p50.push(result.p50);
           row.p90.push(result.p90);
-          console.log(`  ttft round ${round} ${row.setup.name.padEnd(18)} p50 ${(result.p50 * 1000).toFixed(0)} µs  p90 ${(result.p90 * 1000).toFixed(0)} µs`);
+          console.log(`  ttft round ${round} ${row.setup.name.padEnd(26)} p50 ${(result.p50 * 1000).toFixed(0)} µs  p90 ${(result.p90 * 1000).toFixed(0)} µs`);
         } finally {
           await child.stop();
         }
@@ -199,6 +209,31 @@ async function runTtft(load: Child, setups: Setup[]): Promise<TtftRow[]> {
     await upstream.stop();
   }
   return rows;
+}
+
+/**
+ * The in-process measurements (core-cost, translate-cost), each run in a process of its own on the
+ * proxy's core, repeated, interleaved with the baseline build when there is one; medians reported.
+ */
+async function runInProcess(script: 'core-cost' | 'translate-cost') {
+  const builds = baselineName ? [{ label: 'current', dir: undefined }, { label: `@${baselineName}`, dir: BASELINE_BUILD_DIR }] : [{ label: 'current', dir: undefined }];
+  const runs: Record<string, Array<Record<string, number>>> = {};
+  let summary = '';
+  for (let round = 0; round < (flags.quick ? 1 : 5); round++) {
+    for (const build of builds) {
+      const child = startChild(script, [], { cpu: PROXY_CPU, buildDir: build.dir });
+      const message = await child.ready;
+      await child.stop();
+      (runs[build.label] ??= []).push(message.result);
+      if (build.label === 'current') summary = message.summary;
+      console.log(`  ${build.label.padEnd(10)} ${JSON.stringify(message.result)}`);
+    }
+  }
+  const medians = Object.fromEntries(
+    Object.entries(runs).map(([label, list]) => [label, Object.fromEntries(Object.keys(list[0]).filter((key) => typeof list[0][key] === 'number').map((key) => [key, median(list.map((entry) => entry[key]))]))]),
+  );
+  const lines = [`${summary} (one run shown)`, `Medians of ${runs.current.length} runs: ${Object.entries(medians).map(([label, values]) => `${label} ${JSON.stringify(values, (_, value) => (typeof value === 'number' ? Number(value.toFixed(2)) : value))}`).join('; ')}`];
+  return { medians, summary: lines.join('\n') };
 }
 
 const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
@@ -242,6 +277,7 @@ function machine(): string {
 
 async function main(): Promise<void> {
   await buildBench();
+  if (flags.baseline) baselineName = await buildBaseline(flags.baseline);
   logDir = join(tmpdir(), `modelgate-bench-${process.pid}`);
   mkdirSync(logDir, { recursive: true });
   const load = startChild('load-generator', [], { cpu: LOAD_CPU });
@@ -275,12 +311,10 @@ async function main(): Promise<void> {
     }
     for (const name of ['core', 'translate'] as const) {
       if (!wanted.has(name)) continue;
-      // In-process measurements, on the proxy's core, in a process of their own.
-      const child = startChild(name === 'core' ? 'core-cost' : 'translate-cost', [], { cpu: PROXY_CPU });
-      const { result, summary } = await child.ready;
-      await child.stop();
-      results[name] = result;
-      report.push('', summary);
+      console.log(`\n${name === 'core' ? 'Core CPU per request' : 'Stream relay CPU per event'}, in process`);
+      const measured = await runInProcess(name === 'core' ? 'core-cost' : 'translate-cost');
+      results[name] = measured;
+      report.push('', measured.summary);
     }
   } finally {
     await load.stop();

@@ -22,13 +22,15 @@ export interface ChildOptions {
   /** Extra node flags, e.g. ['--cpu-prof']. */
   nodeFlags?: string[];
   env?: Record<string, string>;
+  /** The bundle to run from (default: .bench/build). */
+  buildDir?: string;
 }
 
 export const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
 /** Starts `script` (a bench entry, e.g. `bare-proxy`) from the bundle `buildBench()` wrote. */
 export function startChild(script: string, args: string[], options: ChildOptions = {}): Child {
-  const node = [process.execPath, ...(options.nodeFlags ?? []), join(BUILD_DIR, `${script}.js`), ...args];
+  const node = [process.execPath, ...(options.nodeFlags ?? []), join(options.buildDir ?? BUILD_DIR, `${script}.js`), ...args];
   const [command, ...rest] = options.cpu !== undefined && HAS_TASKSET ? ['taskset', '-c', options.cpu, ...node] : node;
   const child: ChildProcess = spawn(command, rest, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

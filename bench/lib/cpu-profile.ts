@@ -37,7 +37,8 @@ export function profileCosts(profile: Profile, requests: number): ProfileCosts {
     if (functionName === '(idle)') continue;
     const micros = (profile.timeDeltas[i] ?? 0) / requests;
     const file = url.replace(/^file:\/\/.*?\/(node_modules|\.bench\/build)\//, '').replace(/chunk-[A-Z0-9]+\.js/, 'chunk.js');
-    const key = `${functionName || '(anonymous)'}  ${file}${file ? `:${lineNumber + 1}` : ''}`;
+    // Bundled code moves between builds: name and file only, so that two builds compare.
+    const key = `${functionName || '(anonymous)'}  ${file}${file && !file.startsWith('chunk.js') ? `:${lineNumber + 1}` : ''}`;
     byFunction[key] = (byFunction[key] ?? 0) + micros;
     byArea[area(url)] = (byArea[area(url)] ?? 0) + micros;
     total += micros;
