@@ -22,6 +22,8 @@ export interface PassthroughOptions {
   /** Remove the usage chunk: the gateway asked for it, the client did not. */
   stripUsage: boolean;
   keepPayloads: boolean;
+  /** An unfinished stream event larger than this ends the stream (`responseLimitBytes`). */
+  maxEventBytes?: number;
 }
 
 const USAGE = /"usage"\s*:\s*\{/;
@@ -35,7 +37,7 @@ export async function* passthroughStream(
   options: PassthroughOptions,
   tap: StreamTap,
 ): AsyncGenerator<string> {
-  const splitter = new SseFrameSplitter();
+  const splitter = new SseFrameSplitter(options.maxEventBytes);
   if (options.keepPayloads) tap.payloads = [];
   let held = ''; // frames without data before the first data frame: they must not commit the response
   let sawData = false;

@@ -3,6 +3,7 @@
  * CRLF and CR line endings (also a CRLF split across two network chunks), comments, multi-line
  * data and multi-byte characters split across chunks.
  */
+import { GatewayError } from '../errors.js';
 
 // A blank line: two line terminators in a row, where a lone CR must not be the start of a CRLF.
 const BOUNDARY = /(?:\r\n|\n|\r(?!\n))(?:\r\n|\n|\r(?!\n))/g;
@@ -10,6 +11,9 @@ const BOUNDARY = /(?:\r\n|\n|\r(?!\n))(?:\r\n|\n|\r(?!\n))/g;
 export class SseFrameSplitter {
   private buffer = '';
   private readonly decoder = new TextDecoder();
+
+  /** `maxFrameLength`: an unfinished frame longer than this (in characters) is an upstream error, not a memory leak. */
+  constructor(private readonly maxFrameLength = Infinity) {}
 
   /** Feeds one network chunk; returns the frames it completed, each with its blank line. */
   push(chunk: Uint8Array | string): string[] {
@@ -26,6 +30,10 @@ export class SseFrameSplitter {
       start = end;
     }
     if (start > 0) this.buffer = this.buffer.slice(start);
+    if (this.buffer.length > this.maxFrameLength) {
+      this.buffer = '';
+      throw new GatewayError({ status: 502, code: 'upstream_response_too_large', retryable: true, message: `The upstream sent a stream event larger than ${this.maxFrameLength} bytes.` });
+    }
     return frames;
   }
 
