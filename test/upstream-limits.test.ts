@@ -84,3 +84,18 @@ describe('upstream size limits', () => {
     expect(record).toMatchObject({ status_code: 502, error_code: 'upstream_response_too_large' });
   });
 });
+
+describe('upstream size limits on complete events', () => {
+  it('refuses a stream event over the limit that arrives complete in one piece', async () => {
+    const big = `data: ${JSON.stringify(chunk('x'.repeat(LIMIT + 10)))}\n\n`;
+    primary.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.end(`${big}data: ${JSON.stringify(chunk(null, 'stop'))}\n\ndata: [DONE]\n\n`);
+    });
+    const text = await readSse(await post(gateway, { ...CHAT, stream: true, fallback_models: ['backup/gpt-4o-mini'] }));
+    expect(text).not.toContain('xxxxxxxx');
+    expect(ssePayloads(text).map((payload: any) => payload?.choices?.[0]?.delta?.content).filter(Boolean)).toEqual(['from backup']);
+    const [record] = await logs.settle(1);
+    expect(record.attempts.map((attempt) => attempt.error_code)).toEqual(['upstream_response_too_large', null]);
+  });
+});

@@ -26,15 +26,18 @@ export class SseFrameSplitter {
       const end = match.index + match[0].length;
       // A CR at the very end may be the first half of a CRLF still on its way.
       if (end === this.buffer.length && this.buffer.charCodeAt(end - 1) === 13) break;
+      if (end - start > this.maxFrameLength) throw this.tooLarge();
       frames.push(this.buffer.slice(start, end));
       start = end;
     }
     if (start > 0) this.buffer = this.buffer.slice(start);
-    if (this.buffer.length > this.maxFrameLength) {
-      this.buffer = '';
-      throw new GatewayError({ status: 502, code: 'upstream_response_too_large', retryable: true, message: `The upstream sent a stream event larger than ${this.maxFrameLength} bytes.` });
-    }
+    if (this.buffer.length > this.maxFrameLength) throw this.tooLarge();
     return frames;
+  }
+
+  private tooLarge(): GatewayError {
+    this.buffer = '';
+    return new GatewayError({ status: 502, code: 'upstream_response_too_large', retryable: true, message: `The upstream sent a stream event larger than ${this.maxFrameLength} bytes.` });
   }
 
   /** What is left at the end of the stream: an unterminated last frame, if any. */
