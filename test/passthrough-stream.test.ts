@@ -103,6 +103,13 @@ const CASES: Array<{ name: string; stream: string; expected: Partial<Outcome>; t
     textBeforeCommit: frames('\n', chunk({ content: 'a' })),
   },
   {
+    name: 'a malformed usage chunk',
+    stream: frames('\n', chunk({ content: 'a' }), chunk({}, 'stop'), '{"id":"c1","choices":[],"usage":{"prompt_tokens":5,"completion_', '[DONE]'),
+    // Like any upstream error: before commit when it comes with the first data, after it otherwise.
+    expected: { text: '', error: 'upstream_invalid_response' },
+    textBeforeCommit: frames('\n', chunk({ content: 'a' }), chunk({}, 'stop')),
+  },
+  {
     name: 'a stream that ends unfinished',
     stream: frames('\n', chunk({ content: 'a' }), chunk({ content: 'b' })),
     expected: { text: frames('\n', chunk({ content: 'a' }), chunk({ content: 'b' })), error: 'upstream_stream_truncated' },

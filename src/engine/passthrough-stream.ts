@@ -66,7 +66,7 @@ export async function* passthroughStream(
     sawData = true;
     tap.firstPayload ??= data;
     if (USAGE.test(data)) {
-      const chunk = JSON.parse(data) as { usage?: unknown; choices?: unknown[] };
+      const chunk = parseChunk(data, provider);
       tap.usage = fromOpenAIUsage(chunk.usage) ?? tap.usage;
       if (options.stripUsage) {
         if (!chunk.choices?.length) return '';
@@ -111,6 +111,15 @@ export async function* passthroughStream(
   }
   if (!sawDone && !sawFinish) {
     throw new GatewayError({ status: 502, code: 'upstream_stream_truncated', retryable: true, message: `Provider \`${provider.id}\` ended its stream before it was complete.` });
+  }
+}
+
+/** A chunk the relay must read (the usage chunk); broken JSON there is the upstream's fault, not a gateway bug. */
+function parseChunk(data: string, provider: Provider): { usage?: unknown; choices?: unknown[] } {
+  try {
+    return JSON.parse(data);
+  } catch {
+    throw new GatewayError({ status: 502, code: 'upstream_invalid_response', retryable: true, message: `Provider \`${provider.id}\` sent a stream chunk that is not valid JSON.` });
   }
 }
 
