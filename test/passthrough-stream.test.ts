@@ -120,6 +120,12 @@ const CASES: Array<{ name: string; stream: string; expected: Partial<Outcome>; t
     expected: { text: `data: ${chunk({ content: 'a' })}\n\ndata: {"id":"c1","choices":[{"index":0,"delta":{},"finish_reason" : "stop"}]}\n\n`, error: undefined },
   },
   {
+    name: 'a stream cut in the middle of its last event',
+    stream: `data: ${chunk({ content: 'a' })}\n\ndata: {"id":"c1","choices":[{"index":0,"delta":{"content":"lo`,
+    // The cut event is not relayed: a client would fail on its broken JSON instead of reading the error.
+    expected: { text: `data: ${chunk({ content: 'a' })}\n\n`, error: 'upstream_stream_truncated' },
+  },
+  {
     name: 'a stream with no data at all',
     stream: ': only a comment\n\n',
     expected: { text: '', error: 'upstream_empty_stream' },

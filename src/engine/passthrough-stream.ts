@@ -102,7 +102,7 @@ export async function* passthroughStream(
     }
   }
   const rest = splitter.end();
-  if (rest !== undefined && !sawDone) {
+  if (rest !== undefined && !sawDone && (TERMINATED.test(rest) || isWholeEvent(rest))) {
     const out = relayFrame(TERMINATED.test(rest) ? rest : `${rest}\n\n`);
     if (sawData && (held || out)) yield held + out;
   }
@@ -111,6 +111,22 @@ export async function* passthroughStream(
   }
   if (!sawDone && !sawFinish) {
     throw new GatewayError({ status: 502, code: 'upstream_stream_truncated', retryable: true, message: `Provider \`${provider.id}\` ended its stream before it was complete.` });
+  }
+}
+
+/**
+ * Whether an event the upstream did not finish with a blank line is still whole (some servers end
+ * the stream right after the last event): its data must be complete JSON. A cut event is dropped,
+ * so that the client reads the truncation error frame rather than failing on broken JSON.
+ */
+function isWholeEvent(frame: string): boolean {
+  const data = parseSseFrame(frame).data;
+  if (data === undefined || data === '[DONE]') return true;
+  try {
+    JSON.parse(data);
+    return true;
+  } catch {
+    return false;
   }
 }
 
