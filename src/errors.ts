@@ -103,6 +103,11 @@ export function internalError(cause: unknown): GatewayError {
   return new GatewayError({ status: 500, code: 'internal_error', message: 'Internal gateway error.', cause });
 }
 
+/** The caller's text, cut to `max` characters, for a message or a param name that quotes it. */
+export function quoted(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 export function toGatewayError(error: unknown): GatewayError {
   return GatewayError.isInstance(error) ? error : internalError(error);
 }

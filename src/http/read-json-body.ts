@@ -1,5 +1,6 @@
 import type { GatewayRequest } from '../contract.js';
 import { GatewayError, invalidRequest } from '../errors.js';
+import { assertNesting } from './validate-request-body.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
@@ -30,6 +31,7 @@ export async function readJsonBody(request: GatewayRequest, limitBytes: number):
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalidRequest('The request body must be a JSON object.', null, 'invalid_body');
   }
+  assertNesting(value as Record<string, unknown>);
   return value as Record<string, unknown>;
 }
 

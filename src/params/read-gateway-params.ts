@@ -8,6 +8,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { invalidRequest } from '../errors.js';
+import { assertNesting } from '../http/validate-request-body.js';
 import { gatewayParamShapes, isGatewayParam, GATEWAY_PARAM_NAMES, type GatewayParams, type GatewayParamName } from './gateway-params.js';
 
 const NESTED_KEYS = ['modelgate_params', 'keywordsai_params'] as const;
@@ -114,6 +115,7 @@ function decodeHeader(name: string, value: string): Record<string, unknown> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw invalidRequest(`The \`${name}\` header must hold a JSON object, raw or base64-encoded.`, name, 'invalid_gateway_parameter');
   }
+  assertNesting(parsed as Record<string, unknown>);
   return parsed as Record<string, unknown>;
 }
 

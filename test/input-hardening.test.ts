@@ -1,0 +1,72 @@
+/**
+ * Inputs that used to get past the gateway's checks: bodies nested deep enough to break
+ * serialisation, model names and identifiers carrying header injections, and huge names echoed
+ * whole in error messages.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, type Gateway } from '../src/index.js';
+import { CHAT, completion, post } from './helpers/handle.js';
+import { startHost, type Host } from './helpers/hosts.js';
+import { logCollector } from './helpers/logs.js';
+import { json, startUpstream, type Upstream } from './helpers/upstream.js';
+
+let upstream: Upstream;
+let gateway: Gateway;
+let host: Host;
+const logs = logCollector();
+const reported: unknown[] = [];
+
+beforeAll(async () => {
+  upstream = await startUpstream((_request, response) => json(response, 200, completion('ok')));
+  gateway = createGateway({
+    providers: { openai: { apiKey: 'sk-test-hardening-0001', baseURL: upstream.baseURL } },
+    onLog: (record) => logs.sink(JSON.parse(JSON.stringify(record))),
+    onError: (error) => reported.push(error),
+  });
+  host = await startHost('node', gateway);
+});
+
+afterAll(async () => {
+  await host.close();
+  await gateway.close();
+  await upstream.close();
+});
+
+function nested(depth: number): unknown {
+  let value: unknown = 1;
+  for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { a: value };
+  return value;
+}
+
+const errorOf = (response: { body?: unknown }) => (response.body as { error: { message: string; param: string | null; code: string | null } }).error;
+
+describe('nesting', () => {
+  it('answers a body nested thousands of levels deep with a 400 that names the field, and logs it', async () => {
+    logs.records.length = 0;
+    for (const [field, body] of [
+      ['temperature', { ...CHAT, temperature: nested(20_000) }],
+      ['metadata', { ...CHAT, metadata: { deep: nested(20_000) } }],
+      ['messages', { ...CHAT, messages: [{ role: 'user', content: nested(20_000) }] }],
+    ] as const) {
+      const response = await post(gateway, body);
+      expect(response.status, field).toBe(400);
+      expect(errorOf(response)).toMatchObject({ code: 'nesting_too_deep', param: field });
+    }
+    const records = await logs.settle(3);
+    expect(records.map((record) => record.status_code)).toEqual([400, 400, 400]);
+    expect(upstream.requests).toHaveLength(0);
+    expect(reported).toEqual([]);
+  });
+
+  it('accepts what real requests nest (a tool schema 40 levels deep)', async () => {
+    const response = await post(gateway, { ...CHAT, tools: [{ type: 'function', function: { name: 'f', parameters: nested(40) } }] });
+    expect(response.status).toBe(200);
+  });
+
+  it('checks the params header too', async () => {
+    const header = `{"metadata":{"deep":${'['.repeat(5_000)}1${']'.repeat(5_000)}}}`;
+    const response = await post(gateway, CHAT, {}, { 'x-modelgate-params': header });
+    expect(response.status).toBe(400);
+    expect(errorOf(response)).toMatchObject({ code: 'nesting_too_deep', param: 'metadata' });
+  });
+});
