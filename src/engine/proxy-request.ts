@@ -203,15 +203,20 @@ function servedHeaders(record: LogRecord, id: string, plan: TrafficPlan): Respon
   const headers: ResponseHeaders = {
     ...plan.headers,
     'x-request-id': id,
-    'x-modelgate-provider': record.provider ?? '',
-    'x-modelgate-model': record.model ?? '',
+    'x-modelgate-provider': headerSafe(record.provider ?? ''),
+    'x-modelgate-model': headerSafe(record.model ?? ''),
     'x-modelgate-attempts': String(countTries(record)),
     'x-modelgate-fallback': String(record.fallback_used),
     'x-modelgate-overhead-ms': String(record.gateway_overhead_ms ?? 0),
   };
-  if (record.dropped_params) headers['x-modelgate-dropped-params'] = record.dropped_params.join(',');
+  if (record.dropped_params) headers['x-modelgate-dropped-params'] = headerSafe(record.dropped_params.join(','));
   if (plan.cacheStatus) headers['x-modelgate-cache'] = plan.cacheStatus;
   return headers;
+}
+
+/** Names from the request may hold characters a header cannot (Node refuses them and drops the response): percent-encoded then. */
+function headerSafe(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
 }
 
 /** Attempts that reached (or tried to reach) an upstream; skipped models are not tries. */

@@ -11,6 +11,9 @@ export function validateRequestBody(operation: Operation, body: Record<string, u
   if (!(modelOptional && absent) && (typeof model !== 'string' || model.trim() === '')) {
     throw invalidRequest('You must provide a model parameter (a non-empty string).', 'model', 'missing_model');
   }
+  if (typeof model === 'string' && !isModelName(model)) {
+    throw invalidRequest(`\`model\` must be a model name: at most ${MAX_MODEL_NAME} characters, without control characters.`, 'model', 'invalid_model');
+  }
   if (operation === 'embeddings') {
     const input = body.input;
     const valid = typeof input === 'string' || (Array.isArray(input) && input.length > 0);
@@ -35,6 +38,25 @@ export function validateRequestBody(operation: Operation, body: Record<string, u
   if (streamOptions !== undefined && streamOptions !== null && (typeof streamOptions !== 'object' || Array.isArray(streamOptions))) {
     throw invalidRequest('`stream_options` must be an object.', 'stream_options');
   }
+}
+
+const MAX_MODEL_NAME = 256;
+
+/** C0 controls and DEL: line breaks, tabs, NUL, escape sequences. */
+export function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/**
+ * A model name travels into the upstream URL or body and back in a response header: no control
+ * characters (a CR LF there is a header injection attempt) and a sane length.
+ */
+export function isModelName(name: string): boolean {
+  return name.length <= MAX_MODEL_NAME && !hasControlCharacter(name);
 }
 
 /** Deeper than any real request nests (a tool schema 40 levels deep is far from it). */
