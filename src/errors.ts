@@ -94,7 +94,7 @@ export function modelNotFound(model: string, hint: string, param = 'model'): Gat
     type: 'invalid_request_error',
     code: 'model_not_found',
     param,
-    message: `The model \`${model}\` is not available in this gateway. ${hint}`,
+    message: `The model \`${quoted(model)}\` is not available in this gateway. ${hint}`,
   });
 }
 

@@ -93,3 +93,22 @@ describe('header injection', () => {
     expect(decodeURIComponent(response.headers.get('x-modelgate-model')!)).toBe('modèle-😀');
   });
 });
+
+describe('echoed input', () => {
+  it('quotes at most 200 characters of the caller’s text in an error', async () => {
+    const huge = 'x'.repeat(100_000);
+    for (const body of [
+      { ...CHAT, model: `nobody/${huge}` },
+      { ...CHAT, modelgate_params: { [huge]: 1 } },
+      { ...CHAT, metadata: { [huge]: 1 } },
+      { ...CHAT, fallback_models: [`nobody/${huge}`] },
+    ]) {
+      const response = await post(gateway, body);
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      const error = errorOf(response);
+      expect(error.message.length).toBeLessThan(1_000);
+      expect((error.param ?? '').length).toBeLessThan(300);
+    }
+  });
+});

@@ -7,7 +7,7 @@
  * A parameter is taken whole from the highest source that sets it.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { invalidRequest } from '../errors.js';
+import { invalidRequest, quoted } from '../errors.js';
 import { assertNesting } from '../http/validate-request-body.js';
 import { gatewayParamShapes, isGatewayParam, GATEWAY_PARAM_NAMES, type GatewayParams, type GatewayParamName } from './gateway-params.js';
 
@@ -31,7 +31,7 @@ export function readGatewayParams(body: Record<string, unknown>, headers: Incomi
           origin[key] = label;
         }
       } else if (strict) {
-        throw invalidRequest(`Unknown gateway parameter \`${key}\` in ${label}. Known: ${GATEWAY_PARAM_NAMES.join(', ')}.`, label, 'unknown_gateway_parameter');
+        throw invalidRequest(`Unknown gateway parameter \`${quoted(key)}\` in ${label}. Known: ${GATEWAY_PARAM_NAMES.join(', ')}.`, label, 'unknown_gateway_parameter');
       }
     }
   };
@@ -78,7 +78,7 @@ export function readGatewayParams(body: Record<string, unknown>, headers: Incomi
     const result = gatewayParamShapes[key].safeParse(raw[key]);
     if (!result.success) {
       const issue = result.error.issues[0];
-      const where = issue.path.length ? `${key}.${issue.path.join('.')}` : key;
+      const where = quoted(issue.path.length ? `${key}.${issue.path.join('.')}` : key);
       const from = origin[key] === key ? '' : ` (from ${origin[key]})`;
       throw invalidRequest(`Invalid gateway parameter \`${where}\`${from}: ${issue.message}.`, where, 'invalid_gateway_parameter');
     }
