@@ -92,6 +92,21 @@ describe('header injection', () => {
     expect(response.status).toBe(200);
     expect(decodeURIComponent(response.headers.get('x-modelgate-model')!)).toBe('modèle-😀');
   });
+
+  it('refuses identifiers, fallback names and metadata with line breaks or control characters', async () => {
+    const cases: Array<[string, object]> = [
+      ['customer_identifier', { customer_identifier: 'user-1\r\nX-Injected: yes' }],
+      ['thread_identifier', { thread_identifier: 'a\u0000b' }],
+      ['fallback_models.0', { fallback_models: ['openai/gpt-4o\nX-Injected: yes'] }],
+      ['metadata', { metadata: { 'key\r\nX-Injected': 'v' } }],
+      ['metadata', { metadata: { note: 'v\r\nSet-Cookie: a=b' } }],
+    ];
+    for (const [param, extra] of cases) {
+      const response = await post(gateway, { ...CHAT, ...extra });
+      expect(response.status, param).toBe(400);
+      expect(errorOf(response).param, JSON.stringify(extra)).toMatch(new RegExp(`^${param.replace('.', '\\.')}`));
+    }
+  });
 });
 
 describe('echoed input', () => {

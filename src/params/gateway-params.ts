@@ -3,22 +3,36 @@
  * written for it work unchanged). They are removed before the request goes upstream.
  */
 import { z } from 'zod';
+import { hasControlCharacter, isModelName } from '../http/validate-request-body.js';
 
 const MAX_IDENTIFIER = 120;
 /** Only a wrong type gets this message; other issues (unknown keys, ...) keep zod's own. */
 const mustBeAn = (what: string) => (issue: { code: string }) => (issue.code === 'invalid_type' ? `must be ${what}` : undefined);
 
+/** Identifiers and metadata may end up in headers downstream (exporters, proxies): no line breaks there. */
+const noControlCharacters = (text: string) => !hasControlCharacter(text);
+const noLineBreakOrNul = (value: unknown) => typeof value !== 'string' || !/[\r\n\0]/.test(value);
+
 const identifier = z
   .string({ error: 'must be a string' })
-  .max(MAX_IDENTIFIER, `must be at most ${MAX_IDENTIFIER} characters`);
+  .max(MAX_IDENTIFIER, `must be at most ${MAX_IDENTIFIER} characters`)
+  .refine(noControlCharacters, 'must not contain control characters (line breaks, tabs, NUL)');
 
-const modelList = z.array(z.string({ error: 'must be a list of model names' }).min(1, 'must not hold an empty model name'), {
-  error: 'must be a list of model names',
-}).max(16, 'may hold at most 16 models');
+const modelList = z.array(
+  z
+    .string({ error: 'must be a list of model names' })
+    .min(1, 'must not hold an empty model name')
+    .refine(isModelName, 'must hold model names of at most 256 characters, without control characters'),
+  { error: 'must be a list of model names' },
+).max(16, 'may hold at most 16 models');
 
 const metadata = z
   // zod reports a bad key as "Invalid key in record": say what is wrong with it instead.
-  .record(z.string().max(128), z.unknown(), { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object' : issue.code === 'invalid_key' ? 'keys must be at most 128 characters' : undefined) })
+  .record(
+    z.string().max(128).refine(noControlCharacters),
+    z.unknown().refine(noLineBreakOrNul, 'metadata values must not contain line breaks or NUL characters'),
+    { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object' : issue.code === 'invalid_key' ? 'keys must be at most 128 characters, without control characters' : undefined) },
+  )
   .refine((value) => Object.keys(value).length <= 64, 'may hold at most 64 keys');
 
 const apiKeyCredentials = z.strictObject(
