@@ -50,7 +50,8 @@ async function once(gateway: Gateway, stream: boolean): Promise<void> {
   const response = await gateway.handle({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, rawBody }, { signal: new AbortController().signal });
   if (response.kind === 'json') {
     if (response.status !== 200) throw new Error(`status ${response.status}`);
-    JSON.stringify(response.body);
+    // What an adapter sends.
+    void (response.text ?? JSON.stringify(response.body));
   } else {
     for await (const _ of response.body);
   }

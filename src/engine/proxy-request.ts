@@ -65,15 +65,16 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
     } finally {
       scope.dispose();
     }
-    const { body: response, usage, droppedParams } = result.value;
+    const { body: response, usage, droppedParams, text } = result.value;
     noteServed(record, result, log, timing, droppedParams);
     recordUsage(record, usage, engine.costs, result.target.provider, result.target.model);
     if (!params.disable_log) record.output = input.operation === 'chat' ? response.choices ?? null : summariseEmbeddings(response);
     await plan.finish({ ok: true, target: result.target, usage, body: response });
-    const payload = params.request_breakdown ? { ...response, request_breakdown: breakdown(record, log) } : response;
     const headers = servedHeaders(record, log.id, plan);
     log.finish(200);
-    return { kind: 'json', status: 200, headers, body: payload };
+    if (params.request_breakdown) return { kind: 'json', status: 200, headers, body: { ...response, request_breakdown: breakdown(record, log) } };
+    // The upstream's own JSON goes on as it came: serialising it again would only cost time.
+    return { kind: 'json', status: 200, headers, body: response, text };
   }
 
   const clientWantsUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;

@@ -36,6 +36,8 @@ async function send(engine: EngineContext, target: ChainTarget, call: ProviderCa
 
 export interface JsonOutcome extends ConvertedResponse {
   droppedParams?: string[];
+  /** The upstream's JSON text, when `body` is that JSON unchanged (no translation). */
+  text?: string;
 }
 
 export async function sendForJson(engine: EngineContext, target: ChainTarget, call: ProviderCall, scope: RequestScope): Promise<JsonOutcome> {
@@ -52,8 +54,8 @@ export async function sendForJson(engine: EngineContext, target: ChainTarget, ca
   }
   const body = json as Record<string, unknown>;
   if ('error' in body && !('choices' in body) && !('data' in body)) throw upstreamStreamError(target.provider, body.error);
-  const converted = target.provider.convertResponse?.(call, body) ?? { body, usage: fromOpenAIUsage(body.usage) };
-  return { ...converted, droppedParams: request.droppedParams };
+  if (target.provider.convertResponse) return { ...target.provider.convertResponse(call, body), droppedParams: request.droppedParams };
+  return { body, usage: fromOpenAIUsage(body.usage), droppedParams: request.droppedParams, text };
 }
 
 export interface OpenedStream {
