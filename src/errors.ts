@@ -103,6 +103,11 @@ export function internalError(cause: unknown): GatewayError {
   return new GatewayError({ status: 500, code: 'internal_error', message: 'Internal gateway error.', cause });
 }
 
+/** The client went away before the response was complete (logged as aborted, status 499). */
+export function clientClosed(): GatewayError {
+  return new GatewayError({ status: 499, code: 'client_closed_request', message: 'The client closed the request.' });
+}
+
 /** The caller's text, cut to `max` characters, for a message or a param name that quotes it. */
 export function quoted(text: string, max = 200): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;

@@ -127,3 +127,20 @@ describe('echoed input', () => {
     }
   });
 });
+
+describe('a client that leaves while sending its body', () => {
+  it('is logged as aborted (499), not reported as a gateway bug', async () => {
+    const { connect } = await import('node:net');
+    logs.records.length = 0;
+    reported.length = 0;
+    const url = new URL(host.baseURL);
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`POST ${url.pathname}/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"model":"gpt-4o-mini",`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    const [record] = await logs.settle(1);
+    expect(record).toMatchObject({ status_code: 499, status: 'aborted', client_aborted: true, error_code: 'client_closed_request' });
+    expect(reported).toEqual([]);
+  });
+});

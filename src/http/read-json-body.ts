@@ -1,5 +1,5 @@
 import type { GatewayRequest } from '../contract.js';
-import { GatewayError, invalidRequest } from '../errors.js';
+import { clientClosed, GatewayError, invalidRequest } from '../errors.js';
 import { assertNesting } from './validate-request-body.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
@@ -46,10 +46,15 @@ async function readText(raw: NonNullable<GatewayRequest['rawBody']>, limitBytes:
   }
   const parts: Uint8Array[] = [];
   let size = 0;
-  for await (const part of raw) {
-    size += part.byteLength;
-    if (size > limitBytes) throw tooLarge(limitBytes);
-    parts.push(part);
+  try {
+    for await (const part of raw) {
+      size += part.byteLength;
+      if (size > limitBytes) throw tooLarge(limitBytes);
+      parts.push(part);
+    }
+  } catch (error) {
+    // The body stream fails when the client goes away while sending it: not a gateway bug.
+    throw GatewayError.isInstance(error) ? error : clientClosed();
   }
   return Buffer.concat(parts).toString('utf8');
 }
