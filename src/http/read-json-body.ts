@@ -1,5 +1,6 @@
 import type { GatewayRequest } from '../contract.js';
 import { clientClosed, GatewayError, invalidRequest } from '../errors.js';
+import { collectStream, isNodeReadable } from '../util/collect-stream.js';
 import { assertNesting } from './validate-request-body.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
@@ -43,6 +44,14 @@ async function readText(raw: NonNullable<GatewayRequest['rawBody']>, limitBytes:
   if (raw instanceof Uint8Array) {
     if (raw.byteLength > limitBytes) throw tooLarge(limitBytes);
     return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+  }
+  if (isNodeReadable(raw)) {
+    try {
+      return (await collectStream(raw, limitBytes, () => tooLarge(limitBytes))).toString('utf8');
+    } catch (error) {
+      // The body stream fails when the client goes away while sending it: not a gateway bug.
+      throw GatewayError.isInstance(error) ? error : clientClosed();
+    }
   }
   const parts: Uint8Array[] = [];
   let size = 0;
