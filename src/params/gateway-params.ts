@@ -137,6 +137,38 @@ export const gatewayParamShapes = {
   ),
 } as const;
 
+const isIdentifier = (value: unknown) => typeof value === 'string' && value.length <= MAX_IDENTIFIER && !hasControlCharacter(value);
+const isModelList = (value: unknown) =>
+  Array.isArray(value) && value.length <= 16 && value.every((name) => typeof name === 'string' && name.length > 0 && isModelName(name));
+function isMetadata(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false; // a plain object, as JSON makes
+  let keys = 0;
+  for (const key in value) {
+    if (++keys > 64 || key.length > 128 || hasControlCharacter(key) || !noLineBreakOrNul((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/**
+ * Checks that say yes only to values the schema above certainly accepts, as they are (no
+ * transformation): the common, valid case skips zod. Anything else goes through the schema, which
+ * alone decides and words the error. test/gateway-params.test.ts holds them to the schema.
+ */
+export const acceptsAsIs: Partial<Record<keyof typeof gatewayParamShapes, (value: unknown) => boolean>> = {
+  customer_identifier: isIdentifier,
+  custom_identifier: isIdentifier,
+  thread_identifier: isIdentifier,
+  group_identifier: isIdentifier,
+  metadata: isMetadata,
+  fallback_models: isModelList,
+  models: isModelList,
+  disable_log: (value) => typeof value === 'boolean',
+  request_breakdown: (value) => typeof value === 'boolean',
+  deadline_ms: (value) => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 3_600_000,
+};
+
 export type GatewayParamName = keyof typeof gatewayParamShapes;
 export type GatewayParams = { [K in GatewayParamName]?: z.output<(typeof gatewayParamShapes)[K]> };
 

@@ -9,7 +9,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { invalidRequest, quoted } from '../errors.js';
 import { assertNesting } from '../http/validate-request-body.js';
-import { gatewayParamShapes, isGatewayParam, GATEWAY_PARAM_NAMES, type GatewayParams, type GatewayParamName } from './gateway-params.js';
+import { acceptsAsIs, gatewayParamShapes, isGatewayParam, GATEWAY_PARAM_NAMES, type GatewayParams, type GatewayParamName } from './gateway-params.js';
 
 const NESTED_KEYS = ['modelgate_params', 'keywordsai_params'] as const;
 const HEADER_KEYS = ['x-modelgate-params', 'x-data-keywordsai-params'] as const;
@@ -74,6 +74,10 @@ export function readGatewayParams(body: Record<string, unknown>, headers: Incomi
     if (raw[key] === undefined || raw[key] === null) continue;
     if (holdsPrototypeKey(raw[key])) {
       throw invalidRequest(`Invalid gateway parameter \`${key}\`: must not contain a \`__proto__\` key.`, key, 'invalid_gateway_parameter');
+    }
+    if (acceptsAsIs[key]?.(raw[key])) {
+      (params as Record<string, unknown>)[key] = raw[key];
+      continue;
     }
     const result = gatewayParamShapes[key].safeParse(raw[key]);
     if (!result.success) {
