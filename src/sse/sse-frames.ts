@@ -83,18 +83,30 @@ export interface SseEvent {
 /** Parses one frame's fields per the EventSource specification. */
 export function parseSseFrame(frame: string): SseEvent {
   const result: SseEvent = {};
-  let data: string[] | undefined;
-  for (const line of frame.split(/\r\n|\r|\n/)) {
+  let data: string | undefined;
+  // LF-only frames (nearly all) are walked line by line without splitting on a regular expression.
+  const lines = frame.indexOf('\r') === -1 ? undefined : frame.split(/\r\n|\r|\n/);
+  let start = 0;
+  for (let i = 0; lines ? i < lines.length : start < frame.length; i++) {
+    let line: string;
+    if (lines) {
+      line = lines[i];
+    } else {
+      let end = frame.indexOf('\n', start);
+      if (end === -1) end = frame.length;
+      line = frame.slice(start, end);
+      start = end + 1;
+    }
     if (line.length === 0 || line.charCodeAt(0) === 58 /* : comment */) continue;
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === 'data') (data ??= []).push(value);
+    if (field === 'data') data = data === undefined ? value : `${data}\n${value}`;
     else if (field === 'event') result.event = value;
     else if (field === 'id') result.id = value;
   }
-  if (data) result.data = data.join('\n');
+  if (data !== undefined) result.data = data;
   return result;
 }
 
