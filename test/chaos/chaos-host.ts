@@ -3,7 +3,9 @@
  * gateway mounted in a node:http, an Express and a Koa app, an undici agent it owns (so that the
  * pool can be inspected), log records sent to the parent as they come.
  *
- * Started by gateway.chaos.ts with `--import tsx --expose-gc`, argv[2] = the upstream origin.
+ * Started by gateway.chaos.ts with `--import tsx --expose-gc`, argv[2] = the upstream origin,
+ * argv[3] = `health` to keep the cooldown of failing deployments on (off by default, so that the
+ * attempts follow the retry and fallback policy alone and can be predicted exactly).
  */
 import express from 'express';
 import Koa from 'koa';
@@ -17,6 +19,7 @@ import { nodeGateway } from '../../adapters/node/index.js';
 import { POLICY } from './faults.js';
 
 const origin = process.argv[2];
+const health = process.argv[3] === 'health';
 const agent = new Agent({ connections: 128, keepAliveTimeout: 10_000 });
 const errors: string[] = [];
 
@@ -30,6 +33,7 @@ const gateway = createGateway({
   timeouts: { requestMs: 20_000, firstByteMs: POLICY.firstByteMs, idleMs: POLICY.idleMs },
   responseLimitBytes: POLICY.responseLimitBytes,
   dispatcher: agent,
+  ...(health ? {} : { health: false as const }),
   onLog: (record: LogRecord) => process.send!({ type: 'log', record: compact(record) }),
   onError: (error, where) => errors.push(`${where}: ${String((error as Error)?.stack ?? error)}`),
 });
@@ -47,7 +51,7 @@ function compact(record: LogRecord) {
     provider: record.provider,
     model: record.model,
     fallback_used: record.fallback_used,
-    attempts: record.attempts.map(({ provider, model, retry, status_code, error_code }) => ({ provider, model, retry, status_code, error_code })),
+    attempts: record.attempts.map(({ provider, model, retry, status_code, error_code, skipped }) => ({ provider, model, retry, status_code, error_code, ...(skipped ? { skipped } : {}) })),
     output: record.output,
   };
 }

@@ -3,7 +3,7 @@
  * plan's faults call for (faults.ts `expectedOutcome`).
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { POLICY, type Expected, type ExpectedAttempt, type RequestPlan } from './faults.js';
+import { answerPieces, POLICY, type Expected, type ExpectedAttempt, type RequestPlan } from './faults.js';
 
 export interface Observation {
   aborted: boolean;
@@ -158,6 +158,67 @@ function checkResponse(plan: RequestPlan, observation: Observation, expected: Ex
     if (last !== '[DONE]') problems.push(`stream does not end with [DONE] but ${JSON.stringify(last)?.slice(0, 120)}`);
   } else if (!isOpenAIError(last) || !expected.codes.includes(last.error.code) || payloads.includes('[DONE]')) {
     problems.push(`stream ends with ${JSON.stringify(last)?.slice(0, 160)}, expected an error frame ${expected.codes.join('|')} and no [DONE]`);
+  }
+  return problems;
+}
+
+/**
+ * With deployment health on, which attempts are made depends on the other requests (a failing
+ * deployment cools down and is skipped). Checked instead: one log record, an HTTP answer, the log's
+ * tries are the upstream's, and what the client got is what the attempt that served it sent (a
+ * whole answer, or its first frames and an error frame), or an OpenAI-shaped error the log agrees with.
+ */
+export function checkConsistency(plan: RequestPlan, observation: Observation, records: CompactRecord[], seen: number): string[] {
+  if (records.length !== 1) return [`${records.length} log records`];
+  const [record] = records;
+  const problems: string[] = [];
+  const raw = `${JSON.stringify(observation.headers ?? {})}${observation.text ?? ''}${JSON.stringify(record)}`;
+  for (const secret of SECRETS) if (raw.includes(secret)) problems.push('a provider key reached the client or the log');
+  if (observation.failure) return [...problems, `the client got no HTTP answer: ${observation.failure}`];
+  const tried = record.attempts.filter((attempt) => !('skipped' in attempt));
+  if (observation.aborted) {
+    if (record.status === 'aborted' && (record.status_code !== 499 || !record.client_aborted)) problems.push(`aborted request logged as ${record.status_code}`);
+    return problems;
+  }
+  if (tried.length !== seen) problems.push(`the upstream saw ${seen} attempts, the log lists ${tried.length} tries`);
+  if (observation.headers!['x-request-id'] !== record.id) problems.push('x-request-id is not the log record id');
+  if (observation.status !== 200) {
+    let body: any;
+    try {
+      body = JSON.parse(observation.text!);
+    } catch {
+      return [...problems, `error response is not JSON: ${observation.text!.slice(0, 120)}`];
+    }
+    if (!isOpenAIError(body) || record.status_code !== observation.status || record.error_code !== body.error.code) {
+      problems.push(`answered ${observation.status} ${observation.text!.slice(0, 160)}, logged ${record.status_code} ${record.error_code}`);
+    }
+    return problems;
+  }
+  const served = tried.at(-1);
+  if (!served || served.status_code !== 200) return [...problems, `answered 200 but the last try was ${JSON.stringify(served)}`];
+  const target = POLICY.chain.findIndex((entry) => entry.provider === served.provider);
+  const attempt = plan.attempts[tried.length - 1];
+  const pieces = answerPieces(plan.id, target, tried.length - 1);
+  if (!plan.stream) {
+    const content = JSON.parse(observation.text!).choices?.[0]?.message?.content;
+    if (content !== pieces.join('') || record.status_code !== 200) problems.push(`content ${JSON.stringify(content)}, logged ${record.status_code}`);
+    return problems;
+  }
+  const payloads: any[] = [];
+  for (const frame of observation.text!.split('\n\n')) {
+    if (!frame.trim()) continue;
+    try {
+      payloads.push(frame.slice(6) === '[DONE]' ? '[DONE]' : JSON.parse(frame.slice(6)));
+    } catch {
+      return [...problems, `a frame the client cannot parse: ${JSON.stringify(frame.slice(0, 120))}`];
+    }
+  }
+  const content = payloads.map((payload) => payload?.choices?.[0]?.delta?.content ?? '').join('');
+  const last = payloads.at(-1);
+  if (attempt.fault === 'ok') {
+    if (content !== pieces.join('') || last !== '[DONE]' || record.status_code !== 200) problems.push(`streamed ${JSON.stringify(content)} ending ${JSON.stringify(last)}, logged ${record.status_code}`);
+  } else if (content !== pieces.slice(0, attempt.frames).join('') || !isOpenAIError(last) || last.error.code !== record.error_code || payloads.includes('[DONE]')) {
+    problems.push(`streamed ${JSON.stringify(content)} ending ${JSON.stringify(last)?.slice(0, 120)}, logged ${record.status_code} ${record.error_code}`);
   }
   return problems;
 }
