@@ -12,6 +12,8 @@ export interface LoadArgs {
   connections: number;
   durationS: number;
   body: string;
+  /** Several bodies, sent in turn on every connection (a mixed load); `body` is then unused. */
+  bodies?: string[];
 }
 
 export interface LoadResult {
@@ -22,6 +24,7 @@ export interface LoadResult {
   errors: number;
   non2xx: number;
   bytes: number;
+  statusCodes?: Record<string, { count: number }>;
 }
 
 function runAutocannon(args: LoadArgs): Promise<LoadResult> {
@@ -35,6 +38,7 @@ function runAutocannon(args: LoadArgs): Promise<LoadResult> {
         duration: args.durationS,
         headers: { 'content-type': 'application/json' },
         body: args.body,
+        ...(args.bodies ? { requests: args.bodies.map((body) => ({ method: 'POST', body, headers: { 'content-type': 'application/json' } })) } : {}),
       },
       (error: Error | null, result: any) => {
         if (error) return reject(error);
@@ -48,6 +52,7 @@ function runAutocannon(args: LoadArgs): Promise<LoadResult> {
           p99: percentile(latencies, 0.99),
           errors: result.errors + result.timeouts,
           non2xx: result.non2xx,
+          statusCodes: result.statusCodeStats,
           bytes: result.throughput.total,
         });
       },

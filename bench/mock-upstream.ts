@@ -29,6 +29,7 @@ const anthropicJson = Buffer.from(ANTHROPIC_JSON);
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 let served = 0;
+let flaky = 0;
 const server = createServer((req, res) => {
   const parts: Buffer[] = [];
   req.on('data', (part: Buffer) => parts.push(part));
@@ -42,6 +43,11 @@ const server = createServer((req, res) => {
 
 async function answer(res: ServerResponse, anthropicRoute: boolean, body: any): Promise<void> {
   if (config.ttfbMs > 0) await sleep(config.ttfbMs);
+  // `flaky-model` fails every other request, for the soak's fallback path.
+  if (body.model === 'flaky-model' && flaky++ % 2 === 0) {
+    res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"message":"overloaded, try again","type":"server_error","param":null,"code":null}}');
+    return;
+  }
   if (body.stream !== true) {
     const payload = anthropicRoute ? anthropicJson : openAIJson;
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length });

@@ -29,6 +29,7 @@ const BENCH_OPTIONS = (origin: string): GatewayOptions => ({
   },
   models: {
     'chat-fast': { target: 'openai/gpt-4.1-nano', fallbacks: ['backup/gpt-4.1-nano'], params: { temperature: 0.2 } },
+    'chat-flaky': { target: 'openai/flaky-model', fallbacks: ['backup/gpt-4.1-nano'] },
   },
 });
 
@@ -64,6 +65,13 @@ server.listen(0, '127.0.0.1', () => {
     { port },
     {
       stats: () => ({ ...processStats(), requests, logRecords, statuses }),
+      /** The heap after a full GC (the soak runs this process with --expose-gc). */
+      heapAfterGc: () => {
+        const gc = (globalThis as { gc?: () => void }).gc;
+        if (!gc) return null;
+        gc();
+        return process.memoryUsage().heapUsed;
+      },
       close: async () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
         await gateway.close();
