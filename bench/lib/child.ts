@@ -108,6 +108,9 @@ export function processStats() {
     cpuMicros: cpu.user + cpu.system,
     rss: memory.rss,
     heapUsed: memory.heapUsed,
+    heapTotal: memory.heapTotal,
+    external: memory.external,
+    arrayBuffers: memory.arrayBuffers,
     maxRss: process.resourceUsage().maxRSS * 1024,
   };
 }
