@@ -59,6 +59,7 @@ function app(): (req: IncomingMessage, res: ServerResponse) => void {
     return expressApp;
   }
   const koa = new Koa();
+  koa.silent = true; // a load generator cutting its last streams is not news
   koa.use(async (ctx) => {
     if (ctx.method !== 'POST') return;
     requests++;

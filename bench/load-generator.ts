@@ -4,7 +4,7 @@
  */
 import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
-import { serveParent } from './lib/child.js';
+import { processStats, serveParent } from './lib/child.js';
 import { percentile } from './lib/stats.js';
 
 export interface LoadArgs {
@@ -85,4 +85,4 @@ async function measureTtft(args: { url: string; body: string; count: number }) {
   return { p50: percentile(firstByte, 0.5), p90: percentile(firstByte, 0.9), totalP50: percentile(total, 0.5) };
 }
 
-serveParent({}, { autocannon: runAutocannon, ttft: measureTtft });
+serveParent({}, { autocannon: runAutocannon, ttft: measureTtft, stats: processStats });

@@ -8,7 +8,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { serveParent } from './lib/child.js';
+import { processStats, serveParent } from './lib/child.js';
 import { ANTHROPIC_JSON, OPENAI_JSON, anthropicStreamFrames, openAIStreamFrames } from './lib/payloads.js';
 
 export interface UpstreamConfig {
@@ -69,5 +69,5 @@ async function answer(res: ServerResponse, anthropicRoute: boolean, body: any): 
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
-  serveParent({ port }, { served: () => served });
+  serveParent({ port }, { served: () => served, stats: processStats });
 });

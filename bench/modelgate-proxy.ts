@@ -52,6 +52,7 @@ function app(): (req: IncomingMessage, res: ServerResponse) => void {
     return expressApp;
   }
   const koa = new Koa();
+  koa.silent = true;
   koa.use(koaGateway(gateway, { prefix: '/v1' }));
   return koa.callback();
 }

@@ -30,3 +30,13 @@ export function busyShare(before: CpuTimes, after: CpuTimes, cpu: string): numbe
   if (!a || !b || b.total === a.total) return undefined;
   return (b.busy - a.busy) / (b.total - a.total);
 }
+
+/** CPUs (0..n) used by other processes between two readings, given our processes' CPU time in µs and the wall time in ms. */
+export function otherCpus(before: CpuTimes, after: CpuTimes, oursMicros: number, wallMs: number): number | undefined {
+  const a = before.get('cpu');
+  const b = after.get('cpu');
+  if (!a || !b || b.total === a.total) return undefined;
+  const cpus = [...after.keys()].filter((name) => name !== 'cpu').length;
+  const busyCpus = ((b.busy - a.busy) / (b.total - a.total)) * cpus;
+  return Math.max(0, busyCpus - oursMicros / (wallMs * 1000));
+}
