@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BASELINE_BUILD_DIR, buildBaseline, buildBench } from './lib/build.js';
 import { HAS_TASKSET, startChild, type Child } from './lib/child.js';
-import { median, spread } from './lib/stats.js';
+import { median } from './lib/stats.js';
+import { throughputTable, ttftTable, type Framework, type Row, type Setup, type Trial, type TtftRow } from './lib/report.js';
 import { busyShare, otherCpus, readCpuTimes } from './lib/system-load.js';
 import { anthropicAvailable } from './translate-cost.js';
 import type { LoadResult } from './load-generator.js';
@@ -39,14 +40,6 @@ const warmupS = flags.quick ? 1 : Number(flags.warmup);
 const wanted = new Set(flags.scenarios!.split(','));
 const frameworks = flags.frameworks!.split(',') as Framework[];
 
-type Framework = 'node' | 'express' | 'koa';
-interface Setup {
-  name: string;
-  kind: 'bare' | 'modelgate';
-  framework: Framework;
-  /** Built from the `--baseline` commit. */
-  baseline?: boolean;
-}
 interface Scenario {
   name: string;
   title: string;
@@ -104,16 +97,6 @@ async function startProxy(setup: Setup, upstreamOrigin: string, nodeFlags: strin
   return { child, port: (await child.ready).port, logFile };
 }
 
-interface Trial extends LoadResult {
-  cpuMicrosPerRequest: number;
-  proxyCpuShare: number;
-  otherLoadOnProxyCpu: number | undefined;
-  maxRss: number;
-  logsMatched: boolean | null;
-  /** Trials of this setup thrown away before this one because another process disturbed them. */
-  redone: number;
-}
-
 /**
  * A trial counts when the proxy had its core to itself (other processes took at most 10 % of it)
  * and was the bottleneck (it used at least 85 % of its core): on a shared machine a disturbed
@@ -157,12 +140,6 @@ async function runTrial(load: Child, scenario: Scenario, setup: Setup, upstreamO
   }
 }
 
-interface Row {
-  scenario: string;
-  setup: Setup;
-  trials: Trial[];
-}
-
 async function runScenario(load: Child, scenario: Scenario): Promise<Row[]> {
   const upstream = startChild('mock-upstream', [JSON.stringify({ ttfbMs: 0, chunkDelayMs: 0, chunks: 18 })], { cpu: LOAD_CPU });
   const { port } = await upstream.ready;
@@ -188,12 +165,6 @@ async function runScenario(load: Child, scenario: Scenario): Promise<Row[]> {
     await upstream.stop();
   }
   return rows;
-}
-
-interface TtftRow {
-  setup: Setup;
-  p50: number[];
-  p90: number[];
 }
 
 /** Time to first token without load: one request at a time, interleaved setups, medians. */
@@ -258,40 +229,6 @@ async function runInProcess(script: 'core-cost' | 'translate-cost') {
   );
   const lines = [`${summary} (one run shown)`, `Medians of ${runs.current.length} runs: ${Object.entries(medians).map(([label, values]) => `${label} ${JSON.stringify(values, (_, value) => (typeof value === 'number' ? Number(value.toFixed(2)) : value))}`).join('; ')}`];
   return { medians, summary: lines.join('\n') };
-}
-
-const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
-
-function throughputTable(rows: Row[]): string {
-  const lines = [
-    '| scenario | setup | req/s | × bare | p50 ms | p99 ms | CPU µs/req | peak RSS MB | proxy CPU | other load | spread | redone | logs |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
-  ];
-  for (const row of rows) {
-    const rps = median(row.trials.map((trial) => trial.rps));
-    const bare = rows.find((other) => other.scenario === row.scenario && other.setup.kind === 'bare' && other.setup.framework === row.setup.framework);
-    const ratio = row.setup.kind === 'modelgate' && bare ? rps / median(bare.trials.map((trial) => trial.rps)) : Number.NaN;
-    const logs = row.setup.kind === 'bare' ? '' : row.trials.every((trial) => trial.logsMatched) ? '1 per request' : 'MISMATCH';
-    lines.push(
-      `| ${row.scenario} | ${row.setup.name} | ${fmt(rps)} | ${row.setup.kind === 'bare' ? '' : fmt(ratio, 2)} | ` +
-        `${fmt(median(row.trials.map((t) => t.p50)), 2)} | ${fmt(median(row.trials.map((t) => t.p99)), 2)} | ` +
-        `${fmt(median(row.trials.map((t) => t.cpuMicrosPerRequest)))} | ${fmt(Math.max(...row.trials.map((t) => t.maxRss)) / 1048576)} | ` +
-        `${fmt(median(row.trials.map((t) => t.proxyCpuShare)) * 100)}% | ${fmt(Math.max(...row.trials.map((t) => t.otherLoadOnProxyCpu ?? 0)) * 100)}% | ` +
-        `${fmt(spread(row.trials.map((t) => t.rps)) * 100)}% | ${row.trials.reduce((sum, t) => sum + t.redone, 0)} | ${logs} |`,
-    );
-  }
-  return lines.join('\n');
-}
-
-function ttftTable(rows: TtftRow[]): string {
-  const lines = ['| setup | TTFT p50 µs | TTFT p90 µs | added p50 µs |', '| --- | ---: | ---: | ---: |'];
-  for (const row of rows) {
-    const p50 = median(row.p50) * 1000;
-    const bare = rows.find((other) => other.setup.kind === 'bare' && other.setup.framework === row.setup.framework);
-    const added = row.setup.kind === 'modelgate' && bare ? p50 - median(bare.p50) * 1000 : Number.NaN;
-    lines.push(`| ${row.setup.name} | ${fmt(p50)} | ${fmt(median(row.p90) * 1000)} | ${row.setup.kind === 'bare' ? '' : fmt(added)} |`);
-  }
-  return lines.join('\n');
 }
 
 function machine(): string {
