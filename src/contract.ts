@@ -32,6 +32,11 @@ export interface JsonResponse {
   status: number;
   headers: ResponseHeaders;
   body: unknown;
+  /**
+   * `body` already serialised, when the gateway has it (an upstream's JSON passed on unchanged):
+   * send these characters instead of serialising `body` again.
+   */
+  text?: string;
 }
 
 export interface SseResponse {

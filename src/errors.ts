@@ -94,13 +94,23 @@ export function modelNotFound(model: string, hint: string, param = 'model'): Gat
     type: 'invalid_request_error',
     code: 'model_not_found',
     param,
-    message: `The model \`${model}\` is not available in this gateway. ${hint}`,
+    message: `The model \`${quoted(model)}\` is not available in this gateway. ${hint}`,
   });
 }
 
 /** An unexpected failure (a bug) turned into a response that reveals nothing internal. */
 export function internalError(cause: unknown): GatewayError {
   return new GatewayError({ status: 500, code: 'internal_error', message: 'Internal gateway error.', cause });
+}
+
+/** The client went away before the response was complete (logged as aborted, status 499). */
+export function clientClosed(): GatewayError {
+  return new GatewayError({ status: 499, code: 'client_closed_request', message: 'The client closed the request.' });
+}
+
+/** The caller's text, cut to `max` characters, for a message or a param name that quotes it. */
+export function quoted(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 export function toGatewayError(error: unknown): GatewayError {

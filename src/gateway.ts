@@ -6,7 +6,7 @@ import type { GatewayRequest, GatewayResponse, HandleContext, JsonResponse } fro
 import { CostCalculator } from './cost/cost-calculator.js';
 import { GatewayError, modelNotFound, toGatewayError } from './errors.js';
 import { DEFAULT_RETRY_POLICY } from './engine/backoff.js';
-import type { EngineContext } from './engine/engine-context.js';
+import { RESPONSE_BODY_LIMIT, type EngineContext } from './engine/engine-context.js';
 import { countTries, proxyRequest } from './engine/proxy-request.js';
 import { createAuthorizer } from './http/authorize-request.js';
 import { readJsonBody } from './http/read-json-body.js';
@@ -64,6 +64,7 @@ export function createGateway(input: GatewayOptions): Gateway {
     strictParams: options.strictParams ?? false,
     costs,
     traffic,
+    responseLimitBytes: options.responseLimitBytes ?? RESPONSE_BODY_LIMIT,
   };
   const authorize = createAuthorizer(options.gatewayKeys ?? [], options.authorize);
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;

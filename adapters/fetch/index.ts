@@ -44,7 +44,7 @@ export function fetchGateway(gateway: Gateway, options: FetchGatewayOptions = {}
       { ...context, signal: controller.signal },
     );
     if (result.kind === 'json') {
-      return new Response(JSON.stringify(result.body), {
+      return new Response(result.text ?? JSON.stringify(result.body), {
         status: result.status,
         headers: { ...result.headers, 'content-type': 'application/json; charset=utf-8' },
       });

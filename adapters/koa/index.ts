@@ -28,7 +28,12 @@ export function koaGateway(gateway: Gateway, options: KoaGatewayOptions = {}) {
     if (result.kind === 'json') {
       ctx.status = result.status;
       ctx.set(result.headers);
-      ctx.body = result.body;
+      if (result.text === undefined) {
+        ctx.body = result.body;
+      } else {
+        ctx.type = 'application/json';
+        ctx.body = result.text;
+      }
       return;
     }
     // Koa cannot pull from an async iterable itself: write the stream straight to the socket.

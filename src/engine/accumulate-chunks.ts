@@ -1,7 +1,15 @@
 /**
  * Rebuilds the choices of a streamed chat completion from its chunks, for the log record. Runs once
- * at the end of a stream, off the hot path.
+ * at the end of a stream.
  */
+
+/**
+ * The chunk most of a stream is made of, as OpenAI-compatible servers write it: one choice, index
+ * 0, a delta holding only content, no finish reason. Its text is read from the one string literal
+ * instead of parsing the whole chunk (which cost more than the rest of the relay). Any other chunk,
+ * or this one written another way, takes the full parse below.
+ */
+const PLAIN_CONTENT = /"choices":\[\{"index":0,"delta":\{"content":("(?:[^"\\]|\\.)*")\},(?:"logprobs":null,)?"finish_reason":null\}\]/;
 interface ToolCallAccumulator {
   index: number;
   id?: string;
@@ -18,6 +26,16 @@ interface ChoiceAccumulator {
 export function accumulateChoices(payloads: readonly string[]): ChoiceAccumulator[] {
   const choices = new Map<number, ChoiceAccumulator>();
   for (const payload of payloads) {
+    const plain = PLAIN_CONTENT.exec(payload);
+    if (plain) {
+      let acc = choices.get(0);
+      if (!acc) {
+        acc = { index: 0, finish_reason: null, message: { role: 'assistant', content: null } };
+        choices.set(0, acc);
+      }
+      acc.message.content = (acc.message.content ?? '') + (JSON.parse(plain[1]) as string);
+      continue;
+    }
     let chunk: { choices?: Array<Record<string, any>> };
     try {
       chunk = JSON.parse(payload);

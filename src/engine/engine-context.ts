@@ -17,9 +17,11 @@ export interface EngineContext {
   costs: CostCalculator;
   /** Load balancing, health, capabilities, cache, customers and their store. */
   traffic: TrafficContext;
+  /** Largest non-streaming upstream body, and largest single stream event, buffered. */
+  responseLimitBytes: number;
 }
 
 /** Largest upstream error body read (the rest is dropped). */
 export const ERROR_BODY_LIMIT = 64 * 1024;
-/** Largest non-streaming upstream response accepted. */
+/** Default of `responseLimitBytes`: largest non-streaming upstream response, or stream event, accepted. */
 export const RESPONSE_BODY_LIMIT = 64 * 1024 * 1024;

@@ -22,10 +22,14 @@ export interface PassthroughOptions {
   /** Remove the usage chunk: the gateway asked for it, the client did not. */
   stripUsage: boolean;
   keepPayloads: boolean;
+  /** An unfinished stream event larger than this ends the stream (`responseLimitBytes`). */
+  maxEventBytes?: number;
 }
 
 const USAGE = /"usage"\s*:\s*\{/;
 const FINISH = /"finish_reason"\s*:\s*"/;
+/** A frame that already ends with a blank line (a lone CR at the end was held back as a possible CRLF). */
+const TERMINATED = /(?:\r\n|\n|\r(?!\n))(?:\r\n|\n|\r(?!\n))$/;
 
 export async function* passthroughStream(
   body: AsyncIterable<Uint8Array>,
@@ -33,7 +37,7 @@ export async function* passthroughStream(
   options: PassthroughOptions,
   tap: StreamTap,
 ): AsyncGenerator<string> {
-  const splitter = new SseFrameSplitter();
+  const splitter = new SseFrameSplitter(options.maxEventBytes);
   if (options.keepPayloads) tap.payloads = [];
   let held = ''; // frames without data before the first data frame: they must not commit the response
   let sawData = false;
@@ -62,7 +66,7 @@ export async function* passthroughStream(
     sawData = true;
     tap.firstPayload ??= data;
     if (USAGE.test(data)) {
-      const chunk = JSON.parse(data) as { usage?: unknown; choices?: unknown[] };
+      const chunk = parseChunk(data, provider);
       tap.usage = fromOpenAIUsage(chunk.usage) ?? tap.usage;
       if (options.stripUsage) {
         if (!chunk.choices?.length) return '';
@@ -78,10 +82,17 @@ export async function* passthroughStream(
 
   for await (const chunk of body) {
     if (sawDone) continue; // drain to the end so the connection can be reused
+    const committed = sawData;
     let out = '';
-    for (const frame of splitter.push(chunk)) {
-      out += relayFrame(frame);
-      if (sawDone) break;
+    try {
+      for (const frame of splitter.push(chunk)) {
+        out += relayFrame(frame);
+        if (sawDone) break;
+      }
+    } catch (error) {
+      // Once the client has the first data, the frames the upstream sent before its error are its too.
+      if (committed && out) yield out;
+      throw error;
     }
     if (!sawData) {
       held += out;
@@ -91,8 +102,8 @@ export async function* passthroughStream(
     }
   }
   const rest = splitter.end();
-  if (rest !== undefined && !sawDone) {
-    const out = relayFrame(rest.endsWith('\n\n') ? rest : `${rest}\n\n`);
+  if (rest !== undefined && !sawDone && (TERMINATED.test(rest) || isWholeEvent(rest))) {
+    const out = relayFrame(TERMINATED.test(rest) ? rest : `${rest}\n\n`);
     if (sawData && (held || out)) yield held + out;
   }
   if (!sawData) {
@@ -100,6 +111,31 @@ export async function* passthroughStream(
   }
   if (!sawDone && !sawFinish) {
     throw new GatewayError({ status: 502, code: 'upstream_stream_truncated', retryable: true, message: `Provider \`${provider.id}\` ended its stream before it was complete.` });
+  }
+}
+
+/**
+ * Whether an event the upstream did not finish with a blank line is still whole (some servers end
+ * the stream right after the last event): its data must be complete JSON. A cut event is dropped,
+ * so that the client reads the truncation error frame rather than failing on broken JSON.
+ */
+function isWholeEvent(frame: string): boolean {
+  const data = parseSseFrame(frame).data;
+  if (data === undefined || data === '[DONE]') return true;
+  try {
+    JSON.parse(data);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A chunk the relay must read (the usage chunk); broken JSON there is the upstream's fault, not a gateway bug. */
+function parseChunk(data: string, provider: Provider): { usage?: unknown; choices?: unknown[] } {
+  try {
+    return JSON.parse(data);
+  } catch {
+    throw new GatewayError({ status: 502, code: 'upstream_invalid_response', retryable: true, message: `Provider \`${provider.id}\` sent a stream chunk that is not valid JSON.` });
   }
 }
 

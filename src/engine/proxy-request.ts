@@ -65,15 +65,16 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
     } finally {
       scope.dispose();
     }
-    const { body: response, usage, droppedParams } = result.value;
+    const { body: response, usage, droppedParams, text } = result.value;
     noteServed(record, result, log, timing, droppedParams);
     recordUsage(record, usage, engine.costs, result.target.provider, result.target.model);
     if (!params.disable_log) record.output = input.operation === 'chat' ? response.choices ?? null : summariseEmbeddings(response);
     await plan.finish({ ok: true, target: result.target, usage, body: response });
-    const payload = params.request_breakdown ? { ...response, request_breakdown: breakdown(record, log) } : response;
     const headers = servedHeaders(record, log.id, plan);
     log.finish(200);
-    return { kind: 'json', status: 200, headers, body: payload };
+    if (params.request_breakdown) return { kind: 'json', status: 200, headers, body: { ...response, request_breakdown: breakdown(record, log) } };
+    // The upstream's own JSON goes on as it came: serialising it again would only cost time.
+    return { kind: 'json', status: 200, headers, body: response, text };
   }
 
   const clientWantsUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
@@ -203,15 +204,20 @@ function servedHeaders(record: LogRecord, id: string, plan: TrafficPlan): Respon
   const headers: ResponseHeaders = {
     ...plan.headers,
     'x-request-id': id,
-    'x-modelgate-provider': record.provider ?? '',
-    'x-modelgate-model': record.model ?? '',
+    'x-modelgate-provider': headerSafe(record.provider ?? ''),
+    'x-modelgate-model': headerSafe(record.model ?? ''),
     'x-modelgate-attempts': String(countTries(record)),
     'x-modelgate-fallback': String(record.fallback_used),
     'x-modelgate-overhead-ms': String(record.gateway_overhead_ms ?? 0),
   };
-  if (record.dropped_params) headers['x-modelgate-dropped-params'] = record.dropped_params.join(',');
+  if (record.dropped_params) headers['x-modelgate-dropped-params'] = headerSafe(record.dropped_params.join(','));
   if (plan.cacheStatus) headers['x-modelgate-cache'] = plan.cacheStatus;
   return headers;
+}
+
+/** Names from the request may hold characters a header cannot (Node refuses them and drops the response): percent-encoded then. */
+function headerSafe(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
 }
 
 /** Attempts that reached (or tried to reach) an upstream; skipped models are not tries. */

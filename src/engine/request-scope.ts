@@ -3,7 +3,7 @@
  * client's disconnect, folded into one AbortSignal that every upstream call and backoff wait obeys.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GatewayError } from '../errors.js';
+import { clientClosed, GatewayError } from '../errors.js';
 
 export class RequestScope {
   private readonly controller = new AbortController();
@@ -59,6 +59,3 @@ function deadlineExceeded(ms: number): GatewayError {
   return new GatewayError({ status: 504, code: 'request_timeout', message: `The request exceeded its deadline of ${ms} ms.` });
 }
 
-function clientClosed(): GatewayError {
-  return new GatewayError({ status: 499, code: 'client_closed_request', message: 'The client closed the request.' });
-}

@@ -7,7 +7,7 @@ import type { ConvertedResponse, ProviderCall, UpstreamRequest } from '../provid
 import type { ChainTarget } from '../routing/build-chain.js';
 import type { UpstreamResponse } from '../transport/types.js';
 import { fromOpenAIUsage } from '../usage.js';
-import { ERROR_BODY_LIMIT, RESPONSE_BODY_LIMIT, type EngineContext } from './engine-context.js';
+import { ERROR_BODY_LIMIT, type EngineContext } from './engine-context.js';
 import { passthroughStream, type PassthroughOptions, type StreamTap } from './passthrough-stream.js';
 import type { RequestScope } from './request-scope.js';
 import { translatedStream } from './translated-stream.js';
@@ -36,11 +36,13 @@ async function send(engine: EngineContext, target: ChainTarget, call: ProviderCa
 
 export interface JsonOutcome extends ConvertedResponse {
   droppedParams?: string[];
+  /** The upstream's JSON text, when `body` is that JSON unchanged (no translation). */
+  text?: string;
 }
 
 export async function sendForJson(engine: EngineContext, target: ChainTarget, call: ProviderCall, scope: RequestScope): Promise<JsonOutcome> {
   const { request, response } = await send(engine, target, call, scope);
-  const text = await response.text(RESPONSE_BODY_LIMIT);
+  const text = await response.text(engine.responseLimitBytes);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -52,8 +54,8 @@ export async function sendForJson(engine: EngineContext, target: ChainTarget, ca
   }
   const body = json as Record<string, unknown>;
   if ('error' in body && !('choices' in body) && !('data' in body)) throw upstreamStreamError(target.provider, body.error);
-  const converted = target.provider.convertResponse?.(call, body) ?? { body, usage: fromOpenAIUsage(body.usage) };
-  return { ...converted, droppedParams: request.droppedParams };
+  if (target.provider.convertResponse) return { ...target.provider.convertResponse(call, body), droppedParams: request.droppedParams };
+  return { body, usage: fromOpenAIUsage(body.usage), droppedParams: request.droppedParams, text };
 }
 
 export interface OpenedStream {
@@ -74,9 +76,10 @@ export async function openStream(
   const { request, response } = await send(engine, target, call, scope);
   const tap: StreamTap = {};
   const provider = target.provider;
+  const relay = { ...options, maxEventBytes: engine.responseLimitBytes };
   const rest = provider.createStreamTranslator
-    ? translatedStream(response.body, provider, call, options, tap)
-    : passthroughStream(response.body, provider, options, tap);
+    ? translatedStream(response.body, provider, call, relay, tap)
+    : passthroughStream(response.body, provider, relay, tap);
   try {
     const first = await rest.next();
     if (first.done) throw new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: `Provider \`${provider.id}\` sent an empty stream.` });

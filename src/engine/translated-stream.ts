@@ -16,7 +16,7 @@ export async function* translatedStream(
   options: PassthroughOptions,
   tap: StreamTap,
 ): AsyncGenerator<string> {
-  const decoder = provider.createStreamDecoder?.() ?? sseEventDecoder();
+  const decoder = provider.createStreamDecoder?.() ?? sseEventDecoder(options.maxEventBytes);
   const translator = provider.createStreamTranslator!(call);
   if (options.keepPayloads) tap.payloads = [];
   let committed = false;

@@ -38,7 +38,7 @@ export function disconnectSignal(response: ServerResponse): AbortSignal {
 export async function writeNodeResponse(response: ServerResponse, result: GatewayResponse): Promise<void> {
   try {
     if (result.kind === 'json') {
-      const text = JSON.stringify(result.body);
+      const text = result.text ?? JSON.stringify(result.body);
       response.writeHead(result.status, {
         ...result.headers,
         'content-type': 'application/json; charset=utf-8',

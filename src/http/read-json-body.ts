@@ -1,5 +1,7 @@
 import type { GatewayRequest } from '../contract.js';
-import { GatewayError, invalidRequest } from '../errors.js';
+import { clientClosed, GatewayError, invalidRequest } from '../errors.js';
+import { collectStream, isNodeReadable } from '../util/collect-stream.js';
+import { assertNesting } from './validate-request-body.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
@@ -30,6 +32,7 @@ export async function readJsonBody(request: GatewayRequest, limitBytes: number):
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalidRequest('The request body must be a JSON object.', null, 'invalid_body');
   }
+  assertNesting(value as Record<string, unknown>);
   return value as Record<string, unknown>;
 }
 
@@ -42,12 +45,25 @@ async function readText(raw: NonNullable<GatewayRequest['rawBody']>, limitBytes:
     if (raw.byteLength > limitBytes) throw tooLarge(limitBytes);
     return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
   }
+  if (isNodeReadable(raw)) {
+    try {
+      return (await collectStream(raw, limitBytes, () => tooLarge(limitBytes))).toString('utf8');
+    } catch (error) {
+      // The body stream fails when the client goes away while sending it: not a gateway bug.
+      throw GatewayError.isInstance(error) ? error : clientClosed();
+    }
+  }
   const parts: Uint8Array[] = [];
   let size = 0;
-  for await (const part of raw) {
-    size += part.byteLength;
-    if (size > limitBytes) throw tooLarge(limitBytes);
-    parts.push(part);
+  try {
+    for await (const part of raw) {
+      size += part.byteLength;
+      if (size > limitBytes) throw tooLarge(limitBytes);
+      parts.push(part);
+    }
+  } catch (error) {
+    // The body stream fails when the client goes away while sending it: not a gateway bug.
+    throw GatewayError.isInstance(error) ? error : clientClosed();
   }
   return Buffer.concat(parts).toString('utf8');
 }

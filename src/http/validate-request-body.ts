@@ -2,7 +2,7 @@
  * The cheapest checks that give a clear 400 before anything goes upstream. Everything else is the
  * upstream's to judge: parameters pass through unchecked so that new OpenAI parameters keep working.
  */
-import { invalidRequest } from '../errors.js';
+import { invalidRequest, quoted } from '../errors.js';
 import type { Operation } from '../providers/types.js';
 
 export function validateRequestBody(operation: Operation, body: Record<string, unknown>, modelOptional = false): void {
@@ -10,6 +10,9 @@ export function validateRequestBody(operation: Operation, body: Record<string, u
   const absent = model === undefined || model === null || model === '';
   if (!(modelOptional && absent) && (typeof model !== 'string' || model.trim() === '')) {
     throw invalidRequest('You must provide a model parameter (a non-empty string).', 'model', 'missing_model');
+  }
+  if (typeof model === 'string' && !isModelName(model)) {
+    throw invalidRequest(`\`model\` must be a model name: at most ${MAX_MODEL_NAME} characters, without control characters.`, 'model', 'invalid_model');
   }
   if (operation === 'embeddings') {
     const input = body.input;
@@ -35,4 +38,58 @@ export function validateRequestBody(operation: Operation, body: Record<string, u
   if (streamOptions !== undefined && streamOptions !== null && (typeof streamOptions !== 'object' || Array.isArray(streamOptions))) {
     throw invalidRequest('`stream_options` must be an object.', 'stream_options');
   }
+}
+
+const MAX_MODEL_NAME = 256;
+
+/** C0 controls and DEL: line breaks, tabs, NUL, escape sequences. */
+export function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/**
+ * A model name travels into the upstream URL or body and back in a response header: no control
+ * characters (a CR LF there is a header injection attempt) and a sane length.
+ */
+export function isModelName(name: string): boolean {
+  return name.length <= MAX_MODEL_NAME && !hasControlCharacter(name);
+}
+
+/** Deeper than any real request nests (a tool schema 40 levels deep is far from it). */
+export const MAX_NESTING = 128;
+
+/**
+ * A body nested thousands of levels deep parses, but breaks every recursive step after it (the
+ * upstream request's and the log record's serialisation): a 400 naming the field instead. An
+ * iterative walk, so that the check itself cannot overflow the stack.
+ */
+export function assertNesting(body: Record<string, unknown>, max = MAX_NESTING): void {
+  for (const key of Object.keys(body)) {
+    const value = body[key];
+    if (typeof value === 'object' && value !== null && nestsDeeperThan(value, max - 1)) {
+      throw invalidRequest(`\`${quoted(key)}\` is nested more than ${max} levels deep.`, quoted(key), 'nesting_too_deep');
+    }
+  }
+}
+
+function nestsDeeperThan(root: object, limit: number): boolean {
+  const values: object[] = [root];
+  const depths: number[] = [1];
+  while (values.length) {
+    const value = values.pop() as Record<string, unknown>;
+    const depth = depths.pop()!;
+    if (depth > limit) return true;
+    for (const key in value) {
+      const item = value[key];
+      if (typeof item === 'object' && item !== null) {
+        values.push(item);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
 }

@@ -3,22 +3,36 @@
  * written for it work unchanged). They are removed before the request goes upstream.
  */
 import { z } from 'zod';
+import { hasControlCharacter, isModelName } from '../http/validate-request-body.js';
 
 const MAX_IDENTIFIER = 120;
 /** Only a wrong type gets this message; other issues (unknown keys, ...) keep zod's own. */
 const mustBeAn = (what: string) => (issue: { code: string }) => (issue.code === 'invalid_type' ? `must be ${what}` : undefined);
 
+/** Identifiers and metadata may end up in headers downstream (exporters, proxies): no line breaks there. */
+const noControlCharacters = (text: string) => !hasControlCharacter(text);
+const noLineBreakOrNul = (value: unknown) => typeof value !== 'string' || !/[\r\n\0]/.test(value);
+
 const identifier = z
   .string({ error: 'must be a string' })
-  .max(MAX_IDENTIFIER, `must be at most ${MAX_IDENTIFIER} characters`);
+  .max(MAX_IDENTIFIER, `must be at most ${MAX_IDENTIFIER} characters`)
+  .refine(noControlCharacters, 'must not contain control characters (line breaks, tabs, NUL)');
 
-const modelList = z.array(z.string({ error: 'must be a list of model names' }).min(1, 'must not hold an empty model name'), {
-  error: 'must be a list of model names',
-}).max(16, 'may hold at most 16 models');
+const modelList = z.array(
+  z
+    .string({ error: 'must be a list of model names' })
+    .min(1, 'must not hold an empty model name')
+    .refine(isModelName, 'must hold model names of at most 256 characters, without control characters'),
+  { error: 'must be a list of model names' },
+).max(16, 'may hold at most 16 models');
 
 const metadata = z
   // zod reports a bad key as "Invalid key in record": say what is wrong with it instead.
-  .record(z.string().max(128), z.unknown(), { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object' : issue.code === 'invalid_key' ? 'keys must be at most 128 characters' : undefined) })
+  .record(
+    z.string().max(128).refine(noControlCharacters),
+    z.unknown().refine(noLineBreakOrNul, 'metadata values must not contain line breaks or NUL characters'),
+    { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object' : issue.code === 'invalid_key' ? 'keys must be at most 128 characters, without control characters' : undefined) },
+  )
   .refine((value) => Object.keys(value).length <= 64, 'may hold at most 64 keys');
 
 const apiKeyCredentials = z.strictObject(
@@ -122,6 +136,38 @@ export const gatewayParamShapes = {
     { error: 'must be an object' },
   ),
 } as const;
+
+const isIdentifier = (value: unknown) => typeof value === 'string' && value.length <= MAX_IDENTIFIER && !hasControlCharacter(value);
+const isModelList = (value: unknown) =>
+  Array.isArray(value) && value.length <= 16 && value.every((name) => typeof name === 'string' && name.length > 0 && isModelName(name));
+function isMetadata(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false; // a plain object, as JSON makes
+  let keys = 0;
+  for (const key in value) {
+    if (++keys > 64 || key.length > 128 || hasControlCharacter(key) || !noLineBreakOrNul((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/**
+ * Checks that say yes only to values the schema above certainly accepts, as they are (no
+ * transformation): the common, valid case skips zod. Anything else goes through the schema, which
+ * alone decides and words the error. test/gateway-params.test.ts holds them to the schema.
+ */
+export const acceptsAsIs: Partial<Record<keyof typeof gatewayParamShapes, (value: unknown) => boolean>> = {
+  customer_identifier: isIdentifier,
+  custom_identifier: isIdentifier,
+  thread_identifier: isIdentifier,
+  group_identifier: isIdentifier,
+  metadata: isMetadata,
+  fallback_models: isModelList,
+  models: isModelList,
+  disable_log: (value) => typeof value === 'boolean',
+  request_breakdown: (value) => typeof value === 'boolean',
+  deadline_ms: (value) => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 3_600_000,
+};
 
 export type GatewayParamName = keyof typeof gatewayParamShapes;
 export type GatewayParams = { [K in GatewayParamName]?: z.output<(typeof gatewayParamShapes)[K]> };

@@ -7,8 +7,9 @@
  * A parameter is taken whole from the highest source that sets it.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { invalidRequest } from '../errors.js';
-import { gatewayParamShapes, isGatewayParam, GATEWAY_PARAM_NAMES, type GatewayParams, type GatewayParamName } from './gateway-params.js';
+import { invalidRequest, quoted } from '../errors.js';
+import { assertNesting } from '../http/validate-request-body.js';
+import { acceptsAsIs, gatewayParamShapes, isGatewayParam, GATEWAY_PARAM_NAMES, type GatewayParams, type GatewayParamName } from './gateway-params.js';
 
 const NESTED_KEYS = ['modelgate_params', 'keywordsai_params'] as const;
 const HEADER_KEYS = ['x-modelgate-params', 'x-data-keywordsai-params'] as const;
@@ -30,7 +31,7 @@ export function readGatewayParams(body: Record<string, unknown>, headers: Incomi
           origin[key] = label;
         }
       } else if (strict) {
-        throw invalidRequest(`Unknown gateway parameter \`${key}\` in ${label}. Known: ${GATEWAY_PARAM_NAMES.join(', ')}.`, label, 'unknown_gateway_parameter');
+        throw invalidRequest(`Unknown gateway parameter \`${quoted(key)}\` in ${label}. Known: ${GATEWAY_PARAM_NAMES.join(', ')}.`, label, 'unknown_gateway_parameter');
       }
     }
   };
@@ -74,10 +75,14 @@ export function readGatewayParams(body: Record<string, unknown>, headers: Incomi
     if (holdsPrototypeKey(raw[key])) {
       throw invalidRequest(`Invalid gateway parameter \`${key}\`: must not contain a \`__proto__\` key.`, key, 'invalid_gateway_parameter');
     }
+    if (acceptsAsIs[key]?.(raw[key])) {
+      (params as Record<string, unknown>)[key] = raw[key];
+      continue;
+    }
     const result = gatewayParamShapes[key].safeParse(raw[key]);
     if (!result.success) {
       const issue = result.error.issues[0];
-      const where = issue.path.length ? `${key}.${issue.path.join('.')}` : key;
+      const where = quoted(issue.path.length ? `${key}.${issue.path.join('.')}` : key);
       const from = origin[key] === key ? '' : ` (from ${origin[key]})`;
       throw invalidRequest(`Invalid gateway parameter \`${where}\`${from}: ${issue.message}.`, where, 'invalid_gateway_parameter');
     }
@@ -114,6 +119,7 @@ function decodeHeader(name: string, value: string): Record<string, unknown> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw invalidRequest(`The \`${name}\` header must hold a JSON object, raw or base64-encoded.`, name, 'invalid_gateway_parameter');
   }
+  assertNesting(parsed as Record<string, unknown>);
   return parsed as Record<string, unknown>;
 }
 

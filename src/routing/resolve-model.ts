@@ -20,18 +20,32 @@ export interface RouteTarget {
   fallbacks?: readonly string[];
 }
 
+/** Names remembered; past this many the memo starts over (callers may send any `provider/model`). */
+const MEMO_SIZE = 1_024;
+
 export class ModelResolver {
+  /** The configuration never changes after createGateway, so a name always resolves the same way. */
+  private readonly memo = new Map<string, Readonly<RouteTarget> | null>();
+
   constructor(
     private readonly providers: ReadonlyMap<string, Provider>,
     private readonly aliases: Readonly<Record<string, ModelAlias>> = {},
   ) {}
 
-  resolve(name: string): RouteTarget | undefined {
-    return this.resolveWithin(name, new Set());
+  /** The target a name routes to; shared and frozen, so copy it to change it. */
+  resolve(name: string): Readonly<RouteTarget> | undefined {
+    let target = this.memo.get(name);
+    if (target === undefined) {
+      const found = this.resolveWithin(name, new Set());
+      target = found ? Object.freeze(found) : null;
+      if (this.memo.size >= MEMO_SIZE) this.memo.clear();
+      this.memo.set(name, target);
+    }
+    return target ?? undefined;
   }
 
   /** Like `resolve`, but a miss is a 404 that says how to configure the model. */
-  require(name: string, param = 'model'): RouteTarget {
+  require(name: string, param = 'model'): Readonly<RouteTarget> {
     const target = this.resolve(name);
     if (!target) throw modelNotFound(name, this.hint(), param);
     return target;

@@ -2,8 +2,8 @@ import type { StreamDecoder } from '../providers/types.js';
 import { parseSseFrame, SseFrameSplitter, type SseEvent } from './sse-frames.js';
 
 /** The default stream decoder of translating providers: SSE frames with data, parsed. */
-export function sseEventDecoder(): StreamDecoder<SseEvent & { data: string }> {
-  const splitter = new SseFrameSplitter();
+export function sseEventDecoder(maxEventBytes?: number): StreamDecoder<SseEvent & { data: string }> {
+  const splitter = new SseFrameSplitter(maxEventBytes);
   const parse = (frames: string[]) => {
     const events: Array<SseEvent & { data: string }> = [];
     for (const frame of frames) {

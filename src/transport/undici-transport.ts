@@ -5,6 +5,7 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { GatewayError } from '../errors.js';
 import type { UpstreamRequest } from '../providers/types.js';
+import { collectStream } from '../util/collect-stream.js';
 import type { SendOptions, Transport, UpstreamResponse } from './types.js';
 
 export interface UndiciTransportOptions {
@@ -55,31 +56,23 @@ function wrapResponse(response: Dispatcher.ResponseData, signal: AbortSignal): U
       if (!source.destroyed) source.destroy();
     }
   }
+  let iterated: AsyncGenerator<Uint8Array> | undefined;
   return {
     status: response.statusCode,
     headers: response.headers,
-    body: body(),
+    // Made when first asked for: a JSON response is read with text() and never needs it.
+    get body() {
+      return (iterated ??= body());
+    },
     async text(limitBytes: number) {
-      const parts: Buffer[] = [];
-      let size = 0;
+      const tooLarge = () =>
+        new GatewayError({ status: 502, code: 'upstream_response_too_large', retryable: true, message: `The upstream response exceeded ${limitBytes} bytes.` });
       try {
-        for await (const chunk of source) {
-          size += (chunk as Buffer).length;
-          if (size > limitBytes) {
-            source.destroy();
-            throw new GatewayError({
-              status: 502,
-              code: 'upstream_response_too_large',
-              retryable: true,
-              message: `The upstream response exceeded ${limitBytes} bytes.`,
-            });
-          }
-          parts.push(chunk as Buffer);
-        }
+        return (await collectStream(source, limitBytes, tooLarge)).toString('utf8');
       } catch (error) {
+        if (!source.destroyed) source.destroy();
         throw classifyTransportError(error, signal);
       }
-      return Buffer.concat(parts).toString('utf8');
     },
     cancel() {
       if (!source.destroyed) source.destroy();
