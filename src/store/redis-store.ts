@@ -48,7 +48,7 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
   let connectFailed = false;
 
   const clientReady: Promise<ScriptedRedis> = (async () => {
-    const redis = options.client ?? new (await import('ioredis')).Redis(options.url ?? 'redis://127.0.0.1:6379', {
+    const redis = options.client ?? new (await loadIoredis()).Redis(options.url ?? 'redis://127.0.0.1:6379', {
       // Fail at once while disconnected instead of queueing: a queued reservation could run long
       // after its request gave up.
       enableOfflineQueue: false,
@@ -176,4 +176,13 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
       if (client) await shutdown(client);
     },
   };
+}
+
+/** ioredis is an optional peer dependency: only a Redis store needs it. */
+async function loadIoredis(): Promise<{ Redis: typeof import('ioredis').Redis }> {
+  try {
+    return await import('ioredis');
+  } catch (error) {
+    throw new Error('redisStore() needs the `ioredis` package: npm install ioredis', { cause: error });
+  }
 }
