@@ -14,6 +14,11 @@ export interface GatewayRequest {
   body?: unknown;
   /** The raw body when nobody parsed it yet; the core enforces the size limit while reading. */
   rawBody?: AsyncIterable<Uint8Array> | Uint8Array | string;
+  /**
+   * What the host's own body parser threw (malformed JSON, over its limit, ...): the gateway answers
+   * it as an OpenAI-shaped 4xx and logs the request, as for a body it read itself.
+   */
+  bodyError?: unknown;
 }
 
 export interface HandleContext {

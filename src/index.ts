@@ -22,5 +22,6 @@ export type { ModelPricing, PricingOptions } from './cost/pricing-options.js';
 export { PRICE_CATALOGUE } from './cost/catalogue-prices.js';
 export type { GatewayParams } from './params/gateway-params.js';
 export { gatewayRequestFromNode, disconnectSignal, writeNodeResponse, serveNodeRequest, type ContextProvider } from './http/node-http.js';
+export { isBodyParserError } from './http/read-json-body.js';
 export type { Transport, UpstreamResponse, SendOptions } from './transport/types.js';
 export type { UpstreamRequest } from './providers/types.js';

@@ -4,10 +4,12 @@
  * ```ts
  * app.use('/api', expressGateway(gateway));
  * ```
- * Works whether or not `express.json()` ran before it.
+ * Works whether or not `express.json()` ran before it. With a body parser in front, add
+ * `expressGatewayErrors(gateway)` after it so that the parser's own errors (malformed JSON, over its
+ * limit) are answered OpenAI-shaped and logged too.
  */
-import type { NextFunction, Request, Response } from 'express';
-import { serveNodeRequest, type ContextProvider, type Gateway } from '../../src/index.js';
+import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
+import { isBodyParserError, serveNodeRequest, type ContextProvider, type Gateway } from '../../src/index.js';
 
 export interface ExpressGatewayOptions {
   /** Host context (principal, metadata) for the log record, e.g. `(req) => ({ principal: req.user?.id })`. */
@@ -26,5 +28,24 @@ export function expressGateway(gateway: Gateway, options: ExpressGatewayOptions 
       if (res.headersSent) res.destroy();
       else next(error);
     });
+  };
+}
+
+/**
+ * An Express error handler for the mount: a host body parser's error (malformed JSON, a body over
+ * its limit, an unsupported charset) becomes an OpenAI-shaped 4xx with a log record; any other
+ * error goes on to the host's own handlers.
+ *
+ * ```ts
+ * app.use('/api', express.json(), expressGateway(gateway), expressGatewayErrors(gateway));
+ * ```
+ */
+export function expressGatewayErrors(gateway: Gateway, options: ExpressGatewayOptions = {}): ErrorRequestHandler {
+  return function modelgateErrors(error: unknown, req: Request, res: Response, next: NextFunction): void {
+    if (!isBodyParserError(error) || res.headersSent) return next(error);
+    void (async () => {
+      const context = options.context ? await options.context(req) : undefined;
+      await serveNodeRequest(gateway, req, res, req.url, { bodyError: error, context });
+    })().catch(next);
   };
 }

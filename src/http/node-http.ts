@@ -82,12 +82,14 @@ export async function serveNodeRequest(
   request: IncomingMessage,
   response: ServerResponse,
   path: string,
-  options: { parsedBody?: unknown; context?: Omit<HandleContext, 'signal'> } = {},
+  options: { parsedBody?: unknown; bodyError?: unknown; context?: Omit<HandleContext, 'signal'> } = {},
 ): Promise<void> {
   const signal = disconnectSignal(response);
   let result: GatewayResponse;
   try {
-    result = await gateway.handle(gatewayRequestFromNode(request, path, options.parsedBody), { ...options.context, signal });
+    const gatewayRequest = gatewayRequestFromNode(request, path, options.parsedBody);
+    if (options.bodyError !== undefined) gatewayRequest.bodyError = options.bodyError;
+    result = await gateway.handle(gatewayRequest, { ...options.context, signal });
   } catch (bug) {
     const error = internalError(bug);
     result = { kind: 'json', status: error.status, headers: {}, body: error.toJSON() };

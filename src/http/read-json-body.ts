@@ -10,6 +10,7 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
  * within the size limit and parsed. Every failure is a clear 4xx.
  */
 export async function readJsonBody(request: GatewayRequest, limitBytes: number): Promise<Record<string, unknown>> {
+  if (request.bodyError !== undefined) throw hostParserError(request.bodyError);
   const contentType = request.headers['content-type'];
   // Checked even when the host parsed the body already: its parser may allow more than we do.
   const declared = Number(request.headers['content-length']);
@@ -70,4 +71,33 @@ async function readText(raw: NonNullable<GatewayRequest['rawBody']>, limitBytes:
 
 function tooLarge(limitBytes: number): GatewayError {
   return new GatewayError({ status: 413, code: 'request_too_large', message: `The request body exceeds the limit of ${limitBytes} bytes.` });
+}
+
+const PARSER_ERROR_TYPES: Record<string, { status: number; code: string }> = {
+  'entity.parse.failed': { status: 400, code: 'invalid_json' },
+  'entity.verify.failed': { status: 400, code: 'invalid_body' },
+  'entity.too.large': { status: 413, code: 'request_too_large' },
+  'encoding.unsupported': { status: 415, code: 'unsupported_media_type' },
+  'charset.unsupported': { status: 415, code: 'unsupported_media_type' },
+  'request.size.invalid': { status: 400, code: 'invalid_body' },
+  'request.aborted': { status: 400, code: 'invalid_body' },
+};
+
+/**
+ * Whether an error came from a host body parser reading the request (Express's body-parser, Koa's
+ * co-body, both built on raw-body, mark theirs with a `type` and a 4xx `status`).
+ */
+export function isBodyParserError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { type, status } = error as { type?: unknown; status?: unknown };
+  return (typeof type === 'string' && Object.hasOwn(PARSER_ERROR_TYPES, type)) || (error instanceof SyntaxError && status === 400);
+}
+
+function hostParserError(error: unknown): GatewayError {
+  const { type, status, message } = (typeof error === 'object' && error !== null ? error : {}) as { type?: string; status?: number; message?: string };
+  const known = type !== undefined && Object.hasOwn(PARSER_ERROR_TYPES, type) ? PARSER_ERROR_TYPES[type] : undefined;
+  const httpStatus = known?.status ?? (typeof status === 'number' && status >= 400 && status < 500 ? status : 400);
+  const code = known?.code ?? (httpStatus === 400 ? 'invalid_json' : 'invalid_body');
+  const detail = typeof message === 'string' ? message.slice(0, 200) : 'unreadable body';
+  return new GatewayError({ status: httpStatus, code, message: `The host's body parser refused the request body: ${detail}.` });
 }

@@ -8,9 +8,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Gateway } from '../../src/index.js';
-import { expressGateway } from '../../adapters/express/index.js';
+import { expressGateway, expressGatewayErrors } from '../../adapters/express/index.js';
 import { fetchGateway } from '../../adapters/fetch/index.js';
-import { koaGateway } from '../../adapters/koa/index.js';
+import { koaGateway, koaGatewayErrors } from '../../adapters/koa/index.js';
 import { nodeGateway } from '../../adapters/node/index.js';
 
 export type HostKind = 'node' | 'express' | 'express+json' | 'koa' | 'koa+bodyparser' | 'fetch';
@@ -49,13 +49,16 @@ function requestListener(kind: HostKind, gateway: Gateway, options: { context?: 
     case 'express+json': {
       const app = express();
       if (kind === 'express+json') app.use(express.json({ limit: '20mb' }));
-      app.use('/api', expressGateway(gateway, { context }));
+      app.use('/api', expressGateway(gateway, { context }), expressGatewayErrors(gateway, { context }));
       return app;
     }
     case 'koa':
     case 'koa+bodyparser': {
       const app = new Koa();
-      if (kind === 'koa+bodyparser') app.use(bodyParser({ jsonLimit: '20mb' }));
+      if (kind === 'koa+bodyparser') {
+        app.use(koaGatewayErrors(gateway, { prefix: '/api', context }));
+        app.use(bodyParser({ jsonLimit: '20mb' }));
+      }
       app.use(koaGateway(gateway, { prefix: '/api', context }));
       return app.callback();
     }
