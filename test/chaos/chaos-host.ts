@@ -62,12 +62,15 @@ const apps = {
   koa: new Koa().use(koaGateway(gateway, { prefix: '/v1' })).callback(),
 };
 const servers: Server[] = [];
+/** Chaos ids of the requests the hosts received: a client may abort before its request leaves it. */
+const received = new Set<string>();
 let closing: Promise<void> | undefined;
 
 async function listen(): Promise<Record<string, number>> {
   const ports: Record<string, number> = {};
   for (const [name, app] of Object.entries(apps)) {
     const server = createServer(app);
+    server.on('request', (req) => received.add(String(req.headers['x-chaos-id'])));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     servers.push(server);
     ports[name] = (server.address() as AddressInfo).port;
@@ -84,7 +87,9 @@ function heapAfterGc(): number {
 }
 
 process.on('message', async (message: { type: string }) => {
-  if (message.type === 'stats') {
+  if (message.type === 'received') {
+    process.send!({ type: 'received', ids: [...received] });
+  } else if (message.type === 'stats') {
     process.send!({ type: 'stats', heapUsed: heapAfterGc(), pool: agent.stats, errors: errors.splice(0) });
   } else if (message.type === 'close') {
     closing ??= (async () => {

@@ -96,7 +96,7 @@ async function send(plan: RequestPlan): Promise<Observation> {
     const response = await request(`http://127.0.0.1:${ports[plan.host]}/v1/chat/completions`, {
       dispatcher: client,
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-chaos-id': String(plan.id) },
       body,
       signal: controller.signal,
     });
@@ -113,6 +113,15 @@ async function send(plan: RequestPlan): Promise<Observation> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+async function receivedIds(host: ChildProcess): Promise<Set<string>> {
+  return new Set((await askHost<{ ids: string[] }>(host, 'received', 'received')).ids);
+}
+
+/** A request the client aborted before any host received it (a fresh connection can take longer than the abort's delay). */
+function neverReceived(plan: RequestPlan, observation: Observation, received: ReadonlySet<string>): boolean {
+  return observation.aborted && !received.has(String(plan.id));
 }
 
 async function runAll(plans: RequestPlan[]): Promise<Map<number, Observation>> {
@@ -137,8 +146,12 @@ async function chaos(health: boolean, requests: number) {
   const { upstream, host, records } = rig;
   const random = prng(SEED + (health ? 1 : 0));
   const warm = Array.from({ length: Math.max(500, Math.floor(requests / 5)) }, (_, i) => makePlan(1_000_000 + i, random, ABORT_RATE));
-  await runAll(warm);
-  expect(await until(() => warm.every((plan) => records.has(`chaos-${plan.id}`)), 15_000)).toBe(true);
+  const warmObserved = await runAll(warm);
+  const warmLogged = async () => {
+    const received = await receivedIds(host);
+    return warm.every((plan) => records.has(`chaos-${plan.id}`) || neverReceived(plan, warmObserved.get(plan.id)!, received));
+  };
+  expect(await until(warmLogged, 15_000)).toBe(true);
   await until(() => upstream.active() === 0, 5_000);
   const before = await askHost<{ heapUsed: number }>(host, 'stats', 'stats');
 
@@ -146,7 +159,11 @@ async function chaos(health: boolean, requests: number) {
   const started = performance.now();
   const observations = await runAll(plans);
   const seconds = (performance.now() - started) / 1000;
-  const allLogged = await until(() => plans.every((plan) => records.has(`chaos-${plan.id}`)), 15_000);
+  let received = await receivedIds(host);
+  const allLogged = await until(async () => {
+    received = await receivedIds(host);
+    return plans.every((plan) => records.has(`chaos-${plan.id}`) || neverReceived(plan, observations.get(plan.id)!, received));
+  }, 15_000);
   await new Promise((resolve) => setTimeout(resolve, 300)); // time for a duplicate record to show up
 
   const failures: string[] = [];
@@ -156,6 +173,11 @@ async function chaos(health: boolean, requests: number) {
     const logged = records.get(`chaos-${plan.id}`) ?? [];
     const seen = upstream.attemptsSeen.get(plan.id) ?? 0;
     let problems: string[];
+    if (neverReceived(plan, observation, received) && logged.length === 0) {
+      // The client gave up before its request left it: the gateway never saw it, nothing to log.
+      tally['aborted before reaching the host'] = (tally['aborted before reaching the host'] ?? 0) + 1;
+      continue;
+    }
     if (health) {
       problems = checkConsistency(plan, observation, logged, seen);
       if (logged[0]?.attempts.some((attempt) => 'skipped' in attempt)) tally['with a cooled-down deployment skipped'] = (tally['with a cooled-down deployment skipped'] ?? 0) + 1;
