@@ -6,8 +6,13 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 export interface GatewayRequest {
   method: string;
-  /** Path relative to the mount point, e.g. `/chat/completions` or `/v1/models`. */
+  /** Path relative to the mount point, e.g. `/chat/completions` or `/v1/models` (or the whole path, with `mount`). */
   path: string;
+  /**
+   * The prefix the host serves the gateway under, when `path` is the request's whole path (the node
+   * and fetch adapters' `basePath`): the gateway strips it, and a path outside it is a 404.
+   */
+  mount?: string;
   /** Lower-case header names, as Node's `IncomingMessage.headers`. */
   headers: IncomingHttpHeaders;
   /** The body when the host already parsed it (e.g. `express.json()`). */
@@ -28,6 +33,11 @@ export interface HandleContext {
   principal?: string | Record<string, unknown>;
   /** Extra host-side metadata for the log record. */
   metadata?: Record<string, unknown>;
+  /**
+   * What the host's context provider threw (adapters catch it, see `hostContext`): answered like a
+   * failing `authorize` (a GatewayError as it is, anything else a 500 reported to `onError`) and logged.
+   */
+  contextError?: unknown;
 }
 
 export type ResponseHeaders = Record<string, string>;

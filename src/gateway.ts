@@ -71,12 +71,15 @@ export function createGateway(input: GatewayOptions): Gateway {
   let closed = false;
 
   async function handle(request: GatewayRequest, context: HandleContext = {}): Promise<GatewayResponse> {
-    const path = normalisePath(request.path);
+    const mounted = request.mount ? underMount(request.path, request.mount) : request.path;
+    const path = normalisePath(mounted ?? request.path);
     const log = new RequestLog(request.method, path, options.onLog, report);
     log.record.principal = context.principal ?? null;
     log.record.host_metadata = context.metadata ?? null;
     try {
       if (closed) throw new GatewayError({ status: 503, code: 'gateway_closed', message: 'This gateway was closed (gateway.close()); it serves no more requests.' });
+      if ('contextError' in context) throw context.contextError;
+      if (mounted === undefined) throw outsideMount(request.path, request.mount!);
       const modelId = path.startsWith('/models/') ? safeDecode(path.slice('/models/'.length)) : undefined;
       const route = modelId !== undefined ? ROUTES['/models'] : ROUTES[path];
       if (!route) throw unknownPath(path);
@@ -102,7 +105,7 @@ export function createGateway(input: GatewayOptions): Gateway {
       return await proxyRequest(engine, { operation: route.operation, body, params, log, signal: context.signal });
     } catch (thrown) {
       const error = toGatewayError(thrown);
-      if (!GatewayError.isInstance(thrown)) report(thrown, 'handle');
+      if (!GatewayError.isInstance(thrown)) report(thrown, 'contextError' in context && thrown === context.contextError ? 'context' : 'handle');
       log.finish(error.status, error, error.code === 'client_closed_request');
       return errorResponse(error, log);
     }
@@ -140,6 +143,20 @@ function normalisePath(path: string): string {
   if (clean.length > 1 && clean.endsWith('/')) clean = clean.replace(/\/+$/, '');
   if (clean === '/v1' || clean.startsWith('/v1/')) clean = clean.slice(3) || '/';
   return clean.startsWith('/') ? clean : `/${clean}`;
+}
+
+/** The path below `mount`, or undefined when it is not under it (`/apix` is not under `/api`). */
+function underMount(path: string, mount: string): string | undefined {
+  const prefix = mount.replace(/\/+$/, '');
+  if (!path.startsWith(prefix)) return undefined;
+  const rest = path.slice(prefix.length);
+  if (rest === '' || rest[0] === '?') return `/${rest}`;
+  return rest[0] === '/' ? rest : undefined;
+}
+
+function outsideMount(path: string, mount: string): GatewayError {
+  const shown = path.split('?')[0].slice(0, 200);
+  return new GatewayError({ status: 404, code: 'unknown_url', message: `Unknown path \`${shown}\`: this gateway is mounted at ${mount.slice(0, 200)}; send requests to ${mount.slice(0, 200)}/chat/completions and the like.` });
 }
 
 function safeDecode(text: string): string {

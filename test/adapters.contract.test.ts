@@ -5,7 +5,7 @@
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway } from '../src/index.js';
+import { createGateway, GatewayError, type Gateway } from '../src/index.js';
 import { CHAT, chunk, completion } from './helpers/handle.js';
 import { HOST_KINDS, startHost, type Host } from './helpers/hosts.js';
 import { logCollector } from './helpers/logs.js';
@@ -159,5 +159,84 @@ describe.each(['express+json', 'koa+bodyparser'] as const)('a host body parser i
     expect(JSON.parse(body).error).toMatchObject({ code: 'request_too_large', type: 'invalid_request_error' });
     const [record] = await logs.settle(1);
     expect(record).toMatchObject({ status_code: 413, error_code: 'request_too_large' });
+  });
+});
+
+/** The header a request carries, whatever the host hands the context provider. */
+function headerOf(request: any, name: string): string | undefined {
+  if (typeof request.headers?.get === 'function') return request.headers.get(name) ?? undefined; // fetch Request
+  return (request.headers ?? request.req.headers)[name]; // IncomingMessage, Express request, Koa context
+}
+
+describe.each(HOST_KINDS)('a context provider that throws: %s', (kind) => {
+  let gateway: Gateway;
+  let host: Host;
+  const logs = logCollector();
+  const reported: Array<{ error: unknown; where: string }> = [];
+
+  beforeAll(async () => {
+    gateway = createGateway({
+      providers: { openai: { apiKey: 'sk-test-contract', baseURL: 'http://127.0.0.1:9/v1' } },
+      onLog: logs.sink,
+      onError: (error, where) => reported.push({ error, where }),
+    });
+    host = await startHost(kind, gateway, {
+      context: (request) => {
+        if (headerOf(request, 'x-test-context') === 'expired') throw new GatewayError({ status: 401, code: 'session_expired', message: 'Sign in again.' });
+        throw new Error('the host auth store is down');
+      },
+    });
+  });
+  afterAll(async () => {
+    await host.close();
+    await gateway.close();
+  });
+
+  it('gets a 500 internal_error, a log record, and onError hears it as `context`', async () => {
+    logs.records.length = 0;
+    const response = await request(host.baseURL).post('/chat/completions').send(CHAT).expect(500);
+    expect(response.body.error).toMatchObject({ code: 'internal_error', type: 'api_error' });
+    expect(JSON.stringify(response.body)).not.toContain('auth store');
+    const records = await logs.settle(1);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ status_code: 500, error_code: 'internal_error', principal: null });
+    expect(reported.map(({ error, where }) => `${where}: ${(error as Error).message}`)).toContain('context: the host auth store is down');
+  });
+
+  it('answers a GatewayError it throws with that status and code, logged', async () => {
+    logs.records.length = 0;
+    const response = await request(host.baseURL).post('/chat/completions').set('x-test-context', 'expired').send(CHAT).expect(401);
+    expect(response.body.error).toMatchObject({ code: 'session_expired', message: 'Sign in again.' });
+    const records = await logs.settle(1);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ status_code: 401, error_code: 'session_expired' });
+  });
+});
+
+describe.each(['node', 'fetch'] as const)('a request outside the basePath: %s', (kind) => {
+  let gateway: Gateway;
+  let host: Host;
+  const logs = logCollector();
+
+  beforeAll(async () => {
+    gateway = createGateway({ providers: { openai: { apiKey: 'sk-test-contract', baseURL: 'http://127.0.0.1:9/v1' } }, onLog: logs.sink });
+    host = await startHost(kind, gateway);
+  });
+  afterAll(async () => {
+    await host.close();
+    await gateway.close();
+  });
+
+  it('is a logged 404 naming the mount, even on a path the gateway serves below it', async () => {
+    const origin = host.baseURL.replace(/\/api$/, '');
+    for (const path of ['/chat/completions', '/v1/chat/completions', '/models']) {
+      logs.records.length = 0;
+      const response = await request(origin).post(path).send(CHAT).expect(404);
+      expect(response.body.error).toMatchObject({ code: 'unknown_url', type: 'not_found_error' });
+      expect(response.body.error.message).toContain(`\`${path}\`: this gateway is mounted at /api`);
+      const records = await logs.settle(1);
+      expect(records).toHaveLength(1);
+      expect(records[0]).toMatchObject({ status_code: 404, error_code: 'unknown_url' });
+    }
   });
 });

@@ -9,7 +9,7 @@
  * limit) are answered OpenAI-shaped and logged too.
  */
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
-import { isBodyParserError, serveNodeRequest, type ContextProvider, type Gateway } from '../../src/index.js';
+import { hostContext, isBodyParserError, serveNodeRequest, type ContextProvider, type Gateway } from '../../src/index.js';
 
 export interface ExpressGatewayOptions {
   /** Host context (principal, metadata) for the log record, e.g. `(req) => ({ principal: req.user?.id })`. */
@@ -20,7 +20,7 @@ export function expressGateway(gateway: Gateway, options: ExpressGatewayOptions 
   // Arity 3 on purpose: Express treats a 4-argument function as an error handler.
   return function modelgate(req: Request, res: Response, next: NextFunction): void {
     void (async () => {
-      const context = options.context ? await options.context(req) : undefined;
+      const context = await hostContext(options.context, req);
       // A body parser that ran left `req.body`; Express 4's parsers leave `{}` without parsing.
       const parsed = (req as { _body?: boolean })._body === true || req.readableEnded ? req.body : undefined;
       await serveNodeRequest(gateway, req, res, req.url, { parsedBody: parsed, context });
@@ -44,7 +44,7 @@ export function expressGatewayErrors(gateway: Gateway, options: ExpressGatewayOp
   return function modelgateErrors(error: unknown, req: Request, res: Response, next: NextFunction): void {
     if (!isBodyParserError(error) || res.headersSent) return next(error);
     void (async () => {
-      const context = options.context ? await options.context(req) : undefined;
+      const context = await hostContext(options.context, req);
       await serveNodeRequest(gateway, req, res, req.url, { bodyError: error, context });
     })().catch(next);
   };

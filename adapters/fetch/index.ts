@@ -6,10 +6,10 @@
  * const handler = fetchGateway(gateway, { basePath: '/api' });
  * ```
  */
-import { GatewayError, type ContextProvider, type Gateway } from '../../src/index.js';
+import { GatewayError, hostContext, type ContextProvider, type Gateway } from '../../src/index.js';
 
 export interface FetchGatewayOptions {
-  /** A path prefix to strip, e.g. `/api`. */
+  /** The path prefix clients use, e.g. `/api`; other paths get a 404. */
   basePath?: string;
   /** Host context (principal, metadata) for the log record. */
   context?: ContextProvider<Request>;
@@ -21,14 +21,11 @@ export function fetchGateway(gateway: Gateway, options: FetchGatewayOptions = {}
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   return async (request) => {
     const url = new URL(request.url);
-    // Strip the prefix only at a segment boundary: `/apix/...` is not under `/api`.
-    const under = basePath !== '' && (url.pathname === basePath || url.pathname.startsWith(`${basePath}/`));
-    const path = under ? url.pathname.slice(basePath.length) || '/' : url.pathname;
     const headers: Record<string, string> = {};
     request.headers.forEach((value, key) => {
       headers[key] = value;
     });
-    const context = options.context ? await options.context(request) : undefined;
+    const context = await hostContext(options.context, request);
     // Cancelling the response body (client gone) must also abort the upstream call.
     const controller = new AbortController();
     if (request.signal.aborted) controller.abort();
@@ -37,7 +34,8 @@ export function fetchGateway(gateway: Gateway, options: FetchGatewayOptions = {}
     const result = await gateway.handle(
       {
         method: request.method,
-        path: path + url.search,
+        path: url.pathname + url.search,
+        mount: basePath,
         headers,
         rawBody: request.bodyUsed ? bodyAlreadyRead() : request.body ? (request.body as unknown as AsyncIterable<Uint8Array>) : undefined,
       },

@@ -7,9 +7,6 @@ import type { GatewayRequest, GatewayResponse, HandleContext } from '../contract
 import { internalError } from '../errors.js';
 import type { Gateway } from '../gateway.js';
 
-/** Host-side context an adapter adds to every request (e.g. from the host's auth middleware). */
-export type ContextProvider<Req> = (request: Req) => Omit<HandleContext, 'signal'> | undefined | Promise<Omit<HandleContext, 'signal'> | undefined>;
-
 /**
  * Wraps a Node request. `parsedBody` is what a body parser that ran before left (undefined if
  * none did); the raw stream is used only when nobody consumed it.
@@ -82,13 +79,14 @@ export async function serveNodeRequest(
   request: IncomingMessage,
   response: ServerResponse,
   path: string,
-  options: { parsedBody?: unknown; bodyError?: unknown; context?: Omit<HandleContext, 'signal'> } = {},
+  options: { parsedBody?: unknown; bodyError?: unknown; mount?: string; context?: Omit<HandleContext, 'signal'> } = {},
 ): Promise<void> {
   const signal = disconnectSignal(response);
   let result: GatewayResponse;
   try {
     const gatewayRequest = gatewayRequestFromNode(request, path, options.parsedBody);
     if (options.bodyError !== undefined) gatewayRequest.bodyError = options.bodyError;
+    if (options.mount) gatewayRequest.mount = options.mount;
     result = await gateway.handle(gatewayRequest, { ...options.context, signal });
   } catch (bug) {
     const error = internalError(bug);

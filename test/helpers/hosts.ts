@@ -23,7 +23,7 @@ export interface Host {
   close(): Promise<void>;
 }
 
-export type HostContext = (request: unknown) => { principal?: string; metadata?: Record<string, unknown> } | undefined;
+export type HostContext = (request: any) => { principal?: string; metadata?: Record<string, unknown> } | undefined;
 
 export async function startHost(kind: HostKind, gateway: Gateway, options: { context?: HostContext } = {}): Promise<Host> {
   const server = createServer(requestListener(kind, gateway, options));
