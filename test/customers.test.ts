@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, memoryStore, redisStore, type Gateway, type GatewayOptions, type Store } from '../src/index.js';
-import { chat, fail, reply } from './helpers/chat-upstream.js';
+import { chat, completionChunks, fail, reply } from './helpers/chat-upstream.js';
 import { post } from './helpers/call.js';
 import { logCollector } from './helpers/logs.js';
 import { freePort, PATIENT_REDIS, PATIENT_STORE_TIMEOUT_MS, startRedis, type RedisServer } from './helpers/redis.js';
@@ -137,6 +137,33 @@ describe.each(stores)('customers on the %s store', (_kind, makeStore) => {
     const [record] = await logs.waitFor(1);
     expect(record.customer).toMatchObject({ charged_usd: 0.01, total_budget: { spent_usd: 0.01 } });
     expect(record.cost_usd).toBe(0.01); // budgets count what the log's cost says
+  });
+
+  it('charges the reserved estimate for a stream the client left before its usage came', async () => {
+    upstream.handle(async (request, response) => {
+      const [first, second] = completionChunks(request.body.model, { content: 'Hello there, how are you?' });
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(`data: ${JSON.stringify(first)}\n\ndata: ${JSON.stringify(second)}\n\n`);
+      await new Promise((resolve) => response.once('close', resolve)); // the rest never comes
+    });
+    const gw = gateway();
+    const client = new AbortController();
+    const budget = { customer_params: { customer_identifier: 'cust-leaves', total_budget: 0.01 } };
+    const answer = await gw.handle({ method: 'POST', path: '/chat/completions', headers: {}, body: ask({ stream: true, ...budget }) }, { signal: client.signal });
+    if (answer.kind !== 'sse') throw new Error(`expected a stream, got ${answer.status}`);
+    for await (const piece of answer.body) {
+      expect(String(piece)).toContain('Hello');
+      client.abort(); // the client leaves after the first content
+      break;
+    }
+    const [record] = await logs.waitFor(1);
+    expect(record).toMatchObject({ client_aborted: true, usage: null });
+    // max_tokens 10 at $1,000 per million output tokens: the reservation, $0.01, is what it costs at most.
+    expect(record.customer).toMatchObject({ reserved_usd: 0.01, charged_usd: 0.01, total_budget: { spent_usd: 0.01 } });
+    upstream.handle(answerNormally);
+    const over = await post(gw, ask(budget));
+    expect(over.status).toBe(429);
+    expect(over.body.error.code).toBe('insufficient_quota');
   });
 
   it('prices budgets from the catalogue when no pricing is configured', async () => {

@@ -123,7 +123,7 @@ function relayCommitted(
     void opened.rest.return(undefined);
     fillStreamOutcome(log.record, opened.tap, params, noteUsage);
     scope.dispose();
-    void plan.finish({ ok: false, target: served.target, usage: opened.tap.usage }).finally(() => {
+    void plan.finish({ ok: false, committed: true, target: served.target, usage: opened.tap.usage }).finally(() => {
       log.finish(scope.clientAborted ? 499 : scope.endReason!.status, scope.endReason, scope.clientAborted);
     });
   };
@@ -163,7 +163,7 @@ async function* relayStream(
     fillStreamOutcome(log.record, tap, params, noteUsage);
     const ok = completed && failure === undefined;
     const answer = ok && plan.cacheSettings && tap.payloads ? completionFromStream(tap.payloads, tap.firstPayload, tap.usage) : undefined;
-    await plan.finish({ ok, target: served.target, usage: tap.usage, body: answer });
+    await plan.finish({ ok, committed: true, target: served.target, usage: tap.usage, body: answer });
     const clientAborted = scope.clientAborted || (!completed && failure === undefined);
     if (clientAborted) log.finish(499, scope.endReason, true);
     else if (failure) log.finish(failure.status, failure);

@@ -37,6 +37,11 @@ export interface FinishOutcome {
   ok: boolean;
   target?: ChainTarget;
   usage?: NormalizedUsage;
+  /**
+   * A stream that had begun to answer (its first content arrived): the provider bills what it
+   * generated even when the stream did not finish, and its usage is then missing or partial.
+   */
+  committed?: boolean;
   /** The final answer, to cache (a `chat.completion` or embeddings response). */
   body?: Record<string, unknown>;
 }
@@ -135,14 +140,20 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
     },
   };
 
+  /** What a request counts against the budgets: its real cost, or the estimate where that is unknown. */
+  function charge(target: ChainTarget, outcome: FinishOutcome): number {
+    const actual = outcome.usage ? actualCost(traffic.costs, target.provider, target.model, outcome.usage) : undefined;
+    const estimate = estimates?.get(target);
+    // A stream cut after it began (the client left, the upstream broke) reports no or partial usage:
+    // charge the reserved estimate, or a client could stop every stream before its end for free.
+    if (!outcome.ok && outcome.committed) return Math.max(actual ?? 0, estimate ?? 0);
+    if (outcome.usage) return actual ?? estimate ?? 0;
+    return outcome.ok ? (estimate ?? 0) : 0; // no usage reported: a success is charged the estimate
+  }
+
   async function settle(outcome: FinishOutcome): Promise<void> {
     const target = outcome.target;
-    if (reservation) {
-      let cost = 0;
-      if (target && outcome.usage) cost = actualCost(traffic.costs, target.provider, target.model, outcome.usage) ?? estimates?.get(target) ?? 0;
-      else if (target && outcome.ok) cost = estimates?.get(target) ?? 0; // no usage reported: charge the estimate
-      await traffic.limits.settle(reservation, cost, record);
-    }
+    if (reservation) await traffic.limits.settle(reservation, target ? charge(target, outcome) : 0, record);
     if (outcome.ok && target && outcome.body && settings && cacheKeys) {
       const key = cacheKeys.get(`${target.provider.id}/${target.model}`);
       const entry: CachedEntry = { provider: target.provider.id, model: target.model, deployment: target.deployment, body: outcome.body, storedAt: Date.now() };
