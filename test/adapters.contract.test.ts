@@ -5,9 +5,9 @@
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, GatewayError, type Gateway } from '../src/index.js';
+import { createGateway, GatewayError, type Gateway, type GatewayOptions } from '../src/index.js';
 import { CHAT, chunk, completion } from './helpers/handle.js';
-import { HOST_KINDS, startHost, type Host } from './helpers/hosts.js';
+import { HOST_KINDS, startHost, type Host, type HostContext, type HostKind } from './helpers/hosts.js';
 import { logCollector } from './helpers/logs.js';
 import { json, sleep, sse, startUpstream, type Upstream } from './helpers/upstream.js';
 
@@ -127,24 +127,32 @@ describe.each(HOST_KINDS)('adapter contract: %s', (kind) => {
   });
 });
 
-describe.each(['express+json', 'koa+bodyparser'] as const)('a host body parser in front: %s', (kind) => {
-  let gateway: Gateway;
-  let host: Host;
-  const logs = logCollector();
 
+/**
+ * A host whose gateway has no reachable upstream (for answers the gateway gives itself), started
+ * before the block's tests and closed after them.
+ */
+function hostWithoutUpstream(kind: HostKind, options: { onError?: GatewayOptions['onError']; context?: HostContext } = {}) {
+  const rig = { host: undefined as unknown as Host, logs: logCollector() };
+  let gateway: Gateway;
   beforeAll(async () => {
-    gateway = createGateway({ providers: { openai: { apiKey: 'sk-test-contract', baseURL: 'http://127.0.0.1:9/v1' } }, onLog: logs.sink });
-    host = await startHost(kind, gateway);
+    gateway = createGateway({ providers: { openai: { apiKey: 'sk-test-contract', baseURL: 'http://127.0.0.1:9/v1' } }, onLog: rig.logs.sink, onError: options.onError });
+    rig.host = await startHost(kind, gateway, { context: options.context });
   });
   afterAll(async () => {
-    await host.close();
+    await rig.host.close();
     await gateway.close();
   });
+  return rig;
+}
+
+describe.each(['express+json', 'koa+bodyparser'] as const)('a host body parser in front: %s', (kind) => {
+  const rig = hostWithoutUpstream(kind);
 
   it("answers the parser's own limit (20 MB here) OpenAI-shaped, with a log record", async () => {
     // Chunked, without a Content-Length, so that the parser (not the declared length) finds it too large.
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(`${host.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      const req = httpRequest(`${rig.host.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
         let text = '';
         res.on('data', (part: Buffer) => (text += part.toString()));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
@@ -157,7 +165,7 @@ describe.each(['express+json', 'koa+bodyparser'] as const)('a host body parser i
     });
     expect(status).toBe(413);
     expect(JSON.parse(body).error).toMatchObject({ code: 'request_too_large', type: 'invalid_request_error' });
-    const [record] = await logs.settle(1);
+    const [record] = await rig.logs.settle(1);
     expect(record).toMatchObject({ status_code: 413, error_code: 'request_too_large' });
   });
 });
@@ -169,72 +177,47 @@ function headerOf(request: any, name: string): string | undefined {
 }
 
 describe.each(HOST_KINDS)('a context provider that throws: %s', (kind) => {
-  let gateway: Gateway;
-  let host: Host;
-  const logs = logCollector();
   const reported: Array<{ error: unknown; where: string }> = [];
-
-  beforeAll(async () => {
-    gateway = createGateway({
-      providers: { openai: { apiKey: 'sk-test-contract', baseURL: 'http://127.0.0.1:9/v1' } },
-      onLog: logs.sink,
-      onError: (error, where) => reported.push({ error, where }),
-    });
-    host = await startHost(kind, gateway, {
-      context: (request) => {
-        if (headerOf(request, 'x-test-context') === 'expired') throw new GatewayError({ status: 401, code: 'session_expired', message: 'Sign in again.' });
-        throw new Error('the host auth store is down');
-      },
-    });
-  });
-  afterAll(async () => {
-    await host.close();
-    await gateway.close();
+  const rig = hostWithoutUpstream(kind, {
+    onError: (error, where) => reported.push({ error, where }),
+    context: (request) => {
+      if (headerOf(request, 'x-test-context') === 'expired') throw new GatewayError({ status: 401, code: 'session_expired', message: 'Sign in again.' });
+      throw new Error('the host auth store is down');
+    },
   });
 
   it('gets a 500 internal_error, a log record, and onError hears it as `context`', async () => {
-    logs.records.length = 0;
-    const response = await request(host.baseURL).post('/chat/completions').send(CHAT).expect(500);
+    rig.logs.records.length = 0;
+    const response = await request(rig.host.baseURL).post('/chat/completions').send(CHAT).expect(500);
     expect(response.body.error).toMatchObject({ code: 'internal_error', type: 'api_error' });
     expect(JSON.stringify(response.body)).not.toContain('auth store');
-    const records = await logs.settle(1);
+    const records = await rig.logs.settle(1);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ status_code: 500, error_code: 'internal_error', principal: null });
     expect(reported.map(({ error, where }) => `${where}: ${(error as Error).message}`)).toContain('context: the host auth store is down');
   });
 
   it('answers a GatewayError it throws with that status and code, logged', async () => {
-    logs.records.length = 0;
-    const response = await request(host.baseURL).post('/chat/completions').set('x-test-context', 'expired').send(CHAT).expect(401);
+    rig.logs.records.length = 0;
+    const response = await request(rig.host.baseURL).post('/chat/completions').set('x-test-context', 'expired').send(CHAT).expect(401);
     expect(response.body.error).toMatchObject({ code: 'session_expired', message: 'Sign in again.' });
-    const records = await logs.settle(1);
+    const records = await rig.logs.settle(1);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ status_code: 401, error_code: 'session_expired' });
   });
 });
 
 describe.each(['node', 'fetch'] as const)('a request outside the basePath: %s', (kind) => {
-  let gateway: Gateway;
-  let host: Host;
-  const logs = logCollector();
-
-  beforeAll(async () => {
-    gateway = createGateway({ providers: { openai: { apiKey: 'sk-test-contract', baseURL: 'http://127.0.0.1:9/v1' } }, onLog: logs.sink });
-    host = await startHost(kind, gateway);
-  });
-  afterAll(async () => {
-    await host.close();
-    await gateway.close();
-  });
+  const rig = hostWithoutUpstream(kind);
 
   it('is a logged 404 naming the mount, even on a path the gateway serves below it', async () => {
-    const origin = host.baseURL.replace(/\/api$/, '');
+    const origin = rig.host.baseURL.replace(/\/api$/, '');
     for (const path of ['/chat/completions', '/v1/chat/completions', '/models']) {
-      logs.records.length = 0;
+      rig.logs.records.length = 0;
       const response = await request(origin).post(path).send(CHAT).expect(404);
       expect(response.body.error).toMatchObject({ code: 'unknown_url', type: 'not_found_error' });
       expect(response.body.error.message).toContain(`\`${path}\`: this gateway is mounted at /api`);
-      const records = await logs.settle(1);
+      const records = await rig.logs.settle(1);
       expect(records).toHaveLength(1);
       expect(records[0]).toMatchObject({ status_code: 404, error_code: 'unknown_url' });
     }
