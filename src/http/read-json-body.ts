@@ -1,6 +1,7 @@
 import type { GatewayRequest } from '../contract.js';
 import { clientClosed, GatewayError, invalidRequest } from '../errors.js';
 import { collectStream, isNodeReadable } from '../util/collect-stream.js';
+import { assertUtf8, decompressBody, decompressorFor, type Decompressor } from './decode-body.js';
 import { assertNesting } from './validate-request-body.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
@@ -21,7 +22,8 @@ export async function readJsonBody(request: GatewayRequest, limitBytes: number):
     if (contentType !== undefined && !JSON_TYPE.test(contentType)) {
       throw new GatewayError({ status: 415, code: 'unsupported_media_type', message: `The request body must be JSON (Content-Type: application/json), not \`${contentType.slice(0, 100)}\`.` });
     }
-    const text = await readText(raw, limitBytes);
+    assertUtf8(contentType);
+    const text = await readText(raw, limitBytes, decompressorFor(request.headers['content-encoding']));
     if (text.trim() === '') throw invalidRequest('The request body is empty; it must be a JSON object.', null, 'missing_body');
     try {
       value = JSON.parse(text);
@@ -37,18 +39,25 @@ export async function readJsonBody(request: GatewayRequest, limitBytes: number):
   return value as Record<string, unknown>;
 }
 
-async function readText(raw: NonNullable<GatewayRequest['rawBody']>, limitBytes: number): Promise<string> {
+/** A string body was decoded by the host already; bytes may still be compressed. */
+async function readText(raw: NonNullable<GatewayRequest['rawBody']>, limitBytes: number, decompress: Decompressor | undefined): Promise<string> {
   if (typeof raw === 'string') {
     if (Buffer.byteLength(raw) > limitBytes) throw tooLarge(limitBytes);
     return raw;
   }
+  let bytes = await readBytes(raw, limitBytes);
+  if (decompress) bytes = await decompressBody(bytes, decompress, limitBytes, () => tooLarge(limitBytes));
+  return bytes.toString('utf8');
+}
+
+async function readBytes(raw: Uint8Array | AsyncIterable<Uint8Array>, limitBytes: number): Promise<Buffer> {
   if (raw instanceof Uint8Array) {
     if (raw.byteLength > limitBytes) throw tooLarge(limitBytes);
-    return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+    return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   }
   if (isNodeReadable(raw)) {
     try {
-      return (await collectStream(raw, limitBytes, () => tooLarge(limitBytes))).toString('utf8');
+      return await collectStream(raw, limitBytes, () => tooLarge(limitBytes));
     } catch (error) {
       // The body stream fails when the client goes away while sending it: not a gateway bug.
       throw GatewayError.isInstance(error) ? error : clientClosed();
@@ -66,7 +75,7 @@ async function readText(raw: NonNullable<GatewayRequest['rawBody']>, limitBytes:
     // The body stream fails when the client goes away while sending it: not a gateway bug.
     throw GatewayError.isInstance(error) ? error : clientClosed();
   }
-  return Buffer.concat(parts).toString('utf8');
+  return Buffer.concat(parts);
 }
 
 function tooLarge(limitBytes: number): GatewayError {
@@ -77,11 +86,14 @@ const PARSER_ERROR_TYPES: Record<string, { status: number; code: string }> = {
   'entity.parse.failed': { status: 400, code: 'invalid_json' },
   'entity.verify.failed': { status: 400, code: 'invalid_body' },
   'entity.too.large': { status: 413, code: 'request_too_large' },
-  'encoding.unsupported': { status: 415, code: 'unsupported_media_type' },
+  'encoding.unsupported': { status: 415, code: 'unsupported_content_encoding' },
   'charset.unsupported': { status: 415, code: 'unsupported_media_type' },
   'request.size.invalid': { status: 400, code: 'invalid_body' },
   'request.aborted': { status: 400, code: 'invalid_body' },
 };
+
+/** What co-body (Koa's parsers) throws, through `inflation`, for an encoding it cannot inflate: no `type`. */
+const INFLATION_UNSUPPORTED = /^Unsupported Content-Encoding: /;
 
 /**
  * Whether an error came from a host body parser reading the request (Express's body-parser, Koa's
@@ -89,13 +101,15 @@ const PARSER_ERROR_TYPES: Record<string, { status: number; code: string }> = {
  */
 export function isBodyParserError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const { type, status } = error as { type?: unknown; status?: unknown };
+  const { type, status, message } = error as { type?: unknown; status?: unknown; message?: unknown };
+  if (status === 415 && typeof message === 'string' && INFLATION_UNSUPPORTED.test(message)) return true;
   return (typeof type === 'string' && Object.hasOwn(PARSER_ERROR_TYPES, type)) || (error instanceof SyntaxError && status === 400);
 }
 
 function hostParserError(error: unknown): GatewayError {
   const { type, status, message } = (typeof error === 'object' && error !== null ? error : {}) as { type?: string; status?: number; message?: string };
-  const known = type !== undefined && Object.hasOwn(PARSER_ERROR_TYPES, type) ? PARSER_ERROR_TYPES[type] : undefined;
+  const inflation = status === 415 && typeof message === 'string' && INFLATION_UNSUPPORTED.test(message);
+  const known = inflation ? PARSER_ERROR_TYPES['encoding.unsupported'] : type !== undefined && Object.hasOwn(PARSER_ERROR_TYPES, type) ? PARSER_ERROR_TYPES[type] : undefined;
   const httpStatus = known?.status ?? (typeof status === 'number' && status >= 400 && status < 500 ? status : 400);
   const code = known?.code ?? (httpStatus === 400 ? 'invalid_json' : 'invalid_body');
   const detail = typeof message === 'string' ? message.slice(0, 200) : 'unreadable body';
