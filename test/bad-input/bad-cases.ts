@@ -2,6 +2,7 @@
  * The generated malformed requests of the bad-input suite: each says what it sends, which hosts it
  * goes through, and which names the 4xx answer must contain (in `error.param` or `error.message`).
  */
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { openAIRequestProblem } from '../helpers/spec.js';
 
 export interface BadCase {
@@ -173,6 +174,12 @@ function transport(): BadCase[] {
     { name: 'PUT on chat completions', method: 'PUT', json: VALID, hosts: 'all', names: ['POST'] },
     { name: 'a path that does not exist', path: '/chat/completion', json: VALID, hosts: 'all', names: ['/chat/completion'] },
     { name: 'POST on models', path: '/models', json: VALID, hosts: 'all', names: ['GET'] },
+    ...['compress', 'zstd', 'gzip, br', 'x-unknown'].map((encoding): BadCase => ({ name: `content-encoding ${encoding}`, body: text, headers: { 'content-encoding': encoding }, hosts: 'raw', names: [encoding] })),
+    { name: 'a gzip body that is not gzip', body: text, headers: { 'content-encoding': 'gzip' }, hosts: 'raw', names: ['decompressed'] },
+    { name: 'a truncated gzip body', body: gzipSync(text).subarray(0, 20), headers: { 'content-encoding': 'gzip' }, hosts: 'raw', names: ['decompressed'] },
+    { name: 'a gzip bomb', body: gzipSync(big.repeat(4)), headers: { 'content-encoding': 'gzip' }, hosts: 'raw', names: ['limit', 'bytes'] },
+    { name: 'a brotli bomb, chunked', body: brotliCompressSync(big.repeat(4)), chunked: true, headers: { 'content-encoding': 'br' }, hosts: 'raw', names: ['limit', 'bytes'] },
+    ...['iso-8859-1', 'utf-16le', 'windows-1252'].map((charset): BadCase => ({ name: `charset ${charset}`, body: text, headers: { 'content-type': `application/json; charset=${charset}` }, hosts: 'raw', names: [charset] })),
   );
   return cases;
 }
