@@ -12,6 +12,7 @@ import { createAuthorizer } from './http/authorize-request.js';
 import { readJsonBody } from './http/read-json-body.js';
 import { validateRequestBody } from './http/validate-request-body.js';
 import type { ErrorReporter } from './logging/emit-log.js';
+import { InFlight } from './logging/in-flight.js';
 import { RequestLog } from './logging/request-log.js';
 import { GatewayConfigError, parseOptions, type GatewayOptions } from './options.js';
 import { readGatewayParams } from './params/read-gateway-params.js';
@@ -24,9 +25,17 @@ import { createTrafficContext } from './traffic/traffic-context.js';
 export interface Gateway {
   /** Serves one request; rejects only on a bug. */
   handle(request: GatewayRequest, context?: HandleContext): Promise<GatewayResponse>;
-  /** Releases upstream sockets and the store, and closes the log sink if it can be closed. */
-  close(): Promise<void>;
+  /**
+   * Shuts down: new requests get a 503 `gateway_closed`; the requests under way may finish for up to
+   * `timeoutMs` (default 10 s), then they are ended with that 503 (an error frame on a stream);
+   * once every log record reached the sink, upstream sockets, the store and the sink are closed.
+   */
+  close(options?: { timeoutMs?: number }): Promise<void>;
 }
+
+const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
+/** After the cut: time for the ended requests' records to reach the sink. */
+const CUT_GRACE_MS = 1_000;
 
 const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 const DEFAULT_TIMEOUTS = { requestMs: 600_000, firstByteMs: 300_000, idleMs: 120_000 };
@@ -65,15 +74,18 @@ export function createGateway(input: GatewayOptions): Gateway {
     costs,
     traffic,
     responseLimitBytes: options.responseLimitBytes ?? RESPONSE_BODY_LIMIT,
+    liveScopes: new Set(),
   };
+  const inFlight = new InFlight();
   const authorize = createAuthorizer(options.gatewayKeys ?? [], options.authorize);
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   let closed = false;
+  let closing: Promise<void> | undefined;
 
   async function handle(request: GatewayRequest, context: HandleContext = {}): Promise<GatewayResponse> {
     const mounted = request.mount ? underMount(request.path, request.mount) : request.path;
     const path = normalisePath(mounted ?? request.path);
-    const log = new RequestLog(request.method, path, options.onLog, report);
+    const log = new RequestLog(request.method, path, options.onLog, report, inFlight.start());
     log.record.principal = context.principal ?? null;
     log.record.host_metadata = context.metadata ?? null;
     try {
@@ -111,17 +123,30 @@ export function createGateway(input: GatewayOptions): Gateway {
     }
   }
 
+  async function shutDown(timeoutMs: number): Promise<void> {
+    if (!(await inFlight.whenIdle(timeoutMs))) {
+      for (const scope of engine.liveScopes) scope.end(closedMidway());
+      if (!(await inFlight.whenIdle(CUT_GRACE_MS))) report(new Error(`gateway.close(): ${inFlight.size} request(s) still had no log record after the cut`), 'close');
+    }
+    const instances = new Set([...providers.values(), ...traffic.deployments.all()]);
+    await Promise.allSettled([transport.close(), traffic.store.close(), ...[...instances].map((provider) => provider.transport?.close())]);
+    // Last, once every record is in: a sink closed earlier would refuse them.
+    const sink = options.onLog as { close?: () => Promise<void> } | undefined;
+    if (typeof sink?.close === 'function') await sink.close().catch((error: unknown) => report(error, 'onLog'));
+  }
+
   return {
     handle,
-    async close() {
+    close(closeOptions = {}) {
       closed = true;
-      const instances = new Set([...providers.values(), ...traffic.deployments.all()]);
-      const closing = [transport.close(), traffic.store.close(), ...[...instances].map((provider) => provider.transport?.close())];
-      const sink = options.onLog as { close?: () => Promise<void> } | undefined;
-      if (typeof sink?.close === 'function') closing.push(sink.close());
-      await Promise.allSettled(closing);
+      closing ??= shutDown(closeOptions.timeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
+      return closing;
     },
   };
+}
+
+function closedMidway(): GatewayError {
+  return new GatewayError({ status: 503, code: 'gateway_closed', message: 'The gateway was closed (gateway.close()) before this request finished.' });
 }
 
 function errorResponse(error: GatewayError, log: RequestLog): JsonResponse {

@@ -4,6 +4,7 @@ import type { TrafficContext } from '../traffic/traffic-context.js';
 import type { Transport } from '../transport/types.js';
 import type { RetryPolicy } from './backoff.js';
 import type { UpstreamErrorPolicy } from './upstream-error.js';
+import type { RequestScope } from './request-scope.js';
 
 /** What the engine needs from the gateway, built once in `createGateway`. */
 export interface EngineContext {
@@ -19,6 +20,8 @@ export interface EngineContext {
   traffic: TrafficContext;
   /** Largest non-streaming upstream body, and largest single stream event, buffered. */
   responseLimitBytes: number;
+  /** The requests under way, so that `gateway.close()` can end those that outlast its wait. */
+  liveScopes: Set<RequestScope>;
 }
 
 /** Largest upstream error body read (the rest is dropped). */

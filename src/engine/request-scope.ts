@@ -15,7 +15,10 @@ export class RequestScope {
   constructor(
     readonly deadlineMs: number,
     private readonly clientSignal?: AbortSignal,
+    /** Where the scope is listed while it lasts. */
+    private readonly live?: Set<RequestScope>,
   ) {
+    live?.add(this);
     this.deadlineAt = performance.now() + deadlineMs;
     this.timer = setTimeout(() => this.abort(deadlineExceeded(deadlineMs)), deadlineMs);
     this.timer.unref();
@@ -45,7 +48,13 @@ export class RequestScope {
     }
   }
 
+  /** Ends the request from outside (`gateway.close()` past its wait), as the deadline would. */
+  end(reason: GatewayError): void {
+    this.abort(reason);
+  }
+
   dispose(): void {
+    this.live?.delete(this);
     clearTimeout(this.timer);
     this.clientSignal?.removeEventListener('abort', this.onClientAbort);
   }

@@ -16,6 +16,8 @@ export class RequestLog {
     path: string,
     private readonly sink: LogSink | undefined,
     private readonly report: ErrorReporter,
+    /** Runs once the record reached the sink (or was left out): the request is over for the gateway. */
+    private readonly settled?: () => void,
   ) {
     this.record = {
       id: this.id,
@@ -89,7 +91,8 @@ export class RequestLog {
       record.error_message = error.message;
       record.error_code = error.code;
     }
-    if (!this.omitted) emitLog(this.sink, record, this.report);
+    if (this.omitted) this.settled?.();
+    else emitLog(this.sink, record, this.report, this.settled);
   }
 }
 
