@@ -172,7 +172,7 @@ function normalisePath(path: string): string {
 
 /** The path below `mount`, or undefined when it is not under it (`/apix` is not under `/api`). */
 function underMount(path: string, mount: string): string | undefined {
-  const prefix = mount.replace(/\/+$/, '');
+  const prefix = `/${mount}`.replace(/^\/+/, '/').replace(/\/+$/, ''); // `api/` means `/api`
   if (!path.startsWith(prefix)) return undefined;
   const rest = path.slice(prefix.length);
   if (rest === '' || rest[0] === '?') return `/${rest}`;
