@@ -6,17 +6,20 @@
  * ioredis is loaded on first use, so an app that never builds a Redis store never pays for it.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { HIT_WINDOW, INCREMENT, RESERVE, SETTLE } from './redis-scripts.js';
 import { StoreUnavailableError, type BudgetLine, type BudgetState, type Store } from './store.js';
 
 export interface RedisStoreOptions {
   /** `redis://[:password@]host:port[/db]` or `rediss://` for TLS. */
   url?: string;
-  /** More ioredis options (merged over modelgate's defaults); ignored with `client`. */
-  redisOptions?: RedisOptions;
-  /** Your own ioredis client; modelgate then leaves closing it to you. */
-  client?: Redis;
+  /**
+   * More ioredis options, its `RedisOptions` (merged over modelgate's defaults); ignored with
+   * `client`. Typed loosely so that the public types never need ioredis, an optional peer.
+   */
+  redisOptions?: object;
+  /** Your own ioredis client (`new Redis(...)`); modelgate then leaves closing it to you. */
+  client?: object;
   /** Prepended to every key (default `modelgate:`), so several apps can share one Redis. */
   prefix?: string;
   /** Longest wait for one command, the first connection included (default 250 ms). */
@@ -48,7 +51,7 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
   let connectFailed = false;
 
   const clientReady: Promise<ScriptedRedis> = (async () => {
-    const redis = options.client ?? new (await loadIoredis()).Redis(options.url ?? 'redis://127.0.0.1:6379', {
+    const redis = (options.client as Redis | undefined) ?? new (await loadIoredis()).Redis(options.url ?? 'redis://127.0.0.1:6379', {
       // Fail at once while disconnected instead of queueing: a queued reservation could run long
       // after its request gave up.
       enableOfflineQueue: false,

@@ -1,0 +1,33 @@
+/**
+ * A consumer of the built package, type-checked by `.ci/run` after the build, as a user's project
+ * would check it: strict, without skipLibCheck, and without the optional peer ioredis (tsconfig
+ * maps it to an empty module). Public types must not need a package the user may not have installed.
+ * (modelgate/koa is left out: @types/koa itself fails without skipLibCheck, whatever imports it.)
+ */
+import express from 'express';
+import { createServer } from 'node:http';
+import { createGateway, GatewayError, jsonlSink, memoryStore, redisStore, type GatewayParams, type LogRecord } from 'modelgate';
+import { expressGateway, expressGatewayErrors } from 'modelgate/express';
+import { fetchGateway } from 'modelgate/fetch';
+import { nodeGateway } from 'modelgate/node';
+
+const records: LogRecord[] = [];
+const gateway = createGateway({
+  providers: { demo: {}, openai: { apiKey: 'sk-test-consumer' } },
+  models: { fast: { target: 'demo/demo-chat', fallbacks: ['gpt-4o-mini'] } },
+  store: process.env.REDIS_URL ? redisStore({ url: process.env.REDIS_URL, redisOptions: { db: 1 } }) : memoryStore(),
+  onLog: process.env.LOG_FILE ? jsonlSink(process.env.LOG_FILE) : (record) => void records.push(record),
+  authorize: ({ headers }) => {
+    if (!headers['x-team']) throw new GatewayError({ status: 401, code: 'no_team', message: 'Say which team.' });
+    return { principal: String(headers['x-team']) };
+  },
+});
+
+const app = express();
+app.use('/api', express.json({ limit: '20mb' }), expressGateway(gateway, { context: (req) => ({ principal: req.ip }) }), expressGatewayErrors(gateway));
+createServer(nodeGateway(gateway, { basePath: '/api' }));
+const handler: (request: Request) => Promise<Response> = fetchGateway(gateway, { basePath: '/api' });
+const params: GatewayParams = { customer_identifier: 'user_123', fallback_models: ['fast'], metadata: { session_id: 'abc' } };
+
+export { app, handler, params };
+export const closing: Promise<void> = gateway.close({ timeoutMs: 1_000 });

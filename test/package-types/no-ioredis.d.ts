@@ -1,0 +1,2 @@
+// Stands in for ioredis, an optional peer the consumer did not install: it exports nothing.
+export {};
