@@ -20,7 +20,8 @@ import type { RetryPolicy } from './backoff.js';
 import type { EngineContext } from './engine-context.js';
 import { RequestScope } from './request-scope.js';
 import { runChain, type ChainResult, type ChainTiming } from './run-chain.js';
-import { openStream, sendForJson, type JsonOutcome, type OpenedStream } from './send-attempt.js';
+import { openStream, type JsonOutcome, type OpenedStream } from './send-attempt.js';
+import { sendJsonCall } from './send-split.js';
 import { serveCached } from './serve-cached.js';
 
 export interface ProxyInput {
@@ -58,16 +59,16 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
   if (!stream) {
     let result: ChainResult<JsonOutcome>;
     try {
-      result = await runChain(chain, scope, policy, record.attempts, timing, (target) => sendForJson(engine, target, callFor(target), scope), plan.observer);
+      result = await runChain(chain, scope, policy, record.attempts, timing, (target) => sendJsonCall(engine, target, callFor(target), scope), plan.observer);
     } catch (error) {
       await plan.finish({ ok: false });
       throw error;
     } finally {
       scope.dispose();
     }
-    const { body: response, usage, droppedParams, text } = result.value;
+    const { body: response, usage, droppedParams, text, usageUnavailableReason } = result.value;
     noteServed(record, result, log, timing, droppedParams);
-    recordUsage(record, usage, engine.costs, result.target.provider, result.target.model);
+    recordUsage(record, usage, engine.costs, result.target.provider, result.target.model, usageUnavailableReason);
     if (!params.disable_log) record.output = input.operation === 'chat' ? response.choices ?? null : summariseEmbeddings(response);
     await plan.finish({ ok: true, target: result.target, usage, body: response });
     const headers = servedHeaders(record, log.id, plan);

@@ -21,6 +21,17 @@ export interface UpstreamRequest {
 export interface ConvertedResponse {
   body: Record<string, unknown>;
   usage?: NormalizedUsage;
+  /** Why `usage` is absent, when the provider knows (e.g. the upstream never reports token counts); goes to the log record. */
+  usageUnavailableReason?: string;
+}
+
+/**
+ * A call the upstream cannot take in one request (Titan embeds one text per call), as several calls
+ * sent within one attempt, and how their converted responses become one.
+ */
+export interface SplitCall {
+  calls: ProviderCall[];
+  join(parts: ConvertedResponse[]): ConvertedResponse;
 }
 
 /**
@@ -87,6 +98,8 @@ export interface Provider {
    * (AWS SigV4 hashes with WebCrypto). Runs before every attempt, so a retry carries a fresh one.
    */
   signRequest?(request: UpstreamRequest): Promise<UpstreamRequest>;
+  /** Splits a call into several upstream requests (non-streaming only); undefined when one request serves it. */
+  splitCall?(call: ProviderCall): SplitCall | undefined;
   /** Reads an upstream error body (already size-capped text); some providers name the error in a header. */
   parseError(status: number, bodyText: string, headers?: Readonly<Record<string, string | string[] | undefined>>): UpstreamErrorInfo;
   /** Converts a successful non-streaming body; absent for OpenAI-compatible providers (used as is). */

@@ -3,6 +3,10 @@
  * configured provider of that kind serves them.
  */
 export const MODEL_FAMILIES: ReadonlyArray<{ kind: string; pattern: RegExp }> = [
+  // Google's embedding models with a three-digit version (`text-embedding-004`, `embedding-001`,
+  // `text-multilingual-embedding-002`), ahead of OpenAI's `text-embedding-` prefix: OpenAI's names
+  // (`text-embedding-3-small`, `text-embedding-ada-002`) never end in a bare three-digit number.
+  { kind: 'google', pattern: /^(?:text-embedding|text-multilingual-embedding|embedding)-\d{3}$/ },
   { kind: 'openai', pattern: /^(gpt-|chatgpt-|o\d|text-embedding-|omni-moderation|text-moderation|codex-|computer-use-)/ },
   { kind: 'anthropic', pattern: /^claude-/ },
   { kind: 'google', pattern: /^(gemini-|gemma-)/ },

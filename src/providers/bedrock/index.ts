@@ -1,9 +1,10 @@
 /**
- * AWS Bedrock through the Converse and ConverseStream APIs, signed with SigV4 (or a Bedrock API
- * key as a bearer token). Pure translation: the shared transport sends what `buildRequest` returns.
+ * AWS Bedrock through the Converse and ConverseStream APIs, and InvokeModel for embeddings, signed
+ * with SigV4 (or a Bedrock API key as a bearer token). Pure translation: the shared transport sends what `buildRequest` returns.
  */
 import { GatewayError } from '../../errors.js';
 import type { Provider, ProviderCall, UpstreamRequest } from '../types.js';
+import { convertEmbeddingsRequest, convertEmbeddingsResponse, splitEmbeddingsCall } from './convert-embeddings.js';
 import { convertRequest } from './convert-request.js';
 import { convertResponse } from './convert-response.js';
 import { createBedrockStreamTranslator } from './convert-stream.js';
@@ -46,12 +47,10 @@ export function bedrockProvider(settings: BedrockSettings): Provider {
   const signingKeys = new Map<string, ArrayBuffer>();
 
   function buildRequest(call: ProviderCall): UpstreamRequest {
-    if (call.operation !== 'chat') {
-      throw new GatewayError({ status: 400, code: 'unsupported_operation', fallback: true, message: `Provider \`${settings.id}\` (AWS Bedrock) serves chat completions only.` });
-    }
     if (!settings.apiKey && !credentials) {
       throw new GatewayError({ status: 502, code: 'provider_not_configured', fallback: true, message: `Provider \`${settings.id}\` has no AWS credentials or Bedrock API key configured.` });
     }
+    if (call.operation === 'embeddings') return buildEmbeddingsRequest(call);
     const { body, droppedParams } = convertRequest(settings.id, call.model, call.body, call.strictParams);
     const headers: Record<string, string> = {
       ...settings.headers,
@@ -61,6 +60,20 @@ export function bedrockProvider(settings: BedrockSettings): Provider {
     if (settings.apiKey) headers.authorization = `Bearer ${settings.apiKey}`;
     return {
       url: `${base}/model/${encodeModelId(call.model)}/${call.stream ? 'converse-stream' : 'converse'}`,
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      droppedParams: droppedParams.length ? droppedParams : undefined,
+    };
+  }
+
+  /** InvokeModel with the model family's own body (convert-embeddings.ts). */
+  function buildEmbeddingsRequest(call: ProviderCall): UpstreamRequest {
+    const { body, droppedParams } = convertEmbeddingsRequest(settings.id, call);
+    const headers: Record<string, string> = { ...settings.headers, 'content-type': 'application/json', accept: 'application/json' };
+    if (settings.apiKey) headers.authorization = `Bearer ${settings.apiKey}`;
+    return {
+      url: `${base}/model/${encodeModelId(call.model)}/invoke`,
       method: 'POST',
       headers,
       body: JSON.stringify(body),
@@ -84,7 +97,9 @@ export function bedrockProvider(settings: BedrockSettings): Provider {
     buildRequest,
     signRequest: settings.apiKey || !credentials ? undefined : signWithSigV4,
     parseError: parseBedrockError,
-    convertResponse: (call, json) => convertResponse(settings.id, call.model, json),
+    splitCall: (call) => splitEmbeddingsCall(settings.id, call),
+    convertResponse: (call, json) =>
+      call.operation === 'embeddings' ? convertEmbeddingsResponse(settings.id, call, json) : convertResponse(settings.id, call.model, json),
     createStreamTranslator: (call) => createBedrockStreamTranslator(settings.id, call.model),
     createStreamDecoder: () => bedrockEventStreamDecoder(settings.id, secrets),
   };

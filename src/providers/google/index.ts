@@ -1,7 +1,7 @@
 /**
  * Google Gemini: `generateContent` and `streamGenerateContent?alt=sse`, the same wire format on two
- * services. The Gemini API (generativelanguage.googleapis.com) takes the API key in the
- * `x-goog-api-key` header, never in the URL, so that it cannot leak into access logs
+ * services, and `batchEmbedContents` for embeddings (Gemini API only). The Gemini API
+ * (generativelanguage.googleapis.com) takes the API key in the `x-goog-api-key` header, never in the URL, so that it cannot leak into access logs
  * (https://ai.google.dev/gemini-api/docs/api-key). Vertex AI (aiplatform.googleapis.com) takes a
  * service account's self-signed JWT as a bearer token (see vertex-auth.ts).
  * Pure: builds requests and reads responses; the engine does the I/O.
@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../errors.js';
 import type { Provider, ProviderCall, UpstreamRequest } from '../types.js';
+import { convertEmbeddingsRequest, convertEmbeddingsResponse } from './convert-embeddings.js';
 import { convertRequest, type SafetySetting } from './convert-request.js';
 import { convertResponse } from './convert-response.js';
 import { createGeminiStreamTranslator } from './convert-stream.js';
@@ -81,8 +82,13 @@ export function googleProvider(settings: GoogleSettings): Provider {
       if (!tokens && !settings.apiKey) {
         throw new GatewayError({ status: 502, code: 'provider_not_configured', fallback: true, message: `Provider \`${settings.id}\` has no API key configured.` });
       }
-      if (call.operation !== 'chat') {
-        throw new GatewayError({ status: 400, code: 'unsupported_operation', fallback: true, param: 'model', message: `Provider \`${settings.id}\` (Google Gemini) serves chat completions only in this gateway.` });
+      if (call.operation === 'embeddings') {
+        if (vertex) {
+          // Vertex serves Gemini embeddings through `:predict` or a one-input `:embedContent`, not batchEmbedContents.
+          throw new GatewayError({ status: 400, code: 'unsupported_operation', fallback: true, param: 'model', message: `Provider \`${settings.id}\` (Vertex AI) does not serve embeddings in this gateway yet; configure a \`google\` provider with a Gemini API key for embeddings.` });
+        }
+        const { body, droppedParams } = convertEmbeddingsRequest(call);
+        return { url: urlFor(call, 'batchEmbedContents'), method: 'POST', headers, body: JSON.stringify(body), droppedParams: droppedParams.length ? droppedParams : undefined };
       }
       const { body, droppedParams } = convertRequest(call, { safetySettings: settings.safetySettings });
       return {
@@ -94,7 +100,10 @@ export function googleProvider(settings: GoogleSettings): Provider {
       };
     },
     parseError: parseGeminiError,
-    convertResponse: (call, json) => convertResponse(json as GeminiResponse, { providerId: settings.id, model: call.model, newId, now }),
+    convertResponse: (call, json) =>
+      call.operation === 'embeddings'
+        ? convertEmbeddingsResponse(settings.id, call, json)
+        : convertResponse(json as GeminiResponse, { providerId: settings.id, model: call.model, newId, now }),
     createStreamDecoder: geminiStreamDecoder,
     createStreamTranslator: (call) => createGeminiStreamTranslator({ providerId: settings.id, secrets: fixedSecrets, model: call.model, newId, now }),
   };
