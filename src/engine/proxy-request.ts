@@ -281,6 +281,8 @@ function breakdownChunk(firstPayload: string | undefined, details: ReturnType<ty
 function summariseEmbeddings(response: Record<string, unknown>) {
   const data = Array.isArray(response.data) ? (response.data as Array<{ embedding?: unknown }>) : [];
   const first = data[0]?.embedding;
-  return { embeddings: data.length, dimensions: Array.isArray(first) ? first.length : null };
+  // base64 (the openai SDK's default) holds 4 bytes of float32 per dimension.
+  const dimensions = Array.isArray(first) ? first.length : typeof first === 'string' ? Buffer.byteLength(first, 'base64') / 4 : null;
+  return { embeddings: data.length, dimensions };
 }
 
