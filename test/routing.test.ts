@@ -4,6 +4,7 @@ import { createProviders } from '../src/providers/create-providers.js';
 import { buildChain, type RoutingConfig } from '../src/routing/build-chain.js';
 import { DeploymentTable } from '../src/routing/deployments.js';
 import { ModelResolver } from '../src/routing/resolve-model.js';
+import { familyKindOf } from '../src/routing/model-families.js';
 
 const providers = createProviders({
   openai: { apiKey: 'sk-test-1' },
@@ -40,6 +41,9 @@ describe('model routing', () => {
     expect(route('gpt-4o-mini')).toEqual({ provider: 'openai', model: 'gpt-4o-mini' });
     expect(route('o3-mini')).toEqual({ provider: 'openai', model: 'o3-mini' });
     expect(route('text-embedding-3-small')).toEqual({ provider: 'openai', model: 'text-embedding-3-small' });
+    expect(familyKindOf('text-embedding-ada-002')).toBe('openai');
+    // Google's embedding names end in a bare three-digit version; OpenAI's never do.
+    for (const name of ['text-embedding-004', 'embedding-001', 'text-multilingual-embedding-002', 'gemini-embedding-001']) expect(familyKindOf(name)).toBe('google');
     expect(route('qwen2.5')).toEqual({ provider: 'local', model: 'qwen2.5' });
     expect(route('llama-3.1-8b-instant')).toBeUndefined();
   });
