@@ -94,6 +94,14 @@ describe('the bedrock provider', () => {
     expect(JSON.parse(request.body!)).toEqual({ inputText: 'x' });
   });
 
+  it('sends a Bedrock API key as a bearer token, unsigned', () => {
+    const keyed = bedrockProvider({ id: 'aws', region: 'us-west-2', apiKey: 'bedrock-api-key-test-not-real' });
+    const request = keyed.buildRequest(call(COHERE, { input: ['a'] }));
+    expect(request.url).toBe('https://bedrock-runtime.us-west-2.amazonaws.com/model/cohere.embed-multilingual-v3/invoke');
+    expect(request.headers.authorization).toBe('Bearer bedrock-api-key-test-not-real');
+    expect(keyed.signRequest).toBeUndefined();
+  });
+
   it('refuses an unknown embedding family with a 400 naming the supported ones (before splitting too)', () => {
     for (const attempt of [() => provider.buildRequest(call('meta.llama3-8b-instruct-v1:0', { input: 'x' })), () => provider.splitCall!(call('cohere.embed-v4:0', { input: ['a', 'b'] }))]) {
       expect(attempt).toThrow(expect.objectContaining({ status: 400, code: 'unsupported_model', message: expect.stringContaining('amazon.titan-embed-text-v2:0, amazon.titan-embed-text-v1, cohere.embed-english-v3, cohere.embed-multilingual-v3') }));
