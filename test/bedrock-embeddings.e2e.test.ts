@@ -11,12 +11,11 @@
  */
 import type { ServerResponse } from 'node:http';
 import OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway } from '../src/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { bedrockError, verifySigV4 } from './helpers/bedrock.js';
-import { startHost, type Host } from './helpers/hosts.js';
 import { logCollector } from './helpers/logs.js';
-import { json, startUpstream, type ReceivedRequest, type Upstream } from './helpers/upstream.js';
+import { useSdkRig } from './helpers/sdk-rig.js';
+import { json, type ReceivedRequest } from './helpers/upstream.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'test-secret-key-not-real-000000000000000' };
 const REGION = 'us-east-1';
@@ -25,39 +24,24 @@ const COHERE = 'cohere.embed-english-v3';
 /** Test prices (USD per million input tokens), so that the expected cost does not depend on the catalogue. */
 const TITAN_PRICE = 0.02;
 
-let bedrock: Upstream;
-let gateway: Gateway;
-let host: Host;
-let client: OpenAI;
 const logs = logCollector();
 
-beforeAll(async () => {
-  bedrock = await startUpstream();
-  gateway = createGateway({
-    providers: { aws: { kind: 'bedrock', region: REGION, baseURL: bedrock.origin, ...CREDENTIALS } },
-    pricing: { [`aws/${TITAN}`]: { input: TITAN_PRICE, output: 0 } },
-    retry: { maxRetries: 0 },
-    health: false,
-    onLog: logs.sink,
-  });
-  host = await startHost('express', gateway);
-  client = new OpenAI({ baseURL: host.baseURL, apiKey: 'client-key-not-forwarded', maxRetries: 0 });
-});
-
-afterAll(async () => {
-  await host.close();
-  await gateway.close();
-  await bedrock.close();
-});
+const rig = useSdkRig(['bedrock'], ({ bedrock }) => ({
+  providers: { aws: { kind: 'bedrock', region: REGION, baseURL: bedrock.origin, ...CREDENTIALS } },
+  pricing: { [`aws/${TITAN}`]: { input: TITAN_PRICE, output: 0 } },
+  retry: { maxRetries: 0 },
+  health: false,
+  onLog: logs.sink,
+}));
 
 afterEach(() => {
-  for (const request of bedrock.requests) {
+  for (const request of rig.bedrock.requests) {
     expect(request.method).toBe('POST');
     expect(request.url).toMatch(/^\/model\/[^/]+\/invoke$/);
     expect(request.headers['content-type']).toBe('application/json');
     verifySigV4(request, CREDENTIALS, REGION);
   }
-  bedrock.requests.length = 0;
+  rig.bedrock.requests.length = 0;
   logs.records.length = 0;
 });
 
@@ -67,21 +51,21 @@ const vectorOf = (text: string) => [text.length, text.charCodeAt(0), 0.1];
 describe('Titan Text Embeddings V2', () => {
   it('embeds several inputs with one signed InvokeModel each, in input order, tokens summed and priced', async () => {
     // Answers out of order (the longest text last) to show the join keeps the input order.
-    bedrock.handle((request, response) => {
+    rig.bedrock.handle((request, response) => {
       setTimeout(() => json(response, 200, { embedding: vectorOf(request.body.inputText), inputTextTokenCount: request.body.inputText.length, embeddingsByType: { float: vectorOf(request.body.inputText) } }), 40 - request.body.inputText.length * 5);
     });
     const input = ['a', 'bb', 'ccc'];
-    const result = await client.embeddings.create({ model: TITAN, input, dimensions: 256 });
+    const result = await rig.client.embeddings.create({ model: TITAN, input, dimensions: 256 });
 
-    expect(bedrock.requests).toHaveLength(3);
+    expect(rig.bedrock.requests).toHaveLength(3);
     const encodedId = 'amazon.titan-embed-text-v2%3A0';
-    for (const request of bedrock.requests) {
+    for (const request of rig.bedrock.requests) {
       expect(request.url).toBe(`/model/${encodedId}/invoke`);
       expect(request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//);
       expect(request.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
       expect(verifySigV4(request, CREDENTIALS, REGION).canonicalRequest.split('\n')[1]).toBe('/model/amazon.titan-embed-text-v2%253A0/invoke');
     }
-    expect(bedrock.requests.map((request) => request.body).sort((a, b) => a.inputText.localeCompare(b.inputText))).toEqual(input.map((inputText) => ({ inputText, dimensions: 256 })));
+    expect(rig.bedrock.requests.map((request) => request.body).sort((a, b) => a.inputText.localeCompare(b.inputText))).toEqual(input.map((inputText) => ({ inputText, dimensions: 256 })));
     expect(result.data.map((item) => [item.index, item.embedding])).toEqual(input.map((text, index) => [index, vectorOf(text).map(Math.fround)]));
     expect(result.usage).toEqual({ prompt_tokens: 6, total_tokens: 6 });
     expect(result.model).toBe(TITAN);
@@ -95,15 +79,15 @@ describe('Titan Text Embeddings V2', () => {
   });
 
   it('sends one string as one call, with normalize as an extension, floats when asked', async () => {
-    bedrock.handle((request, response) => json(response, 200, { embedding: [0.5, -0.25], inputTextTokenCount: 4 }));
-    const result = await client.embeddings.create({ model: TITAN, input: 'hello there', encoding_format: 'float', normalize: false } as OpenAI.EmbeddingCreateParams);
-    expect(bedrock.requests.map((request) => request.body)).toEqual([{ inputText: 'hello there', normalize: false }]);
+    rig.bedrock.handle((request, response) => json(response, 200, { embedding: [0.5, -0.25], inputTextTokenCount: 4 }));
+    const result = await rig.client.embeddings.create({ model: TITAN, input: 'hello there', encoding_format: 'float', normalize: false } as OpenAI.EmbeddingCreateParams);
+    expect(rig.bedrock.requests.map((request) => request.body)).toEqual([{ inputText: 'hello there', normalize: false }]);
     expect(result.data).toEqual([{ object: 'embedding', index: 0, embedding: [0.5, -0.25] }]);
   });
 
   it('maps a ValidationException to an OpenAI-shaped 400 with Bedrock\'s message, one log record', async () => {
-    bedrock.handle((request, response) => bedrockError(response, 400, 'ValidationException', 'Malformed input request: #/dimensions: 300 is not a valid enum value, please reformat your input and try again.'));
-    const error = await client.embeddings.create({ model: TITAN, input: 'x', dimensions: 300 }).catch((caught) => caught);
+    rig.bedrock.handle((request, response) => bedrockError(response, 400, 'ValidationException', 'Malformed input request: #/dimensions: 300 is not a valid enum value, please reformat your input and try again.'));
+    const error = await rig.client.embeddings.create({ model: TITAN, input: 'x', dimensions: 300 }).catch((caught) => caught);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error.error).toMatchObject({ type: 'invalid_request_error' });
     expect(error.message).toContain('ValidationException: Malformed input request: #/dimensions');
@@ -113,18 +97,18 @@ describe('Titan Text Embeddings V2', () => {
   });
 
   it('fails the whole request when one of its calls fails, and starts no call after the failure', async () => {
-    bedrock.handle((request, response) => {
+    rig.bedrock.handle((request, response) => {
       if (request.body.inputText === 'bad') return bedrockError(response, 400, 'ValidationException', 'Input text is empty or too long.');
       setTimeout(() => json(response, 200, { embedding: [1], inputTextTokenCount: 1 }), 40);
     });
     const input = ['bad', ...Array.from({ length: 30 }, (_, i) => `ok ${i}`)];
-    const error = await client.embeddings.create({ model: TITAN, input }).catch((caught) => caught);
+    const error = await rig.client.embeddings.create({ model: TITAN, input }).catch((caught) => caught);
     expect(error).toMatchObject({ status: 400 });
     expect(error.message).toContain('Input text is empty or too long.');
     await logs.settle(1);
     await new Promise((resolve) => setTimeout(resolve, 60));
     // Eight calls go out at once (the first is the failing one); none of the other 23 ever starts.
-    expect(bedrock.requests).toHaveLength(8);
+    expect(rig.bedrock.requests).toHaveLength(8);
     expect(logs.records).toHaveLength(1);
   });
 });
@@ -134,10 +118,10 @@ describe('Cohere Embed v3', () => {
     json(response, 200, { embeddings: request.body.texts.map(vectorOf), id: 'emb-test-1', response_type: 'embeddings_floats', texts: request.body.texts });
 
   it('embeds all texts in one call, input_type search_document by default and overridable, no usage and the reason logged', async () => {
-    bedrock.handle(cohereAnswer);
-    const result = await client.embeddings.create({ model: COHERE, input: ['doc one', 'doc two'] });
-    const query = await client.embeddings.create({ model: COHERE, input: 'a query', input_type: 'search_query', truncate: 'END' } as OpenAI.EmbeddingCreateParams);
-    expect(bedrock.requests.map((request) => [request.url, request.body])).toEqual([
+    rig.bedrock.handle(cohereAnswer);
+    const result = await rig.client.embeddings.create({ model: COHERE, input: ['doc one', 'doc two'] });
+    const query = await rig.client.embeddings.create({ model: COHERE, input: 'a query', input_type: 'search_query', truncate: 'END' } as OpenAI.EmbeddingCreateParams);
+    expect(rig.bedrock.requests.map((request) => [request.url, request.body])).toEqual([
       ['/model/cohere.embed-english-v3/invoke', { texts: ['doc one', 'doc two'], input_type: 'search_document' }],
       ['/model/cohere.embed-english-v3/invoke', { texts: ['a query'], input_type: 'search_query', truncate: 'END' }],
     ]);
@@ -152,26 +136,26 @@ describe('Cohere Embed v3', () => {
   });
 
   it('splits more than 96 texts into calls of 96 and keeps the order', async () => {
-    bedrock.handle(cohereAnswer);
+    rig.bedrock.handle(cohereAnswer);
     const input = Array.from({ length: 100 }, (_, i) => `${String.fromCharCode(40 + i)} text`);
-    const result = await client.embeddings.create({ model: COHERE, input, encoding_format: 'float' });
-    expect(bedrock.requests.map((request) => request.body.texts.length).sort()).toEqual([4, 96]);
+    const result = await rig.client.embeddings.create({ model: COHERE, input, encoding_format: 'float' });
+    expect(rig.bedrock.requests.map((request) => request.body.texts.length).sort()).toEqual([4, 96]);
     expect(result.data.map((item) => item.embedding)).toEqual(input.map(vectorOf));
     expect(result.data.map((item) => item.index)).toEqual(input.map((_, i) => i));
   });
 
   it('refuses dimensions, which Cohere cannot honour, with a 400 naming it', async () => {
-    const error = await client.embeddings.create({ model: COHERE, input: 'x', dimensions: 256 }).catch((caught) => caught);
+    const error = await rig.client.embeddings.create({ model: COHERE, input: 'x', dimensions: 256 }).catch((caught) => caught);
     expect(error).toMatchObject({ status: 400, code: 'unsupported_parameter', param: 'dimensions' });
-    expect(bedrock.requests).toHaveLength(0);
+    expect(rig.bedrock.requests).toHaveLength(0);
   });
 });
 
 it('refuses an embedding model family it does not know with a 400 naming the supported ones', async () => {
-  const error = await client.embeddings.create({ model: 'amazon.nova-pro-v1:0', input: 'x' }).catch((caught) => caught);
+  const error = await rig.client.embeddings.create({ model: 'amazon.nova-pro-v1:0', input: 'x' }).catch((caught) => caught);
   expect(error).toBeInstanceOf(OpenAI.BadRequestError);
   expect(error).toMatchObject({ code: 'unsupported_model', param: 'model' });
   expect(error.message).toContain('amazon.titan-embed-text-v2:0');
   expect(error.message).toContain('cohere.embed-multilingual-v3');
-  expect(bedrock.requests).toHaveLength(0);
+  expect(rig.bedrock.requests).toHaveLength(0);
 });

@@ -3,13 +3,13 @@
  * upstream replaying recorded OpenAI responses. Every upstream body is checked against the spec.
  */
 import OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway, type GatewayParams } from '../src/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { GatewayParams } from '../src/index.js';
 import { fixtureChunks, fixtureJson } from './helpers/fixtures.js';
-import { startHost, type Host } from './helpers/hosts.js';
 import { logCollector } from './helpers/logs.js';
+import { useSdkRig } from './helpers/sdk-rig.js';
 import { assertValidOpenAIRequest } from './helpers/spec.js';
-import { json, sse, startUpstream, type Upstream } from './helpers/upstream.js';
+import { json, sse } from './helpers/upstream.js';
 
 const TEXT_CHUNKS = fixtureChunks('openai-chat/openai-text.chunks.jsonl');
 const TEXT_RESPONSE = fixtureJson('openai-chat/openai-text.json');
@@ -19,41 +19,26 @@ const EMBEDDING = fixtureJson('openai-embeddings/openai-embedding.json');
 /** Gateway parameters (and future OpenAI ones) are not in the SDK's types; the SDK sends them as given. */
 const gatewayParams = (params: Record<string, unknown>) => params as object;
 
-let upstream: Upstream;
-let gateway: Gateway;
-let host: Host;
-let client: OpenAI;
 const logs = logCollector();
 
-beforeAll(async () => {
-  upstream = await startUpstream();
-  gateway = createGateway({
-    providers: { openai: { apiKey: 'sk-test-upstream-key-0001', baseURL: upstream.baseURL } },
-    models: { fast: { target: 'openai/gpt-4.1-nano', params: { temperature: 0.2 } } },
-    onLog: logs.sink,
-  });
-  host = await startHost('express', gateway);
-  client = new OpenAI({ baseURL: host.baseURL, apiKey: 'client-key-not-forwarded', maxRetries: 0 });
-});
-
-afterAll(async () => {
-  await host.close();
-  await gateway.close();
-  await upstream.close();
-});
+const rig = useSdkRig(['upstream'], ({ upstream }) => ({
+  providers: { openai: { apiKey: 'sk-test-upstream-key-0001', baseURL: upstream.baseURL } },
+  models: { fast: { target: 'openai/gpt-4.1-nano', params: { temperature: 0.2 } } },
+  onLog: logs.sink,
+}));
 
 afterEach(() => {
-  for (const request of upstream.requests) {
+  for (const request of rig.upstream.requests) {
     if (request.url.endsWith('/chat/completions')) assertValidOpenAIRequest('chat', request.body);
     if (request.url.endsWith('/embeddings')) assertValidOpenAIRequest('embeddings', request.body);
     expect(request.headers.authorization).toBe('Bearer sk-test-upstream-key-0001');
   }
-  upstream.reset();
+  rig.upstream.reset();
   logs.records.length = 0;
 });
 
 function replayText(stream: boolean) {
-  upstream.handle((request, response) => {
+  rig.upstream.handle((request, response) => {
     if (!request.body.stream) return json(response, 200, TEXT_RESPONSE);
     // The recording was made with include_usage; drop its usage chunk when it was not asked for.
     const chunks = request.body.stream_options?.include_usage ? TEXT_CHUNKS : TEXT_CHUNKS.filter((chunk) => !chunk.usage);
@@ -65,7 +50,7 @@ function replayText(stream: boolean) {
 describe('chat.completions through the OpenAI SDK', () => {
   it('returns a non-streaming completion as recorded, with gateway headers', async () => {
     replayText(false);
-    const { data, response } = await client.chat.completions
+    const { data, response } = await rig.client.chat.completions
       .create({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'Invent a holiday' }] })
       .withResponse();
     expect(data).toEqual(TEXT_RESPONSE);
@@ -91,11 +76,11 @@ describe('chat.completions through the OpenAI SDK', () => {
       thread_identifier: 'conv_456',
       group_identifier: 'team_alpha',
     };
-    const stream = await client.chat.completions.create(request);
+    const stream = await rig.client.chat.completions.create(request);
     const received = [];
     for await (const chunk of stream) received.push(chunk);
     // The client did not ask for usage: the gateway asked upstream and removed that chunk.
-    expect(upstream.requests[0].body.stream_options).toEqual({ include_usage: true });
+    expect(rig.upstream.requests[0].body.stream_options).toEqual({ include_usage: true });
     expect(received).toEqual(TEXT_CHUNKS.filter((chunk) => !chunk.usage));
     const text = received.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('');
     expect(text).toBe(TEXT_CHUNKS.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join(''));
@@ -116,7 +101,7 @@ describe('chat.completions through the OpenAI SDK', () => {
 
   it('passes the usage chunk through when the client asked for it', async () => {
     replayText(true);
-    const stream = await client.chat.completions.create({
+    const stream = await rig.client.chat.completions.create({
       model: 'gpt-4.1-nano',
       stream: true,
       stream_options: { include_usage: true },
@@ -128,8 +113,8 @@ describe('chat.completions through the OpenAI SDK', () => {
   });
 
   it('accumulates a streamed tool call with chat.completions.stream()', async () => {
-    upstream.handle((request, response) => sse(response, request.body.stream_options?.include_usage ? TOOL_CHUNKS : TOOL_CHUNKS.filter((c) => !c.usage)));
-    const runner = client.chat.completions.stream({
+    rig.upstream.handle((request, response) => sse(response, request.body.stream_options?.include_usage ? TOOL_CHUNKS : TOOL_CHUNKS.filter((c) => !c.usage)));
+    const runner = rig.client.chat.completions.stream({
       model: 'openai/deepseek-chat',
       messages: [{ role: 'user', content: 'What is the weather in Paris?' }],
       tools: [{ type: 'function', function: { name: 'weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }],
@@ -144,7 +129,7 @@ describe('chat.completions through the OpenAI SDK', () => {
   });
 
   it('sends a tool result turn and response_format json_schema upstream unchanged', async () => {
-    upstream.handle((_request, response) => json(response, 200, TEXT_RESPONSE));
+    rig.upstream.handle((_request, response) => json(response, 200, TEXT_RESPONSE));
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
       { role: 'user', content: 'Weather in Paris?' },
       { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"location":"Paris"}' } }] },
@@ -154,24 +139,24 @@ describe('chat.completions through the OpenAI SDK', () => {
       type: 'json_schema' as const,
       json_schema: { name: 'answer', strict: true, schema: { type: 'object', properties: { temp: { type: 'number' } }, required: ['temp'], additionalProperties: false } },
     };
-    await client.chat.completions.create({ model: 'gpt-4.1-nano', messages, response_format, temperature: 0, seed: 7, logit_bias: { '50256': -100 } });
-    const sent = upstream.requests[0].body;
+    await rig.client.chat.completions.create({ model: 'gpt-4.1-nano', messages, response_format, temperature: 0, seed: 7, logit_bias: { '50256': -100 } });
+    const sent = rig.upstream.requests[0].body;
     expect(sent.messages).toEqual(messages);
     expect(sent.response_format).toEqual(response_format);
     expect(sent).toMatchObject({ temperature: 0, seed: 7, logit_bias: { '50256': -100 } });
   });
 
   it('applies an alias target and its parameter defaults, the request winning', async () => {
-    upstream.handle((_request, response) => json(response, 200, TEXT_RESPONSE));
-    await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'x' }] });
-    await client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'x' }], temperature: 1 });
-    expect(upstream.requests[0].body).toMatchObject({ model: 'gpt-4.1-nano', temperature: 0.2 });
-    expect(upstream.requests[1].body).toMatchObject({ model: 'gpt-4.1-nano', temperature: 1 });
+    rig.upstream.handle((_request, response) => json(response, 200, TEXT_RESPONSE));
+    await rig.client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'x' }] });
+    await rig.client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'x' }], temperature: 1 });
+    expect(rig.upstream.requests[0].body).toMatchObject({ model: 'gpt-4.1-nano', temperature: 0.2 });
+    expect(rig.upstream.requests[1].body).toMatchObject({ model: 'gpt-4.1-nano', temperature: 1 });
   });
 
   it('forwards unknown (future) OpenAI parameters and removes every gateway parameter', async () => {
-    upstream.handle((_request, response) => json(response, 200, TEXT_RESPONSE));
-    await client.chat.completions.create({
+    rig.upstream.handle((_request, response) => json(response, 200, TEXT_RESPONSE));
+    await rig.client.chat.completions.create({
       model: 'gpt-4.1-nano',
       messages: [{ role: 'user', content: 'x' }],
       ...gatewayParams({
@@ -183,13 +168,13 @@ describe('chat.completions through the OpenAI SDK', () => {
         disable_log: true,
       }),
     });
-    expect(upstream.requests[0].body).toEqual({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'x' }], some_future_parameter: { enabled: true } });
-    upstream.requests.length = 0; // this body is deliberately outside the spec
+    expect(rig.upstream.requests[0].body).toEqual({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'x' }], some_future_parameter: { enabled: true } });
+    rig.upstream.requests.length = 0; // this body is deliberately outside the spec
   });
 
   it('adds request_breakdown to a non-streaming body and as a final chunk of a stream', async () => {
     replayText(false);
-    const body: any = await client.chat.completions.create({
+    const body: any = await rig.client.chat.completions.create({
       model: 'gpt-4.1-nano',
       messages: [{ role: 'user', content: 'x' }],
       ...gatewayParams({ request_breakdown: true, customer_identifier: 'c9' }),
@@ -198,7 +183,7 @@ describe('chat.completions through the OpenAI SDK', () => {
     expect(body.request_breakdown.attempts).toHaveLength(1);
 
     replayText(true);
-    const stream = await client.chat.completions.create({
+    const stream = await rig.client.chat.completions.create({
       model: 'gpt-4.1-nano',
       stream: true,
       messages: [{ role: 'user', content: 'x' }],
@@ -215,10 +200,10 @@ describe('chat.completions through the OpenAI SDK', () => {
 
 describe('embeddings and models', () => {
   it('creates embeddings', async () => {
-    upstream.handle((_request, response) => json(response, 200, EMBEDDING));
-    const result = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['sunny day at the beach'], encoding_format: 'float' });
+    rig.upstream.handle((_request, response) => json(response, 200, EMBEDDING));
+    const result = await rig.client.embeddings.create({ model: 'text-embedding-3-small', input: ['sunny day at the beach'], encoding_format: 'float' });
     expect(result).toEqual(EMBEDDING);
-    expect(upstream.requests[0].url).toBe('/v1/embeddings');
+    expect(rig.upstream.requests[0].url).toBe('/v1/embeddings');
     const [record] = await logs.settle(1);
     expect(record.endpoint).toBe('embeddings');
     expect(record.usage?.prompt_tokens).toBe(EMBEDDING.usage.prompt_tokens);
@@ -226,11 +211,11 @@ describe('embeddings and models', () => {
 
   it('lists the aliases and models it can route', async () => {
     const ids = [];
-    for await (const model of client.models.list()) ids.push(model.id);
+    for await (const model of rig.client.models.list()) ids.push(model.id);
     expect(ids).toContain('fast');
-    const model = await client.models.retrieve('fast');
+    const model = await rig.client.models.retrieve('fast');
     expect(model).toMatchObject({ id: 'fast', object: 'model', owned_by: 'modelgate' });
-    expect(await client.models.retrieve('openai/gpt-4.1-nano')).toMatchObject({ owned_by: 'openai' });
-    await expect(client.models.retrieve('no-such-model')).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+    expect(await rig.client.models.retrieve('openai/gpt-4.1-nano')).toMatchObject({ owned_by: 'openai' });
+    await expect(rig.client.models.retrieve('no-such-model')).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
   });
 });

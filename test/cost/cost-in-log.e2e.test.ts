@@ -2,13 +2,12 @@
  * Cost end to end: the official openai SDK against the gateway in an Express app, loopback upstreams
  * replaying recorded responses; the cost lands in the log record and in request_breakdown.
  */
-import OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, PRICE_CATALOGUE, type Gateway } from '../../src/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PRICE_CATALOGUE } from '../../src/index.js';
 import { fixtureChunks, fixtureJson } from '../helpers/fixtures.js';
-import { startHost, type Host } from '../helpers/hosts.js';
 import { logCollector } from '../helpers/logs.js';
-import { json, sse, startUpstream, type Upstream } from '../helpers/upstream.js';
+import { useSdkRig } from '../helpers/sdk-rig.js';
+import { json, sse } from '../helpers/upstream.js';
 
 const TEXT_RESPONSE = fixtureJson('openai-chat/openai-text.json');
 const TEXT_CHUNKS = fixtureChunks('openai-chat/openai-text.chunks.jsonl');
@@ -17,41 +16,26 @@ const EMBEDDING = fixtureJson('openai-embeddings/openai-embedding.json');
 const CATALOGUE = `${PRICE_CATALOGUE.name}@${PRICE_CATALOGUE.version}`;
 const withParams = (params: Record<string, unknown>) => params as object;
 
-let upstream: Upstream;
-let gateway: Gateway;
-let host: Host;
-let client: OpenAI;
 const logs = logCollector();
 
-beforeAll(async () => {
-  upstream = await startUpstream();
-  gateway = createGateway({
-    providers: {
-      openai: { apiKey: 'sk-test-upstream-key-0002', baseURL: upstream.baseURL },
-      xai: { apiKey: 'xai-test-key-0002', baseURL: upstream.baseURL },
-      local: { kind: 'openai-compatible', baseURL: upstream.baseURL },
-      office: { kind: 'openai-compatible', baseURL: upstream.baseURL },
-    },
-    pricing: { 'office/*': { input: 1, output: 2 } },
-    onLog: logs.sink,
-  });
-  host = await startHost('express', gateway);
-  client = new OpenAI({ baseURL: host.baseURL, apiKey: 'client-key-not-forwarded', maxRetries: 0 });
-});
-
-afterAll(async () => {
-  await host.close();
-  await gateway.close();
-  await upstream.close();
-});
+const rig = useSdkRig(['upstream'], ({ upstream }) => ({
+  providers: {
+    openai: { apiKey: 'sk-test-upstream-key-0002', baseURL: upstream.baseURL },
+    xai: { apiKey: 'xai-test-key-0002', baseURL: upstream.baseURL },
+    local: { kind: 'openai-compatible', baseURL: upstream.baseURL },
+    office: { kind: 'openai-compatible', baseURL: upstream.baseURL },
+  },
+  pricing: { 'office/*': { input: 1, output: 2 } },
+  onLog: logs.sink,
+}));
 
 afterEach(() => {
-  upstream.reset();
+  rig.upstream.reset();
   logs.records.length = 0;
 });
 
 const replay = (chunks: any[]) =>
-  upstream.handle((request, response) => {
+  rig.upstream.handle((request, response) => {
     if (!request.body.stream) return json(response, 200, TEXT_RESPONSE);
     return sse(response, request.body.stream_options?.include_usage ? chunks : chunks.filter((chunk) => !chunk.usage));
   });
@@ -59,7 +43,7 @@ const replay = (chunks: any[]) =>
 describe('cost in the log record and request_breakdown', () => {
   it('prices a non-streaming response and shows it in request_breakdown', async () => {
     replay(TEXT_CHUNKS);
-    const body: any = await client.chat.completions.create({
+    const body: any = await rig.client.chat.completions.create({
       model: 'gpt-4.1-nano',
       messages: [{ role: 'user', content: 'Invent a holiday' }],
       ...withParams({ request_breakdown: true }),
@@ -76,7 +60,7 @@ describe('cost in the log record and request_breakdown', () => {
 
   it('prices a stream and puts the cost in its final request_breakdown chunk', async () => {
     replay(TEXT_CHUNKS);
-    const stream = await client.chat.completions.create({
+    const stream = await rig.client.chat.completions.create({
       model: 'gpt-4.1-nano',
       stream: true,
       messages: [{ role: 'user', content: 'Invent a holiday' }],
@@ -93,7 +77,7 @@ describe('cost in the log record and request_breakdown', () => {
 
   it('prices xAI reasoning on top of completion tokens, as xAI bills it', async () => {
     replay(XAI_CHUNKS);
-    const stream = await client.chat.completions.create({ model: 'grok-3-mini', stream: true, messages: [{ role: 'user', content: 'Weather?' }] });
+    const stream = await rig.client.chat.completions.create({ model: 'grok-3-mini', stream: true, messages: [{ role: 'user', content: 'Weather?' }] });
     for await (const _chunk of stream) void _chunk;
     const [record] = await logs.settle(1);
     const billed = XAI_CHUNKS.find((chunk) => chunk.usage).usage.cost_in_usd_ticks / 1e10;
@@ -101,8 +85,8 @@ describe('cost in the log record and request_breakdown', () => {
   });
 
   it('prices embeddings by their input tokens', async () => {
-    upstream.handle((_request, response) => json(response, 200, EMBEDDING));
-    await client.embeddings.create({ model: 'text-embedding-3-small', input: 'The food was delicious' });
+    rig.upstream.handle((_request, response) => json(response, 200, EMBEDDING));
+    await rig.client.embeddings.create({ model: 'text-embedding-3-small', input: 'The food was delicious' });
     const [record] = await logs.settle(1);
     // 12 in × $0.02 per million
     expect(record).toMatchObject({ endpoint: 'embeddings', cost_usd: 0.00000024, cost: { input_usd: 0.00000024, price_id: 'openai/text-embedding-3-small' } });
@@ -110,7 +94,7 @@ describe('cost in the log record and request_breakdown', () => {
 
   it('uses options.pricing before the catalogue', async () => {
     replay(TEXT_CHUNKS);
-    await client.chat.completions.create({ model: 'office/llama-3.3-70b', messages: [{ role: 'user', content: 'x' }] });
+    await rig.client.chat.completions.create({ model: 'office/llama-3.3-70b', messages: [{ role: 'user', content: 'x' }] });
     const [record] = await logs.settle(1);
     // 16 in × $1 + 363 out × $2 per million
     expect(record).toMatchObject({ cost_usd: 0.000742, cost: { source: 'options.pricing', price_id: 'office/*' }, cost_unavailable_reason: null });
@@ -118,8 +102,8 @@ describe('cost in the log record and request_breakdown', () => {
 
   it('leaves cost null and says why when no price is known', async () => {
     replay(TEXT_CHUNKS);
-    await client.chat.completions.create({ model: 'local/llama-3.3-70b', messages: [{ role: 'user', content: 'x' }] });
-    await client.chat.completions.create({ model: 'openai/gpt-unreleased-99', messages: [{ role: 'user', content: 'x' }] });
+    await rig.client.chat.completions.create({ model: 'local/llama-3.3-70b', messages: [{ role: 'user', content: 'x' }] });
+    await rig.client.chat.completions.create({ model: 'openai/gpt-unreleased-99', messages: [{ role: 'user', content: 'x' }] });
     const [local, unknown] = await logs.settle(2);
     expect(local).toMatchObject({ usage: { total_tokens: 379 }, cost_usd: null, cost: null });
     expect(local.cost_unavailable_reason).toBe('the price catalogue does not cover provider kind `openai-compatible`; set a price in options.pricing');
@@ -128,8 +112,8 @@ describe('cost in the log record and request_breakdown', () => {
   });
 
   it('leaves cost null when the provider reported no usage', async () => {
-    upstream.handle((_request, response) => sse(response, TEXT_CHUNKS.filter((chunk) => !chunk.usage)));
-    const stream = await client.chat.completions.create({ model: 'gpt-4.1-nano', stream: true, messages: [{ role: 'user', content: 'x' }] });
+    rig.upstream.handle((_request, response) => sse(response, TEXT_CHUNKS.filter((chunk) => !chunk.usage)));
+    const stream = await rig.client.chat.completions.create({ model: 'gpt-4.1-nano', stream: true, messages: [{ role: 'user', content: 'x' }] });
     for await (const _chunk of stream) void _chunk;
     const [record] = await logs.settle(1);
     expect(record).toMatchObject({ usage: null, cost_usd: null, cost: null, cost_unavailable_reason: 'provider `openai` reported no token usage for this request' });

@@ -5,15 +5,14 @@
  * is stored in the repository.
  */
 import { generateKeyPairSync, verify } from 'node:crypto';
-import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, GatewayConfigError, type Gateway } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { createGateway, GatewayConfigError } from '../../src/index.js';
 import { googleProvider, vertexBaseURL } from '../../src/providers/google/index.js';
 import { fixtureText } from '../helpers/fixtures.js';
 import { GEMINI_RECORDING } from '../helpers/gemini.js';
-import { startHost, type Host } from '../helpers/hosts.js';
 import { logCollector } from '../helpers/logs.js';
-import { json, startUpstream, type Upstream } from '../helpers/upstream.js';
+import { useSdkRig } from '../helpers/sdk-rig.js';
+import { json } from '../helpers/upstream.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const KEY = {
@@ -76,36 +75,21 @@ describe('Vertex AI requests', () => {
 });
 
 describe('Vertex AI end to end', () => {
-  let upstream: Upstream;
-  let gateway: Gateway;
-  let host: Host;
-  let client: OpenAI;
   const logs = logCollector();
 
-  beforeAll(async () => {
-    upstream = await startUpstream();
-    gateway = createGateway({
-      providers: { vertex: { kind: 'google', baseURL: `${upstream.origin}/v1beta1`, vertex: { location: 'us-central1', credentials: JSON.stringify(KEY) } } },
-      onLog: logs.sink,
-    });
-    host = await startHost('express', gateway);
-    client = new OpenAI({ baseURL: host.baseURL, apiKey: 'client-key-not-forwarded', maxRetries: 0 });
-  });
-
-  afterAll(async () => {
-    await host.close();
-    await gateway.close();
-    await upstream.close();
-  });
+  const rig = useSdkRig(['upstream'], ({ upstream }) => ({
+    providers: { vertex: { kind: 'google', baseURL: `${upstream.origin}/v1beta1`, vertex: { location: 'us-central1', credentials: JSON.stringify(KEY) } } },
+    onLog: logs.sink,
+  }));
 
   it('streams the recorded answer from the project\'s publisher model', async () => {
-    upstream.handle((_request, response) => {
+    rig.upstream.handle((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       response.end(fixtureText(GEMINI_RECORDING));
     });
-    const completion = await client.chat.completions.stream({ model: 'gemini-2.0-flash', messages: [{ role: 'user', content: 'Capital of Wyoming?' }] }).finalChatCompletion();
+    const completion = await rig.client.chat.completions.stream({ model: 'gemini-2.0-flash', messages: [{ role: 'user', content: 'Capital of Wyoming?' }] }).finalChatCompletion();
     expect(completion.choices[0].message.content).toBe('The capital of Wyoming is **Cheyenne**.\n');
-    const [request] = upstream.requests;
+    const [request] = rig.upstream.requests;
     expect(request.url).toBe('/v1beta1/projects/test-project/locations/us-central1/publishers/google/models/gemini-2.0-flash:streamGenerateContent?alt=sse');
     expect(decodeJwt(String(request.headers.authorization).replace(/^Bearer /, '')).valid).toBe(true);
     expect(request.headers['x-goog-api-key']).toBeUndefined();
@@ -114,16 +98,16 @@ describe('Vertex AI end to end', () => {
 
   it('treats a refused token as the gateway\'s own credentials and never shows the key or token', async () => {
     // google.rpc.Status for a bad credential: https://cloud.google.com/apis/design/errors
-    upstream.handle((request, response) =>
+    rig.upstream.handle((request, response) =>
       json(response, 401, { error: { code: 401, message: `Request had invalid authentication credentials: ${String(request.headers.authorization)}`, status: 'UNAUTHENTICATED' } }),
     );
-    const error = await client.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }] }).catch((caught) => caught);
+    const error = await rig.client.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }] }).catch((caught) => caught);
     expect(error).toMatchObject({ status: 502, code: 'upstream_auth_error' });
     // An error that quotes the token (here, on purpose) reaches the client scrubbed.
-    upstream.handle((request, response) =>
+    rig.upstream.handle((request, response) =>
       json(response, 400, { error: { code: 400, message: `Bad request with ${String(request.headers.authorization)} and ${KEY.private_key}`, status: 'INVALID_ARGUMENT' } }),
     );
-    const quoted = await client.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }] }).catch((caught) => caught);
+    const quoted = await rig.client.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }] }).catch((caught) => caught);
     expect(quoted).toMatchObject({ status: 400, code: 'invalid_argument' });
     expect(quoted.message).toContain('[redacted]');
     const records = await logs.settle(3);
