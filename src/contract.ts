@@ -60,6 +60,22 @@ export interface SseResponse {
   headers: ResponseHeaders;
   /** Each item is one or more complete SSE frames. Stop iterating (or call `return()`) to cancel. */
   body: AsyncIterable<string | Uint8Array>;
+  /**
+   * Optional, instead of iterating `body` (never both): writes the same pieces straight to `sink`
+   * as they arrive, without a promise per piece. Resolves once the stream ended and the request
+   * is settled; the host then ends its response. `writeNodeResponse` uses it.
+   */
+  pipeTo?(sink: SseSink): Promise<void>;
+}
+
+/** Where `SseResponse.pipeTo` writes (a Node `ServerResponse` fits in three lines, see `writeNodeResponse`). */
+export interface SseSink {
+  /** Writes one piece; `false` asks for a pause until `onDrain` calls back (Node's writable convention). */
+  write(piece: string): boolean;
+  /** Calls `resume` once, when the sink takes writes again or closed. */
+  onDrain(resume: () => void): void;
+  /** The client is gone: nothing more can be written (the stream is cancelled as a client abort). */
+  readonly closed: boolean;
 }
 
 export type GatewayResponse = JsonResponse | SseResponse;

@@ -7,7 +7,7 @@
  * ```
  */
 export { createGateway, type Gateway } from './gateway.js';
-export type { GatewayRequest, GatewayResponse, HandleContext, JsonResponse, SseResponse, ResponseHeaders } from './contract.js';
+export type { GatewayRequest, GatewayResponse, HandleContext, JsonResponse, SseResponse, SseSink, ResponseHeaders } from './contract.js';
 export { GatewayError, type GatewayErrorInit, type OpenAIErrorBody, type OpenAIErrorType } from './errors.js';
 export { GatewayConfigError, type GatewayOptions, type AuthorizeHook, type AuthorizeInput, type AuthorizeResult, type ProviderOptions, type ModelAlias } from './options.js';
 export { jsonlSink, type JsonlSink } from './logging/jsonl-sink.js';

@@ -1,6 +1,6 @@
 /**
- * Relays an OpenAI-format SSE stream as it arrives, one yield per network chunk, without parsing and
- * re-serialising every chunk. A side tap looks only at the few frames that matter: an error event,
+ * Relays an OpenAI-format SSE stream as it arrives, synchronously per network chunk, without parsing
+ * and re-serialising every chunk. A side tap looks only at the few frames that matter: an error event,
  * the usage chunk (removed when the gateway asked for it and the client did not), `[DONE]` (the
  * engine writes its own) and the finish reason (to tell a finished stream from a cut one).
  */
@@ -8,6 +8,7 @@ import { GatewayError } from '../errors.js';
 import type { Provider } from '../providers/types.js';
 import { parseSseFrame, SseFrameSplitter, sseData } from '../sse/sse-frames.js';
 import { fromOpenAIUsage, type NormalizedUsage } from '../usage.js';
+import { relayChunks, type ChunkRelay } from './chunk-relay.js';
 import { upstreamStreamError } from './upstream-error.js';
 
 export interface StreamTap {
@@ -31,20 +32,87 @@ const FINISH = /"finish_reason"\s*:\s*"/;
 /** A frame that already ends with a blank line (a lone CR at the end was held back as a possible CRLF). */
 const TERMINATED = /(?:\r\n|\n|\r(?!\n))(?:\r\n|\n|\r(?!\n))$/;
 
-export async function* passthroughStream(
-  body: AsyncIterable<Uint8Array>,
-  provider: Provider,
-  options: PassthroughOptions,
-  tap: StreamTap,
-): AsyncGenerator<string> {
-  const splitter = new SseFrameSplitter(options.maxEventBytes);
-  if (options.keepPayloads) tap.payloads = [];
-  let held = ''; // frames without data before the first data frame: they must not commit the response
-  let sawData = false;
-  let sawFinish = false;
-  let sawDone = false;
+/** Relays an OpenAI SSE body as an async iterable, one yield per network chunk. */
+export function passthroughStream(body: AsyncIterable<Uint8Array>, provider: Provider, options: PassthroughOptions, tap: StreamTap): AsyncGenerator<string> {
+  return relayChunks(body, new PassthroughRelay(provider, options, tap));
+}
 
-  const relayFrame = (frame: string): string => {
+export class PassthroughRelay implements ChunkRelay {
+  failed = false;
+  failure: unknown = undefined;
+  private readonly splitter: SseFrameSplitter;
+  private held = ''; // frames without data before the first data frame: they must not commit the response
+  private sawData = false;
+  private sawFinish = false;
+  private sawDone = false;
+
+  constructor(
+    private readonly provider: Provider,
+    private readonly options: PassthroughOptions,
+    private readonly tap: StreamTap,
+  ) {
+    this.splitter = new SseFrameSplitter(options.maxEventBytes);
+    if (options.keepPayloads) tap.payloads = [];
+  }
+
+  get finished(): boolean {
+    return this.sawDone;
+  }
+
+  push(chunk: Uint8Array): string {
+    const committed = this.sawData;
+    let out = '';
+    try {
+      const frames = this.splitter.push(chunk);
+      for (let i = 0; i < frames.length; i++) {
+        out += this.relayFrame(frames[i]);
+        if (this.sawDone) break;
+      }
+    } catch (error) {
+      this.fail(error);
+      // Once the client has the first data, the frames the upstream sent before its error are its too.
+      return committed ? out : '';
+    }
+    if (!this.sawData) {
+      this.held += out;
+      return '';
+    }
+    if (!this.held) return out;
+    const text = this.held + out;
+    this.held = '';
+    return text;
+  }
+
+  end(): string {
+    let out = '';
+    const rest = this.splitter.end();
+    if (rest !== undefined && !this.sawDone && (TERMINATED.test(rest) || isWholeEvent(rest))) {
+      try {
+        const last = this.relayFrame(TERMINATED.test(rest) ? rest : `${rest}\n\n`);
+        if (this.sawData) out = this.held + last;
+      } catch (error) {
+        this.fail(error);
+        return '';
+      }
+    }
+    if (!this.sawData) {
+      this.fail(new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: `Provider \`${this.provider.id}\` ended its stream without sending any data.` }));
+    } else if (!this.sawDone && !this.sawFinish) {
+      this.fail(new GatewayError({ status: 502, code: 'upstream_stream_truncated', retryable: true, message: `Provider \`${this.provider.id}\` ended its stream before it was complete.` }));
+    }
+    return out;
+  }
+
+  close(): void {
+    // The tap learns the usage as the usage chunk passes.
+  }
+
+  private fail(error: unknown): void {
+    this.failed = true;
+    this.failure = error;
+  }
+
+  private relayFrame(frame: string): string {
     let data: string | undefined;
     let isErrorEvent = false;
     if (frame.startsWith('data: ') && frame.indexOf('\n') === frame.length - 2) {
@@ -56,61 +124,29 @@ export async function* passthroughStream(
     }
     if (data === undefined) return frame;
     if (data === '[DONE]') {
-      sawDone = true;
+      this.sawDone = true;
       return '';
     }
     if (isErrorEvent || data.includes('"error"')) {
       const error = errorPayload(data);
-      if (error !== undefined || isErrorEvent) throw upstreamStreamError(provider, error ?? { message: data });
+      if (error !== undefined || isErrorEvent) throw upstreamStreamError(this.provider, error ?? { message: data });
     }
-    sawData = true;
+    this.sawData = true;
+    const tap = this.tap;
     tap.firstPayload ??= data;
     if (USAGE.test(data)) {
-      const chunk = parseChunk(data, provider);
+      const chunk = parseChunk(data, this.provider);
       tap.usage = fromOpenAIUsage(chunk.usage) ?? tap.usage;
-      if (options.stripUsage) {
+      if (this.options.stripUsage) {
         if (!chunk.choices?.length) return '';
         delete chunk.usage;
         data = JSON.stringify(chunk);
         frame = sseData(data);
       }
     }
-    if (!sawFinish && FINISH.test(data)) sawFinish = true;
+    if (!this.sawFinish && FINISH.test(data)) this.sawFinish = true;
     tap.payloads?.push(data);
     return frame;
-  };
-
-  for await (const chunk of body) {
-    if (sawDone) continue; // drain to the end so the connection can be reused
-    const committed = sawData;
-    let out = '';
-    try {
-      for (const frame of splitter.push(chunk)) {
-        out += relayFrame(frame);
-        if (sawDone) break;
-      }
-    } catch (error) {
-      // Once the client has the first data, the frames the upstream sent before its error are its too.
-      if (committed && out) yield out;
-      throw error;
-    }
-    if (!sawData) {
-      held += out;
-    } else if (held || out) {
-      yield held + out;
-      held = '';
-    }
-  }
-  const rest = splitter.end();
-  if (rest !== undefined && !sawDone && (TERMINATED.test(rest) || isWholeEvent(rest))) {
-    const out = relayFrame(TERMINATED.test(rest) ? rest : `${rest}\n\n`);
-    if (sawData && (held || out)) yield held + out;
-  }
-  if (!sawData) {
-    throw new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: `Provider \`${provider.id}\` ended its stream without sending any data.` });
-  }
-  if (!sawDone && !sawFinish) {
-    throw new GatewayError({ status: 502, code: 'upstream_stream_truncated', retryable: true, message: `Provider \`${provider.id}\` ended its stream before it was complete.` });
   }
 }
 

@@ -5,7 +5,6 @@
  */
 import type { GatewayResponse, ResponseHeaders } from '../contract.js';
 import { recordUsage } from '../cost/record-usage.js';
-import { GatewayError, toGatewayError } from '../errors.js';
 import type { LogRecord } from '../logging/log-record.js';
 import { round, type RequestLog } from '../logging/request-log.js';
 import type { GatewayParams } from '../params/gateway-params.js';
@@ -13,7 +12,7 @@ import type { Operation, ProviderCall } from '../providers/types.js';
 import type { ChainTarget } from '../routing/build-chain.js';
 import { completionFromStream } from '../cache/cached-completion.js';
 import { planRequest, type TrafficPlan } from '../traffic/plan-request.js';
-import { SSE_DONE, SSE_RESPONSE_HEADERS, sseData } from '../sse/sse-frames.js';
+import { SSE_RESPONSE_HEADERS, sseData } from '../sse/sse-frames.js';
 import type { NormalizedUsage } from '../usage.js';
 import { accumulateChoices } from './accumulate-chunks.js';
 import type { RetryPolicy } from './backoff.js';
@@ -23,6 +22,7 @@ import { runChain, type ChainResult, type ChainTiming } from './run-chain.js';
 import { openStream, type JsonOutcome, type OpenedStream } from './send-attempt.js';
 import { sendJsonCall } from './send-split.js';
 import { serveCached } from './serve-cached.js';
+import type { StreamEnding } from './stream-response.js';
 
 export interface ProxyInput {
   operation: Operation;
@@ -100,76 +100,42 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
   };
   const target = opened.target;
   const noteUsage: UsageNote = (usage) => recordUsage(record, usage, engine.costs, target.provider, target.model);
-  return { kind: 'sse', status: 200, headers, body: relayCommitted(opened, scope, log, params, noteUsage, plan) };
+  const relay = opened.value.stream;
+  relay.commit(streamEnding(opened, scope, log, params, noteUsage, plan));
+  return { kind: 'sse', status: 200, headers, body: relay, pipeTo: (sink) => relay.pipeTo(sink) };
 }
 
 /** Records the stream's usage (and its cost) in the log record. */
 type UsageNote = (usage: NormalizedUsage | undefined) => void;
 
-function relayCommitted(
+/** How a committed stream ends: the request_breakdown chunk when asked, then usage, cache, budget and the log. */
+function streamEnding(
   served: ChainResult<OpenedStream>,
   scope: RequestScope,
   log: RequestLog,
   params: GatewayParams,
   noteUsage: UsageNote,
   plan: TrafficPlan,
-): AsyncGenerator<string> {
-  let started = false;
-  const opened = served.value;
-  const body = relayStream(served, scope, log, params, noteUsage, plan, () => (started = true));
-  // A generator that never started skips its `finally`: if the client leaves (or the deadline passes)
-  // before the host reads the body, release the upstream and log here.
-  const onEndBeforeStart = () => {
-    if (started) return;
-    void opened.rest.return(undefined);
-    fillStreamOutcome(log.record, opened.tap, params, noteUsage);
-    scope.dispose();
-    void plan.finish({ ok: false, committed: true, target: served.target, usage: opened.tap.usage }).finally(() => {
-      log.finish(scope.clientAborted ? 499 : scope.endReason!.status, scope.endReason, scope.clientAborted);
-    });
-  };
-  scope.signal.addEventListener('abort', onEndBeforeStart, { once: true });
-  return body;
-}
-
-async function* relayStream(
-  served: ChainResult<OpenedStream>,
-  scope: RequestScope,
-  log: RequestLog,
-  params: GatewayParams,
-  noteUsage: UsageNote,
-  plan: TrafficPlan,
-  onStart: () => void,
-): AsyncGenerator<string> {
-  onStart();
-  const opened = served.value;
-  const { rest, tap } = opened;
-  let completed = false;
-  let failure: GatewayError | undefined;
-  try {
-    yield opened.first;
-    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
-    completed = true;
-    if (params.request_breakdown) {
+): StreamEnding {
+  const tap = served.value.tap;
+  return {
+    trailer() {
+      if (!params.request_breakdown) return '';
       fillStreamOutcome(log.record, tap, params, noteUsage);
-      yield sseData(breakdownChunk(tap.firstPayload, breakdown(log.record, log)));
-    }
-    yield SSE_DONE;
-  } catch (error) {
-    failure = scope.endReason ?? toGatewayError(error);
-    if (!scope.clientAborted) yield sseData(failure.toJSON());
-  } finally {
-    await rest.return(undefined);
-    scope.dispose();
-    fillStreamOutcome(log.record, tap, params, noteUsage);
-    const ok = completed && failure === undefined;
-    const answer = ok && plan.cacheSettings && tap.payloads ? completionFromStream(tap.payloads, tap.firstPayload, tap.usage) : undefined;
-    await plan.finish({ ok, committed: true, target: served.target, usage: tap.usage, body: answer });
-    const clientAborted = scope.clientAborted || (!completed && failure === undefined);
-    if (clientAborted) log.finish(499, scope.endReason, true);
-    else if (failure) log.finish(failure.status, failure);
-    else log.finish(200);
-  }
+      return sseData(breakdownChunk(tap.firstPayload, breakdown(log.record, log)));
+    },
+    async settle(completed, failure) {
+      scope.dispose();
+      fillStreamOutcome(log.record, tap, params, noteUsage);
+      const ok = completed && failure === undefined;
+      const answer = ok && plan.cacheSettings && tap.payloads ? completionFromStream(tap.payloads, tap.firstPayload, tap.usage) : undefined;
+      await plan.finish({ ok, committed: true, target: served.target, usage: tap.usage, body: answer });
+      const clientAborted = scope.clientAborted || (!completed && failure === undefined);
+      if (clientAborted) log.finish(499, scope.endReason, true);
+      else if (failure) log.finish(failure.status, failure);
+      else log.finish(200);
+    },
+  };
 }
 
 function fillStreamOutcome(record: LogRecord, tap: OpenedStream['tap'], params: GatewayParams, noteUsage: UsageNote): void {

@@ -8,9 +8,10 @@ import type { ChainTarget } from '../routing/build-chain.js';
 import type { UpstreamResponse } from '../transport/types.js';
 import { fromOpenAIUsage } from '../usage.js';
 import { ERROR_BODY_LIMIT, type EngineContext } from './engine-context.js';
-import { passthroughStream, type PassthroughOptions, type StreamTap } from './passthrough-stream.js';
+import { PassthroughRelay, type PassthroughOptions, type StreamTap } from './passthrough-stream.js';
 import type { RequestScope } from './request-scope.js';
-import { translatedStream } from './translated-stream.js';
+import { StreamResponse } from './stream-response.js';
+import { TranslatedRelay } from './translated-stream.js';
 import { upstreamHttpError, upstreamStreamError } from './upstream-error.js';
 
 interface Sent {
@@ -59,9 +60,8 @@ export async function sendForJson(engine: EngineContext, target: ChainTarget, ca
 }
 
 export interface OpenedStream {
-  /** The first relayed piece, already pulled (the response commits with it). */
-  first: string;
-  rest: AsyncGenerator<string>;
+  /** Opened: its first text is read (the response commits with it), the rest waits for the host. */
+  stream: StreamResponse;
   tap: StreamTap;
   droppedParams?: string[];
 }
@@ -76,16 +76,15 @@ export async function openStream(
   const { request, response } = await send(engine, target, call, scope);
   const tap: StreamTap = {};
   const provider = target.provider;
-  const relay = { ...options, maxEventBytes: engine.responseLimitBytes };
-  const rest = provider.createStreamTranslator
-    ? translatedStream(response.body, provider, call, relay, tap)
-    : passthroughStream(response.body, provider, relay, tap);
+  const relayOptions = { ...options, maxEventBytes: engine.responseLimitBytes };
+  let stream: StreamResponse;
   try {
-    const first = await rest.next();
-    if (first.done) throw new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: `Provider \`${provider.id}\` sent an empty stream.` });
-    return { first: first.value, rest, tap, droppedParams: request.droppedParams };
+    const relay = provider.createStreamTranslator ? new TranslatedRelay(provider, call, relayOptions, tap) : new PassthroughRelay(provider, relayOptions, tap);
+    stream = new StreamResponse(response, relay, scope);
   } catch (error) {
     response.cancel();
     throw error;
   }
+  await stream.open();
+  return { stream, tap, droppedParams: request.droppedParams };
 }

@@ -1,68 +1,108 @@
 /**
  * Relays a stream that needs translation (Anthropic, Gemini, Bedrock): decode the provider's events,
- * translate each synchronously to OpenAI chunks, and yield once per network chunk. Nothing is
- * yielded before the first content, so an error right after the stream opened can still fall back.
+ * translate each synchronously to OpenAI chunks, and serialise them, per network chunk. Nothing is
+ * relayed before the first content, so an error right after the stream opened can still fall back.
  */
 import { GatewayError } from '../errors.js';
 import type { ChatCompletionChunk } from '../providers/openai-types.js';
-import type { Provider, ProviderCall } from '../providers/types.js';
+import type { Provider, ProviderCall, StreamDecoder, StreamTranslator } from '../providers/types.js';
 import { sseEventDecoder } from '../sse/sse-event-decoder.js';
+import { relayChunks, type ChunkRelay } from './chunk-relay.js';
 import type { PassthroughOptions, StreamTap } from './passthrough-stream.js';
 
-export async function* translatedStream(
+/** Relays a translated body as an async iterable, one yield per network chunk. */
+export function translatedStream(
   body: AsyncIterable<Uint8Array>,
   provider: Provider,
   call: ProviderCall,
   options: PassthroughOptions,
   tap: StreamTap,
 ): AsyncGenerator<string> {
-  const decoder = provider.createStreamDecoder?.() ?? sseEventDecoder(options.maxEventBytes);
-  const translator = provider.createStreamTranslator!(call);
-  if (options.keepPayloads) tap.payloads = [];
-  let committed = false;
-  let held = '';
+  return relayChunks(body, new TranslatedRelay(provider, call, options, tap));
+}
 
-  const serialise = (chunks: ChatCompletionChunk[]): string => {
+export class TranslatedRelay implements ChunkRelay {
+  failed = false;
+  failure: unknown = undefined;
+  readonly finished = false;
+  private readonly decoder: StreamDecoder;
+  private readonly translator: StreamTranslator;
+  private committed = false;
+  private held = '';
+
+  constructor(
+    private readonly provider: Provider,
+    call: ProviderCall,
+    private readonly options: PassthroughOptions,
+    private readonly tap: StreamTap,
+  ) {
+    this.decoder = provider.createStreamDecoder?.() ?? sseEventDecoder(options.maxEventBytes);
+    this.translator = provider.createStreamTranslator!(call);
+    if (options.keepPayloads) tap.payloads = [];
+  }
+
+  push(chunk: Uint8Array): string {
+    const wasCommitted = this.committed;
     let out = '';
-    for (const chunk of chunks) {
-      if (options.stripUsage && chunk.usage && chunk.choices.length === 0) continue;
-      if (!committed && carriesContent(chunk)) committed = true;
+    try {
+      const events = this.decoder.push(chunk);
+      for (let i = 0; i < events.length; i++) out += this.serialise(this.translator.push(events[i]));
+    } catch (error) {
+      this.fail(error);
+      // Once the client has content, what the upstream sent before its error is the client's too.
+      return wasCommitted ? out : '';
+    }
+    if (!this.committed) {
+      this.held += out;
+      return '';
+    }
+    if (!this.held) return out;
+    const text = this.held + out;
+    this.held = '';
+    return text;
+  }
+
+  end(): string {
+    let out = '';
+    try {
+      for (const event of this.decoder.end()) out += this.serialise(this.translator.push(event));
+      out += this.serialise(this.translator.end());
+    } catch (error) {
+      this.fail(error);
+      return '';
+    }
+    if (!this.committed && !this.tap.firstPayload) {
+      this.fail(new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: `Provider \`${this.provider.id}\` ended its stream without sending any data.` }));
+      return '';
+    }
+    const text = this.held + out;
+    this.held = '';
+    return text;
+  }
+
+  close(): void {
+    // Also after an error or a client abort: the log keeps the usage known so far (DESIGN.md §4).
+    this.tap.usage = this.translator.usage();
+  }
+
+  private fail(error: unknown): void {
+    this.failed = true;
+    this.failure = error;
+  }
+
+  private serialise(chunks: ChatCompletionChunk[]): string {
+    let out = '';
+    const tap = this.tap;
+    for (let i = 0; i < chunks.length; i++) {
+      const chunk = chunks[i];
+      if (this.options.stripUsage && chunk.usage && chunk.choices.length === 0) continue;
+      if (!this.committed && carriesContent(chunk)) this.committed = true;
       const data = JSON.stringify(chunk);
       tap.firstPayload ??= data;
       tap.payloads?.push(data);
       out += `data: ${data}\n\n`;
     }
     return out;
-  };
-
-  try {
-    for await (const bytes of body) {
-      const wasCommitted = committed;
-      let out = '';
-      try {
-        for (const event of decoder.push(bytes)) out += serialise(translator.push(event));
-      } catch (error) {
-        // Once the client has content, what the upstream sent before its error is the client's too.
-        if (wasCommitted && (held || out)) yield held + out;
-        throw error;
-      }
-      if (!committed) {
-        held += out;
-      } else if (held || out) {
-        yield held + out;
-        held = '';
-      }
-    }
-    let out = '';
-    for (const event of decoder.end()) out += serialise(translator.push(event));
-    out += serialise(translator.end());
-    if (!committed && !tap.firstPayload) {
-      throw new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: `Provider \`${provider.id}\` ended its stream without sending any data.` });
-    }
-    if (held || out) yield held + out;
-  } finally {
-    // Also after an error or a client abort: the log keeps the usage known so far (DESIGN.md §4).
-    tap.usage = translator.usage();
   }
 }
 

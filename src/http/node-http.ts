@@ -3,7 +3,7 @@
  * custom servers can use them too.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { GatewayRequest, GatewayResponse, HandleContext } from '../contract.js';
+import type { GatewayRequest, GatewayResponse, HandleContext, SseSink } from '../contract.js';
 import { internalError } from '../errors.js';
 import type { Gateway } from '../gateway.js';
 
@@ -48,6 +48,11 @@ export async function writeNodeResponse(response: ServerResponse, result: Gatewa
     // A compression middleware (Express's `compression`) holds writes back until flushed; without
     // this a stream would reach the client in one piece, at its end.
     const flush = (response as { flush?: () => void }).flush;
+    if (result.pipeTo) {
+      await result.pipeTo(nodeSink(response, typeof flush === 'function' ? flush : undefined));
+      response.end();
+      return;
+    }
     for await (const piece of result.body) {
       if (response.destroyed) break;
       const accepted = response.write(piece);
@@ -59,6 +64,29 @@ export async function writeNodeResponse(response: ServerResponse, result: Gatewa
     // The stream reports its own failures in-band; anything else must not crash the host.
     response.destroy();
   }
+}
+
+/** A ServerResponse as the sink of `SseResponse.pipeTo`. */
+function nodeSink(response: ServerResponse, flush: (() => void) | undefined): SseSink {
+  return {
+    get closed() {
+      return response.destroyed;
+    },
+    write(piece) {
+      const accepted = response.write(piece);
+      if (flush) flush.call(response);
+      return accepted;
+    },
+    onDrain(resume) {
+      const done = () => {
+        response.off('drain', done);
+        response.off('close', done);
+        resume();
+      };
+      response.on('drain', done);
+      response.on('close', done);
+    },
+  };
 }
 
 function drained(response: ServerResponse): Promise<void> {

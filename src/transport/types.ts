@@ -17,6 +17,26 @@ export interface UpstreamResponse {
   text(limitBytes: number): Promise<string>;
   /** Stops reading and releases the connection. */
   cancel(): void;
+  /**
+   * Optional: delivers the body by callbacks instead of through `body`, without a promise per
+   * chunk (the engine falls back to iterating `body` when absent). Called at most once, instead
+   * of reading `body` or `text()`. Errors reach `listener.error` already as GatewayErrors.
+   */
+  listen?(listener: BodyListener): BodyFlow;
+}
+
+/** Receives an upstream body pushed chunk by chunk (`UpstreamResponse.listen`). */
+export interface BodyListener {
+  data(chunk: Uint8Array): void;
+  end(): void;
+  error(error: unknown): void;
+}
+
+/** Controls a pushed body: `pause` holds the chunks back (backpressure), `cancel` stops and releases it. */
+export interface BodyFlow {
+  pause(): void;
+  resume(): void;
+  cancel(): void;
 }
 
 /** The one I/O boundary of the core: everything upstream goes through `send`. */

@@ -77,6 +77,34 @@ function wrapResponse(response: Dispatcher.ResponseData, signal: AbortSignal): U
     cancel() {
       if (!source.destroyed) source.destroy();
     },
+    listen(listener) {
+      let over = false;
+      const fail = (error: unknown) => {
+        if (over) return;
+        over = true;
+        listener.error(classifyTransportError(error, signal));
+      };
+      source.on('data', (chunk: Uint8Array) => {
+        if (!over) listener.data(chunk);
+      });
+      source.on('end', () => {
+        if (over) return;
+        over = true;
+        listener.end();
+      });
+      source.on('error', fail);
+      source.on('close', () => {
+        if (!source.readableEnded) fail(Object.assign(new Error('The upstream body closed before its end.'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+      });
+      return {
+        pause: () => source.pause(),
+        resume: () => source.resume(),
+        cancel: () => {
+          over = true;
+          if (!source.destroyed) source.destroy();
+        },
+      };
+    },
   };
 }
 

@@ -1,0 +1,311 @@
+/**
+ * A stream's way from the upstream to the client, in one object: the upstream body is pushed chunk
+ * by chunk through the relay (synchronous) and out, either straight into a sink the host gave
+ * (`pipeTo`: no promise per chunk) or to whoever iterates it (`next()`). It peeks before commit
+ * (`open`, DESIGN.md §4), ends with the engine's trailer and `[DONE]` or an OpenAI error frame, and
+ * settles the request exactly once however it ends: upstream end or failure, deadline, client gone.
+ */
+import type { SseSink } from '../contract.js';
+import { GatewayError, toGatewayError } from '../errors.js';
+import { SSE_DONE, sseData } from '../sse/sse-frames.js';
+import type { BodyFlow, BodyListener, UpstreamResponse } from '../transport/types.js';
+import type { ChunkRelay } from './chunk-relay.js';
+import type { RequestScope } from './request-scope.js';
+
+/** How the engine ends a committed stream. */
+export interface StreamEnding {
+  /** Text to send after the upstream's last content and before `[DONE]` (the request_breakdown chunk), or ''. */
+  trailer(): string;
+  /**
+   * Settles the request (usage, cache, budget, log). Not `completed` and no `failure`: the
+   * client left (or stopped reading). Never rejects.
+   */
+  settle(completed: boolean, failure: GatewayError | undefined): Promise<void>;
+}
+
+/** Text waiting for a reader beyond this many characters pauses the upstream. */
+const PENDING_LIMIT = 64 * 1024;
+const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
+
+export class StreamResponse implements AsyncIterableIterator<string>, BodyListener {
+  private flow?: BodyFlow;
+  private paused = false;
+  /** The upstream body ended or failed (nothing more will come), or was cancelled. */
+  private upstreamOver = false;
+  /** How the upstream ended, until the engine commits the stream. */
+  private outcome?: { failed: boolean; failure: unknown };
+  private peek?: { resolve(): void; reject(error: unknown): void };
+  private ending?: StreamEnding;
+  private settled?: Promise<void>;
+  /** Text produced and not yet taken (before a reader came, or while it was busy). */
+  private pending = '';
+  private sink?: SseSink;
+  private reader?: (result: IteratorResult<string>) => void;
+  private onSettled?: { promise: Promise<void>; resolve(): void };
+
+  constructor(
+    private readonly response: UpstreamResponse,
+    private readonly relay: ChunkRelay,
+    private readonly scope: RequestScope,
+  ) {}
+
+  /**
+   * Reads until the first text the client may see, then holds the upstream until the host reads.
+   * Rejects (the upstream released) when the stream fails before that: the attempt failed.
+   */
+  open(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.peek = { resolve, reject };
+      if (this.scope.signal.aborted) return this.onAbort();
+      this.scope.signal.addEventListener('abort', this.onAbort);
+      this.flow = this.response.listen ? this.response.listen(this) : pump(this.response, this);
+      if (this.paused) this.flow.pause();
+    });
+  }
+
+  /** The engine took this stream: `ending` finishes it. */
+  commit(ending: StreamEnding): void {
+    this.ending = ending;
+    if (this.outcome) this.finish();
+  }
+
+  pipeTo(sink: SseSink): Promise<void> {
+    this.sink = sink;
+    if (this.pending) {
+      const text = this.pending;
+      this.pending = '';
+      this.write(text);
+    }
+    this.resume();
+    return this.whenSettled();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<string>> {
+    if (this.pending) {
+      const value = this.pending;
+      this.pending = '';
+      this.resume();
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.settled) return this.settled.then(() => DONE);
+    return new Promise((resolve) => {
+      this.reader = resolve;
+      this.resume();
+    });
+  }
+
+  /** The reader stopped: the client left. */
+  return(): Promise<IteratorResult<string>> {
+    this.cancel();
+    return this.whenSettled().then(() => DONE);
+  }
+
+  // BodyListener: the upstream body.
+
+  data(chunk: Uint8Array): void {
+    if (this.upstreamOver || this.relay.finished) return;
+    const text = this.relay.push(chunk);
+    if (text) this.emit(text);
+    if (this.relay.failed) {
+      this.stopUpstream();
+      this.upstreamEnded(true, this.relay.failure);
+    }
+  }
+
+  end(): void {
+    if (this.upstreamOver) return;
+    this.upstreamOver = true;
+    const text = this.relay.end();
+    if (text) this.emit(text);
+    this.upstreamEnded(this.relay.failed, this.relay.failure);
+  }
+
+  error(error: unknown): void {
+    if (this.upstreamOver) return;
+    this.upstreamOver = true;
+    this.upstreamEnded(true, error);
+  }
+
+  private readonly onAbort = (): void => {
+    if (this.settled || this.outcome) return;
+    this.stopUpstream();
+    this.upstreamEnded(true, this.scope.endReason);
+  };
+
+  private emit(text: string): void {
+    const peek = this.peek;
+    if (peek) {
+      this.peek = undefined;
+      this.pending = text;
+      this.pause(); // until the host reads
+      peek.resolve();
+    } else if (this.sink) {
+      this.write(text);
+    } else if (this.reader) {
+      const reader = this.reader;
+      this.reader = undefined;
+      reader({ value: text, done: false });
+    } else {
+      this.pending += text;
+      if (this.pending.length > PENDING_LIMIT) this.pause();
+    }
+  }
+
+  private write(text: string): void {
+    const sink = this.sink!;
+    let accepted: boolean | undefined;
+    try {
+      if (!sink.closed) accepted = sink.write(text);
+    } catch {
+      // a sink that throws is as gone as a closed one
+    }
+    if (accepted === undefined) return this.cancel();
+    if (!accepted) {
+      this.pause();
+      sink.onDrain(this.onDrain);
+    }
+  }
+
+  private readonly onDrain = (): void => {
+    if (this.sink!.closed) this.cancel();
+    else this.resume();
+  };
+
+  private upstreamEnded(failed: boolean, failure: unknown): void {
+    const peek = this.peek;
+    if (peek) {
+      // Before the first text: the attempt failed, and the chain may try another.
+      this.peek = undefined;
+      this.scope.signal.removeEventListener('abort', this.onAbort);
+      this.stopUpstream();
+      this.relay.close();
+      peek.reject(failed ? failure : new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: 'The upstream sent an empty stream.' }));
+      return;
+    }
+    if (this.outcome || this.settled) return;
+    this.outcome = { failed, failure };
+    if (this.ending) this.finish();
+  }
+
+  /** The upstream is over: the last frames, then settle. */
+  private finish(): void {
+    const { failed, failure } = this.outcome!;
+    if (!failed) {
+      let tail: string;
+      try {
+        tail = this.ending!.trailer() + SSE_DONE;
+      } catch (error) {
+        return this.fail(error);
+      }
+      this.emit(tail);
+      this.settle(true, undefined);
+    } else {
+      this.fail(failure);
+    }
+  }
+
+  private fail(failure: unknown): void {
+    const error = this.scope.endReason ?? toGatewayError(failure);
+    if (!this.scope.clientAborted) this.emit(sseData(error.toJSON()));
+    this.settle(false, error);
+  }
+
+  /** The client left or stopped reading. */
+  private cancel(): void {
+    if (this.settled) return;
+    this.stopUpstream();
+    this.settle(false, undefined);
+  }
+
+  private settle(completed: boolean, failure: GatewayError | undefined): void {
+    if (this.settled) return;
+    this.scope.signal.removeEventListener('abort', this.onAbort);
+    this.relay.close();
+    this.settled = this.ending!.settle(completed, failure).then(() => {
+      const reader = this.reader;
+      this.reader = undefined;
+      reader?.(DONE);
+      this.onSettled?.resolve();
+    });
+  }
+
+  /** Resolves once the request is settled (`pipeTo`, `return`). */
+  private whenSettled(): Promise<void> {
+    if (this.settled) return this.settled;
+    if (!this.onSettled) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.onSettled = { promise, resolve };
+    }
+    return this.onSettled.promise;
+  }
+
+  private stopUpstream(): void {
+    if (this.upstreamOver) return;
+    this.upstreamOver = true;
+    if (this.flow) this.flow.cancel();
+    else this.response.cancel();
+  }
+
+  private pause(): void {
+    if (this.paused || this.upstreamOver) return;
+    this.paused = true;
+    this.flow?.pause();
+  }
+
+  private resume(): void {
+    if (!this.paused || this.upstreamOver) return;
+    this.paused = false;
+    this.flow?.resume();
+  }
+}
+
+/** For transports without `listen`: the body's iteration, pushed into the listener. */
+function pump(response: UpstreamResponse, listener: BodyListener): BodyFlow {
+  const iterator = response.body[Symbol.asyncIterator]();
+  let paused = false;
+  let running = false;
+  let stopped = false;
+  const run = async () => {
+    running = true;
+    try {
+      while (!paused && !stopped) {
+        const next = await iterator.next();
+        if (stopped) return;
+        if (next.done) {
+          stopped = true;
+          listener.end();
+          return;
+        }
+        listener.data(next.value);
+      }
+    } catch (error) {
+      if (!stopped) {
+        stopped = true;
+        listener.error(error);
+      }
+    } finally {
+      running = false;
+    }
+  };
+  void run();
+  return {
+    pause: () => {
+      paused = true;
+    },
+    resume: () => {
+      paused = false;
+      if (!running && !stopped) void run();
+    },
+    cancel: () => {
+      if (stopped) return;
+      stopped = true;
+      response.cancel();
+      iterator.return?.(undefined)?.catch(() => {});
+    },
+  };
+}
