@@ -46,15 +46,22 @@ export function fromOpenAIUsage(usage: unknown): NormalizedUsage | undefined {
 }
 
 /** Prompt (cached and cache-written included) and completion (reasoning included) totals. */
-function totals(usage: NormalizedUsage) {
-  const prompt = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
-  const completion = usage.outputTokens + usage.reasoningTokens;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+function promptTotal(usage: NormalizedUsage): number {
+  return usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
 }
 
+function completionTotal(usage: NormalizedUsage): number {
+  return usage.outputTokens + usage.reasoningTokens;
+}
+
+// Object literals rather than spreads: one allocation of a fixed shape, on every request.
 export function toLogUsage(usage: NormalizedUsage): LogUsage {
+  const prompt = promptTotal(usage);
+  const completion = completionTotal(usage);
   return {
-    ...totals(usage),
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
     cached_tokens: usage.cacheReadTokens,
     cache_write_tokens: usage.cacheWriteTokens,
     reasoning_tokens: usage.reasoningTokens,
@@ -63,8 +70,12 @@ export function toLogUsage(usage: NormalizedUsage): LogUsage {
 
 /** The usage object an OpenAI client sees (translated providers): `prompt_tokens` includes cached and cache-written tokens. */
 export function toOpenAIUsage(usage: NormalizedUsage) {
+  const prompt = promptTotal(usage);
+  const completion = completionTotal(usage);
   return {
-    ...totals(usage),
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
     prompt_tokens_details: { cached_tokens: usage.cacheReadTokens, cache_write_tokens: usage.cacheWriteTokens },
     completion_tokens_details: { reasoning_tokens: usage.reasoningTokens },
   };

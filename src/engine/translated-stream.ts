@@ -8,6 +8,7 @@ import type { ChatCompletionChunk } from '../providers/openai-types.js';
 import type { Provider, ProviderCall, StreamDecoder, StreamTranslator } from '../providers/types.js';
 import { sseEventDecoder } from '../sse/sse-event-decoder.js';
 import { relayChunks, type ChunkRelay } from './chunk-relay.js';
+import { ChunkSerialiser } from './chunk-serialiser.js';
 import type { PassthroughOptions, StreamTap } from './passthrough-stream.js';
 
 /** Relays a translated body as an async iterable, one yield per network chunk. */
@@ -27,6 +28,7 @@ export class TranslatedRelay implements ChunkRelay {
   readonly finished = false;
   private readonly decoder: StreamDecoder;
   private readonly translator: StreamTranslator;
+  private readonly serialiser = new ChunkSerialiser();
   private committed = false;
   private held = '';
 
@@ -97,7 +99,7 @@ export class TranslatedRelay implements ChunkRelay {
       const chunk = chunks[i];
       if (this.options.stripUsage && chunk.usage && chunk.choices.length === 0) continue;
       if (!this.committed && carriesContent(chunk)) this.committed = true;
-      const data = JSON.stringify(chunk);
+      const data = this.serialiser.serialise(chunk);
       tap.firstPayload ??= data;
       tap.payloads?.push(data);
       out += `data: ${data}\n\n`;
