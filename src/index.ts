@@ -21,7 +21,7 @@ export type { CostDetails } from './cost/cost-calculator.js';
 export type { ModelPricing, PricingOptions } from './cost/pricing-options.js';
 export { PRICE_CATALOGUE } from './cost/catalogue-prices.js';
 export type { GatewayParams } from './params/gateway-params.js';
-export { gatewayRequestFromNode, disconnectSignal, writeNodeResponse, serveNodeRequest } from './http/node-http.js';
+export { gatewayRequestFromNode, disconnectSignal, requestSignal, writeNodeResponse, serveNodeRequest } from './http/node-http.js';
 export { hostContext, type ContextProvider } from './http/host-context.js';
 export { isBodyParserError } from './http/read-json-body.js';
 export type { Transport, UpstreamResponse, SendOptions } from './transport/types.js';

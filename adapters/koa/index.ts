@@ -9,7 +9,7 @@
  * over its limit) are answered OpenAI-shaped and logged too.
  */
 import type { Context, Next } from 'koa';
-import { disconnectSignal, gatewayRequestFromNode, hostContext, isBodyParserError, writeNodeResponse, type ContextProvider, type Gateway, type GatewayRequest } from '../../src/index.js';
+import { gatewayRequestFromNode, hostContext, isBodyParserError, requestSignal, writeNodeResponse, type ContextProvider, type Gateway, type GatewayRequest } from '../../src/index.js';
 
 export interface KoaGatewayOptions {
   /** Only paths under this prefix are served (others go to the next middleware). */
@@ -56,7 +56,7 @@ function underPrefix(ctx: Context, prefix: string): boolean {
 
 async function serveKoa(gateway: Gateway, ctx: Context, request: GatewayRequest, options: KoaGatewayOptions): Promise<void> {
   const context = await hostContext(options.context, ctx);
-  const signal = disconnectSignal(ctx.res);
+  const signal = requestSignal(ctx.res);
   const result = await gateway.handle(request, { ...context, signal });
   if (result.kind === 'json') {
     ctx.status = result.status;

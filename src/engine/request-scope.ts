@@ -5,12 +5,37 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clientClosed, GatewayError } from '../errors.js';
 
+/** Marks a client signal whose controller a RequestScope may take over (see `requestSignal`). */
+const ADOPTABLE = Symbol('modelgate.adoptableController');
+type AdoptableSignal = AbortSignal & { [ADOPTABLE]?: AbortController };
+
+/**
+ * A signal for one request's client, made by the host side (`requestSignal`): `abortForClient()`
+ * aborts it when the client leaves. The request's scope adopts its controller instead of making a
+ * second one and listening to this one: one AbortController and no listener per request.
+ */
+export function adoptableClientSignal(): { signal: AbortSignal; abortForClient(): void } {
+  const controller = new AbortController();
+  const signal = controller.signal as AdoptableSignal;
+  signal[ADOPTABLE] = controller;
+  return {
+    signal,
+    abortForClient() {
+      if (!signal.aborted) controller.abort(clientClosed());
+    },
+  };
+}
+
 export class RequestScope {
-  private readonly controller = new AbortController();
-  readonly signal = this.controller.signal;
+  private readonly controller: AbortController;
+  readonly signal: AbortSignal;
   private readonly deadlineAt: number;
   private readonly timer: NodeJS.Timeout;
   private readonly onClientAbort = () => this.abort(clientClosed());
+  /** Whether the controller is the client signal's own (adopted): no listener to remove then. */
+  private readonly adopted: boolean;
+  /** Set by `dispose`: how the scope ended, fixed from then on (an adopted signal may still abort later). */
+  private settled?: { reason: GatewayError | undefined };
 
   constructor(
     readonly deadlineMs: number,
@@ -19,19 +44,31 @@ export class RequestScope {
     private readonly live?: Set<RequestScope>,
   ) {
     live?.add(this);
+    const owner = (clientSignal as AdoptableSignal | undefined)?.[ADOPTABLE];
+    this.adopted = owner !== undefined && !clientSignal!.aborted;
+    if (this.adopted) {
+      (clientSignal as AdoptableSignal)[ADOPTABLE] = undefined; // one scope per signal
+      this.controller = owner!;
+      this.signal = clientSignal!;
+    } else {
+      this.controller = new AbortController();
+      this.signal = this.controller.signal;
+    }
     this.deadlineAt = performance.now() + deadlineMs;
     this.timer = setTimeout(() => this.abort(deadlineExceeded(deadlineMs)), deadlineMs);
     this.timer.unref();
+    if (this.adopted) return;
     if (clientSignal?.aborted) this.abort(clientClosed());
     else clientSignal?.addEventListener('abort', this.onClientAbort, { once: true });
   }
 
   get clientAborted(): boolean {
-    return this.signal.aborted && (this.signal.reason as GatewayError).code === 'client_closed_request';
+    return this.endReason?.code === 'client_closed_request';
   }
 
   /** The GatewayError that ended the scope (deadline or disconnect), if it ended. */
   get endReason(): GatewayError | undefined {
+    if (this.settled) return this.settled.reason;
     return this.signal.aborted ? (this.signal.reason as GatewayError) : undefined;
   }
 
@@ -54,17 +91,18 @@ export class RequestScope {
   }
 
   dispose(): void {
+    if (this.settled) return;
     this.live?.delete(this);
+    this.settled = { reason: this.endReason };
     clearTimeout(this.timer);
-    this.clientSignal?.removeEventListener('abort', this.onClientAbort);
+    if (!this.adopted) this.clientSignal?.removeEventListener('abort', this.onClientAbort);
   }
 
   private abort(reason: GatewayError): void {
-    if (!this.signal.aborted) this.controller.abort(reason);
+    if (!this.signal.aborted && !this.settled) this.controller.abort(reason);
   }
 }
 
 function deadlineExceeded(ms: number): GatewayError {
   return new GatewayError({ status: 504, code: 'request_timeout', message: `The request exceeded its deadline of ${ms} ms.` });
 }
-

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayRequest, GatewayResponse, HandleContext, SseSink } from '../contract.js';
+import { adoptableClientSignal } from '../engine/request-scope.js';
 import { internalError } from '../errors.js';
 import type { Gateway } from '../gateway.js';
 
@@ -29,6 +30,19 @@ export function disconnectSignal(response: ServerResponse): AbortSignal {
     if (!response.writableFinished) controller.abort();
   });
   return controller.signal;
+}
+
+/**
+ * Like `disconnectSignal`, for the one `gateway.handle()` call that serves this response: the
+ * gateway takes it over as its request's own signal (its deadline aborts it too), so a request
+ * needs one AbortController instead of two. The Node, Express and Koa adapters use it.
+ */
+export function requestSignal(response: ServerResponse): AbortSignal {
+  const { signal, abortForClient } = adoptableClientSignal();
+  response.once('close', () => {
+    if (!response.writableFinished) abortForClient();
+  });
+  return signal;
 }
 
 /** Writes a GatewayResponse, honouring backpressure; stops (and cancels the stream) if the client leaves. */
@@ -109,7 +123,7 @@ export async function serveNodeRequest(
   path: string,
   options: { parsedBody?: unknown; bodyError?: unknown; mount?: string; context?: Omit<HandleContext, 'signal'> } = {},
 ): Promise<void> {
-  const signal = disconnectSignal(response);
+  const signal = requestSignal(response);
   let result: GatewayResponse;
   try {
     const gatewayRequest = gatewayRequestFromNode(request, path, options.parsedBody);
