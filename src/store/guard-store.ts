@@ -1,17 +1,20 @@
 /**
  * Every store call gets a deadline: a store that hangs (a custom one, a Redis behind a dead
  * network) costs a request at most `timeoutMs`, never the request itself. Failures come out as
- * `StoreUnavailableError`, which the features turn into the `onStoreError` policy.
+ * `StoreUnavailableError`, which the features turn into the `onStoreError` policy. The built-in
+ * memory store answers within the same turn and cannot hang: it gets no timer (`timeoutMs`
+ * undefined), only the failure mapping.
  */
 import { StoreUnavailableError, type Store } from './store.js';
 
 const GUARDED = ['increment', 'get', 'getMany', 'set', 'delete', 'hitWindow', 'reserve', 'settle', 'getCached', 'setCached'] as const;
 
-export function guardStore(store: Store, timeoutMs: number): Store {
+export function guardStore(store: Store, timeoutMs: number | undefined): Store {
   const guarded: Record<string, unknown> = { kind: store.kind, close: () => store.close() };
   for (const name of GUARDED) {
     const method = (store[name] as (...args: unknown[]) => Promise<unknown>).bind(store);
-    guarded[name] = (...args: unknown[]) => withTimeout(method, args, timeoutMs, `${store.kind} store ${name}`);
+    const what = `${store.kind} store ${name}`;
+    guarded[name] = timeoutMs === undefined ? (...args: unknown[]) => mapFailure(method, args, what) : (...args: unknown[]) => withTimeout(method, args, timeoutMs, what);
   }
   return guarded as unknown as Store;
 }
@@ -32,8 +35,24 @@ function withTimeout<T>(method: (...args: unknown[]) => Promise<T>, args: unknow
       },
       (error: unknown) => {
         clearTimeout(timer);
-        reject(error instanceof StoreUnavailableError ? error : new StoreUnavailableError(`${what} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error }));
+        reject(unavailable(error, what));
       },
     );
   });
+}
+
+function mapFailure<T>(method: (...args: unknown[]) => Promise<T>, args: unknown[], what: string): Promise<T> {
+  let pending: Promise<T>;
+  try {
+    pending = method(...args);
+  } catch (error) {
+    pending = Promise.reject(error);
+  }
+  return pending.catch((error: unknown) => {
+    throw unavailable(error, what);
+  });
+}
+
+function unavailable(error: unknown, what: string): StoreUnavailableError {
+  return error instanceof StoreUnavailableError ? error : new StoreUnavailableError(`${what} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
 }

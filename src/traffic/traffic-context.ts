@@ -40,7 +40,9 @@ export const DEFAULT_STORE_TIMEOUT_MS = 250;
 
 export function createTrafficContext(options: ParsedOptions, providers: ReadonlyMap<string, Provider>, resolver: ModelResolver, costs: CostCalculator): TrafficContext {
   const store = options.store ?? memoryStore({ cacheMaxBytes: options.cache?.maxBytes });
-  const calls = new StoreCalls(guardStore(store, options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS), options.onStoreError ?? 'open');
+  // The default memory store cannot hang: no timer per store call for it.
+  const timeoutMs = options.store ? options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS : undefined;
+  const calls = new StoreCalls(guardStore(store, timeoutMs), options.onStoreError ?? 'open');
   const deployments = new DeploymentTable(options.providers, providers);
   const { maxBytes: _maxBytes, ...cacheDefaults } = options.cache ?? {};
   return {
