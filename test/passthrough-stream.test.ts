@@ -4,7 +4,7 @@
  * network cut the upstream's bytes, for LF, CRLF and CR streams alike.
  */
 import { describe, expect, it } from 'vitest';
-import { passthroughStream, type StreamTap } from '../src/engine/passthrough-stream.js';
+import { passthroughStream, type PassthroughOptions, type StreamTap } from '../src/engine/passthrough-stream.js';
 import { accumulateChoices } from '../src/engine/accumulate-chunks.js';
 import { createProviders } from '../src/providers/create-providers.js';
 import { GatewayError } from '../src/errors.js';
@@ -27,7 +27,7 @@ interface Outcome {
   yieldsBeforeData: number;
 }
 
-async function relay(bytes: Uint8Array, cuts: number[], options = { stripUsage: true, keepPayloads: true }): Promise<Outcome> {
+async function relay(bytes: Uint8Array, cuts: number[], options: PassthroughOptions = { stripUsage: true, keepPayloads: true, keepOutput: true }): Promise<Outcome> {
   async function* body() {
     let start = 0;
     for (const cut of [...cuts, bytes.length]) {
@@ -45,7 +45,10 @@ async function relay(bytes: Uint8Array, cuts: number[], options = { stripUsage: 
   } catch (thrown) {
     error = GatewayError.isInstance(thrown) ? thrown.code! : String(thrown);
   }
-  return { text, usage: tap.usage, output: tap.payloads ? accumulateChoices(tap.payloads) : undefined, firstPayload: tap.firstPayload, error, yieldsBeforeData: 0 };
+  const output = tap.output?.choices();
+  // The output built chunk by chunk is the one rebuilt from the kept payloads (the cache's way).
+  if (tap.payloads) expect(output).toEqual(accumulateChoices(tap.payloads));
+  return { text, usage: tap.usage, output, firstPayload: tap.firstPayload, error, yieldsBeforeData: 0 };
 }
 
 const frames = (eol: string, ...payloads: string[]) => payloads.map((payload) => `data: ${payload}${eol}${eol}`).join('');
@@ -162,7 +165,7 @@ describe('pass-through relay', () => {
   });
 
   it('keeps the usage chunk when the client asked for it', async () => {
-    const outcome = await relay(encoder.encode(LF_STREAM), [], { stripUsage: false, keepPayloads: false });
+    const outcome = await relay(encoder.encode(LF_STREAM), [], { stripUsage: false, keepPayloads: false, keepOutput: false });
     expect(outcome.text).toContain(`data: ${USAGE}\n\n`);
     expect(outcome.output).toBeUndefined();
   });

@@ -1,6 +1,7 @@
 /**
- * Rebuilds the choices of a streamed chat completion from its chunks, for the log record. Runs once
- * at the end of a stream.
+ * Rebuilds the choices of a streamed chat completion from its chunks, for the log record: chunk by
+ * chunk as the stream passes (`ChoicesAccumulator`), so that a stream holds its text so far rather
+ * than every chunk it relayed, or at once from kept payloads (`accumulateChoices`).
  */
 
 /**
@@ -24,8 +25,17 @@ interface ChoiceAccumulator {
 }
 
 export function accumulateChoices(payloads: readonly string[]): ChoiceAccumulator[] {
-  const choices = new Map<number, ChoiceAccumulator>();
-  for (const payload of payloads) {
+  const accumulator = new ChoicesAccumulator();
+  for (const payload of payloads) accumulator.push(payload);
+  return accumulator.choices();
+}
+
+export class ChoicesAccumulator {
+  private readonly byIndex = new Map<number, ChoiceAccumulator>();
+
+  /** Adds one chunk's JSON payload. */
+  push(payload: string): void {
+    const choices = this.byIndex;
     const plain = PLAIN_CONTENT.exec(payload);
     if (plain) {
       let acc = choices.get(0);
@@ -34,13 +44,13 @@ export function accumulateChoices(payloads: readonly string[]): ChoiceAccumulato
         choices.set(0, acc);
       }
       acc.message.content = (acc.message.content ?? '') + (JSON.parse(plain[1]) as string);
-      continue;
+      return;
     }
     let chunk: { choices?: Array<Record<string, any>> };
     try {
       chunk = JSON.parse(payload);
     } catch {
-      continue;
+      return;
     }
     for (const choice of chunk.choices ?? []) {
       const index = typeof choice.index === 'number' ? choice.index : 0;
@@ -70,5 +80,9 @@ export function accumulateChoices(payloads: readonly string[]): ChoiceAccumulato
       if (choice.finish_reason) acc.finish_reason = choice.finish_reason;
     }
   }
-  return [...choices.values()].sort((a, b) => a.index - b.index);
+
+  /** The choices so far, by index. */
+  choices(): ChoiceAccumulator[] {
+    return [...this.byIndex.values()].sort((a, b) => a.index - b.index);
+  }
 }

@@ -8,13 +8,16 @@ import { GatewayError } from '../errors.js';
 import type { Provider } from '../providers/types.js';
 import { parseSseFrame, SseFrameSplitter, sseData } from '../sse/sse-frames.js';
 import { fromOpenAIUsage, type NormalizedUsage } from '../usage.js';
+import { ChoicesAccumulator } from './accumulate-chunks.js';
 import { relayChunks, type ChunkRelay } from './chunk-relay.js';
 import { upstreamStreamError } from './upstream-error.js';
 
 export interface StreamTap {
   usage?: NormalizedUsage;
-  /** The JSON payloads of the stream, kept for the log record's output when asked. */
+  /** The JSON payloads of the stream, kept when asked (the cache stores the finished answer). */
   payloads?: string[];
+  /** The log record's output, built chunk by chunk when asked (without keeping the chunks). */
+  output?: ChoicesAccumulator;
   /** The first data payload (its id and model name the request_breakdown chunk). */
   firstPayload?: string;
 }
@@ -23,6 +26,8 @@ export interface PassthroughOptions {
   /** Remove the usage chunk: the gateway asked for it, the client did not. */
   stripUsage: boolean;
   keepPayloads: boolean;
+  /** Build the log record's output as the chunks pass (`tap.output`). */
+  keepOutput?: boolean;
   /** An unfinished stream event larger than this ends the stream (`responseLimitBytes`). */
   maxEventBytes?: number;
 }
@@ -53,6 +58,7 @@ export class PassthroughRelay implements ChunkRelay {
   ) {
     this.splitter = new SseFrameSplitter(options.maxEventBytes);
     if (options.keepPayloads) tap.payloads = [];
+    if (options.keepOutput) tap.output = new ChoicesAccumulator();
   }
 
   get finished(): boolean {
@@ -146,6 +152,7 @@ export class PassthroughRelay implements ChunkRelay {
     }
     if (!this.sawFinish && FINISH.test(data)) this.sawFinish = true;
     tap.payloads?.push(data);
+    tap.output?.push(data);
     return frame;
   }
 }

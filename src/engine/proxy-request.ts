@@ -14,7 +14,6 @@ import { completionFromStream } from '../cache/cached-completion.js';
 import { planRequest, type TrafficPlan } from '../traffic/plan-request.js';
 import { SSE_RESPONSE_HEADERS, sseData } from '../sse/sse-frames.js';
 import type { NormalizedUsage } from '../usage.js';
-import { accumulateChoices } from './accumulate-chunks.js';
 import type { RetryPolicy } from './backoff.js';
 import type { EngineContext } from './engine-context.js';
 import { RequestScope } from './request-scope.js';
@@ -85,7 +84,7 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
       const askUsage = target.provider.streamUsage === 'request' && !clientWantsUsage;
       const extra = askUsage ? { stream_options: { ...(body.stream_options as object | undefined), include_usage: true } } : undefined;
       // The cache needs the chunks to store the finished answer.
-      return openStream(engine, target, callFor(target, extra), scope, { stripUsage: !clientWantsUsage, keepPayloads: !params.disable_log || plan.cacheSettings !== undefined });
+      return openStream(engine, target, callFor(target, extra), scope, { stripUsage: !clientWantsUsage, keepPayloads: plan.cacheSettings !== undefined, keepOutput: !params.disable_log });
     }, plan.observer);
   } catch (error) {
     scope.dispose();
@@ -140,7 +139,7 @@ function streamEnding(
 
 function fillStreamOutcome(record: LogRecord, tap: OpenedStream['tap'], params: GatewayParams, noteUsage: UsageNote): void {
   noteUsage(tap.usage);
-  if (!params.disable_log && tap.payloads) record.output = accumulateChoices(tap.payloads);
+  if (!params.disable_log && tap.output) record.output = tap.output.choices();
 }
 
 function recordRequest(record: LogRecord, input: ProxyInput): void {

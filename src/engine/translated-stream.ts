@@ -7,6 +7,7 @@ import { GatewayError } from '../errors.js';
 import type { ChatCompletionChunk } from '../providers/openai-types.js';
 import type { Provider, ProviderCall, StreamDecoder, StreamTranslator } from '../providers/types.js';
 import { sseEventDecoder } from '../sse/sse-event-decoder.js';
+import { ChoicesAccumulator } from './accumulate-chunks.js';
 import { relayChunks, type ChunkRelay } from './chunk-relay.js';
 import { ChunkSerialiser } from './chunk-serialiser.js';
 import type { PassthroughOptions, StreamTap } from './passthrough-stream.js';
@@ -41,6 +42,7 @@ export class TranslatedRelay implements ChunkRelay {
     this.decoder = provider.createStreamDecoder?.() ?? sseEventDecoder(options.maxEventBytes);
     this.translator = provider.createStreamTranslator!(call);
     if (options.keepPayloads) tap.payloads = [];
+    if (options.keepOutput) tap.output = new ChoicesAccumulator();
   }
 
   push(chunk: Uint8Array): string {
@@ -102,6 +104,7 @@ export class TranslatedRelay implements ChunkRelay {
       const data = this.serialiser.serialise(chunk);
       tap.firstPayload ??= data;
       tap.payloads?.push(data);
+      tap.output?.push(data);
       out += `data: ${data}\n\n`;
     }
     return out;
