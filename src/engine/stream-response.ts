@@ -9,6 +9,7 @@ import type { SseSink } from '../contract.js';
 import { GatewayError, toGatewayError } from '../errors.js';
 import { SSE_DONE, sseData } from '../sse/sse-frames.js';
 import type { BodyFlow, BodyListener, UpstreamResponse } from '../transport/types.js';
+import { pumpBody } from './pump-body.js';
 import type { ChunkRelay } from './chunk-relay.js';
 import type { RequestScope } from './request-scope.js';
 
@@ -58,7 +59,7 @@ export class StreamResponse implements AsyncIterableIterator<string>, BodyListen
       this.peek = { resolve, reject };
       if (this.scope.signal.aborted) return this.onAbort();
       this.scope.signal.addEventListener('abort', this.onAbort);
-      this.flow = this.response.listen ? this.response.listen(this) : pump(this.response, this);
+      this.flow = this.response.listen ? this.response.listen(this) : pumpBody(this.response, this);
       if (this.paused) this.flow.pause();
     });
   }
@@ -262,50 +263,4 @@ export class StreamResponse implements AsyncIterableIterator<string>, BodyListen
     this.paused = false;
     this.flow?.resume();
   }
-}
-
-/** For transports without `listen`: the body's iteration, pushed into the listener. */
-function pump(response: UpstreamResponse, listener: BodyListener): BodyFlow {
-  const iterator = response.body[Symbol.asyncIterator]();
-  let paused = false;
-  let running = false;
-  let stopped = false;
-  const run = async () => {
-    running = true;
-    try {
-      while (!paused && !stopped) {
-        const next = await iterator.next();
-        if (stopped) return;
-        if (next.done) {
-          stopped = true;
-          listener.end();
-          return;
-        }
-        listener.data(next.value);
-      }
-    } catch (error) {
-      if (!stopped) {
-        stopped = true;
-        listener.error(error);
-      }
-    } finally {
-      running = false;
-    }
-  };
-  void run();
-  return {
-    pause: () => {
-      paused = true;
-    },
-    resume: () => {
-      paused = false;
-      if (!running && !stopped) void run();
-    },
-    cancel: () => {
-      if (stopped) return;
-      stopped = true;
-      response.cancel();
-      iterator.return?.(undefined)?.catch(() => {});
-    },
-  };
 }
