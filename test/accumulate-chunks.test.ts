@@ -44,4 +44,16 @@ describe('accumulateChoices', () => {
     expect(output[0].message).toEqual({ role: 'assistant', content: 'a "quoted" \\ line\nnext éx!', refusal: 'no' });
     expect(output[1].message.content).toBe('second');
   });
+
+  it('skips a plain content chunk that is not valid JSON (a raw control character), as any chunk that does not parse', () => {
+    const payloads = [
+      '{"id":"c","choices":[{"index":0,"delta":{"content":"ok "},"logprobs":null,"finish_reason":null}]}',
+      // A raw tab inside the string literal: the plain-content pattern matches it, JSON does not.
+      '{"id":"c","choices":[{"index":0,"delta":{"content":"bad\ttab"},"logprobs":null,"finish_reason":null}]}',
+      '{"id":"c","choices":[{"index":0,"delta":{"content":"end"},"logprobs":null,"finish_reason":null}]}',
+    ];
+    expect(payloads[1]).toContain('\t');
+    expect(() => JSON.parse(payloads[1])).toThrow();
+    expect(accumulateChoices(payloads)[0].message.content).toBe('ok end');
+  });
 });

@@ -37,13 +37,14 @@ export class ChoicesAccumulator {
   push(payload: string): void {
     const choices = this.byIndex;
     const plain = PLAIN_CONTENT.exec(payload);
-    if (plain) {
+    const text = plain ? plainText(plain[1]) : undefined;
+    if (text !== undefined) {
       let acc = choices.get(0);
       if (!acc) {
         acc = { index: 0, finish_reason: null, message: { role: 'assistant', content: null } };
         choices.set(0, acc);
       }
-      acc.message.content = (acc.message.content ?? '') + (JSON.parse(plain[1]) as string);
+      acc.message.content = (acc.message.content ?? '') + text;
       return;
     }
     let chunk: { choices?: Array<Record<string, any>> };
@@ -84,5 +85,14 @@ export class ChoicesAccumulator {
   /** The choices so far, by index. */
   choices(): ChoiceAccumulator[] {
     return [...this.byIndex.values()].sort((a, b) => a.index - b.index);
+  }
+}
+
+/** The string literal's text; undefined when it is not valid JSON (a raw control character), as a chunk that does not parse is skipped. */
+function plainText(literal: string): string | undefined {
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    return undefined;
   }
 }

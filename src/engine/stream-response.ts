@@ -226,12 +226,14 @@ export class StreamResponse implements AsyncIterableIterator<string>, BodyListen
     if (this.settled) return;
     this.scope.signal.removeEventListener('abort', this.onAbort);
     this.relay.close();
-    this.settled = this.ending!.settle(completed, failure).then(() => {
+    const release = () => {
       const reader = this.reader;
       this.reader = undefined;
       reader?.(DONE);
       this.onSettled?.resolve();
-    });
+    };
+    // `settle` never rejects; if a bug made it, the host must still end its response.
+    this.settled = this.ending!.settle(completed, failure).then(release, release);
   }
 
   /** Resolves once the request is settled (`pipeTo`, `return`). */
