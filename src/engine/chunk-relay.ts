@@ -38,3 +38,23 @@ export async function* relayChunks(body: AsyncIterable<Uint8Array>, relay: Chunk
     relay.close();
   }
 }
+
+/**
+ * What a relay may not send yet: before its first content the response is not committed (an early
+ * failure can still fall back), so text that came before it waits and goes out with that content.
+ */
+export class HeldText {
+  private held = '';
+
+  /** The text for the client now: '' before commit (`out` is kept), else what was kept plus `out`. */
+  pass(out: string, committed: boolean): string {
+    if (!committed) {
+      this.held += out;
+      return '';
+    }
+    if (!this.held) return out;
+    const text = this.held + out;
+    this.held = '';
+    return text;
+  }
+}

@@ -9,7 +9,7 @@ import type { Provider } from '../providers/types.js';
 import { parseSseFrame, SseFrameSplitter, sseData } from '../sse/sse-frames.js';
 import { fromOpenAIUsage, type NormalizedUsage } from '../usage.js';
 import { ChoicesAccumulator } from './accumulate-chunks.js';
-import { relayChunks, type ChunkRelay } from './chunk-relay.js';
+import { HeldText, relayChunks, type ChunkRelay } from './chunk-relay.js';
 import { upstreamStreamError } from './upstream-error.js';
 
 export interface StreamTap {
@@ -46,7 +46,7 @@ export class PassthroughRelay implements ChunkRelay {
   failed = false;
   failure: unknown = undefined;
   private readonly splitter: SseFrameSplitter;
-  private held = ''; // frames without data before the first data frame: they must not commit the response
+  private readonly held = new HeldText(); // frames without data before the first data frame: they must not commit the response
   private sawData = false;
   private sawFinish = false;
   private sawDone = false;
@@ -79,14 +79,7 @@ export class PassthroughRelay implements ChunkRelay {
       // Once the client has the first data, the frames the upstream sent before its error are its too.
       return committed ? out : '';
     }
-    if (!this.sawData) {
-      this.held += out;
-      return '';
-    }
-    if (!this.held) return out;
-    const text = this.held + out;
-    this.held = '';
-    return text;
+    return this.held.pass(out, this.sawData);
   }
 
   end(): string {
@@ -95,7 +88,7 @@ export class PassthroughRelay implements ChunkRelay {
     if (rest !== undefined && !this.sawDone && (TERMINATED.test(rest) || isWholeEvent(rest))) {
       try {
         const last = this.relayFrame(TERMINATED.test(rest) ? rest : `${rest}\n\n`);
-        if (this.sawData) out = this.held + last;
+        out = this.held.pass(last, this.sawData);
       } catch (error) {
         this.fail(error);
         return '';

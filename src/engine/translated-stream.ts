@@ -8,7 +8,7 @@ import type { ChatCompletionChunk } from '../providers/openai-types.js';
 import type { Provider, ProviderCall, StreamDecoder, StreamTranslator } from '../providers/types.js';
 import { sseEventDecoder } from '../sse/sse-event-decoder.js';
 import { ChoicesAccumulator } from './accumulate-chunks.js';
-import { relayChunks, type ChunkRelay } from './chunk-relay.js';
+import { HeldText, relayChunks, type ChunkRelay } from './chunk-relay.js';
 import { ChunkSerialiser } from './chunk-serialiser.js';
 import type { PassthroughOptions, StreamTap } from './passthrough-stream.js';
 
@@ -31,7 +31,7 @@ export class TranslatedRelay implements ChunkRelay {
   private readonly translator: StreamTranslator;
   private readonly serialiser = new ChunkSerialiser();
   private committed = false;
-  private held = '';
+  private readonly held = new HeldText();
 
   constructor(
     private readonly provider: Provider,
@@ -56,14 +56,7 @@ export class TranslatedRelay implements ChunkRelay {
       // Once the client has content, what the upstream sent before its error is the client's too.
       return wasCommitted ? out : '';
     }
-    if (!this.committed) {
-      this.held += out;
-      return '';
-    }
-    if (!this.held) return out;
-    const text = this.held + out;
-    this.held = '';
-    return text;
+    return this.held.pass(out, this.committed);
   }
 
   end(): string {
@@ -79,9 +72,7 @@ export class TranslatedRelay implements ChunkRelay {
       this.fail(new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: `Provider \`${this.provider.id}\` ended its stream without sending any data.` }));
       return '';
     }
-    const text = this.held + out;
-    this.held = '';
-    return text;
+    return this.held.pass(out, true);
   }
 
   close(): void {
