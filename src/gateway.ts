@@ -85,7 +85,8 @@ export function createGateway(input: GatewayOptions): Gateway {
   async function handle(request: GatewayRequest, context: HandleContext = {}): Promise<GatewayResponse> {
     const mounted = request.mount ? underMount(request.path, request.mount) : request.path;
     const path = normalisePath(mounted ?? request.path);
-    const log = new RequestLog(request.method, path, options.onLog, report, inFlight.start());
+    inFlight.start();
+    const log = new RequestLog(request.method, path, options.onLog, report, inFlight.end);
     log.record.principal = context.principal ?? null;
     log.record.host_metadata = context.metadata ?? null;
     try {

@@ -72,23 +72,17 @@ describe('nesting', () => {
 });
 
 describe('header injection', () => {
+  const postChat = (body: unknown) => fetch(`${host.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
   it('refuses a model name with a line break (it would land in a response header)', async () => {
-    const response = await fetch(`${host.baseURL}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...CHAT, model: 'openai/gpt-4o-mini\r\nX-Injected: yes' }),
-    });
+    const response = await postChat({ ...CHAT, model: 'openai/gpt-4o-mini\r\nX-Injected: yes' });
     expect(response.status).toBe(400);
     expect(response.headers.get('x-injected')).toBeNull();
     expect((await response.json()).error).toMatchObject({ param: 'model', code: 'invalid_model' });
   });
 
   it('sends a non-ASCII model name back in a header a host can write', async () => {
-    const response = await fetch(`${host.baseURL}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...CHAT, model: 'openai/modèle-😀' }),
-    });
+    const response = await postChat({ ...CHAT, model: 'openai/modèle-😀' });
     expect(response.status).toBe(200);
     expect(decodeURIComponent(response.headers.get('x-modelgate-model')!)).toBe('modèle-😀');
   });

@@ -31,7 +31,7 @@ export class RequestScope {
   readonly signal: AbortSignal;
   private readonly deadlineAt: number;
   private readonly timer: NodeJS.Timeout;
-  private readonly onClientAbort = () => this.abort(clientClosed());
+  private readonly onClientAbort = () => this.end(clientClosed());
   /** Whether the controller is the client signal's own (adopted): no listener to remove then. */
   private readonly adopted: boolean;
   /** Set by `dispose`: how the scope ended, fixed from then on (an adopted signal may still abort later). */
@@ -55,10 +55,10 @@ export class RequestScope {
       this.signal = this.controller.signal;
     }
     this.deadlineAt = performance.now() + deadlineMs;
-    this.timer = setTimeout(() => this.abort(deadlineExceeded(deadlineMs)), deadlineMs);
+    this.timer = setTimeout(() => this.end(deadlineExceeded(deadlineMs)), deadlineMs);
     this.timer.unref();
     if (this.adopted) return;
-    if (clientSignal?.aborted) this.abort(clientClosed());
+    if (clientSignal?.aborted) this.end(clientClosed());
     else clientSignal?.addEventListener('abort', this.onClientAbort, { once: true });
   }
 
@@ -85,11 +85,6 @@ export class RequestScope {
     }
   }
 
-  /** Ends the request from outside (`gateway.close()` past its wait), as the deadline would. */
-  end(reason: GatewayError): void {
-    this.abort(reason);
-  }
-
   dispose(): void {
     if (this.settled) return;
     this.live?.delete(this);
@@ -98,7 +93,8 @@ export class RequestScope {
     if (!this.adopted) this.clientSignal?.removeEventListener('abort', this.onClientAbort);
   }
 
-  private abort(reason: GatewayError): void {
+  /** Ends the request: its deadline, its client leaving, or `gateway.close()` past its wait. */
+  end(reason: GatewayError): void {
     if (!this.signal.aborted && !this.settled) this.controller.abort(reason);
   }
 }

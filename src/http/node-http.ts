@@ -91,28 +91,23 @@ function nodeSink(response: ServerResponse, flush: (() => void) | undefined): Ss
       if (flush) flush.call(response);
       return accepted;
     },
-    onDrain(resume) {
-      const done = () => {
-        response.off('drain', done);
-        response.off('close', done);
-        resume();
-      };
-      response.on('drain', done);
-      response.on('close', done);
-    },
+    onDrain: (resume) => onceDrained(response, resume),
   };
 }
 
+/** Calls `resume` once, when the response takes writes again or closed. */
+function onceDrained(response: ServerResponse, resume: () => void): void {
+  const done = () => {
+    response.off('drain', done);
+    response.off('close', done);
+    resume();
+  };
+  response.on('drain', done);
+  response.on('close', done);
+}
+
 function drained(response: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      response.off('drain', done);
-      response.off('close', done);
-      resolve();
-    };
-    response.on('drain', done);
-    response.on('close', done);
-  });
+  return new Promise((resolve) => onceDrained(response, resolve));
 }
 
 /** The whole round trip for a Node request: the node adapter, Express and custom servers use it. */

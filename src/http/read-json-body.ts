@@ -95,21 +95,31 @@ const PARSER_ERROR_TYPES: Record<string, { status: number; code: string }> = {
 /** What co-body (Koa's parsers) throws, through `inflation`, for an encoding it cannot inflate: no `type`. */
 const INFLATION_UNSUPPORTED = /^Unsupported Content-Encoding: /;
 
+interface ParserErrorFields {
+  type?: unknown;
+  status?: unknown;
+  message?: unknown;
+}
+
+/** The status and code for an error a host body parser marked as its own, if it is one of those. */
+function knownParserError({ type, status, message }: ParserErrorFields): { status: number; code: string } | undefined {
+  if (status === 415 && typeof message === 'string' && INFLATION_UNSUPPORTED.test(message)) return PARSER_ERROR_TYPES['encoding.unsupported'];
+  return typeof type === 'string' && Object.hasOwn(PARSER_ERROR_TYPES, type) ? PARSER_ERROR_TYPES[type] : undefined;
+}
+
 /**
  * Whether an error came from a host body parser reading the request (Express's body-parser, Koa's
  * co-body, both built on raw-body, mark theirs with a `type` and a 4xx `status`).
  */
 export function isBodyParserError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const { type, status, message } = error as { type?: unknown; status?: unknown; message?: unknown };
-  if (status === 415 && typeof message === 'string' && INFLATION_UNSUPPORTED.test(message)) return true;
-  return (typeof type === 'string' && Object.hasOwn(PARSER_ERROR_TYPES, type)) || (error instanceof SyntaxError && status === 400);
+  return knownParserError(error) !== undefined || (error instanceof SyntaxError && (error as ParserErrorFields).status === 400);
 }
 
 function hostParserError(error: unknown): GatewayError {
-  const { type, status, message } = (typeof error === 'object' && error !== null ? error : {}) as { type?: string; status?: number; message?: string };
-  const inflation = status === 415 && typeof message === 'string' && INFLATION_UNSUPPORTED.test(message);
-  const known = inflation ? PARSER_ERROR_TYPES['encoding.unsupported'] : type !== undefined && Object.hasOwn(PARSER_ERROR_TYPES, type) ? PARSER_ERROR_TYPES[type] : undefined;
+  const fields: ParserErrorFields = typeof error === 'object' && error !== null ? error : {};
+  const { status, message } = fields;
+  const known = knownParserError(fields);
   const httpStatus = known?.status ?? (typeof status === 'number' && status >= 400 && status < 500 ? status : 400);
   const code = known?.code ?? (httpStatus === 400 ? 'invalid_json' : 'invalid_body');
   const detail = typeof message === 'string' ? message.slice(0, 200) : 'unreadable body';

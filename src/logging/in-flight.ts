@@ -6,16 +6,14 @@ export class InFlight {
   private count = 0;
   private idle: Array<() => void> = [];
 
-  /** One more request; call what it returns once its record reached the sink. */
-  start(): () => void {
+  /** One more request; `end` once its record reached the sink (RequestLog calls it exactly once). */
+  start(): void {
     this.count++;
-    let ended = false;
-    return () => {
-      if (ended) return;
-      ended = true;
-      if (--this.count === 0) for (const wake of this.idle.splice(0)) wake();
-    };
   }
+
+  readonly end = (): void => {
+    if (--this.count === 0) for (const wake of this.idle.splice(0)) wake();
+  };
 
   get size(): number {
     return this.count;
