@@ -7,25 +7,31 @@ import { createGateway, memoryStore, redisStore, type Gateway, type Store } from
 import { chat, fail, reply } from './helpers/chat-upstream.js';
 import { post } from './helpers/call.js';
 import { logCollector } from './helpers/logs.js';
-import { PATIENT_REDIS, PATIENT_STORE_TIMEOUT_MS, startRedis, type RedisServer } from './helpers/redis.js';
+import { hasRedis, PATIENT_REDIS, PATIENT_STORE_TIMEOUT_MS, startRedis, type RedisServer } from './helpers/redis.js';
 import { sleep, startUpstream, type Upstream } from './helpers/upstream.js';
 
 let primary: Upstream;
 let backup: Upstream;
-let redis: RedisServer;
+let redis: RedisServer | undefined;
 
 beforeAll(async () => {
-  [primary, backup, redis] = await Promise.all([startUpstream(), startUpstream((request, response) => reply(request, response, { content: 'backup' })), startRedis()]);
+  [primary, backup, redis] = await Promise.all([
+    startUpstream(),
+    startUpstream((request, response) => reply(request, response, { content: 'backup' })),
+    hasRedis ? startRedis() : undefined,
+  ]);
 });
 afterAll(async () => {
-  await Promise.all([primary.close(), backup.close(), redis.stop()]);
+  await Promise.all([primary.close(), backup.close(), redis?.stop()]);
 });
 
 let prefix = 0;
 const stores: Array<[string, () => () => Store]> = [
   ['memory', () => { const shared = memoryStore(); return () => shared; }],
-  ['redis', () => { const name = `health${++prefix}:`; return () => redisStore({ url: redis.url, prefix: name, ...PATIENT_REDIS }); }],
 ];
+if (hasRedis) {
+  stores.push(['redis', () => { const name = `health${++prefix}:`; return () => redisStore({ url: redis!.url, prefix: name, ...PATIENT_REDIS }); }]);
+}
 
 describe.each(stores)('health on the %s store', (_kind, storeFactory) => {
   const gateways: Gateway[] = [];

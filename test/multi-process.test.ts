@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogRecord } from '../src/index.js';
 import { chat, fail, reply } from './helpers/chat-upstream.js';
 import type { GatewayProcessConfig } from './helpers/gateway-process.js';
-import { startRedis, type RedisServer } from './helpers/redis.js';
+import { hasRedis, startRedis, type RedisServer } from './helpers/redis.js';
 import { sleep, startUpstream, type Upstream } from './helpers/upstream.js';
 
 interface GatewayProcess {
@@ -73,6 +73,7 @@ let closed: GatewayProcess; // onStoreError: 'closed'
 const priced = (request: any, response: any) => reply(request, response, { completionTokens: 10, delayMs: 30 });
 
 beforeAll(async () => {
+  if (!hasRedis) return;
   [redis, upstream, backup] = await Promise.all([startRedis(), startUpstream(priced), startUpstream((request, response) => reply(request, response, { content: 'backup' }))]);
   const config = { upstream: upstream.baseURL, backup: backup.baseURL, redis: redis.url, prefix: 'multi:' };
   [open, closed] = await Promise.all([
@@ -93,7 +94,7 @@ function reset() {
   closed.logs.length = 0;
 }
 
-describe('two gateway processes on one Redis', () => {
+describe.skipIf(!hasRedis)('two gateway processes on one Redis', () => {
   it('let at most the budget through: 100 concurrent requests, a budget for 10', async () => {
     reset();
     const body = chat('gpt-4o-mini', { max_tokens: 10, customer_identifier: 'burst' });

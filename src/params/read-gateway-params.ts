@@ -1,7 +1,7 @@
 /**
  * Collects gateway parameters from every place a client may put them. Precedence, highest first:
  *   1. top-level body fields
- *   2. the `extra_body` object (LangChain JS sends it literally)
+ *   2. a literal `extra_body` object (the Python SDK's argument written into raw JSON)
  *   3. `modelgate_params`, then `keywordsai_params` nested objects
  *   4. the `X-Modelgate-Params`, then `X-Data-Keywordsai-Params` headers (base64 JSON or raw JSON)
  * A parameter is taken whole from the highest source that sets it.

@@ -4,6 +4,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
+import { redisServer } from './services.js';
+
+/** Whether this machine can start a redis-server; the suites that need one are skipped without it. */
+export const hasRedis = redisServer.available;
 
 export interface RedisServer {
   port: number;
