@@ -154,12 +154,21 @@ function errorResponse(error: GatewayError, log: RequestLog): JsonResponse {
   const headers: Record<string, string> = {
     ...error.headers,
     'x-request-id': log.id,
-    // The gateway already retried and fell back: an SDK retrying on top would multiply the wait.
-    'x-should-retry': 'false',
+    'x-should-retry': String(invitesRetry(error)),
   };
   const tries = countTries(log.record);
   if (tries) headers['x-modelgate-attempts'] = String(tries);
   return { kind: 'json', status: error.status, headers, body: error.toJSON() };
+}
+
+/**
+ * After an upstream failure the gateway already retried and fell back: an SDK retrying on top would
+ * multiply the wait (an upstream's `retry-after` is passed on as information). The gateway's own
+ * short-lived refusals that name a wait (its store briefly unavailable, a customer's rate limit) are
+ * worth retrying after it, and say so.
+ */
+function invitesRetry(error: GatewayError): boolean {
+  return error.upstreamStatus === undefined && error.headers['retry-after'] !== undefined;
 }
 
 function normalisePath(path: string): string {

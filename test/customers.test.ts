@@ -69,6 +69,8 @@ describe.each(stores)('customers on the %s store', (_kind, makeStore) => {
     expect(refused.body.error).toMatchObject({ type: 'rate_limit_error', code: 'customer_rate_limit_exceeded' });
     expect(refused.body.error.message).toContain('rate limit of 3 requests per minute');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(59);
+    // The gateway's own limit names its wait: the SDKs may retry after it (OpenAI's own 429s work so).
+    expect(refused.headers['x-should-retry']).toBe('true');
     expect(upstream.requests).toHaveLength(3);
     const records = await logs.waitFor(4);
     expect(records[0].customer).toMatchObject({ customer_identifier: 'cust-rl', rate_limit: { limit: 3, remaining: 2 } });
@@ -233,6 +235,7 @@ describe('the store when customers need it', () => {
     expect(answer.status).toBe(503);
     expect(answer.body.error.code).toBe('store_unavailable');
     expect(answer.headers['retry-after']).toBe('1');
+    expect(answer.headers['x-should-retry']).toBe('true'); // "try again shortly": the headers agree
     expect(upstream.requests).toHaveLength(before);
     await gw.close();
   });
