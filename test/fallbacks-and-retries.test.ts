@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway, type GatewayOptions } from '../src/index.js';
 import { CHAT, completion, post } from './helpers/handle.js';
+import { startHost } from './helpers/hosts.js';
 import { logCollector } from './helpers/logs.js';
 import { json, openAIError, sleep, startUpstream, type Upstream } from './helpers/upstream.js';
 
@@ -139,6 +140,33 @@ describe('fallbacks', () => {
     expect(alone.status).toBe(502);
     expect((alone.body as any).error.code).toBe('upstream_auth_error');
     expect(JSON.stringify(alone.body)).not.toContain('sk-test-primary');
+  });
+
+  it('tries the fallbacks when the requested model cannot be routed, and says why it skipped it', async () => {
+    gatewayWith();
+    const host = await startHost('express', gateway);
+    try {
+      const ask = (extra: object) => fetch(`${host.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...CHAT, model: 'nowhere/gpt-x', ...extra }) });
+      const withFallback = await ask({ fallback_models: ['backup/y'] });
+      expect(withFallback.status).toBe(200);
+      expect(((await withFallback.json()) as any).choices[0].message.content).toBe('from backup');
+      expect(withFallback.headers.get('x-modelgate-attempts')).toBe('1'); // a skip is not a try
+      const alone = await ask({});
+      expect(alone.status).toBe(404);
+      expect(((await alone.json()) as any).error).toMatchObject({ code: 'model_not_found', param: 'model' });
+      const [served, refused] = await logs.settle(2);
+      expect(served.attempts).toEqual([
+        expect.objectContaining({ model: 'nowhere/gpt-x', skipped: 'unroutable', error_code: 'skipped_unroutable', status_code: null }),
+        expect.objectContaining({ provider: 'backup', model: 'y', status_code: 200 }),
+      ]);
+      expect(served.attempts[0].error).toMatch(/`nowhere\/gpt-x` is not available in this gateway/);
+      expect(served).toMatchObject({ provider: 'backup', fallback_used: true, status_code: 200 });
+      expect(refused).toMatchObject({ status_code: 404, error_code: 'model_not_found' });
+      expect(backup.requests.map((request) => request.body.model)).toEqual(['y']);
+      expect(primary.requests).toHaveLength(0);
+    } finally {
+      await host.close();
+    }
   });
 
   it('falls back on connection refused and on a provider with no key', async () => {

@@ -15,7 +15,7 @@ export interface AttemptRecord {
   /** The deployment tried (`openai`, `openai/<endpoint>`, `openai/customer`), never a key. */
   deployment?: string | null;
   /** Set when the target was left out without a request: why. */
-  skipped?: 'excluded' | 'capability' | 'cooldown';
+  skipped?: 'unroutable' | 'excluded' | 'capability' | 'cooldown';
   /** The half-open probe of a deployment that was cooling down. */
   probe?: boolean;
 }

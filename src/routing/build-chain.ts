@@ -5,7 +5,7 @@
  * (and reported); each model expands into its deployments in weighted order, or into the caller's
  * own keys when it brought some.
  */
-import { GatewayError, invalidRequest } from '../errors.js';
+import { GatewayError, invalidRequest, modelNotFound } from '../errors.js';
 import type { GatewayParams } from '../params/gateway-params.js';
 import type { Provider } from '../providers/types.js';
 import { weightedOrder, type DeploymentTable, type RequestKey } from './deployments.js';
@@ -27,7 +27,7 @@ export interface SkippedTarget {
   provider: string;
   model: string;
   deployment: string | null;
-  reason: 'excluded' | 'capability' | 'cooldown';
+  reason: 'unroutable' | 'excluded' | 'capability' | 'cooldown';
   message: string;
 }
 
@@ -73,16 +73,22 @@ export function buildChain(config: RoutingConfig, model: string | undefined, par
   checkCredentialsAllowed(config, params, candidates);
 
   const targets: ModelEntry[] = [];
+  const skipped: SkippedTarget[] = [];
   const ordered = candidates.length > 1 ? weightedOrder(candidates, random) : candidates;
-  for (const candidate of ordered) addModel(targets, candidate.name, resolver.require(candidate.name, group ? 'load_balance_group' : 'model'), candidate.credentials);
+  // With fallbacks of its own, a request whose model cannot be routed goes on to them (as at Keywords AI).
+  const mayGoOn = group === null && Boolean(params.fallback_models?.length || params.models?.length);
+  for (const candidate of ordered) {
+    const target = mayGoOn ? resolver.resolve(candidate.name) : resolver.require(candidate.name, group ? 'load_balance_group' : 'model');
+    if (target) addModel(targets, candidate.name, target, candidate.credentials);
+    else skipped.push(unroutable(candidate.name, modelNotFound(candidate.name, resolver.hint()).message));
+  }
   for (const name of params.fallback_models ?? []) addModel(targets, name, resolver.require(name, 'fallback_models'));
   for (const name of params.models ?? []) addModel(targets, name, resolver.require(name, 'fallback_models'));
   for (const name of targets[0]?.target.fallbacks ?? []) addModel(targets, name, resolver.resolve(name));
   for (const name of config.globalFallbacks) addModel(targets, name, resolver.resolve(name));
 
-  const skipped: SkippedTarget[] = [];
   const chain: ChainTarget[] = [];
-  let modelIndex = 0;
+  let modelIndex = skipped.length; // a fallback after a model that could not be routed is still a fallback
   for (const { name, target, credentials } of targets) {
     const why = exclusionOf(name, target, params);
     if (why) {
@@ -143,6 +149,11 @@ function firstModels(config: RoutingConfig, model: string | undefined, params: G
   const legacy = params.load_balance_models ?? params.loadbalance_models;
   if (legacy) return { candidates: fromList(legacy), group: 'load_balance_models' };
   throw invalidRequest('You must provide a model parameter (a non-empty string) or a load_balance_group.', 'model', 'missing_model');
+}
+
+/** A requested model no provider serves; `provider` is empty since none could be named. */
+function unroutable(name: string, message: string): SkippedTarget {
+  return { provider: '', model: name, deployment: null, reason: 'unroutable', message };
 }
 
 function checkCredentialsAllowed(config: RoutingConfig, params: GatewayParams, candidates: readonly Candidate[]): void {
