@@ -3,9 +3,10 @@
  * 429 with a wait, a single half-open probe, and (on Redis) one gateway seeing what another learned.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, memoryStore, redisStore, type Gateway, type Store } from '../src/index.js';
+import { createGateway, memoryStore, redisStore, type Gateway, type LogRecord, type Store } from '../src/index.js';
 import { chat, fail, reply } from './helpers/chat-upstream.js';
 import { post } from './helpers/call.js';
+import { startHost } from './helpers/hosts.js';
 import { logCollector } from './helpers/logs.js';
 import { hasRedis, PATIENT_REDIS, PATIENT_STORE_TIMEOUT_MS, startRedis, type RedisServer } from './helpers/redis.js';
 import { sleep, startUpstream, type Upstream } from './helpers/upstream.js';
@@ -173,4 +174,38 @@ describe.each(stores)('health on the %s store', (_kind, storeFactory) => {
       expect((await lastRecord()).attempts[0].skipped).toBe('cooldown');
     });
   }
+});
+
+describe('health bookkeeping that fails slowly', () => {
+  it('is in the log record, which never changes after it reached the sink', async () => {
+    primary.handle((_request, response) => fail(response, 500));
+    // The failure count hangs until the store call times out, long after the fallback answered.
+    const slow: Store = { ...memoryStore(), kind: 'slow', increment: () => new Promise<number>(() => {}) };
+    const delivered: Array<{ record: LogRecord; text: string }> = [];
+    const gw = createGateway({
+      providers: {
+        openai: { apiKey: 'sk-test-primary-000000001', baseURL: primary.baseURL },
+        groq: { apiKey: 'sk-test-backup-0000000002', baseURL: backup.baseURL },
+      },
+      fallbacks: ['groq/llama-3.1-8b-instant'],
+      retry: { maxRetries: 0 },
+      store: slow,
+      storeTimeoutMs: 150,
+      onLog: (record) => void delivered.push({ record, text: JSON.stringify(record) }),
+    });
+    const host = await startHost('express', gw);
+    try {
+      const answer = await fetch(`${host.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(chat('gpt-4o-mini')) });
+      expect(((await answer.json()) as any).choices[0].message.content).toBe('backup');
+      await sleep(400); // past the store timeout
+      expect(delivered).toHaveLength(1);
+      const [{ record, text }] = delivered;
+      expect(JSON.stringify(record)).toBe(text); // nothing written into it after it was emitted
+      expect(record.store_errors).toEqual([expect.stringMatching(/^health \(skipped\): /)]);
+    } finally {
+      await host.close();
+      await gw.close();
+      primary.requests.length = 0;
+    }
+  });
 });

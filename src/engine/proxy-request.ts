@@ -41,7 +41,7 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
   recordRequest(record, input);
 
   const deadlineMs = params.deadline_ms ?? engine.timeouts.requestMs;
-  const plan = await planRequest(engine.traffic, { operation: input.operation, body, params, record, deadlineMs });
+  const plan = await planRequest(engine.traffic, { operation: input.operation, body, params, record, track: (work) => log.track(work), deadlineMs });
   if (plan.cached) return serveCached(plan, input.operation, body, params, log, input.signal);
   const chain = plan.chain;
   const scope = new RequestScope(deadlineMs, input.signal, engine.liveScopes);

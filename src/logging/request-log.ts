@@ -10,6 +10,8 @@ export class RequestLog {
   readonly record: LogRecord;
   private finished = false;
   private omitted = false;
+  /** Work beside the request whose outcome belongs in the record (see `track`). */
+  private pending?: Promise<unknown>[];
 
   constructor(
     method: string,
@@ -77,6 +79,15 @@ export class RequestLog {
     this.omitted = true;
   }
 
+  /**
+   * Work that runs beside the request and may still write into the record (health bookkeeping):
+   * the record waits for it before it goes to the sink, so that it is final once emitted.
+   */
+  track(work: Promise<unknown>): void {
+    if (this.finished) throw new Error('RequestLog.track() after finish(): the record may already be with the sink');
+    (this.pending ??= []).push(work);
+  }
+
   /** Completes the record; later calls are ignored, so a request can never log twice. */
   finish(statusCode: number, error?: GatewayError, clientAborted = false): void {
     if (this.finished) return;
@@ -92,6 +103,7 @@ export class RequestLog {
       record.error_code = error.code;
     }
     if (this.omitted) this.settled?.();
+    else if (this.pending) void Promise.allSettled(this.pending).then(() => emitLog(this.sink, record, this.report, this.settled));
     else emitLog(this.sink, record, this.report, this.settled);
   }
 }

@@ -23,6 +23,8 @@ export interface PlanInput {
   body: Record<string, unknown>;
   params: GatewayParams;
   record: LogRecord;
+  /** Holds the record back until this work (beside the request) has settled: see `RequestLog.track`. */
+  track(work: Promise<unknown>): void;
   deadlineMs: number;
 }
 
@@ -117,10 +119,10 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
         isProbe: (target) => probes.has(target),
         onFailure: (target, error) => {
           if (target.callerKey || !health.counts(error)) return;
-          background(traffic.calls.attempt('health', record, () => health.recordFailure(target, error, probes.has(target))), record);
+          background(traffic.calls.attempt('health', record, () => health.recordFailure(target, error, probes.has(target))), input);
         },
         onSuccess: (target) => {
-          if (probes.has(target)) background(traffic.calls.attempt('health', record, () => health.recordProbeSuccess(target)), record);
+          if (probes.has(target)) background(traffic.calls.attempt('health', record, () => health.recordProbeSuccess(target)), input);
         },
       };
 
@@ -162,9 +164,12 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
   }
 }
 
-/** Health bookkeeping runs beside the request; whatever it throws must never become an unhandled rejection. */
-function background(work: Promise<unknown>, record: LogRecord): void {
-  work.catch((error: unknown) => (record.store_errors ??= []).push(`health (skipped): ${(error as Error)?.message ?? String(error)}`));
+/**
+ * Health bookkeeping runs beside the request (it never delays the answer); its failures go into the
+ * record, which waits for it, and never become an unhandled rejection.
+ */
+function background(work: Promise<unknown>, { record, track }: PlanInput): void {
+  track(work.catch((error: unknown) => (record.store_errors ??= []).push(`health (skipped): ${(error as Error)?.message ?? String(error)}`)));
 }
 
 const NO_OBSERVER: ChainObserver = { isProbe: () => false, onFailure: () => {}, onSuccess: () => {} };
