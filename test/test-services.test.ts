@@ -1,0 +1,32 @@
+/**
+ * `npm test` on a machine without a system service: the suites that need it are skipped with one
+ * line, and MODELGATE_TEST_REQUIRE (set by `.ci/run`) turns the missing service into a failure.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const emptyPath = mkdtempSync(join(tmpdir(), 'modelgate-no-services-'));
+afterAll(() => rmSync(emptyPath, { recursive: true, force: true }));
+
+/** Loads test/helpers/services.ts in a fresh Node whose PATH holds no service. */
+function loadServices(env: Record<string, string>) {
+  const script = "const { services } = await import('./test/helpers/services.ts'); console.log(JSON.stringify(services.map((s) => [s.command, s.available])));";
+  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { PATH: emptyPath, ...env }, encoding: 'utf8' });
+}
+
+describe('system services the tests need', () => {
+  it('are reported missing, not crashed on, when absent', () => {
+    const run = loadServices({});
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual([['redis-server', false]]);
+  });
+
+  it('fail the run when MODELGATE_TEST_REQUIRE names them', () => {
+    const run = loadServices({ MODELGATE_TEST_REQUIRE: 'redis-server' });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('redis-server is required (MODELGATE_TEST_REQUIRE=redis-server) but cannot be started');
+  });
+});
