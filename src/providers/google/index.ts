@@ -64,6 +64,11 @@ export function googleProvider(settings: GoogleSettings): Provider {
   const tokens = vertex ? vertexTokenSource(vertex.credentials, settings.now) : undefined;
   const modelsPath = vertex ? `${base}/projects/${encodeURIComponent(vertex.project)}/locations/${encodeURIComponent(location)}/publishers/google/models/` : undefined;
   const fixedSecrets = vertex ? [vertex.credentials.private_key] : settings.apiKey ? [settings.apiKey] : [];
+  /** The key material, and on Vertex AI the token requests carry now. */
+  const currentSecrets = (): readonly string[] => {
+    const token = tokens?.current();
+    return token ? [...fixedSecrets, token] : fixedSecrets;
+  };
 
   const urlFor = (call: ProviderCall, method: string) =>
     modelsPath ? `${modelsPath}${encodeURIComponent(call.model.replace(/^models\//, ''))}:${method}` : `${base}/${modelPath(call.model)}:${method}`;
@@ -75,8 +80,7 @@ export function googleProvider(settings: GoogleSettings): Provider {
     // Gemini reports usage on every event; the translator turns the last one into a usage chunk.
     streamUsage: 'always',
     get secrets() {
-      const token = tokens?.current();
-      return token ? [...fixedSecrets, token] : fixedSecrets;
+      return currentSecrets();
     },
     buildRequest(call: ProviderCall): UpstreamRequest {
       if (!tokens && !settings.apiKey) {
@@ -105,7 +109,7 @@ export function googleProvider(settings: GoogleSettings): Provider {
         ? convertEmbeddingsResponse(settings.id, call, json)
         : convertResponse(json as GeminiResponse, { providerId: settings.id, model: call.model, newId, now }),
     createStreamDecoder: geminiStreamDecoder,
-    createStreamTranslator: (call) => createGeminiStreamTranslator({ providerId: settings.id, secrets: fixedSecrets, model: call.model, newId, now }),
+    createStreamTranslator: (call) => createGeminiStreamTranslator({ providerId: settings.id, secrets: currentSecrets(), model: call.model, newId, now }),
   };
 }
 
