@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../errors.js';
+import { pathSegment } from '../kit/path-segment.js';
 import type { Provider, ProviderCall, UpstreamRequest } from '../types.js';
 import { convertEmbeddingsRequest, convertEmbeddingsResponse } from './convert-embeddings.js';
 import { convertRequest, type SafetySetting } from './convert-request.js';
@@ -71,7 +72,9 @@ export function googleProvider(settings: GoogleSettings): Provider {
   };
 
   const urlFor = (call: ProviderCall, method: string) =>
-    modelsPath ? `${modelsPath}${encodeURIComponent(call.model.replace(/^models\//, ''))}:${method}` : `${base}/${modelPath(call.model)}:${method}`;
+    modelsPath
+      ? `${modelsPath}${pathSegment(call.model.replace(/^models\//, ''), { providerId: settings.id })}:${method}`
+      : `${base}/${modelPath(call.model, settings.id)}:${method}`;
 
   return {
     id: settings.id,
@@ -113,9 +116,9 @@ export function googleProvider(settings: GoogleSettings): Provider {
   };
 }
 
-/** `gemini-2.5-flash` → `models/gemini-2.5-flash`; `tunedModels/x` stays; the name is escaped. */
-function modelPath(model: string): string {
+/** `gemini-2.5-flash` → `models/gemini-2.5-flash`; `tunedModels/x` stays; the name is one escaped segment. */
+function modelPath(model: string, providerId: string): string {
   const slash = model.indexOf('/');
-  if (slash > 0 && /^(models|tunedModels)$/.test(model.slice(0, slash))) return `${model.slice(0, slash)}/${encodeURIComponent(model.slice(slash + 1))}`;
-  return `models/${encodeURIComponent(model)}`;
+  if (slash > 0 && /^(models|tunedModels)$/.test(model.slice(0, slash))) return `${model.slice(0, slash)}/${pathSegment(model.slice(slash + 1), { providerId })}`;
+  return `models/${pathSegment(model, { providerId })}`;
 }
