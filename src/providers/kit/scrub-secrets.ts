@@ -62,8 +62,9 @@ const KEY_SHAPES: readonly KeyShape[] = [
   { pattern: /(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{20,}/g, replace: redact },
   // AWS access key ids (long-term AKIA…, temporary ASIA…, and the other documented prefixes).
   { pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|AKPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, replace: redact },
-  // JWTs (Vertex AI's self-signed tokens, OIDC tokens): base64url JSON header and claims, then a signature.
-  { pattern: /(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*/g, replace: redact },
+  // JWTs (Vertex AI's self-signed tokens, OIDC tokens): base64url JSON header and claims, then a
+  // signature. It starts where a base64url run starts, so a run without the dots is tried once (linear).
+  { pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*/g, replace: redact },
   // Google OAuth access tokens.
   { pattern: /(?<![A-Za-z0-9])ya29\.[A-Za-z0-9_-]{20,}/g, replace: redact },
   // The value of an Authorization header, whatever its shape.
