@@ -14,6 +14,7 @@ const chunkWith = (content: string): ChatCompletionChunk => ({ id: 'x', object: 
 /** A toy provider whose events are `data: <word>` frames: `boom` is an error event, `end` finishes. */
 const provider = {
   id: 'toy',
+  secrets: [],
   createStreamTranslator: () => {
     let finished = false;
     return {

@@ -5,6 +5,7 @@
  */
 import type { Provider } from '../providers/types.js';
 import { familyKindOf } from '../routing/model-families.js';
+import { ownValue } from '../util/own-value.js';
 import type { ModelInfo } from '../traffic/traffic-options.js';
 
 export interface ModelFacts {
@@ -86,7 +87,7 @@ export class ModelCatalog {
   private find(provider: Provider, model: string, alias?: string): ModelFacts | undefined {
     const known = this.fromCatalogue(provider.kind, model) ?? this.fromCatalogue(familyKindOf(model), model);
     const override =
-      this.overrides[`${provider.id}/${model}`] ?? (alias !== undefined ? this.overrides[alias] : undefined) ?? this.overrides[model];
+      ownValue(this.overrides, `${provider.id}/${model}`) ?? (alias !== undefined ? ownValue(this.overrides, alias) : undefined) ?? ownValue(this.overrides, model);
     if (!override) return known;
     return { ...known, ...definedOnly(override) };
   }
@@ -94,7 +95,7 @@ export class ModelCatalog {
   private fromCatalogue(kind: string | undefined, model: string): ModelFacts | undefined {
     const models = kind ? this.byKind.get(kind) : undefined;
     if (!models) return undefined;
-    const entry = models[model] ?? models[model.replace(/-\d{4}-\d{2}-\d{2}$/, '')];
+    const entry = ownValue(models, model) ?? ownValue(models, model.replace(/-\d{4}-\d{2}-\d{2}$/, ''));
     if (!entry) return undefined;
     const input = entry.modalities?.input;
     return {

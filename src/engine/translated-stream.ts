@@ -4,6 +4,7 @@
  * relayed before the first content, so an error right after the stream opened can still fall back.
  */
 import { GatewayError } from '../errors.js';
+import { scrubError } from '../providers/kit/scrub-secrets.js';
 import type { ChatCompletionChunk } from '../providers/openai-types.js';
 import type { Provider, ProviderCall, StreamDecoder, StreamTranslator } from '../providers/types.js';
 import { sseEventDecoder } from '../sse/sse-event-decoder.js';
@@ -82,7 +83,8 @@ export class TranslatedRelay implements ChunkRelay {
 
   private fail(error: unknown): void {
     this.failed = true;
-    this.failure = error;
+    // Decoders and translators quote upstream text in their errors: whatever they built, no key leaves.
+    this.failure = GatewayError.isInstance(error) ? scrubError(error, this.provider.secrets) : error;
   }
 
   private serialise(chunks: ChatCompletionChunk[]): string {

@@ -4,6 +4,7 @@
  * carries a key or a raw upstream body.
  */
 import { GatewayError } from '../errors.js';
+import { scrubErrorFields, scrubIdentifier, scrubSecrets } from '../providers/kit/scrub-secrets.js';
 import type { Provider } from '../providers/types.js';
 import { parseRetryAfter } from './backoff.js';
 
@@ -12,8 +13,6 @@ export interface UpstreamErrorPolicy {
   fallbackOnAuthError: boolean;
 }
 
-const MAX_MESSAGE = 500;
-
 export function upstreamHttpError(
   provider: Provider,
   upstreamStatus: number,
@@ -21,7 +20,8 @@ export function upstreamHttpError(
   bodyText: string,
   policy: UpstreamErrorPolicy,
 ): GatewayError {
-  const info = provider.parseError(upstreamStatus, bodyText, headers);
+  // Everything the provider read from the body is upstream text: scrubbed and bounded before any use.
+  const info = scrubErrorFields(provider.parseError(upstreamStatus, bodyText, headers), provider.secrets);
   // A provider may say what the error really is (Gemini answers a refused key with a 400).
   const status = info.status ?? upstreamStatus;
   const where = `Provider \`${provider.id}\``;
@@ -45,7 +45,7 @@ export function upstreamHttpError(
       message: `${where} rejected the gateway's credentials (HTTP ${upstreamStatus}). Check its apiKey in the gateway options.`,
     });
   }
-  const message = `${where} answered HTTP ${upstreamStatus}: ${scrubSecrets(info.message, provider.secrets)}`;
+  const message = `${where} answered HTTP ${upstreamStatus}: ${info.message}`;
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(headers) ?? info.retryAfterMs;
     return new GatewayError({
@@ -84,21 +84,9 @@ export function upstreamStreamError(provider: Provider, error: unknown): Gateway
   const text = typeof info.message === 'string' ? info.message : 'unknown error';
   return new GatewayError({
     status: 502,
-    code: typeof info.code === 'string' ? info.code : 'upstream_stream_error',
+    code: scrubIdentifier(info.code, provider.secrets) ?? 'upstream_stream_error',
     retryable: true,
     upstreamStatus: 200,
     message: `Provider \`${provider.id}\` sent an error in its stream: ${scrubSecrets(text, provider.secrets)}`,
   });
-}
-
-const KEY_LIKE = /\b(?:sk|pk|rk|gsk|xai|csk|fw|pplx|AIza)[-_A-Za-z0-9*.]{8,}/g;
-
-/** Removes configured keys and anything shaped like an API key; caps the length. */
-export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  let clean = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) clean = clean.split(secret).join('[redacted]');
-  }
-  clean = clean.replace(KEY_LIKE, '[redacted]');
-  return clean.length > MAX_MESSAGE ? `${clean.slice(0, MAX_MESSAGE)}…` : clean;
 }

@@ -43,8 +43,10 @@ describe('endpoint and authentication', () => {
     expect(build({ messages: [user('hi')] }, { stream: true }).request.url).toBe('https://gemini.test/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
   });
 
-  it('escapes the model name (it comes from the client) and keeps tuned-model paths', () => {
-    expect(build({ messages: [user('hi')] }, { model: 'gemini-x/../../files' }).request.url).toBe('https://gemini.test/v1beta/models/gemini-x%2F..%2F..%2Ffiles:generateContent');
+  it('refuses a model name that would leave its path segment (it comes from the client) and keeps tuned-model paths', () => {
+    // Encoded, `gemini-x%2F..%2F..%2Ffiles` would still reach another path behind a server that decodes `%2F` (test/upstream-paths.e2e.test.ts).
+    expect(refusal(() => build({ messages: [user('hi')] }, { model: 'gemini-x/../../files' }))).toMatchObject({ status: 400, code: 'invalid_model_name', param: 'model' });
+    expect(build({ messages: [user('hi')] }, { model: "gemini-x (test)'s" }).request.url).toBe('https://gemini.test/v1beta/models/gemini-x%20%28test%29%27s:generateContent');
     expect(build({ messages: [user('hi')] }, { model: 'tunedModels/my-model-1' }).request.url).toBe('https://gemini.test/v1beta/tunedModels/my-model-1:generateContent');
   });
 

@@ -3,6 +3,7 @@
  * error body or as an `error` event inside a 200 stream (where `overloaded_error` is the usual one).
  */
 import { GatewayError } from '../../errors.js';
+import { scrubIdentifier, scrubSecrets } from '../kit/scrub-secrets.js';
 import type { UpstreamErrorInfo } from '../types.js';
 import type { AnthropicErrorObject } from './anthropic-types.js';
 
@@ -20,7 +21,14 @@ export function parseAnthropicError(status: number, bodyText: string): UpstreamE
 }
 
 /** What each in-stream error type means for the client and for the attempt loop. */
-const STREAM_ERRORS: Record<string, { status: number; upstreamStatus: number; retryable: boolean; fallback?: boolean }> = {
+interface StreamErrorKind {
+  status: number;
+  upstreamStatus: number;
+  retryable: boolean;
+  fallback?: boolean;
+}
+
+const STREAM_ERRORS: Readonly<Record<string, StreamErrorKind>> = {
   overloaded_error: { status: 502, upstreamStatus: 529, retryable: true },
   api_error: { status: 502, upstreamStatus: 500, retryable: true },
   timeout_error: { status: 504, upstreamStatus: 504, retryable: true },
@@ -41,14 +49,16 @@ const STREAM_ERRORS: Record<string, { status: number; upstreamStatus: number; re
  */
 export function anthropicStreamError(providerId: string, error: unknown, secrets: readonly string[]): GatewayError {
   const info = readError(error) ?? { type: 'api_error', message: 'unknown error' };
-  const kind = STREAM_ERRORS[info.type] ?? STREAM_ERRORS.api_error;
+  // The type is upstream text: an own entry of the table, and scrubbed before it becomes the code.
+  const kind = Object.hasOwn(STREAM_ERRORS, info.type) ? STREAM_ERRORS[info.type] : STREAM_ERRORS.api_error;
+  const type = scrubIdentifier(info.type, secrets) ?? 'api_error';
   return new GatewayError({
     status: kind.status,
-    code: info.type,
+    code: type,
     retryable: kind.retryable,
     fallback: kind.fallback,
     upstreamStatus: kind.upstreamStatus,
-    message: `Provider \`${providerId}\` sent an error in its stream (${info.type}): ${scrub(info.message, secrets)}`,
+    message: `Provider \`${providerId}\` sent an error in its stream (${type}): ${scrubSecrets(info.message, secrets)}`,
   });
 }
 
@@ -57,10 +67,4 @@ function readError(value: unknown): AnthropicErrorObject | undefined {
   const { type, message } = value as Record<string, unknown>;
   if (typeof type !== 'string' && typeof message !== 'string') return undefined;
   return { type: typeof type === 'string' ? type : 'api_error', message: typeof message === 'string' ? message : 'unknown error' };
-}
-
-function scrub(text: string, secrets: readonly string[]): string {
-  let clean = text;
-  for (const secret of secrets) if (secret.length >= 4) clean = clean.split(secret).join('[redacted]');
-  return clean.length > 500 ? `${clean.slice(0, 500)}…` : clean;
 }

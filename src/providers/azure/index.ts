@@ -1,3 +1,4 @@
+import { pathSegment } from '../kit/path-segment.js';
 import type { Provider, ProviderCall } from '../types.js';
 import { openAICompatibleProvider } from '../openai-compatible/index.js';
 
@@ -23,12 +24,15 @@ const OPERATION_PATHS = { chat: 'chat/completions', embeddings: 'embeddings' } a
 export function azureProvider(settings: AzureSettings): Provider {
   const base = (settings.baseURL ?? `https://${settings.resource}.openai.azure.com`).replace(/\/+$/, '').replace(/\/openai$/, '');
   const apiVersion = settings.apiVersion ?? AZURE_DEFAULT_API_VERSION;
-  const deploymentFor = (model: string) => settings.deployments?.[model] ?? model;
+  const deployments = settings.deployments ?? {};
+  // An own entry only: `constructor` is a deployment named so, not the text of Object's constructor.
+  const deploymentFor = (model: string) => (Object.hasOwn(deployments, model) ? deployments[model] : model);
 
   const urlFor = (call: ProviderCall): string => {
     const path = OPERATION_PATHS[call.operation];
     if (apiVersion === 'v1') return `${base}/openai/v1/${path}`;
-    return `${base}/openai/deployments/${encodeURIComponent(deploymentFor(call.model))}/${path}?api-version=${encodeURIComponent(apiVersion)}`;
+    const deployment = pathSegment(deploymentFor(call.model), { providerId: settings.id });
+    return `${base}/openai/deployments/${deployment}/${path}?api-version=${encodeURIComponent(apiVersion)}`;
   };
 
   const inner = openAICompatibleProvider({

@@ -4,6 +4,7 @@
  * (`cache_control` on a part → a `cachePoint` block after it).
  */
 import { GatewayError, invalidRequest } from '../../errors.js';
+import { ownValue } from '../../util/own-value.js';
 import type { ParamReport } from './param-policy.js';
 import type { CachePoint, ContentBlock, DocumentFormat, ImageFormat, ToolResultContent } from './types.js';
 
@@ -79,7 +80,7 @@ function extensionOf(name: string): string {
 export function imageBlock(url: unknown, param: string, context: ContentContext): { image: { format: ImageFormat; source: { bytes: string } | { s3Location: { uri: string } } } } {
   if (typeof url !== 'string' || url === '') throw invalidRequest(`\`${param}\` must be a non-empty string.`, param);
   if (url.startsWith('s3://')) {
-    const format = IMAGE_EXTENSIONS[extensionOf(url)];
+    const format = ownValue(IMAGE_EXTENSIONS, extensionOf(url));
     if (!format) throw cannot(context, param, 'unsupported_image_format', `an s3:// image needs a .png, .jpg, .jpeg, .gif or .webp name to tell its format (\`${param}\`).`);
     return { image: { format, source: { s3Location: { uri: url } } } };
   }

@@ -8,6 +8,7 @@
  * `:error-message` headers): https://smithy.io/2.0/aws/amazon-eventstream.html
  */
 import { GatewayError } from '../../errors.js';
+import { scrubIdentifier, scrubSecrets } from '../kit/scrub-secrets.js';
 import type { UpstreamErrorInfo } from '../types.js';
 
 interface ErrorClass {
@@ -35,14 +36,19 @@ const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = {
 
 const UNKNOWN_STREAM_ERROR: ErrorClass = { status: 502, code: 'upstream_stream_error', retryable: true };
 
-/** `aws.protocoltests#FooError:http://...` → `fooError`, per the restJson1 sanitising rules. */
-export function errorShapeName(raw: string): string {
+/** `aws.protocoltests#FooError:http://...` → `FooError`, per the restJson1 sanitising rules (case kept). */
+function typeName(raw: string): string {
   let name = raw;
   const colon = name.indexOf(':');
   if (colon >= 0) name = name.slice(0, colon);
   const hash = name.indexOf('#');
   if (hash >= 0) name = name.slice(hash + 1);
-  name = name.trim();
+  return name.trim();
+}
+
+/** `aws.protocoltests#FooError:http://...` → `fooError`: the key of the error classes. */
+export function errorShapeName(raw: string): string {
+  const name = typeName(raw);
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
@@ -72,10 +78,12 @@ export function parseBedrockError(
   const name = rawType ? errorShapeName(rawType) : undefined;
   const errorClass = name ? classOf(name) : undefined;
   const text = typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : `HTTP ${status} from Bedrock.`;
+  // The type as the upstream wrote it: changing its case would hide a key it quotes from the scrubber.
+  const shown = rawType ? typeName(rawType) : undefined;
   return {
-    message: name ? `${name.charAt(0).toUpperCase()}${name.slice(1)}: ${text}` : text,
+    message: shown ? `${shown}: ${text}` : text,
     code: errorClass?.code ?? null,
-    type: name ?? null,
+    type: shown ?? null,
     serverFault: errorClass?.serverFault,
   };
 }
@@ -89,7 +97,9 @@ export function streamExceptionError(
 ): GatewayError {
   const name = errorShapeName(exceptionType);
   const errorClass = classOf(name) ?? UNKNOWN_STREAM_ERROR;
-  const detail = scrub(message ?? 'no message', secrets);
+  // The exception's name is upstream text too (an unmodelled `:error-code` is anything), checked as sent.
+  const shownName = scrubIdentifier(typeName(exceptionType), secrets) ?? 'an exception';
+  const detail = scrubSecrets(message ?? 'no message', secrets);
   return new GatewayError({
     status: errorClass.status,
     code: errorClass.code,
@@ -97,14 +107,6 @@ export function streamExceptionError(
     // An access or lookup failure may still be served by another target, as over HTTP.
     fallback: errorClass.retryable || errorClass.status !== 400,
     upstreamStatus: 200,
-    message: `Provider \`${providerId}\` sent ${name} in its stream: ${detail}`,
+    message: `Provider \`${providerId}\` sent ${shownName} in its stream: ${detail}`,
   });
-}
-
-const MAX_MESSAGE = 500;
-
-function scrub(text: string, secrets: readonly string[]): string {
-  let clean = text;
-  for (const secret of secrets) if (secret.length >= 4) clean = clean.split(secret).join('[redacted]');
-  return clean.length > MAX_MESSAGE ? `${clean.slice(0, MAX_MESSAGE)}…` : clean;
 }

@@ -3,6 +3,7 @@
  * with SigV4 (or a Bedrock API key as a bearer token). Pure translation: the shared transport sends what `buildRequest` returns.
  */
 import { GatewayError } from '../../errors.js';
+import { encodePathSegment, pathSegment } from '../kit/path-segment.js';
 import type { Provider, ProviderCall, UpstreamRequest } from '../types.js';
 import { convertEmbeddingsRequest, convertEmbeddingsResponse, splitEmbeddingsCall } from './convert-embeddings.js';
 import { convertRequest } from './convert-request.js';
@@ -31,9 +32,7 @@ export interface BedrockSettings {
 }
 
 /** Path labels are percent-encoded whole: `:` and `/` of model ids and ARNs included (RFC 3986). */
-export function encodeModelId(model: string): string {
-  return encodeURIComponent(model).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
+export const encodeModelId = encodePathSegment;
 
 export function bedrockProvider(settings: BedrockSettings): Provider {
   const suffix = settings.region?.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
@@ -45,6 +44,9 @@ export function bedrockProvider(settings: BedrockSettings): Provider {
   const secrets = [settings.secretAccessKey, settings.sessionToken, settings.apiKey].filter((value): value is string => typeof value === 'string' && value.length > 0);
   const now = settings.now ?? (() => new Date());
   const signingKeys = new Map<string, ArrayBuffer>();
+
+  /** The model id or ARN as the one `{modelId}` label; an ARN's `/` is encoded, a dot segment refused. */
+  const modelLabel = (model: string) => pathSegment(model, { providerId: settings.id, slashInside: true });
 
   function buildRequest(call: ProviderCall): UpstreamRequest {
     if (!settings.apiKey && !credentials) {
@@ -59,7 +61,7 @@ export function bedrockProvider(settings: BedrockSettings): Provider {
     };
     if (settings.apiKey) headers.authorization = `Bearer ${settings.apiKey}`;
     return {
-      url: `${base}/model/${encodeModelId(call.model)}/${call.stream ? 'converse-stream' : 'converse'}`,
+      url: `${base}/model/${modelLabel(call.model)}/${call.stream ? 'converse-stream' : 'converse'}`,
       method: 'POST',
       headers,
       body: JSON.stringify(body),
@@ -73,7 +75,7 @@ export function bedrockProvider(settings: BedrockSettings): Provider {
     const headers: Record<string, string> = { ...settings.headers, 'content-type': 'application/json', accept: 'application/json' };
     if (settings.apiKey) headers.authorization = `Bearer ${settings.apiKey}`;
     return {
-      url: `${base}/model/${encodeModelId(call.model)}/invoke`,
+      url: `${base}/model/${modelLabel(call.model)}/invoke`,
       method: 'POST',
       headers,
       body: JSON.stringify(body),

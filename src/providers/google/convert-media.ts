@@ -5,6 +5,7 @@
  * spares the gateway a download). `fileData` requires a MIME type: taken from the file extension.
  */
 import { invalidRequest } from '../../errors.js';
+import { ownValue } from '../../util/own-value.js';
 import type { GeminiPart } from './gemini-types.js';
 import type { ParamReport } from './param-policy.js';
 
@@ -35,7 +36,7 @@ export function imagePart(image: unknown, where: string, report: ParamReport): G
 export function audioPart(audio: unknown, where: string): GeminiPart {
   const { data, format } = (typeof audio === 'object' && audio !== null ? audio : {}) as { data?: unknown; format?: unknown };
   if (typeof data !== 'string' || typeof format !== 'string') throw invalidRequest(`\`${where}.input_audio\` needs \`data\` (base64) and \`format\`.`, `${where}.input_audio`);
-  return { inlineData: { mimeType: MIME_BY_EXTENSION[format] ?? `audio/${format}`, data } };
+  return { inlineData: { mimeType: ownValue(MIME_BY_EXTENSION, format) ?? `audio/${format}`, data } };
 }
 
 export function filePart(file: unknown, where: string): GeminiPart {
@@ -74,5 +75,5 @@ function urlPart(url: string, fallbackMime: string, param: string): GeminiPart {
 function mimeOf(name: string): string | undefined {
   const path = name.split(/[?#]/)[0];
   const dot = path.lastIndexOf('.');
-  return dot < 0 ? undefined : MIME_BY_EXTENSION[path.slice(dot + 1).toLowerCase()];
+  return dot < 0 ? undefined : ownValue(MIME_BY_EXTENSION, path.slice(dot + 1).toLowerCase());
 }

@@ -9,6 +9,7 @@
  * - the streaming endpoint may wrap the status in an array, and may send one inside a 200 stream.
  */
 import { GatewayError } from '../../errors.js';
+import { scrubIdentifier, scrubSecrets } from '../kit/scrub-secrets.js';
 import type { UpstreamErrorInfo } from '../types.js';
 import type { GeminiStatus } from './gemini-types.js';
 
@@ -31,11 +32,11 @@ export function parseGeminiError(status: number, bodyText: string): UpstreamErro
 /** An error object inside a 200 stream: before the first content it falls back like an HTTP error. */
 export function geminiStreamError(providerId: string, secrets: readonly string[], error: GeminiStatus): GatewayError {
   const code = typeof error.code === 'number' ? error.code : 500;
-  const message = `Provider \`${providerId}\` sent an error in its stream: ${scrub(typeof error.message === 'string' ? error.message : 'unknown error', secrets)}`;
+  const message = `Provider \`${providerId}\` sent an error in its stream: ${scrubSecrets(typeof error.message === 'string' ? error.message : 'unknown error', secrets)}`;
   const retryable = code === 429 || code === 408 || code >= 500;
   return new GatewayError({
     status: code === 429 ? 429 : code >= 400 && code < 500 && code !== 401 && code !== 403 ? code : 502,
-    code: codeOf(error) ?? 'upstream_stream_error',
+    code: scrubIdentifier(codeOf(error), secrets) ?? 'upstream_stream_error',
     retryable,
     fallback: retryable || code === 401 || code === 403,
     retryAfterMs: retryDelayOf(error),
@@ -78,15 +79,4 @@ function retryDelayOf(error: GeminiStatus): number | undefined {
     if (typeof delay === 'string' && /^\d+(\.\d+)?s$/.test(delay)) return Math.round(Number.parseFloat(delay) * 1000);
   }
   return undefined;
-}
-
-const GOOGLE_KEY = /\bAIza[-_A-Za-z0-9]{20,}/g;
-const MAX_MESSAGE = 500;
-
-/** The key must never reach a client, even if an upstream message quotes it. */
-function scrub(text: string, secrets: readonly string[]): string {
-  let clean = text;
-  for (const secret of secrets) if (secret.length >= 4) clean = clean.split(secret).join('[redacted]');
-  clean = clean.replace(GOOGLE_KEY, '[redacted]');
-  return clean.length > MAX_MESSAGE ? `${clean.slice(0, MAX_MESSAGE)}…` : clean;
 }

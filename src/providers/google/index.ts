@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../errors.js';
+import { pathSegment } from '../kit/path-segment.js';
 import type { Provider, ProviderCall, UpstreamRequest } from '../types.js';
 import { convertEmbeddingsRequest, convertEmbeddingsResponse } from './convert-embeddings.js';
 import { convertRequest, type SafetySetting } from './convert-request.js';
@@ -64,9 +65,16 @@ export function googleProvider(settings: GoogleSettings): Provider {
   const tokens = vertex ? vertexTokenSource(vertex.credentials, settings.now) : undefined;
   const modelsPath = vertex ? `${base}/projects/${encodeURIComponent(vertex.project)}/locations/${encodeURIComponent(location)}/publishers/google/models/` : undefined;
   const fixedSecrets = vertex ? [vertex.credentials.private_key] : settings.apiKey ? [settings.apiKey] : [];
+  /** The key material, and on Vertex AI the token requests carry now. */
+  const currentSecrets = (): readonly string[] => {
+    const token = tokens?.current();
+    return token ? [...fixedSecrets, token] : fixedSecrets;
+  };
 
   const urlFor = (call: ProviderCall, method: string) =>
-    modelsPath ? `${modelsPath}${encodeURIComponent(call.model.replace(/^models\//, ''))}:${method}` : `${base}/${modelPath(call.model)}:${method}`;
+    modelsPath
+      ? `${modelsPath}${pathSegment(call.model.replace(/^models\//, ''), { providerId: settings.id })}:${method}`
+      : `${base}/${modelPath(call.model, settings.id)}:${method}`;
 
   return {
     id: settings.id,
@@ -75,8 +83,7 @@ export function googleProvider(settings: GoogleSettings): Provider {
     // Gemini reports usage on every event; the translator turns the last one into a usage chunk.
     streamUsage: 'always',
     get secrets() {
-      const token = tokens?.current();
-      return token ? [...fixedSecrets, token] : fixedSecrets;
+      return currentSecrets();
     },
     buildRequest(call: ProviderCall): UpstreamRequest {
       if (!tokens && !settings.apiKey) {
@@ -105,13 +112,13 @@ export function googleProvider(settings: GoogleSettings): Provider {
         ? convertEmbeddingsResponse(settings.id, call, json)
         : convertResponse(json as GeminiResponse, { providerId: settings.id, model: call.model, newId, now }),
     createStreamDecoder: geminiStreamDecoder,
-    createStreamTranslator: (call) => createGeminiStreamTranslator({ providerId: settings.id, secrets: fixedSecrets, model: call.model, newId, now }),
+    createStreamTranslator: (call) => createGeminiStreamTranslator({ providerId: settings.id, secrets: currentSecrets(), model: call.model, newId, now }),
   };
 }
 
-/** `gemini-2.5-flash` → `models/gemini-2.5-flash`; `tunedModels/x` stays; the name is escaped. */
-function modelPath(model: string): string {
+/** `gemini-2.5-flash` → `models/gemini-2.5-flash`; `tunedModels/x` stays; the name is one escaped segment. */
+function modelPath(model: string, providerId: string): string {
   const slash = model.indexOf('/');
-  if (slash > 0 && /^(models|tunedModels)$/.test(model.slice(0, slash))) return `${model.slice(0, slash)}/${encodeURIComponent(model.slice(slash + 1))}`;
-  return `models/${encodeURIComponent(model)}`;
+  if (slash > 0 && /^(models|tunedModels)$/.test(model.slice(0, slash))) return `${model.slice(0, slash)}/${pathSegment(model.slice(slash + 1), { providerId })}`;
+  return `models/${pathSegment(model, { providerId })}`;
 }

@@ -3,6 +3,7 @@
  * uses (see json-schema-to-gemini.ts for what happens to each keyword).
  */
 import type { GeminiSchema } from './gemini-types.js';
+import { ownValue, setOwn } from '../../util/own-value.js';
 
 export type Json = Record<string, unknown>;
 
@@ -35,7 +36,7 @@ export const KEYWORDS_BY_TYPE: Record<string, readonly string[]> = {
 };
 
 export function cutRecursion(target: Json, siblings: Json): GeminiSchema {
-  const type = typeof target.type === 'string' ? TYPES[target.type] : undefined;
+  const type = typeof target.type === 'string' ? ownValue(TYPES, target.type) : undefined;
   const out: GeminiSchema = type && type !== 'ARRAY' ? { type } : {};
   const description = siblings.description ?? target.description;
   if (typeof description === 'string') out.description = description;
@@ -51,12 +52,13 @@ export function mergeAll(members: unknown[]): Json {
       if (key === 'properties' && isObject(value)) {
         const properties = (merged.properties ??= {}) as Json;
         for (const [name, schema] of Object.entries(value)) {
-          properties[name] = name in properties ? { allOf: [properties[name], schema] } : schema;
+          // Property names come from the request: `constructor` or `__proto__` are names like any other.
+          setOwn(properties, name, Object.hasOwn(properties, name) ? { allOf: [properties[name], schema] } : schema);
         }
       } else if (key === 'required' && Array.isArray(value)) {
         merged.required = [...((merged.required as unknown[]) ?? []), ...value];
-      } else if (!(key in merged)) {
-        merged[key] = value;
+      } else if (!Object.hasOwn(merged, key)) {
+        setOwn(merged, key, value);
       }
     }
   }

@@ -15,6 +15,7 @@
  *   `exclusiveMinimum` on numbers (kept as an inclusive bound), ...
  */
 import type { GeminiSchema } from './gemini-types.js';
+import { ownValue, setOwn } from '../../util/own-value.js';
 import { COUNTS, cutRecursion, FORMATS, isNullSchema, isObject, KEYWORDS_BY_TYPE, LOSSY_KEYWORDS, mergeAll, TYPES, type Json } from './json-schema-keywords.js';
 
 export interface ConvertedSchema {
@@ -109,11 +110,11 @@ class SchemaConverter {
     // Several types: one branch each, with the keywords that belong to that type.
     const moved = new Set(Object.values(KEYWORDS_BY_TYPE).flat());
     const shared: Json = {};
-    for (const [key, value] of Object.entries(node)) if (key !== 'type' && key !== 'enum' && !moved.has(key)) shared[key] = value;
+    for (const [key, value] of Object.entries(node)) if (key !== 'type' && key !== 'enum' && !moved.has(key)) setOwn(shared, key, value);
     const out = this.convertPlain(shared, refs, depth);
     out.anyOf = named.map((type) => {
       const branch: Json = { type };
-      for (const key of KEYWORDS_BY_TYPE[TYPES[type] ?? ''] ?? []) if (node[key] !== undefined) branch[key] = node[key];
+      for (const key of ownValue(KEYWORDS_BY_TYPE, ownValue(TYPES, type) ?? '') ?? []) if (node[key] !== undefined) branch[key] = node[key];
       if (node.enum !== undefined) branch.enum = node.enum;
       return this.convertPlain(branch, refs, depth + 1);
     });
@@ -126,7 +127,9 @@ class SchemaConverter {
     const typeName = node.type;
     if (typeName === 'null') out.nullable = true;
     else if (typeof typeName === 'string') {
-      if (TYPES[typeName]) out.type = TYPES[typeName];
+      // An own entry only: a type named `constructor` is unknown, not Object's constructor.
+      const type = ownValue(TYPES, typeName);
+      if (type) out.type = type;
       else this.lossy.add('type');
     } else if (typeName === undefined && isObject(node.properties)) out.type = 'OBJECT';
     else if (typeName === undefined && (isObject(node.items) || Array.isArray(node.prefixItems))) out.type = 'ARRAY';
@@ -134,14 +137,14 @@ class SchemaConverter {
     let description = typeof node.description === 'string' ? node.description : undefined;
 
     if (typeof node.format === 'string') {
-      if (out.type && FORMATS[out.type]?.includes(node.format)) out.format = node.format;
+      if (out.type && ownValue(FORMATS, out.type)?.includes(node.format)) out.format = node.format;
       else description = description ? `${description} (format: ${node.format})` : `format: ${node.format}`;
     }
     this.convertEnum(node, out);
 
     if (isObject(node.properties)) {
       const properties: Record<string, GeminiSchema> = {};
-      for (const [name, value] of Object.entries(node.properties)) properties[name] = this.convert(value, refs, depth + 1);
+      for (const [name, value] of Object.entries(node.properties)) setOwn(properties, name, this.convert(value, refs, depth + 1));
       if (Object.keys(properties).length) out.properties = properties;
       const names = new Set(Object.keys(properties));
       const required = Array.isArray(node.required) ? node.required.filter((name): name is string => typeof name === 'string' && names.has(name)) : [];

@@ -5,6 +5,7 @@
  * as a failed attempt (see `isFailedCandidate`), because an empty answer helps no client and a retry
  * or another model usually succeeds.
  */
+import { ownValue } from '../../util/own-value.js';
 import type { FinishReason } from '../openai-types.js';
 
 const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
@@ -29,7 +30,7 @@ const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
 };
 
 export function mapFinishReason(reason: string, hasToolCalls: boolean): FinishReason {
-  const mapped = FINISH_REASONS[reason] ?? 'stop';
+  const mapped = ownValue(FINISH_REASONS, reason) ?? 'stop';
   return mapped === 'stop' && hasToolCalls ? 'tool_calls' : mapped;
 }
 
