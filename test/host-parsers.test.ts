@@ -20,9 +20,13 @@ const LIMIT = 64 * 1024;
 const bigChat = (bytes: number) => JSON.stringify({ ...CHAT, messages: [{ role: 'user', content: 'x'.repeat(bytes) }] });
 
 /** Posts and checks the answer left exactly one log record with its status. */
-async function post(baseURL: string, logs: ReturnType<typeof logCollector>, body: string | Uint8Array, headers: Record<string, string> = {}) {
+async function post(baseURL: string, logs: ReturnType<typeof logCollector>, body: string | Buffer, headers: Record<string, string> = {}) {
   logs.records.length = 0;
-  const response = await fetch(`${baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const response = await fetch(`${baseURL}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+  });
   const text = await response.text();
   let parsed: any;
   try {
@@ -81,14 +85,14 @@ describe.each(PARSER_HOST_KINDS)('behind a host body parser: %s', (kind) => {
 
   it('holds bodyLimitBytes for a small compressed body that inflates past it', async () => {
     const before = upstream.requests.length;
-    const answer = await post(host.baseURL, logs, new Uint8Array(gzipSync(bigChat(LIMIT + 10_000))), { 'content-encoding': 'gzip' });
+    const answer = await post(host.baseURL, logs, gzipSync(bigChat(LIMIT + 10_000)), { 'content-encoding': 'gzip' });
     expect(answer.status).toBe(413);
     expect(answer.body.error.code).toBe('request_too_large');
     expect(upstream.requests.length).toBe(before);
   });
 
   it('serves a chunked or compressed body within the limit', async () => {
-    const ok = await post(host.baseURL, logs, new Uint8Array(gzipSync(bigChat(LIMIT - 1_000))), { 'content-encoding': 'gzip' });
+    const ok = await post(host.baseURL, logs, gzipSync(bigChat(LIMIT - 1_000)), { 'content-encoding': 'gzip' });
     expect(ok.status).toBe(200);
     const exchange = rawRequest(`${host.baseURL}/chat/completions`, {
       headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
@@ -109,7 +113,7 @@ describe.each(PARSER_HOST_KINDS)('behind a host body parser: %s', (kind) => {
     ['br', brotliCompressSync(JSON.stringify(CHAT)).subarray(0, 3)],
     ['deflate', Buffer.from('nor deflate')],
   ])('answers a broken %s body with a 400 that says so, logged', async (encoding, body) => {
-    const answer = await post(host.baseURL, logs, new Uint8Array(body), { 'content-encoding': encoding });
+    const answer = await post(host.baseURL, logs, body, { 'content-encoding': encoding });
     expect(answer.status).toBe(400);
     expect(answer.body.error).toMatchObject({ code: 'invalid_body', type: 'invalid_request_error' });
     expect(answer.body.error.message).toContain('could not be decompressed');
@@ -150,7 +154,7 @@ describe('Express: the ways a user mounts the gateway behind a parser', () => {
         app.use(router);
       },
     ],
-    ['with the deprecated expressGatewayErrors after it', (app) => app.use('/api', express.json(), expressGateway(gateway), expressGatewayErrors(gateway))],
+    ['with expressGatewayErrors after it as before (the first error handler answers)', (app) => app.use('/api', express.json(), expressGateway(gateway), expressGatewayErrors(gateway))],
   ];
 
   it.each(setups)('%s: the parser error is answered and logged once; a good request is served', async (_name, mount) => {
@@ -162,6 +166,22 @@ describe('Express: the ways a user mounts the gateway behind a parser', () => {
     expect(broken.body.error.code).toBe('invalid_json');
     const served = await post(baseURL, logs, JSON.stringify({ model: 'demo-chat', messages: [{ role: 'user', content: 'hi' }] }));
     expect(served.status).toBe(200);
+  });
+
+  it('cannot answer from inside a router mounted after an app-level parser (Express never passes an error down into a router)', async () => {
+    // What the docs say: this layout needs expressGatewayErrors at the app level (the express+router host has it).
+    const app = express();
+    const router = express.Router();
+    router.use(expressGateway(gateway));
+    app.use(express.json());
+    app.use('/api', router);
+    const baseURL = await serve(app);
+    logs.records.length = 0;
+    const response = await fetch(`${baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(logs.records).toHaveLength(0);
   });
 
   it("leaves errors that are not a body parser's to the host's own error handler", async () => {

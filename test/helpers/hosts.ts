@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { Gateway } from '../../src/index.js';
-import { expressGateway } from '../../adapters/express/index.js';
+import { expressGateway, expressGatewayErrors } from '../../adapters/express/index.js';
 import { fetchGateway } from '../../adapters/fetch/index.js';
 import { koaGateway, koaGatewayErrors } from '../../adapters/koa/index.js';
 import { nodeGateway } from '../../adapters/node/index.js';
@@ -59,12 +59,14 @@ function requestListener(kind: HostKind, gateway: Gateway, options: { context?: 
       return app;
     }
     case 'express+router': {
-      // The gateway on a router, the parser at the app level, as many apps are laid out.
+      // The gateway on a router, the parser at the app level, as many apps are laid out. Express
+      // never passes an error down into a router, so the app level needs the error handler.
       const router = express.Router();
       router.use(expressGateway(gateway, { context }));
       const app = express();
       app.use(express.json({ limit: '20mb' }));
       app.use('/api', router);
+      app.use('/api', expressGatewayErrors(gateway, { context }));
       return app;
     }
     case 'koa':
