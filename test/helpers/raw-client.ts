@@ -20,6 +20,8 @@ export interface RawExchange {
   closed: Promise<number>;
   /** How many body bytes the client managed to write. */
   sent(): number;
+  /** Sends more of the body now (framed as a chunk with `chunked`). */
+  write(data: string | Buffer): void;
   /** Stops sending and closes the socket. */
   destroy(): void;
 }
@@ -76,10 +78,10 @@ export function rawRequest(url: string, options: RawRequestOptions): RawExchange
         const colon = line.indexOf(':');
         headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
       }
-      const length = Number(headers['content-length'] ?? 0);
-      const body = buffered.subarray(headEnd + 4);
-      if (body.length < length) return;
-      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: body.subarray(0, length).toString('utf8'), at: performance.now() - started });
+      const rest = buffered.subarray(headEnd + 4);
+      const body = headers['transfer-encoding'] === 'chunked' ? dechunk(rest) : rest.length >= Number(headers['content-length'] ?? 0) ? rest.subarray(0, Number(headers['content-length'] ?? 0)) : undefined;
+      if (body === undefined) return;
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: body.toString('utf8'), at: performance.now() - started });
     });
     void closed.then(() => reject(new Error(`the connection closed before a whole answer: ${JSON.stringify(buffered.toString('latin1').slice(0, 300))}`)));
   });
@@ -105,9 +107,25 @@ export function rawRequest(url: string, options: RawRequestOptions): RawExchange
     answer,
     closed,
     sent: () => written,
+    write: (data) => write(frame(data)),
     destroy() {
       clearInterval(timer);
       socket.destroy();
     },
   };
+}
+
+/** A chunked body's content, once its last chunk arrived (undefined before). */
+function dechunk(data: Buffer): Buffer | undefined {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const lineEnd = data.indexOf('\r\n', at);
+    if (lineEnd === -1) return undefined;
+    const size = parseInt(data.subarray(at, lineEnd).toString('latin1'), 16);
+    if (size === 0) return Buffer.concat(parts);
+    if (data.length < lineEnd + 2 + size + 2) return undefined;
+    parts.push(data.subarray(lineEnd + 2, lineEnd + 2 + size));
+    at = lineEnd + 2 + size + 2;
+  }
 }
