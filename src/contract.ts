@@ -17,6 +17,13 @@ export interface GatewayRequest {
   headers: IncomingHttpHeaders;
   /** The body when the host already parsed it (e.g. `express.json()`). */
   body?: unknown;
+  /**
+   * With `body`: how many bytes the host's parser read for it (once inflated), when the host
+   * knows (the Koa adapter takes `@koa/bodyparser`'s `ctx.request.rawBody`). Checked against
+   * `bodyLimitBytes`. Without it the gateway trusts the Content-Length of an uncompressed body and
+   * otherwise measures `body` serialised as JSON.
+   */
+  bodyBytes?: number;
   /** The raw body when nobody parsed it yet; the core enforces the size limit while reading. */
   rawBody?: AsyncIterable<Uint8Array> | Uint8Array | string;
   /**

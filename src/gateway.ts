@@ -39,6 +39,8 @@ const CUT_GRACE_MS = 1_000;
 
 const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 const DEFAULT_TIMEOUTS = { requestMs: 600_000, firstByteMs: 300_000, idleMs: 120_000 };
+/** 10 MB (the default body limit) at about 1.5 Mbit/s; a client trickling its body is cut off after it. */
+const DEFAULT_BODY_READ_MS = 60_000;
 
 type Route = { method: 'POST'; operation: Operation; endpoint: 'chat.completions' | 'embeddings' } | { method: 'GET'; endpoint: 'models' };
 const ROUTES: Record<string, Route> = {
@@ -68,7 +70,7 @@ export function createGateway(input: GatewayOptions): Gateway {
     transport,
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     errorPolicy: { fallbackOnStatus: new Set(options.fallbackOnStatus ?? []), fallbackOnAuthError: options.fallbackOnAuthError ?? true },
-    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+    timeouts: upstreamTimeouts(options.timeouts),
     globalFallbacks: options.fallbacks ?? [],
     strictParams: options.strictParams ?? false,
     costs,
@@ -79,6 +81,7 @@ export function createGateway(input: GatewayOptions): Gateway {
   const inFlight = new InFlight();
   const authorize = createAuthorizer(options.gatewayKeys ?? [], options.authorize);
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  const bodyReadMs = options.timeouts?.bodyReadMs ?? DEFAULT_BODY_READ_MS;
   let closed = false;
   let closing: Promise<void> | undefined;
 
@@ -109,7 +112,9 @@ export function createGateway(input: GatewayOptions): Gateway {
         log.finish(200);
         return { kind: 'json', status: 200, headers: { 'x-request-id': log.id }, body };
       }
-      const raw = await readJsonBody(request, bodyLimit);
+      // The read counts against the request's deadline (the engine's runs from the same start).
+      const readTimeoutMs = Math.min(bodyReadMs, engine.timeouts.requestMs - (performance.now() - log.startedAt));
+      const raw = await readJsonBody(request, { limitBytes: bodyLimit, readTimeoutMs });
       if (typeof raw.model === 'string') log.record.requested_model = raw.model;
       const { params, body } = readGatewayParams(raw, request.headers);
       // A load balance group may stand in for the model.
@@ -144,6 +149,11 @@ export function createGateway(input: GatewayOptions): Gateway {
       return closing;
     },
   };
+}
+
+function upstreamTimeouts(timeouts: ReturnType<typeof parseOptions>['timeouts']): EngineContext['timeouts'] {
+  const { requestMs, firstByteMs, idleMs } = { ...DEFAULT_TIMEOUTS, ...timeouts };
+  return { requestMs, firstByteMs, idleMs };
 }
 
 function closedMidway(): GatewayError {

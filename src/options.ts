@@ -100,6 +100,8 @@ const optionsSchema = z.strictObject({
       requestMs: z.number().int().positive().optional(),
       firstByteMs: z.number().int().positive().optional(),
       idleMs: z.number().int().positive().optional(),
+      /** Longest time the gateway spends reading a request body from the client (never past `requestMs`). */
+      bodyReadMs: z.number().int().positive().optional(),
     })
     .optional(),
   gatewayKeys: z.array(gatewayKeySchema).optional(),

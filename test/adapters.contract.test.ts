@@ -97,7 +97,7 @@ describe.each(HOST_KINDS)('adapter contract: %s', (kind) => {
     expect(large.body.error.code).toBe('request_too_large');
     const missingModel = await api().post('/api/chat/completions').send({ messages: CHAT.messages }).expect(400);
     expect(missingModel.body.error).toMatchObject({ param: 'model', type: 'invalid_request_error' });
-    // With a body parser in front, its error reaches expressGatewayErrors / koaGatewayErrors.
+    // With a body parser in front, its error reaches expressGateway's own error handler / koaGatewayErrors.
     logs.records.length = 0;
     const broken = await api().post('/api/chat/completions').set('content-type', 'application/json').send('{"model":').expect(400);
     expect(broken.body.error).toMatchObject({ code: 'invalid_json', type: 'invalid_request_error' });

@@ -5,6 +5,9 @@
  * ```ts
  * const handler = fetchGateway(gateway, { basePath: '/api' });
  * ```
+ * The gateway reads the request body itself, within `bodyLimitBytes` and `timeouts.bodyReadMs`.
+ * An answer given before the body was read to its end carries `connection: close`; whether the
+ * connection then closes is the host's doing (Node-based hosts honour the header).
  */
 import { GatewayError, hostContext, type ContextProvider, type Gateway } from '../../src/index.js';
 
@@ -31,20 +34,23 @@ export function fetchGateway(gateway: Gateway, options: FetchGatewayOptions = {}
     if (request.signal.aborted) controller.abort();
     else request.signal.addEventListener('abort', () => controller.abort(), { once: true });
 
+    const requestBody = request.bodyUsed || !request.body ? undefined : readableBody(request.body);
     const result = await gateway.handle(
       {
         method: request.method,
         path: url.pathname + url.search,
         mount: basePath,
         headers,
-        rawBody: request.bodyUsed ? bodyAlreadyRead() : request.body ? (request.body as unknown as AsyncIterable<Uint8Array>) : undefined,
+        rawBody: request.bodyUsed ? bodyAlreadyRead() : requestBody?.chunks,
       },
       { ...context, signal: controller.signal },
     );
     if (result.kind === 'json') {
       return new Response(result.text ?? JSON.stringify(result.body), {
         status: result.status,
-        headers: { ...result.headers, 'content-type': 'application/json; charset=utf-8' },
+        // Answered before the body was read to its end (a 413, a 408, a 415, a 401): ask the host to
+        // close the connection rather than read the rest of the upload.
+        headers: { ...result.headers, 'content-type': 'application/json; charset=utf-8', ...(requestBody && !requestBody.ended() ? CLOSE : undefined) },
       });
     }
     const iterator = result.body[Symbol.asyncIterator]();
@@ -61,6 +67,36 @@ export function fetchGateway(gateway: Gateway, options: FetchGatewayOptions = {}
     });
     return new Response(body, { status: result.status, headers: result.headers });
   };
+}
+
+const CLOSE = { connection: 'close' };
+
+/**
+ * The request body as the gateway reads it, and whether it was read to its end. When the gateway
+ * stops early, the stream is left as it is rather than cancelled: on Node-based hosts (Hono's node
+ * server, say) cancelling it destroys the socket before the answer is out. The answer's
+ * `connection: close` ends the upload instead, where the host honours it; meanwhile nothing pulls
+ * from the stream, so the host stops reading the socket once the stream's queue is full.
+ */
+function readableBody(stream: ReadableStream<Uint8Array>): { chunks: AsyncIterable<Uint8Array>; ended(): boolean } {
+  let ended = false;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  const chunks: AsyncIterable<Uint8Array> = {
+    [Symbol.asyncIterator]: () => {
+      reader ??= stream.getReader();
+      return {
+        async next() {
+          const next = await reader!.read();
+          if (next.done) ended = true;
+          return next.done ? { done: true, value: undefined } : { done: false, value: next.value };
+        },
+        async return() {
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+  return { chunks, ended: () => ended };
 }
 
 /**

@@ -44,7 +44,7 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
   const plan = await planRequest(engine.traffic, { operation: input.operation, body, params, record, track: (work) => log.track(work), deadlineMs });
   if (plan.cached) return serveCached(plan, input.operation, body, params, log, input.signal);
   const chain = plan.chain;
-  const scope = new RequestScope(deadlineMs, input.signal, engine.liveScopes);
+  const scope = new RequestScope(deadlineMs, input.signal, engine.liveScopes, log.startedAt);
   const timing: ChainTiming = { upstreamMs: 0, backoffMs: 0 };
   const policy = retryPolicy(engine.retry, params.retry_params);
   const callFor = (target: ChainTarget, extra?: Record<string, unknown>): ProviderCall => ({

@@ -42,6 +42,8 @@ export class RequestScope {
     private readonly clientSignal?: AbortSignal,
     /** Where the scope is listed while it lasts. */
     private readonly live?: Set<RequestScope>,
+    /** When the request arrived (`performance.now()`): the deadline runs from there, the body read included. */
+    startedAt = performance.now(),
   ) {
     live?.add(this);
     const owner = (clientSignal as AdoptableSignal | undefined)?.[ADOPTABLE];
@@ -54,8 +56,8 @@ export class RequestScope {
       this.controller = new AbortController();
       this.signal = this.controller.signal;
     }
-    this.deadlineAt = performance.now() + deadlineMs;
-    this.timer = setTimeout(() => this.end(deadlineExceeded(deadlineMs)), deadlineMs);
+    this.deadlineAt = startedAt + deadlineMs;
+    this.timer = setTimeout(() => this.end(deadlineExceeded(deadlineMs)), Math.max(0, this.deadlineAt - performance.now()));
     this.timer.unref();
     if (this.adopted) return;
     if (clientSignal?.aborted) this.end(clientClosed());

@@ -23,6 +23,27 @@ export function gatewayRequestFromNode(request: IncomingMessage, path: string, p
   };
 }
 
+/**
+ * The size of the raw body a host kept next to the parsed one (`@koa/bodyparser`'s
+ * `ctx.request.rawBody`, or the `req.rawBody` an Express `verify` hook stored), for
+ * `GatewayRequest.bodyBytes`; undefined when there is none.
+ */
+export function keptBodyBytes(holder: { rawBody?: unknown }): number | undefined {
+  const raw = holder.rawBody;
+  if (typeof raw === 'string') return Buffer.byteLength(raw);
+  return raw instanceof Uint8Array ? raw.byteLength : undefined;
+}
+
+/**
+ * Whether the client is still sending the request's body (HTTP/1): an answer given now (a 413 on
+ * the first megabytes of a larger body, a 408, a 415 or a 401 before the read) must carry
+ * `connection: close`, so that Node closes the connection once the answer is out instead of
+ * reading the rest of the upload to keep it alive. HTTP/2 streams end on their own.
+ */
+export function stillReceiving(request: IncomingMessage | undefined): boolean {
+  return request !== undefined && !request.complete && request.httpVersionMajor === 1;
+}
+
 /** An AbortSignal that fires when the client goes away before the response finished. */
 export function disconnectSignal(response: ServerResponse): AbortSignal {
   const controller = new AbortController();
@@ -45,6 +66,8 @@ export function requestSignal(response: ServerResponse): AbortSignal {
   return signal;
 }
 
+const CLOSE = { connection: 'close' };
+
 /** Writes a GatewayResponse, honouring backpressure; stops (and cancels the stream) if the client leaves. */
 export async function writeNodeResponse(response: ServerResponse, result: GatewayResponse): Promise<void> {
   try {
@@ -54,6 +77,7 @@ export async function writeNodeResponse(response: ServerResponse, result: Gatewa
         ...result.headers,
         'content-type': 'application/json; charset=utf-8',
         'content-length': Buffer.byteLength(text),
+        ...(stillReceiving(response.req) ? CLOSE : undefined),
       });
       response.end(text);
       return;
@@ -116,12 +140,13 @@ export async function serveNodeRequest(
   request: IncomingMessage,
   response: ServerResponse,
   path: string,
-  options: { parsedBody?: unknown; bodyError?: unknown; mount?: string; context?: Omit<HandleContext, 'signal'> } = {},
+  options: { parsedBody?: unknown; bodyBytes?: number; bodyError?: unknown; mount?: string; context?: Omit<HandleContext, 'signal'> } = {},
 ): Promise<void> {
   const signal = requestSignal(response);
   let result: GatewayResponse;
   try {
     const gatewayRequest = gatewayRequestFromNode(request, path, options.parsedBody);
+    if (options.bodyBytes !== undefined) gatewayRequest.bodyBytes = options.bodyBytes;
     if (options.bodyError !== undefined) gatewayRequest.bodyError = options.bodyError;
     if (options.mount) gatewayRequest.mount = options.mount;
     result = await gateway.handle(gatewayRequest, { ...options.context, signal });

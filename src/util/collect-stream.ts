@@ -7,17 +7,26 @@ export function isNodeReadable(value: unknown): value is Readable {
 
 const ignore = () => {};
 
+/** How long a read may take, and the error it fails with after that. */
+export interface ReadTimeout {
+  ms: number;
+  error: () => Error;
+}
+
 /**
- * Reads a whole Node stream within `limitBytes`, with plain listeners: no async iterator, so less
- * work and garbage per request than `for await`. Rejects with the stream's own error (or a
- * premature-close error), or with `tooLarge()` past the limit, after which the rest of the stream
- * is left unread (the caller destroys it, or lets Node discard it).
+ * Reads a whole Node stream within `limitBytes` (and `timeout`, when given), with plain listeners:
+ * no async iterator, so less work and garbage per request than `for await`. Rejects with the
+ * stream's own error (or a premature-close error), with `tooLarge()` past the limit, or with
+ * `timeout.error()` when it took too long; after those two the rest of the stream is left unread
+ * (the caller destroys it, or lets Node discard it).
  */
-export function collectStream(stream: Readable, limitBytes: number, tooLarge: () => Error): Promise<Buffer> {
+export function collectStream(stream: Readable, limitBytes: number, tooLarge: () => Error, timeout?: ReadTimeout): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let size = 0;
+    let timer: NodeJS.Timeout | undefined;
     const stop = () => {
+      if (timer !== undefined) clearTimeout(timer);
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);
@@ -45,6 +54,12 @@ export function collectStream(stream: Readable, limitBytes: number, tooLarge: ()
       if (!stream.readableEnded) onError(Object.assign(new Error('The stream closed before its end.'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
     };
     if (stream.readableEnded || stream.destroyed) return onClose();
+    if (timeout) {
+      timer = setTimeout(() => {
+        stop();
+        reject(timeout.error());
+      }, Math.max(0, timeout.ms));
+    }
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);

@@ -13,8 +13,14 @@ import { fetchGateway } from '../../adapters/fetch/index.js';
 import { koaGateway, koaGatewayErrors } from '../../adapters/koa/index.js';
 import { nodeGateway } from '../../adapters/node/index.js';
 
-export type HostKind = 'node' | 'express' | 'express+json' | 'koa' | 'koa+bodyparser' | 'fetch';
+export type HostKind = 'node' | 'express' | 'express+json' | 'express+router' | 'koa' | 'koa+bodyparser' | 'koa-before-bodyparser' | 'fetch';
+/**
+ * The hosts every contract runs on. `express+json` is the README's one-line setup behind an
+ * app-level `express.json()`; `koa+bodyparser` has the parser first, so it needs `koaGatewayErrors`.
+ */
 export const HOST_KINDS: HostKind[] = ['node', 'express', 'express+json', 'koa', 'koa+bodyparser', 'fetch'];
+/** Hosts with a body parser in front of the gateway, for the tests of what a parser changes. */
+export const PARSER_HOST_KINDS: HostKind[] = ['express+json', 'express+router', 'koa+bodyparser', 'koa-before-bodyparser'];
 
 export interface Host {
   /** The base URL clients use, e.g. http://127.0.0.1:PORT/api */
@@ -49,7 +55,18 @@ function requestListener(kind: HostKind, gateway: Gateway, options: { context?: 
     case 'express+json': {
       const app = express();
       if (kind === 'express+json') app.use(express.json({ limit: '20mb' }));
-      app.use('/api', expressGateway(gateway, { context }), expressGatewayErrors(gateway, { context }));
+      app.use('/api', expressGateway(gateway, { context }));
+      return app;
+    }
+    case 'express+router': {
+      // The gateway on a router, the parser at the app level, as many apps are laid out. Express
+      // never passes an error down into a router, so the app level needs the error handler.
+      const router = express.Router();
+      router.use(expressGateway(gateway, { context }));
+      const app = express();
+      app.use(express.json({ limit: '20mb' }));
+      app.use('/api', router);
+      app.use('/api', expressGatewayErrors(gateway, { context }));
       return app;
     }
     case 'koa':
@@ -60,6 +77,13 @@ function requestListener(kind: HostKind, gateway: Gateway, options: { context?: 
         app.use(bodyParser({ jsonLimit: '20mb' }));
       }
       app.use(koaGateway(gateway, { prefix: '/api', context }));
+      return app.callback();
+    }
+    case 'koa-before-bodyparser': {
+      // Koa's one-line setup with a parser: the gateway first, so the parser never reads its requests.
+      const app = new Koa();
+      app.use(koaGateway(gateway, { prefix: '/api', context }));
+      app.use(bodyParser({ jsonLimit: '20mb' }));
       return app.callback();
     }
     case 'fetch': {

@@ -24,7 +24,13 @@ const gateway = createGateway({
 });
 
 const app = express();
-app.use('/api', express.json({ limit: '20mb' }), expressGateway(gateway, { context: (req) => ({ principal: req.ip }) }), expressGatewayErrors(gateway));
+// The one-line mount behind an app-level parser; a router; the separate error handler as before.
+app.use(express.json({ limit: '20mb' }));
+app.use('/api', expressGateway(gateway, { context: (req) => ({ principal: req.ip }) }));
+const router = express.Router();
+router.use(expressGateway(gateway));
+app.use('/v2', router, expressGatewayErrors(gateway));
+app.use('/v3', express.json(), expressGateway(gateway), expressGatewayErrors(gateway));
 createServer(nodeGateway(gateway, { basePath: '/api' }));
 const handler: (request: Request) => Promise<Response> = fetchGateway(gateway, { basePath: '/api' });
 const params: GatewayParams = { customer_identifier: 'user_123', fallback_models: ['fast'], metadata: { session_id: 'abc' } };
