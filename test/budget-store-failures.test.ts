@@ -1,0 +1,153 @@
+/**
+ * Budgets across store failures, through a real node:http host and a loopback upstream: a
+ * settlement lost to a dropped store connection still counts (its hold lapses into spend, at its
+ * reservation), and a reservation whose command timed out while Redis was frozen (SIGSTOP) leaves
+ * no hold when Redis resumes, so requests let through under `onStoreError: 'open'` are never charged.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, memoryStore, redisStore, type GatewayOptions, type LogRecord, type Store } from '../src/index.js';
+import { chat, reply } from './helpers/chat-upstream.js';
+import { startHost, type Host } from './helpers/hosts.js';
+import { logCollector } from './helpers/logs.js';
+import { startRedis, type RedisServer } from './helpers/redis.js';
+import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+import { sleep, startUpstream, type Upstream } from './helpers/upstream.js';
+
+let upstream: Upstream;
+let redis: RedisServer;
+let proxy: TcpProxy;
+const answerNormally = (request: any, response: any) => reply(request, response, { promptTokens: 7, completionTokens: 10 });
+
+beforeAll(async () => {
+  [upstream, redis] = await Promise.all([startUpstream(answerNormally), startRedis()]);
+  proxy = await startTcpProxy(redis.port);
+});
+afterAll(async () => {
+  await Promise.all([upstream.close(), redis.stop(), proxy.close()]);
+});
+
+/** $1,000 per million output tokens, input free: 10 output tokens cost exactly $0.01. */
+const PRICED = { pricing: { 'openai/gpt-4o-mini': { input: 0, output: 1_000 } } };
+const ask = (extra: Record<string, unknown> = {}) => chat('gpt-4o-mini', { max_tokens: 10, ...extra });
+/** Longest a hold can outlive its request's deadline before it lapses (CustomerLimits' margin), plus slack. */
+const LAPSE_MARGIN_MS = 5_000 + 500;
+
+const hosts: Host[] = [];
+const logs = logCollector();
+
+async function serve(store: Store, options: Partial<GatewayOptions>): Promise<(body: unknown) => Promise<{ status: number; body: any }>> {
+  const gateway = createGateway({
+    providers: { openai: { apiKey: 'sk-test-store-failures-01', baseURL: upstream.baseURL } },
+    store,
+    retry: { maxRetries: 0 },
+    health: false,
+    onLog: logs.sink,
+    ...PRICED,
+    ...options,
+  });
+  const host = await startHost('node', gateway);
+  hosts.push({ ...host, close: async () => (await host.close(), await gateway.close()) });
+  return async (body) => {
+    const response = await fetch(`${host.baseURL}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: response.status, body: await response.json() };
+  };
+}
+
+afterEach(async () => {
+  proxy.restore();
+  await Promise.all(hosts.splice(0).map((host) => host.close()));
+  upstream.requests.length = 0;
+  upstream.handle(answerNormally);
+  await sleep(20);
+  logs.records.length = 0;
+});
+
+const settleFailures = (records: LogRecord[]) => records.filter((record) => record.store_errors?.some((note) => note.startsWith('budget (skipped)')));
+
+describe('a settlement lost to a store failure', () => {
+  it('still counts on the memory store: the lapsed hold is charged its reservation', async () => {
+    let clock = Date.now();
+    const base = memoryStore({ now: () => clock });
+    let connected = false;
+    // Fault injection: every settlement fails as if the connection had dropped.
+    const flaky: Store = { ...base, kind: 'flaky', settle: (...args) => (connected ? base.settle(...args) : Promise.reject(new Error('connection lost'))) };
+    const send = await serve(flaky, { customers: { acme: { totalBudget: 0.05 } }, onStoreError: 'closed' });
+    const first = await Promise.all(Array.from({ length: 5 }, () => send(ask({ customer_identifier: 'acme', deadline_ms: 1_000 }))));
+    expect(first.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(settleFailures(await logs.waitFor(5))).toHaveLength(5);
+    clock += 15 * 60_000; // past every hold
+    connected = true;
+    const second = await Promise.all(Array.from({ length: 5 }, () => send(ask({ customer_identifier: 'acme' }))));
+    expect(second.map((answer) => answer.status)).toEqual([429, 429, 429, 429, 429]);
+    expect(second[0].body.error.message).toContain('($0.0500 spent)');
+    expect(upstream.requests).toHaveLength(5);
+  });
+
+  it('still counts on Redis when the connection drops while the answers settle', async () => {
+    upstream.handle((request, response) => reply(request, response, { promptTokens: 7, completionTokens: 10, delayMs: 300 }));
+    // `closed`: while Redis is out of reach nothing is served unchecked, so every answer below is accounted for.
+    const send = await serve(redisStore({ url: proxy.url, prefix: 'dropped:', commandTimeoutMs: 1_000 }), {
+      customers: { acme: { totalBudget: 0.1 } },
+      onStoreError: 'closed',
+      storeTimeoutMs: 1_000,
+    });
+    const started = Date.now();
+    const inFlight = Array.from({ length: 10 }, () => send(ask({ customer_identifier: 'acme', deadline_ms: 1_000 })));
+    while (upstream.requests.length < 10) await sleep(5); // every reservation made
+    proxy.cut();
+    const first = await Promise.all(inFlight);
+    expect(first.map((answer) => answer.status)).toEqual(Array(10).fill(200));
+    expect(settleFailures(await logs.waitFor(10))).toHaveLength(10);
+    // The connection stays down until every hold has lapsed, so no settlement can land meanwhile.
+    await sleep(started + 1_000 + LAPSE_MARGIN_MS - Date.now());
+    proxy.restore();
+    let answer = { status: 503, body: {} as any };
+    for (let i = 0; i < 100 && answer.status === 503; i++) {
+      answer = await send(ask({ customer_identifier: 'acme' }));
+      if (answer.status === 503) await sleep(50);
+    }
+    expect(answer.status).toBe(429);
+    expect(answer.body.error.message).toContain('($0.100 spent)');
+    const later = await Promise.all(Array.from({ length: 10 }, () => send(ask({ customer_identifier: 'acme' }))));
+    expect(later.map((next) => next.status)).toEqual(Array(10).fill(429));
+    expect(upstream.requests).toHaveLength(10);
+  }, 20_000);
+});
+
+describe('a reservation whose command timed out', () => {
+  it('leaves no hold when a frozen Redis resumes: the requests let through are never charged', async () => {
+    const own = await startRedis();
+    try {
+      const send = await serve(redisStore({ url: own.url, commandTimeoutMs: 300 }), {
+        customers: { frozen: { totalBudget: 0.05 } },
+        onStoreError: 'open',
+        storeTimeoutMs: 300,
+      });
+      expect((await send(ask({ customer_identifier: 'frozen' }))).status).toBe(200); // $0.01 spent
+      own.pause();
+      let frozen;
+      try {
+        frozen = await Promise.all(Array.from({ length: 20 }, () => send(ask({ customer_identifier: 'frozen' }))));
+      } finally {
+        own.resume();
+      }
+      // Let through unchecked (`open`), each noted in its log record.
+      expect(frozen.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+      const records = await logs.waitFor(21);
+      expect(records.filter((record) => record.store_errors?.some((note) => note.startsWith('budget (open)')))).toHaveLength(20);
+      await sleep(300); // Redis runs every command it received while frozen
+      const statuses: number[] = [];
+      let refusal: any;
+      for (let i = 0; i < 6; i++) {
+        const answer = await send(ask({ customer_identifier: 'frozen' }));
+        statuses.push(answer.status);
+        refusal ??= answer.status === 429 ? answer.body : undefined;
+      }
+      // The budget counts the five requests it checked, nothing else: four more fit in $0.05.
+      expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+      expect(refusal.error.message).toContain('total budget of $0.0500 ($0.0500 spent).');
+    } finally {
+      await own.stop();
+    }
+  }, 20_000);
+});
