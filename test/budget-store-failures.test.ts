@@ -68,15 +68,13 @@ describe('a settlement lost to a store failure', () => {
   it('still counts on the memory store: the lapsed hold is charged its reservation', async () => {
     let clock = Date.now();
     const base = memoryStore({ now: () => clock });
-    let connected = false;
-    // Fault injection: every settlement fails as if the connection had dropped.
-    const flaky: Store = { ...base, kind: 'flaky', settle: (...args) => (connected ? base.settle(...args) : Promise.reject(new Error('connection lost'))) };
+    // Fault injection: every settlement (and every try again) fails as if the connection had dropped.
+    const flaky: Store = { ...base, kind: 'flaky', settle: () => Promise.reject(new Error('connection lost')) };
     const send = await serve(flaky, { customers: { acme: { totalBudget: 0.05 } }, onStoreError: 'closed' });
     const first = await Promise.all(Array.from({ length: 5 }, () => send(ask({ customer_identifier: 'acme', deadline_ms: 1_000 }))));
     expect(first.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
     expect(settleFailures(await logs.waitFor(5))).toHaveLength(5);
     clock += 15 * 60_000; // past every hold
-    connected = true;
     const second = await Promise.all(Array.from({ length: 5 }, () => send(ask({ customer_identifier: 'acme' }))));
     expect(second.map((answer) => answer.status)).toEqual([429, 429, 429, 429, 429]);
     expect(second[0].body.error.message).toContain('($0.0500 spent)');
@@ -111,6 +109,34 @@ describe('a settlement lost to a store failure', () => {
     const later = await Promise.all(Array.from({ length: 10 }, () => send(ask({ customer_identifier: 'acme' }))));
     expect(later.map((next) => next.status)).toEqual(Array(10).fill(429));
     expect(upstream.requests).toHaveLength(10);
+  }, 20_000);
+});
+
+describe('a settlement that failed', () => {
+  it('is tried again, and lands at the real cost once the store is back', async () => {
+    // 5 output tokens: $0.005 spent, against $0.01 reserved (max_tokens 10).
+    upstream.handle((request, response) => reply(request, response, { promptTokens: 7, completionTokens: 5, delayMs: 200 }));
+    const send = await serve(redisStore({ url: proxy.url, prefix: 'retried:', commandTimeoutMs: 1_000 }), {
+      customers: { acme: { totalBudget: 1 } },
+      onStoreError: 'closed',
+      storeTimeoutMs: 1_000,
+    });
+    const inFlight = Array.from({ length: 4 }, () => send(ask({ customer_identifier: 'acme' })));
+    while (upstream.requests.length < 4) await sleep(5);
+    proxy.cut();
+    expect((await Promise.all(inFlight)).map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+    expect(settleFailures(await logs.waitFor(4))).toHaveLength(4);
+    proxy.restore();
+    await sleep(2_500); // the second try, 2.25 s after the first failure
+    logs.records.length = 0;
+    let status = 503;
+    for (let i = 0; i < 40 && status === 503; i++) {
+      status = (await send(ask({ customer_identifier: 'acme' }))).status;
+      if (status === 503) await sleep(50);
+    }
+    expect(status).toBe(200);
+    const [record] = await logs.waitFor(1);
+    expect(record.customer?.total_budget?.spent_usd).toBeCloseTo(5 * 0.005, 12); // four late settlements and this one
   }, 20_000);
 });
 
