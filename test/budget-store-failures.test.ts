@@ -4,12 +4,13 @@
  * reservation), and a reservation whose command timed out while Redis was frozen (SIGSTOP) leaves
  * no hold when Redis resumes, so requests let through under `onStoreError: 'open'` are never charged.
  */
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, memoryStore, redisStore, type GatewayOptions, type LogRecord, type Store } from '../src/index.js';
 import { chat, reply } from './helpers/chat-upstream.js';
 import { startHost, type Host } from './helpers/hosts.js';
 import { logCollector } from './helpers/logs.js';
-import { startRedis, type RedisServer } from './helpers/redis.js';
+import { PATIENT_REDIS, PATIENT_STORE_TIMEOUT_MS, startRedis, type RedisServer } from './helpers/redis.js';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
 import { sleep, startUpstream, type Upstream } from './helpers/upstream.js';
 
@@ -62,6 +63,27 @@ afterEach(async () => {
   logs.records.length = 0;
 });
 
+/** Holds every upstream answer until `open()`: the test decides when the answers (and their settlements) come. */
+function gatedUpstream(completionTokens: number): { open: () => void } {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  upstream.handle(async (request, response) => {
+    await gate;
+    await reply(request, response, { promptTokens: 7, completionTokens });
+  });
+  return { open };
+}
+
+/** Polls until the store answers again (`closed` policy: 503 until then). */
+async function whenReachable(send: (body: unknown) => Promise<{ status: number; body: any }>, body: unknown): Promise<{ status: number; body: any }> {
+  for (let i = 0; i < 100; i++) {
+    const answer = await send(body);
+    if (answer.status !== 503) return answer;
+    await sleep(50);
+  }
+  throw new Error('the store did not come back');
+}
+
 const settleFailures = (records: LogRecord[]) => records.filter((record) => record.store_errors?.some((note) => note.startsWith('budget (skipped)')));
 
 describe('a settlement lost to a store failure', () => {
@@ -82,28 +104,25 @@ describe('a settlement lost to a store failure', () => {
   });
 
   it('still counts on Redis when the connection drops while the answers settle', async () => {
-    upstream.handle((request, response) => reply(request, response, { promptTokens: 7, completionTokens: 10, delayMs: 300 }));
+    const answers = gatedUpstream(10);
     // `closed`: while Redis is out of reach nothing is served unchecked, so every answer below is accounted for.
-    const send = await serve(redisStore({ url: proxy.url, prefix: 'dropped:', commandTimeoutMs: 1_000 }), {
+    const send = await serve(redisStore({ url: proxy.url, prefix: 'dropped:', ...PATIENT_REDIS }), {
       customers: { acme: { totalBudget: 0.1 } },
       onStoreError: 'closed',
-      storeTimeoutMs: 1_000,
+      storeTimeoutMs: PATIENT_STORE_TIMEOUT_MS,
     });
-    const started = Date.now();
-    const inFlight = Array.from({ length: 10 }, () => send(ask({ customer_identifier: 'acme', deadline_ms: 1_000 })));
-    while (upstream.requests.length < 10) await sleep(5); // every reservation made
+    const inFlight = Array.from({ length: 10 }, () => send(ask({ customer_identifier: 'acme', deadline_ms: 2_000 })));
+    while (upstream.requests.length < 10) await sleep(5);
+    const reservedBy = Date.now(); // each reservation came before its upstream request
     proxy.cut();
+    answers.open();
     const first = await Promise.all(inFlight);
     expect(first.map((answer) => answer.status)).toEqual(Array(10).fill(200));
     expect(settleFailures(await logs.waitFor(10))).toHaveLength(10);
-    // The connection stays down until every hold has lapsed, so no settlement can land meanwhile.
-    await sleep(started + 1_000 + LAPSE_MARGIN_MS - Date.now());
+    // The connection stays down until every hold has lapsed, so no settlement (nor a try again) lands meanwhile.
+    await sleep(reservedBy + 2_000 + LAPSE_MARGIN_MS - Date.now());
     proxy.restore();
-    let answer = { status: 503, body: {} as any };
-    for (let i = 0; i < 100 && answer.status === 503; i++) {
-      answer = await send(ask({ customer_identifier: 'acme' }));
-      if (answer.status === 503) await sleep(50);
-    }
+    const answer = await whenReachable(send, ask({ customer_identifier: 'acme' }));
     expect(answer.status).toBe(429);
     expect(answer.body.error.message).toContain('($0.100 spent)');
     const later = await Promise.all(Array.from({ length: 10 }, () => send(ask({ customer_identifier: 'acme' }))));
@@ -115,39 +134,44 @@ describe('a settlement lost to a store failure', () => {
 describe('a settlement that failed', () => {
   it('is tried again, and lands at the real cost once the store is back', async () => {
     // 5 output tokens: $0.005 spent, against $0.01 reserved (max_tokens 10).
-    upstream.handle((request, response) => reply(request, response, { promptTokens: 7, completionTokens: 5, delayMs: 200 }));
-    const send = await serve(redisStore({ url: proxy.url, prefix: 'retried:', commandTimeoutMs: 1_000 }), {
+    const answers = gatedUpstream(5);
+    const send = await serve(redisStore({ url: proxy.url, prefix: 'retried:', ...PATIENT_REDIS }), {
       customers: { acme: { totalBudget: 1 } },
       onStoreError: 'closed',
-      storeTimeoutMs: 1_000,
+      storeTimeoutMs: PATIENT_STORE_TIMEOUT_MS,
     });
     const inFlight = Array.from({ length: 4 }, () => send(ask({ customer_identifier: 'acme' })));
     while (upstream.requests.length < 4) await sleep(5);
     proxy.cut();
+    answers.open();
     expect((await Promise.all(inFlight)).map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
     expect(settleFailures(await logs.waitFor(4))).toHaveLength(4);
     proxy.restore();
-    await sleep(2_500); // the second try, 2.25 s after the first failure
-    logs.records.length = 0;
-    let status = 503;
-    for (let i = 0; i < 40 && status === 503; i++) {
-      status = (await send(ask({ customer_identifier: 'acme' }))).status;
-      if (status === 503) await sleep(50);
+    // Watch the budget in Redis until no reservation is left: the tries again (0.25, 2 and 10 s on) landed.
+    const raw = new Redis(redis.url);
+    try {
+      const deadline = Date.now() + 15_000;
+      while (Object.keys(await raw.hgetall('retried:budget:acme:total')).some((field) => field.startsWith('h:')) && Date.now() < deadline) await sleep(100);
+    } finally {
+      raw.disconnect();
     }
-    expect(status).toBe(200);
+    logs.records.length = 0;
+    upstream.handle((request, response) => reply(request, response, { promptTokens: 7, completionTokens: 5 }));
+    expect((await whenReachable(send, ask({ customer_identifier: 'acme' }))).status).toBe(200);
     const [record] = await logs.waitFor(1);
     expect(record.customer?.total_budget?.spent_usd).toBeCloseTo(5 * 0.005, 12); // four late settlements and this one
-  }, 20_000);
+  }, 30_000);
 });
 
 describe('a reservation whose command timed out', () => {
   it('leaves no hold when a frozen Redis resumes: the requests let through are never charged', async () => {
     const own = await startRedis();
     try {
-      const send = await serve(redisStore({ url: own.url, commandTimeoutMs: 300 }), {
+      // Timeouts long enough for a loaded machine, short enough for a frozen Redis to exceed them.
+      const send = await serve(redisStore({ url: own.url, commandTimeoutMs: 1_500 }), {
         customers: { frozen: { totalBudget: 0.05 } },
         onStoreError: 'open',
-        storeTimeoutMs: 300,
+        storeTimeoutMs: 1_500,
       });
       expect((await send(ask({ customer_identifier: 'frozen' }))).status).toBe(200); // $0.01 spent
       own.pause();

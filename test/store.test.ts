@@ -155,7 +155,7 @@ describe('store failures', () => {
 
   it('ignores a reservation that reaches a frozen Redis after its caller gave up', async () => {
     const own = await startRedis();
-    const store = guardStore(redisStore({ url: own.url, commandTimeoutMs: 200 }), 200);
+    const store = guardStore(redisStore({ url: own.url, commandTimeoutMs: 1_000 }), 1_000);
     const lines = [{ key: 'frozen', limit: 100 }];
     expect((await store.reserve(lines, 'before', 10, 60_000)).ok).toBe(true);
     own.pause();
