@@ -102,6 +102,18 @@ describe.each(stores)('budgets on the %s store', (_kind, makeStore) => {
     expect(over.status).toBe(429);
     expect(over.body.error.message).toContain('($2.00 spent)');
   });
+
+  it('keeps an astronomical estimate or cost exact in the store: still counted, never a store error', async () => {
+    // Nothing bounds `n`; 1e20 choices of 10 tokens cost $1e18, past what a store counts exactly.
+    upstream.handle((request, response) => reply(request, response, { promptTokens: 7, completionTokens: 10 * (request.body.n ?? 1) }));
+    const send = await serve(makeStore(), { customers: { huge: { totalBudget: 1 } }, onStoreError: 'open' });
+    expect((await send(ask({ n: 1e20, customer_identifier: 'huge' }))).status).toBe(200);
+    const over = await send(ask({ customer_identifier: 'huge' }));
+    expect(over.status).toBe(429); // counted, so refused: not let through unchecked by a failing store
+    const records = await logs.waitFor(2);
+    expect(records.flatMap((record) => record.store_errors ?? [])).toEqual([]);
+    expect(records[0].customer!.total_budget!.spent_usd).toBeGreaterThanOrEqual(1);
+  });
 });
 
 describe('state made for caller-supplied customer ids', () => {

@@ -105,7 +105,7 @@ export class CustomerLimits {
       const ttlMs = settings.configured ? undefined : CALLER_TOTAL_BUDGET_TTL_MS;
       lines.push({ key: `budget:${settings.id}:total`, limit: toNano(settings.totalBudget), ttlMs });
     }
-    const amount = Math.ceil(withMarkup(estimateUsd, settings) * NANO);
+    const amount = exactNano(Math.ceil(withMarkup(estimateUsd, settings) * NANO));
     const id = randomUUID();
     const outcome = await this.calls.enforce('budget', record, (store) =>
       store.reserve(lines, id, amount, deadlineMs + HOLD_MARGIN_MS).catch((error: unknown) => {
@@ -126,7 +126,7 @@ export class CustomerLimits {
 
   /** Replaces the reservation by the real cost (with markup); 0 releases it. */
   async settle(reservation: Reservation, costUsd: number, record: LogRecord): Promise<void> {
-    const charged = Math.round(withMarkup(costUsd, reservation.settings) * NANO);
+    const charged = exactNano(Math.round(withMarkup(costUsd, reservation.settings) * NANO));
     if (record.customer) record.customer.charged_usd = charged / NANO;
     const states = await this.calls.attempt('budget', record, (store) => store.settle(reservation.lines, reservation.id, charged));
     if (states) this.noteSpend(reservation, states, record);
@@ -162,6 +162,11 @@ export class CustomerLimits {
 
 function withMarkup(usd: number, settings: CustomerSettings): number {
   return usd * (1 + settings.markupPercentage / 100);
+}
+
+/** Amounts the stores count exactly (integers below 2^53; Redis would refuse `1e+27`), whatever a caller's request multiplies. */
+function exactNano(nano: number): number {
+  return Number.isFinite(nano) ? Math.min(Math.max(0, nano), Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER;
 }
 
 function toNano(usd: number): number {
