@@ -65,7 +65,8 @@ describe.each(stores)('cache on the %s store', (_kind, makeStore) => {
     const gw = gateway();
     const first = await post(gw, { model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'user', content: 'Hi' }], cache_enabled: true, metadata: { a: 1 } });
     expect(first.headers['x-modelgate-cache']).toBe('miss');
-    const second = await post(gw, { messages: [{ content: 'Hi', role: 'user' }], cache_enabled: true, temperature: 0, model: 'gpt-4o-mini', customer_identifier: 'someone' });
+    // (Not `customer_identifier`: without a gateway key or principal it names the caller, and scopes the cache.)
+    const second = await post(gw, { messages: [{ content: 'Hi', role: 'user' }], cache_enabled: true, temperature: 0, model: 'gpt-4o-mini', thread_identifier: 'someone' });
     expect(second.status).toBe(200);
     expect(second.headers['x-modelgate-cache']).toBe('hit');
     expect(second.headers['x-modelgate-attempts']).toBe('0');

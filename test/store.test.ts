@@ -83,14 +83,28 @@ describe.each(makers)('%s store', (_name, make) => {
     ]);
   });
 
-  it('lets an unsettled reservation lapse after its hold time', async () => {
-    const lines = [{ key: 'lapse', limit: 10 }];
+  it('charges an unsettled reservation its amount once its hold lapses', async () => {
+    const lines = [{ key: 'lapse', limit: 20 }];
     expect((await store.reserve(lines, 'a', 10, 100)).ok).toBe(true);
-    expect((await store.reserve(lines, 'b', 10, 100)).ok).toBe(false);
+    expect((await store.reserve(lines, 'b', 10, 100)).ok).toBe(true);
+    expect((await store.reserve(lines, 'c', 10, 100)).ok).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 150));
-    const again = await store.reserve(lines, 'c', 5, 100);
-    expect(again.ok).toBe(true);
-    expect(again.lines[0]).toEqual({ spent: 0, reserved: 5 });
+    // Lapsed: no longer reserved, but spent — a lost settlement is never free.
+    const after = await store.reserve(lines, 'd', 5, 100);
+    expect(after).toEqual({ ok: false, lines: [{ spent: 20, reserved: 0 }], refusedAt: 0 });
+  });
+
+  it('settles idempotently: a late settlement corrects a lapsed charge, a repeated one changes nothing', async () => {
+    const lines = [{ key: 'late', limit: 1_000 }];
+    await store.reserve(lines, 'slow', 100, 50);
+    await store.reserve(lines, 'live', 100, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await store.settle(lines, 'none', 0)).toEqual([{ spent: 100, reserved: 100 }]); // 'slow' lapsed into spend
+    expect(await store.settle(lines, 'slow', 30)).toEqual([{ spent: 30, reserved: 100 }]); // corrected to its real cost
+    expect(await store.settle(lines, 'slow', 30)).toEqual([{ spent: 30, reserved: 100 }]);
+    expect(await store.settle(lines, 'live', 40)).toEqual([{ spent: 70, reserved: 0 }]);
+    expect(await store.settle(lines, 'live', 40)).toEqual([{ spent: 70, reserved: 0 }]);
+    expect(await store.settle(lines, 'never-reserved', 500)).toEqual([{ spent: 70, reserved: 0 }]);
   });
 
   it('caches responses with a TTL', async () => {
@@ -137,6 +151,23 @@ describe('store failures', () => {
     await expect(store.hitWindow('x', 1, 1_000)).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(Date.now() - started).toBeLessThan(1_000);
     await store.close();
+  });
+
+  it.skipIf(!hasRedis)('ignores a reservation that reaches a frozen Redis after its caller gave up', async () => {
+    const own = await startRedis();
+    const store = guardStore(redisStore({ url: own.url, commandTimeoutMs: 1_000 }), 1_000);
+    const lines = [{ key: 'frozen', limit: 100 }];
+    expect((await store.reserve(lines, 'before', 10, 60_000)).ok).toBe(true);
+    own.pause();
+    try {
+      await expect(store.reserve(lines, 'late', 10, 60_000)).rejects.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      own.resume();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100)); // Redis runs what it received meanwhile
+    expect(await store.settle(lines, 'none', 0)).toEqual([{ spent: 0, reserved: 10 }]); // only 'before' holds
+    await store.close();
+    await own.stop();
   });
 
   it.skipIf(!hasRedis)('recovers after Redis restarts', async () => {

@@ -14,12 +14,15 @@ export interface CacheDefaults {
   ttlSeconds?: number;
   byCustomer?: boolean;
   omitLog?: boolean;
+  shared?: boolean;
 }
 
 export interface CacheSettings {
   ttlMs: number;
   byCustomer: boolean;
   omitLog: boolean;
+  /** The operator's choice alone: a request cannot share its answers with other callers. */
+  shared: boolean;
 }
 
 export interface CachedEntry {
@@ -41,6 +44,7 @@ export function cacheSettings(defaults: CacheDefaults | undefined, params: Gatew
     ttlMs: (params.cache_ttl ?? defaults?.ttlSeconds ?? DEFAULT_TTL_SECONDS) * 1000,
     byCustomer: params.cache_options?.cache_by_customer ?? defaults?.byCustomer ?? false,
     omitLog: params.cache_options?.omit_log ?? defaults?.omitLog ?? false,
+    shared: defaults?.shared ?? false,
   };
 }
 
@@ -53,8 +57,15 @@ export class ResponseCache {
   constructor(private readonly calls: StoreCalls) {}
 
   /** One key per provider/model of the chain, in chain order. */
-  keys(chain: readonly ChainTarget[], operation: string, body: Record<string, unknown>, record: LogRecord, customer: string | undefined, settings: CacheSettings): Map<string, string> {
-    const scope = cacheScope(record.gateway_key, record.principal, settings.byCustomer ? customer ?? '' : undefined);
+  keys(chain: readonly ChainTarget[], operation: string, body: Record<string, unknown>, record: LogRecord, params: GatewayParams, settings: CacheSettings): Map<string, string> {
+    const scope = cacheScope({
+      gatewayKey: record.gateway_key,
+      principal: record.principal,
+      customer: params.customer_params?.customer_identifier ?? params.customer_identifier,
+      credentials: callerCredentials(params),
+      shared: settings.shared,
+      byCustomer: settings.byCustomer,
+    });
     const keys = new Map<string, string>();
     for (const target of chain) {
       const served = `${target.provider.id}/${target.model}`;
@@ -86,4 +97,12 @@ export class ResponseCache {
     });
     return done === true;
   }
+}
+
+/** Every provider key the request brings (`customer_credentials`, `credential_override`, a group's `credentials`), or undefined. */
+function callerCredentials(params: GatewayParams): unknown {
+  const groups = [params.load_balance_group?.models, params.load_balance_models, params.loadbalance_models];
+  const inGroups = groups.flatMap((models) => models?.flatMap((entry) => (entry.credentials ? [entry.credentials] : [])) ?? []);
+  if (!params.customer_credentials && !params.credential_override && !inGroups.length) return undefined;
+  return [params.customer_credentials ?? null, params.credential_override ?? null, inGroups];
 }

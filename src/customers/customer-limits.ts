@@ -3,8 +3,9 @@
  * one minute, checked before anything else. A budget is guarded by reservations: before the request
  * an estimated cost (with markup) is reserved on the period and total budgets at once, refused when
  * one has nothing left; afterwards the reservation is replaced by the real cost, or released on
- * failure. Concurrent requests can thus overspend by at most one reservation, in any number of
- * gateway processes.
+ * failure. A settlement that never lands (a store failure) is tried again, and its hold, should it
+ * lapse, counts as spent at the reservation. Concurrent requests can thus overspend by at most one
+ * reservation each, in any number of gateway processes.
  */
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../errors.js';
@@ -13,12 +14,22 @@ import type { StoreCalls } from '../store/store-calls.js';
 import type { BudgetLine, BudgetState } from '../store/store.js';
 import { budgetPeriod, type BudgetPeriod } from './budget-period.js';
 import { hasBudget, type CustomerSettings } from './customer-settings.js';
+import { LateSettlements } from './late-settlements.js';
 
 const RATE_WINDOW_MS = 60_000;
 /** Money in the store is integer nano-USD, so sums stay exact. */
 const NANO = 1e9;
-/** A reservation outlives its request's deadline by this much before it lapses on its own. */
-const HOLD_MARGIN_MS = 60_000;
+/**
+ * A reservation outlives its request's deadline by this much before it lapses (and counts as spent).
+ * Settlement follows the request's end at once; one that comes later still corrects the charge.
+ */
+const HOLD_MARGIN_MS = 5_000;
+/**
+ * The total budget of a customer the operator did not configure (its id and limits come from the
+ * request) expires this long after its last use: callers can invent ids without end, and store
+ * state made from them must not live forever. A period budget expires with its period.
+ */
+export const CALLER_TOTAL_BUDGET_TTL_MS = 30 * 86_400_000;
 
 export interface Reservation {
   id: string;
@@ -28,10 +39,14 @@ export interface Reservation {
 }
 
 export class CustomerLimits {
+  private readonly late: LateSettlements;
+
   constructor(
     private readonly calls: StoreCalls,
     private readonly overBudgetStatus: 402 | 429,
-  ) {}
+  ) {
+    this.late = new LateSettlements(calls.store);
+  }
 
   /** Fills the log record's customer section; call first. */
   describe(settings: CustomerSettings, record: LogRecord): CustomerLog {
@@ -86,10 +101,19 @@ export class CustomerLimits {
       const ttlMs = period.end.getTime() - Date.now() + 86_400_000;
       lines.push({ key: `budget:${settings.id}:${settings.budgetDuration}:${period.label}`, limit: toNano(settings.periodBudget), ttlMs });
     }
-    if (settings.totalBudget !== undefined) lines.push({ key: `budget:${settings.id}:total`, limit: toNano(settings.totalBudget) });
-    const amount = Math.ceil(withMarkup(estimateUsd, settings) * NANO);
+    if (settings.totalBudget !== undefined) {
+      const ttlMs = settings.configured ? undefined : CALLER_TOTAL_BUDGET_TTL_MS;
+      lines.push({ key: `budget:${settings.id}:total`, limit: toNano(settings.totalBudget), ttlMs });
+    }
+    const amount = exactNano(Math.ceil(withMarkup(estimateUsd, settings) * NANO));
     const id = randomUUID();
-    const outcome = await this.calls.enforce('budget', record, (store) => store.reserve(lines, id, amount, deadlineMs + HOLD_MARGIN_MS));
+    const outcome = await this.calls.enforce('budget', record, (store) =>
+      store.reserve(lines, id, amount, deadlineMs + HOLD_MARGIN_MS).catch((error: unknown) => {
+        // It failed or timed out, yet may have run (or still run): undo it, whatever the policy does next.
+        this.late.release(lines, id);
+        throw error;
+      }),
+    );
     if (!outcome) return undefined;
     const reservation: Reservation = { id, lines, settings, period };
     this.noteSpend(reservation, outcome.lines, record);
@@ -102,10 +126,11 @@ export class CustomerLimits {
 
   /** Replaces the reservation by the real cost (with markup); 0 releases it. */
   async settle(reservation: Reservation, costUsd: number, record: LogRecord): Promise<void> {
-    const charged = Math.round(withMarkup(costUsd, reservation.settings) * NANO);
+    const charged = exactNano(Math.round(withMarkup(costUsd, reservation.settings) * NANO));
     if (record.customer) record.customer.charged_usd = charged / NANO;
     const states = await this.calls.attempt('budget', record, (store) => store.settle(reservation.lines, reservation.id, charged));
     if (states) this.noteSpend(reservation, states, record);
+    else this.late.retry(reservation.lines, reservation.id, charged);
   }
 
   private noteSpend(reservation: Reservation, states: readonly BudgetState[], record: LogRecord): void {
@@ -137,6 +162,11 @@ export class CustomerLimits {
 
 function withMarkup(usd: number, settings: CustomerSettings): number {
   return usd * (1 + settings.markupPercentage / 100);
+}
+
+/** Amounts the stores count exactly (integers below 2^53; Redis would refuse `1e+27`), whatever a caller's request multiplies. */
+function exactNano(nano: number): number {
+  return Number.isFinite(nano) ? Math.min(Math.max(0, nano), Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER;
 }
 
 function toNano(usd: number): number {

@@ -1,7 +1,10 @@
 /**
- * A request's customer and its limits: `customer_params` from the request, under the customer's
- * entry in the `customers` option (the operator's settings win). Undefined when the request names
- * no customer or the customer has no limit, so such requests cost no store call.
+ * A request's customer and its limits. A customer in the `customers` option is the operator's:
+ * its entry is the whole of its settings, and a request's `customer_params` cannot add, loosen or
+ * move any limit (a caller naming another `budget_duration` would otherwise get a fresh bucket);
+ * only a name and an email the operator left out come from the request. A customer the operator
+ * does not know is described by `customer_params` alone. Undefined when the request names no
+ * customer or the customer has no limit, so such requests cost no store call.
  */
 import { invalidRequest } from '../errors.js';
 import type { GatewayParams } from '../params/gateway-params.js';
@@ -10,6 +13,8 @@ import type { BudgetDuration } from './budget-period.js';
 
 export interface CustomerSettings {
   id: string;
+  /** In the operator's `customers`; otherwise the id and the limits are the caller's own. */
+  configured: boolean;
   name?: string;
   email?: string;
   periodBudget?: number;
@@ -29,19 +34,31 @@ export function customerSettings(configured: Readonly<Record<string, CustomerOpt
     return undefined;
   }
   const own = Object.hasOwn(configured, id) ? configured[id] : undefined;
-  if (!own && !requested) return undefined;
-  const pick = <T>(fromOptions: T | undefined, fromRequest: T | undefined) => (fromOptions !== undefined ? fromOptions : fromRequest);
-  const settings: CustomerSettings = {
+  if (own) {
+    return {
+      id,
+      configured: true,
+      name: own.name ?? requested?.name,
+      email: own.email ?? requested?.email,
+      periodBudget: own.periodBudget,
+      budgetDuration: own.budgetDuration ?? 'monthly',
+      totalBudget: own.totalBudget,
+      rateLimit: own.rateLimit,
+      markupPercentage: own.markupPercentage ?? 0,
+    };
+  }
+  if (!requested) return undefined;
+  return {
     id,
-    name: pick(own?.name, requested?.name),
-    email: pick(own?.email, requested?.email),
-    periodBudget: pick(own?.periodBudget, requested?.period_budget),
-    budgetDuration: pick(own?.budgetDuration, requested?.budget_duration) ?? 'monthly',
-    totalBudget: pick(own?.totalBudget, requested?.total_budget),
-    rateLimit: pick(own?.rateLimit, requested?.rate_limit),
-    markupPercentage: pick(own?.markupPercentage, requested?.markup_percentage) ?? 0,
+    configured: false,
+    name: requested.name,
+    email: requested.email,
+    periodBudget: requested.period_budget,
+    budgetDuration: requested.budget_duration ?? 'monthly',
+    totalBudget: requested.total_budget,
+    rateLimit: requested.rate_limit,
+    markupPercentage: requested.markup_percentage ?? 0,
   };
-  return settings;
 }
 
 export function hasBudget(settings: CustomerSettings): boolean {

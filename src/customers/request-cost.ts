@@ -14,14 +14,15 @@ export const DEFAULT_OUTPUT_ESTIMATE = 4_096;
 /**
  * An upper estimate: the prompt at 3 characters a token (leaning high, unlike the context check)
  * plus OpenAI's framing of 4 tokens a message and 3 for the reply, and the most output the request
- * allows. Undefined when the model has no known price.
+ * allows, for each of the `n` choices it asks for (the prompt is billed once, the output per
+ * choice). Undefined when the model has no known price.
  */
 export function estimateCost(costs: CostCalculator, provider: PricedProvider, model: string, facts: ModelFacts | undefined, needs: RequestNeeds): number | undefined {
   const usage: NormalizedUsage = {
     inputTokens: Math.ceil(needs.promptChars / 3) + 4 * needs.messages + 3,
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
-    outputTokens: needs.maxOutputTokens ?? facts?.maxOutputTokens ?? DEFAULT_OUTPUT_ESTIMATE,
+    outputTokens: (needs.maxOutputTokens ?? facts?.maxOutputTokens ?? DEFAULT_OUTPUT_ESTIMATE) * needs.choices,
     reasoningTokens: 0,
   };
   return costs.cost(provider, model, usage).cost_usd ?? undefined;

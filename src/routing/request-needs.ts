@@ -12,8 +12,10 @@ export interface RequestNeeds {
   promptChars: number;
   /** Messages (chat) or inputs (embeddings); each costs a few tokens of framing. */
   messages: number;
-  /** `max_completion_tokens` or `max_tokens`, when set. */
+  /** `max_completion_tokens` or `max_tokens`, when set: per choice. */
   maxOutputTokens: number | undefined;
+  /** Completions generated (`n`, default 1): each is billed its own output. */
+  choices: number;
 }
 
 /** Keys whose values are binary payloads, not prompt text. */
@@ -22,7 +24,7 @@ const BLOB_KEYS = new Set(['image_url', 'input_audio', 'file', 'file_data']);
 export function requestNeeds(operation: 'chat' | 'embeddings', body: Record<string, unknown>): RequestNeeds {
   if (operation === 'embeddings') {
     const inputs = Array.isArray(body.input) ? body.input.length : 1;
-    return { tools: false, images: false, jsonSchema: false, promptChars: textLength(body.input), messages: inputs, maxOutputTokens: 0 };
+    return { tools: false, images: false, jsonSchema: false, promptChars: textLength(body.input), messages: inputs, maxOutputTokens: 0, choices: 1 };
   }
   const messages = Array.isArray(body.messages) ? body.messages : [];
   let images = false;
@@ -43,6 +45,7 @@ export function requestNeeds(operation: 'chat' | 'embeddings', body: Record<stri
     promptChars: textLength(messages) + (tools ? JSON.stringify(body.tools ?? body.functions).length : 0),
     messages: messages.length,
     maxOutputTokens: typeof max === 'number' && max > 0 ? max : undefined,
+    choices: typeof body.n === 'number' && body.n > 1 ? Math.ceil(body.n) : 1,
   };
 }
 

@@ -4,7 +4,7 @@
  * cache can never push out counters, reservations or health state.
  */
 import { LRUCache } from 'lru-cache';
-import type { BudgetLine, BudgetState, ReserveOutcome, Store, WindowOutcome } from './store.js';
+import { LAPSED_HOLD_KEPT_MS, type BudgetLine, type BudgetState, type ReserveOutcome, type Store, type WindowOutcome } from './store.js';
 
 export interface MemoryStoreOptions {
   /** Upper bound of the response cache in bytes (keys and values, UTF-16 length × 2). Default 64 MiB. */
@@ -18,9 +18,16 @@ interface Entry {
   expiresAt: number;
 }
 
+interface Hold {
+  amount: number;
+  expiresAt: number;
+}
+
 interface Budget {
   spent: number;
-  holds: Map<string, { amount: number; expiresAt: number }>;
+  holds: Map<string, Hold>;
+  /** Holds that lapsed unsettled and were charged their amount, kept a while (`expiresAt`) so a late settlement can correct the charge. */
+  lapsed?: Map<string, Hold>;
   expiresAt: number;
 }
 
@@ -64,13 +71,34 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
     return budget;
   };
 
+  /** Live reservations; a hold that lapsed unsettled counts as spent at its amount from then on. */
   const stateOf = (budget: Budget, at: number): BudgetState => {
     let reserved = 0;
     for (const [id, hold] of budget.holds) {
-      if (hold.expiresAt <= at) budget.holds.delete(id);
-      else reserved += hold.amount;
+      if (hold.expiresAt > at) {
+        reserved += hold.amount;
+        continue;
+      }
+      budget.holds.delete(id);
+      budget.spent += hold.amount;
+      (budget.lapsed ??= new Map()).set(id, { amount: hold.amount, expiresAt: at + LAPSED_HOLD_KEPT_MS });
+    }
+    if (budget.lapsed) {
+      for (const [id, hold] of budget.lapsed) if (hold.expiresAt <= at) budget.lapsed.delete(id);
     }
     return { spent: budget.spent, reserved };
+  };
+
+  /** Replaces a hold by the real cost: a live hold is released, a lapsed one's charge corrected; an unknown id (settled already) changes nothing. */
+  const settleHold = (budget: Budget, id: string, actual: number): void => {
+    if (budget.holds.delete(id)) {
+      budget.spent += actual;
+      return;
+    }
+    const lapsed = budget.lapsed?.get(id);
+    if (!lapsed) return;
+    budget.lapsed!.delete(id);
+    budget.spent = Math.max(0, budget.spent + actual - lapsed.amount);
   };
 
   return {
@@ -128,8 +156,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
       const at = now();
       return lines.map((line) => {
         const budget = budgetOf(line, at);
-        budget.holds.delete(id);
-        budget.spent += actual;
+        settleHold(budget, id, actual);
         return stateOf(budget, at);
       });
     },

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { HIT_WINDOW, INCREMENT, RESERVE, SETTLE } from './redis-scripts.js';
-import { StoreUnavailableError, type BudgetLine, type BudgetState, type Store } from './store.js';
+import { LAPSED_HOLD_KEPT_MS, StoreUnavailableError, type BudgetLine, type BudgetState, type Store } from './store.js';
 
 export interface RedisStoreOptions {
   /** `redis://[:password@]host:port[/db]` or `rediss://` for TLS. */
@@ -49,6 +49,9 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
   let firstReady: Promise<void> | undefined;
   /** A connection attempt failed: calls fail at once until the next `ready`, instead of waiting. */
   let connectFailed = false;
+  /** See `serverDeadline`; measured again after every (re)connection, which may reach another server. */
+  let clockOffset: number | undefined;
+  let clockOffsetAt = 0;
 
   const clientReady: Promise<ScriptedRedis> = (async () => {
     const redis = (options.client as Redis | undefined) ?? new (await loadIoredis()).Redis(options.url ?? 'redis://127.0.0.1:6379', {
@@ -74,6 +77,7 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
       }
     });
     redis.on('ready', () => {
+      clockOffset = undefined;
       everReady = true;
       connectFailed = false;
       reported = false;
@@ -129,6 +133,29 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
     }
   }
 
+  /**
+   * The Redis server's clock minus ours, as a lower bound: a reply's server time was read before
+   * the reply reached us. A reservation carries a deadline on the server's clock, the moment its
+   * caller gives up waiting; the script ignores a reservation that arrives later (a frozen or
+   * overloaded Redis runs the commands it received once it resumes), which would otherwise hold
+   * budget for a request that was let through, or refused, without it.
+   */
+  const observeServerTime = (serverMs: number, receivedAt: number) => {
+    const observed = serverMs - receivedAt;
+    // The tightest recent bound wins; a minute on, a fresh one replaces it (clocks drift).
+    if (clockOffset === undefined || observed > clockOffset || receivedAt - clockOffsetAt > 60_000) {
+      clockOffset = observed;
+      clockOffsetAt = receivedAt;
+    }
+  };
+  const serverDeadline = async (redis: ScriptedRedis, startedAt: number): Promise<number> => {
+    if (clockOffset === undefined) {
+      const [seconds, micros] = await redis.time();
+      observeServerTime(Number(seconds) * 1000 + Math.floor(Number(micros) / 1000), Date.now());
+    }
+    return Math.floor(startedAt + timeoutMs + clockOffset!);
+  };
+
   const k = (key: string) => prefix + key;
   const budgetArgs = (lines: readonly BudgetLine[]) => lines.map((line) => [k(line.key)]).flat();
   const toStates = (values: Array<string | number>): BudgetState[] => {
@@ -163,15 +190,22 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
         const [allowed, count, retryAfterMs] = await redis.mgHitWindow(k(key), limit, Math.round(windowMs), randomUUID());
         return { allowed: allowed === 1, count: Number(count), retryAfterMs: Number(retryAfterMs) };
       }),
-    reserve: (lines, id, amount, holdMs) =>
-      run(async (redis) => {
+    reserve: (lines, id, amount, holdMs) => {
+      const startedAt = Date.now();
+      return run(async (redis) => {
+        const deadline = await serverDeadline(redis, startedAt);
         const limits = lines.flatMap((line) => [line.limit, Math.round(line.ttlMs ?? 0)]);
-        const reply = await redis.mgReserve(lines.length, ...budgetArgs(lines), id, amount, Math.round(holdMs), ...limits);
+        const reply = await redis.mgReserve(lines.length, ...budgetArgs(lines), id, amount, Math.round(holdMs), deadline, LAPSED_HOLD_KEPT_MS, ...limits);
+        observeServerTime(Number(reply[2]), Date.now());
+        if (Number(reply[0]) === -1) throw new StoreUnavailableError(`the reservation reached Redis after its deadline (${timeoutMs} ms)`);
         const refused = Number(reply[1]);
-        return { ok: Number(reply[0]) === 1, lines: toStates(reply.slice(2)), ...(refused ? { refusedAt: refused - 1 } : {}) };
-      }),
+        return { ok: Number(reply[0]) === 1, lines: toStates(reply.slice(3)), ...(refused ? { refusedAt: refused - 1 } : {}) };
+      });
+    },
     settle: (lines, id, actual) =>
-      run(async (redis) => toStates(await redis.mgSettle(lines.length, ...budgetArgs(lines), id, actual, ...lines.map((line) => Math.round(line.ttlMs ?? 0))))),
+      run(async (redis) =>
+        toStates(await redis.mgSettle(lines.length, ...budgetArgs(lines), id, actual, LAPSED_HOLD_KEPT_MS, ...lines.map((line) => Math.round(line.ttlMs ?? 0)))),
+      ),
     getCached: (keys) => (keys.length ? run((redis) => redis.mget(...keys.map((key) => k(`cache:${key}`)))) : Promise.resolve([])),
     setCached: (key, value, ttlMs) => run(async (redis) => void (await redis.set(k(`cache:${key}`), value, 'PX', Math.max(1, Math.round(ttlMs))))),
     async close() {

@@ -13,7 +13,10 @@ export interface BudgetLine {
   ttlMs?: number;
 }
 
-/** A budget's state: settled spend and the sum of live reservations. */
+/** How long a store remembers a lapsed reservation, so that a late settlement can still correct its charge. */
+export const LAPSED_HOLD_KEPT_MS = 3_600_000;
+
+/** A budget's state: settled spend (lapsed reservations included) and the sum of live reservations. */
 export interface BudgetState {
   spent: number;
   reserved: number;
@@ -55,10 +58,15 @@ export interface Store {
   hitWindow(key: string, limit: number, windowMs: number): Promise<WindowOutcome>;
   /**
    * Reserves `amount` under `id` on every line, or on none: a line refuses when its spent plus live
-   * reservations already reach its limit. A reservation left unsettled lapses after `holdMs`.
+   * reservations already reach its limit. A reservation left unsettled lapses after `holdMs` and
+   * then counts as spent, at its amount: a settlement lost to a store failure is never free.
    */
   reserve(lines: readonly BudgetLine[], id: string, amount: number, holdMs: number): Promise<ReserveOutcome>;
-  /** Replaces reservation `id` by the amount really spent (0 releases it) on every line. */
+  /**
+   * Replaces reservation `id` by the amount really spent (0 releases it) on every line. Idempotent:
+   * a reservation that lapsed meanwhile has its charge corrected to `actual` (for
+   * `LAPSED_HOLD_KEPT_MS` after it lapsed); an id already settled, or never reserved, changes nothing.
+   */
   settle(lines: readonly BudgetLine[], id: string, actual: number): Promise<BudgetState[]>;
   /** Response cache reads; entries may be evicted early (a memory store is bounded in bytes). */
   getCached(keys: readonly string[]): Promise<Array<string | null>>;

@@ -88,7 +88,7 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
   let cacheStatus: TrafficPlan['cacheStatus'] = cacheMentioned(traffic.cacheDefaults, params) ? 'skip' : undefined;
   let cacheKeys: Map<string, string> | undefined;
   if (settings) {
-    cacheKeys = traffic.cache.keys(chain, operation, body, record, customer?.id ?? params.customer_identifier, settings);
+    cacheKeys = traffic.cache.keys(chain, operation, body, record, params, settings);
     const found = await traffic.cache.lookup(cacheKeys, record);
     cacheStatus = found.failed ? 'skip' : found.entry ? 'hit' : 'miss';
     record.cache = { status: cacheStatus, ttl_s: settings.ttlMs / 1000, stored: false };

@@ -92,6 +92,12 @@ export const trafficOptionShapes = {
       ttlSeconds: z.number().positive().optional(),
       /** Separate cache entries per customer (default false: per tenant). */
       byCustomer: z.boolean().optional(),
+      /**
+       * One cache for every caller (default false). Otherwise answers stay within a gateway key, a
+       * host principal or, without either, a `customer_identifier`; a caller's own provider keys
+       * always stay part of the scope.
+       */
+      shared: z.boolean().optional(),
       /** Leave no log record for cache hits. */
       omitLog: z.boolean().optional(),
       /** Byte bound of the in-memory cache of the default store (default 64 MiB). */

@@ -16,6 +16,10 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts it again on the same port (empty). */
   restart(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, commands wait unanswered until `resume`. */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT): it then runs every command it received meanwhile. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -58,8 +62,13 @@ export async function startRedis(): Promise<RedisServer> {
     await exited;
   };
 
+  const signal = (name: NodeJS.Signals) => {
+    if (!child || child.exitCode !== null) throw new Error('redis-server is not running');
+    child.kill(name);
+  };
+
   await launch();
-  return { port, url: `redis://127.0.0.1:${port}`, kill, restart: launch, stop: kill };
+  return { port, url: `redis://127.0.0.1:${port}`, kill, restart: launch, stop: kill, pause: () => signal('SIGSTOP'), resume: () => signal('SIGCONT') };
 }
 
 async function waitForPort(port: number, timeoutMs = 5_000): Promise<void> {

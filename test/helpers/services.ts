@@ -28,7 +28,7 @@ function requiredServices(): string[] {
 
 export const redisServer = findService(
   'redis-server',
-  'the Redis store tests (store, cache, customers, health and two-process tests on Redis): redis-server is not installed; install it (apt-get install redis-server) and run npm test again',
+  'the tests on a real Redis (store, cache, customers, budgets, health, two processes): redis-server is not installed; install it (apt-get install redis-server) and run npm test again',
 );
 
 export const services: readonly TestService[] = [redisServer];
