@@ -5,6 +5,7 @@
  */
 import type { GatewayResponse, ResponseHeaders } from '../contract.js';
 import { recordUsage } from '../cost/record-usage.js';
+import type { ErrorReporter } from '../logging/emit-log.js';
 import type { LogRecord } from '../logging/log-record.js';
 import { round, type RequestLog } from '../logging/request-log.js';
 import type { GatewayParams } from '../params/gateway-params.js';
@@ -21,6 +22,7 @@ import { runChain, type ChainResult, type ChainTiming } from './run-chain.js';
 import { openStream, type JsonOutcome, type OpenedStream } from './send-attempt.js';
 import { sendJsonCall } from './send-split.js';
 import { serveCached } from './serve-cached.js';
+import { noteServed, servedHeaders } from './served-headers.js';
 import type { StreamEnding } from './stream-response.js';
 
 export interface ProxyInput {
@@ -43,65 +45,98 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
   const deadlineMs = params.deadline_ms ?? engine.timeouts.requestMs;
   const plan = await planRequest(engine.traffic, { operation: input.operation, body, params, record, deadlineMs });
   if (plan.cached) return serveCached(plan, input.operation, body, params, log, input.signal);
-  const chain = plan.chain;
   const scope = new RequestScope(deadlineMs, input.signal, engine.liveScopes);
-  const timing: ChainTiming = { upstreamMs: 0, backoffMs: 0 };
-  const policy = retryPolicy(engine.retry, params.retry_params);
-  const callFor = (target: ChainTarget, extra?: Record<string, unknown>): ProviderCall => ({
-    operation: input.operation,
-    model: target.model,
-    body: { ...target.params, ...body, ...extra, model: target.model },
-    stream,
-    strictParams: engine.strictParams,
-  });
-
-  if (!stream) {
-    let result: ChainResult<JsonOutcome>;
-    try {
-      result = await runChain(chain, scope, policy, record.attempts, timing, (target) => sendJsonCall(engine, target, callFor(target), scope), plan.observer);
-    } catch (error) {
-      await plan.finish({ ok: false });
-      throw error;
-    } finally {
-      scope.dispose();
-    }
-    const { body: response, usage, droppedParams, text, usageUnavailableReason } = result.value;
-    noteServed(record, result, log, timing, droppedParams);
-    recordUsage(record, usage, engine.costs, result.target.provider, result.target.model, usageUnavailableReason);
-    if (!params.disable_log) record.output = input.operation === 'chat' ? response.choices ?? null : summariseEmbeddings(response);
-    await plan.finish({ ok: true, target: result.target, usage, body: response });
-    const headers = servedHeaders(record, log.id, plan);
-    log.finish(200);
-    if (params.request_breakdown) return { kind: 'json', status: 200, headers, body: { ...response, request_breakdown: breakdown(record, log) } };
-    // The upstream's own JSON goes on as it came: serialising it again would only cost time.
-    return { kind: 'json', status: 200, headers, body: response, text };
-  }
-
-  const clientWantsUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
-  let opened: ChainResult<OpenedStream>;
+  const run: ChainRun = {
+    engine,
+    input,
+    plan,
+    scope,
+    timing: { upstreamMs: 0, backoffMs: 0 },
+    policy: retryPolicy(engine.retry, params.retry_params),
+    callFor: (target, extra) => ({
+      operation: input.operation,
+      model: target.model,
+      body: { ...target.params, ...body, ...extra, model: target.model },
+      stream,
+      strictParams: engine.strictParams,
+    }),
+  };
   try {
-    opened = await runChain(chain, scope, policy, record.attempts, timing, (target) => {
-      const askUsage = target.provider.streamUsage === 'request' && !clientWantsUsage;
-      const extra = askUsage ? { stream_options: { ...(body.stream_options as object | undefined), include_usage: true } } : undefined;
-      // The cache needs the chunks to store the finished answer.
-      return openStream(engine, target, callFor(target, extra), scope, { stripUsage: !clientWantsUsage, keepPayloads: plan.cacheSettings !== undefined, keepOutput: !params.disable_log });
-    }, plan.observer);
+    return stream ? await proxyStream(run) : await proxyJson(run);
   } catch (error) {
+    // Whatever failed, and wherever (the chain, or a bug after it), the request lets go of what it
+    // holds: its scope and its budget reservation (`finish` settles once: a later call is a no-op).
     scope.dispose();
     await plan.finish({ ok: false });
     throw error;
   }
-  noteServed(record, opened, log, timing, opened.value.droppedParams);
-  record.ttft_ms = round(log.elapsedMs());
-  const headers: ResponseHeaders = {
-    ...SSE_RESPONSE_HEADERS,
-    ...servedHeaders(record, log.id, plan),
-  };
-  const target = opened.target;
-  const noteUsage: UsageNote = (usage) => recordUsage(record, usage, engine.costs, target.provider, target.model);
-  const relay = opened.value.stream;
-  relay.commit(streamEnding(opened, scope, log, params, noteUsage, plan));
-  return { kind: 'sse', status: 200, headers, body: relay, pipeTo: (sink) => relay.pipeTo(sink) };
+}
+
+/** One request's chain run: what its JSON or stream half needs. */
+interface ChainRun {
+  engine: EngineContext;
+  input: ProxyInput;
+  plan: TrafficPlan;
+  scope: RequestScope;
+  timing: ChainTiming;
+  policy: RetryPolicy;
+  callFor(target: ChainTarget, extra?: Record<string, unknown>): ProviderCall;
+}
+
+async function proxyJson({ engine, input, plan, scope, timing, policy, callFor }: ChainRun): Promise<GatewayResponse> {
+  const { params, log } = input;
+  const record = log.record;
+  let result: ChainResult<JsonOutcome>;
+  try {
+    result = await runChain(plan.chain, scope, policy, record.attempts, timing, (target) => sendJsonCall(engine, target, callFor(target), scope), plan.observer);
+  } finally {
+    scope.dispose(); // the upstream body is read whole: the request holds no connection from here on
+  }
+  const { body: response, usage, droppedParams, text, usageUnavailableReason } = result.value;
+  noteServed(record, result, log, timing, droppedParams);
+  recordUsage(record, usage, engine.costs, result.target.provider, result.target.model, usageUnavailableReason);
+  if (!params.disable_log) record.output = input.operation === 'chat' ? response.choices ?? null : summariseEmbeddings(response);
+  const headers = servedHeaders(record, log.id, plan);
+  // Shaped before the budget settles, so that a failure on the way still releases the reservation.
+  const answer: GatewayResponse = params.request_breakdown
+    ? { kind: 'json', status: 200, headers, body: { ...response, request_breakdown: breakdown(record, log) } }
+    : // The upstream's own JSON goes on as it came: serialising it again would only cost time.
+      { kind: 'json', status: 200, headers, body: response, text };
+  await plan.finish({ ok: true, target: result.target, usage, body: response });
+  log.finish(200);
+  return answer;
+}
+
+async function proxyStream({ engine, input, plan, scope, timing, policy, callFor }: ChainRun): Promise<GatewayResponse> {
+  const { body, params, log } = input;
+  const record = log.record;
+  const clientWantsUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+  /** The stream the chain opened, once one did: whatever fails after that must let go of it. */
+  let stream: OpenedStream['stream'] | undefined;
+  try {
+    const opened = await runChain(plan.chain, scope, policy, record.attempts, timing, async (target) => {
+      const askUsage = target.provider.streamUsage === 'request' && !clientWantsUsage;
+      const extra = askUsage ? { stream_options: { ...(body.stream_options as object | undefined), include_usage: true } } : undefined;
+      // The cache needs the chunks to store the finished answer.
+      const value = await openStream(engine, target, callFor(target, extra), scope, { stripUsage: !clientWantsUsage, keepPayloads: plan.cacheSettings !== undefined, keepOutput: !params.disable_log });
+      stream = value.stream;
+      return value;
+    }, plan.observer);
+    noteServed(record, opened, log, timing, opened.value.droppedParams);
+    record.ttft_ms = round(log.elapsedMs());
+    const headers: ResponseHeaders = {
+      ...SSE_RESPONSE_HEADERS,
+      ...servedHeaders(record, log.id, plan),
+    };
+    const target = opened.target;
+    const noteUsage: UsageNote = (usage) => recordUsage(record, usage, engine.costs, target.provider, target.model);
+    const relay = opened.value.stream;
+    relay.commit(streamEnding(opened, scope, log, params, noteUsage, plan, engine.report));
+    return { kind: 'sse', status: 200, headers, body: relay, pipeTo: (sink) => relay.pipeTo(sink) };
+  } catch (error) {
+    stream?.discard(); // not handed over: the upstream is released here, the request settles as failed
+    throw error;
+  }
 }
 
 /** Records the stream's usage (and its cost) in the log record. */
@@ -115,6 +150,7 @@ function streamEnding(
   params: GatewayParams,
   noteUsage: UsageNote,
   plan: TrafficPlan,
+  report: ErrorReporter,
 ): StreamEnding {
   const tap = served.value.tap;
   return {
@@ -123,11 +159,20 @@ function streamEnding(
       fillStreamOutcome(log.record, tap, params, noteUsage);
       return sseData(breakdownChunk(tap.firstPayload, breakdown(log.record, log)));
     },
+    bug(error) {
+      report(error, 'stream');
+    },
     async settle(completed, failure) {
       scope.dispose();
-      fillStreamOutcome(log.record, tap, params, noteUsage);
       const ok = completed && failure === undefined;
-      const answer = ok && plan.cacheSettings && tap.payloads ? completionFromStream(tap.payloads, tap.firstPayload, tap.usage) : undefined;
+      let answer: Record<string, unknown> | undefined;
+      try {
+        fillStreamOutcome(log.record, tap, params, noteUsage);
+        if (ok && plan.cacheSettings && tap.payloads) answer = completionFromStream(tap.payloads, tap.firstPayload, tap.usage);
+      } catch (error) {
+        // A bug in the bookkeeping: the client's outcome stands, the budget and the log still settle.
+        report(error, 'stream');
+      }
       await plan.finish({ ok, committed: true, target: served.target, usage: tap.usage, body: answer });
       const clientAborted = scope.clientAborted || (!completed && failure === undefined);
       if (clientAborted) log.finish(499, scope.endReason, true);
@@ -154,43 +199,6 @@ function recordRequest(record: LogRecord, input: ProxyInput): void {
   for (const key of Object.keys(body)) if (key !== inputKey) rest[key] = body[key];
   record.params = rest;
   if (!params.disable_log) record.input = body[inputKey] ?? null;
-}
-
-function noteServed(record: LogRecord, result: ChainResult<unknown>, log: RequestLog, timing: ChainTiming, droppedParams?: string[]): void {
-  record.dropped_params = droppedParams?.length ? droppedParams : null;
-  record.provider = result.target.provider.id;
-  record.model = result.target.model;
-  record.deployment = result.target.deployment;
-  // Another deployment of the same model is load balancing, not a fallback.
-  record.fallback_used = result.target.modelIndex > 0;
-  record.gateway_overhead_ms = round(Math.max(0, log.elapsedMs() - timing.upstreamMs - timing.backoffMs));
-}
-
-function servedHeaders(record: LogRecord, id: string, plan: TrafficPlan): ResponseHeaders {
-  const headers: ResponseHeaders = {
-    ...plan.headers,
-    'x-request-id': id,
-    'x-modelgate-provider': headerSafe(record.provider ?? ''),
-    'x-modelgate-model': headerSafe(record.model ?? ''),
-    'x-modelgate-attempts': String(countTries(record)),
-    'x-modelgate-fallback': String(record.fallback_used),
-    'x-modelgate-overhead-ms': String(record.gateway_overhead_ms ?? 0),
-  };
-  if (record.dropped_params) headers['x-modelgate-dropped-params'] = headerSafe(record.dropped_params.join(','));
-  if (plan.cacheStatus) headers['x-modelgate-cache'] = plan.cacheStatus;
-  return headers;
-}
-
-/** Names from the request may hold characters a header cannot (Node refuses them and drops the response): percent-encoded then. */
-function headerSafe(value: string): string {
-  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
-}
-
-/** Attempts that reached (or tried to reach) an upstream; skipped models are not tries. */
-export function countTries(record: LogRecord): number {
-  let tries = 0;
-  for (const attempt of record.attempts) if (!attempt.skipped) tries++;
-  return tries;
 }
 
 function retryPolicy(base: RetryPolicy, requested: GatewayParams['retry_params']): RetryPolicy {
