@@ -32,7 +32,22 @@ const streams = 5_000;
 const perEvent = (cpuMs(() => {
   for (let i = 0; i < streams; i++) replay();
 }) * 1000) / (streams * recorded.length);
-console.log(`splitter, recorded OpenAI stream (${recorded.length} events): ${perEvent.toFixed(3)} µs CPU per event`);
+console.log(`splitter, recorded OpenAI stream (${recorded.length} events), one chunk per event: ${perEvent.toFixed(3)} µs CPU per event`);
+
+// The same stream cut into 1000-byte network chunks: events straddle chunks, as on a busy connection.
+const whole = Buffer.concat(recorded);
+const cut: Buffer[] = [];
+for (let at = 0; at < whole.length; at += 1000) cut.push(whole.subarray(at, at + 1000));
+const replayCut = () => {
+  const splitter = new SseFrameSplitter(64 * 1024 * 1024);
+  for (const chunk of cut) frames += splitter.push(chunk).length;
+  splitter.end();
+};
+for (let i = 0; i < 500; i++) replayCut();
+const perEventCut = (cpuMs(() => {
+  for (let i = 0; i < streams; i++) replayCut();
+}) * 1000) / (streams * recorded.length);
+console.log(`splitter, the same stream in 1000-byte chunks: ${perEventCut.toFixed(3)} µs CPU per event`);
 
 const mib = Number(process.argv[2] ?? 32);
 const size = mib * 1024 * 1024;

@@ -19,7 +19,7 @@ export interface EngineContext {
   costs: CostCalculator;
   /** Load balancing, health, capabilities, cache, customers and their store. */
   traffic: TrafficContext;
-  /** Largest non-streaming upstream body, and largest single stream event, buffered. */
+  /** Largest non-streaming upstream body, single stream event, and text held before a stream's first content, buffered. */
   responseLimitBytes: number;
   /** The requests under way, so that `gateway.close()` can end those that outlast its wait. */
   liveScopes: Set<RequestScope>;
