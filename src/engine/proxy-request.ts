@@ -5,25 +5,23 @@
  */
 import type { GatewayResponse, ResponseHeaders } from '../contract.js';
 import { recordUsage } from '../cost/record-usage.js';
-import type { ErrorReporter } from '../logging/emit-log.js';
 import type { LogRecord } from '../logging/log-record.js';
 import { round, type RequestLog } from '../logging/request-log.js';
 import type { GatewayParams } from '../params/gateway-params.js';
 import type { Operation, ProviderCall } from '../providers/types.js';
 import type { ChainTarget } from '../routing/build-chain.js';
-import { completionFromStream } from '../cache/cached-completion.js';
 import { planRequest, type TrafficPlan } from '../traffic/plan-request.js';
-import { SSE_RESPONSE_HEADERS, sseData } from '../sse/sse-frames.js';
-import type { NormalizedUsage } from '../usage.js';
+import { SSE_RESPONSE_HEADERS } from '../sse/sse-frames.js';
 import type { RetryPolicy } from './backoff.js';
 import type { EngineContext } from './engine-context.js';
+import { breakdown } from './request-breakdown.js';
 import { RequestScope } from './request-scope.js';
 import { runChain, type ChainResult, type ChainTiming } from './run-chain.js';
 import { openStream, type JsonOutcome, type OpenedStream } from './send-attempt.js';
 import { sendJsonCall } from './send-split.js';
 import { serveCached } from './serve-cached.js';
 import { noteServed, servedHeaders } from './served-headers.js';
-import type { StreamEnding } from './stream-response.js';
+import { streamEnding, type UsageNote } from './stream-ending.js';
 
 export interface ProxyInput {
   operation: Operation;
@@ -139,54 +137,6 @@ async function proxyStream({ engine, input, plan, scope, timing, policy, callFor
   }
 }
 
-/** Records the stream's usage (and its cost) in the log record. */
-type UsageNote = (usage: NormalizedUsage | undefined) => void;
-
-/** How a committed stream ends: the request_breakdown chunk when asked, then usage, cache, budget and the log. */
-function streamEnding(
-  served: ChainResult<OpenedStream>,
-  scope: RequestScope,
-  log: RequestLog,
-  params: GatewayParams,
-  noteUsage: UsageNote,
-  plan: TrafficPlan,
-  report: ErrorReporter,
-): StreamEnding {
-  const tap = served.value.tap;
-  return {
-    trailer() {
-      if (!params.request_breakdown) return '';
-      fillStreamOutcome(log.record, tap, params, noteUsage);
-      return sseData(breakdownChunk(tap.firstPayload, breakdown(log.record, log)));
-    },
-    bug(error) {
-      report(error, 'stream');
-    },
-    async settle(completed, failure) {
-      scope.dispose();
-      const ok = completed && failure === undefined;
-      let answer: Record<string, unknown> | undefined;
-      try {
-        fillStreamOutcome(log.record, tap, params, noteUsage);
-        if (ok && plan.cacheSettings && tap.payloads) answer = completionFromStream(tap.payloads, tap.firstPayload, tap.usage);
-      } catch (error) {
-        // A bug in the bookkeeping: the client's outcome stands, the budget and the log still settle.
-        report(error, 'stream');
-      }
-      await plan.finish({ ok, committed: true, target: served.target, usage: tap.usage, body: answer });
-      const clientAborted = scope.clientAborted || (!completed && failure === undefined);
-      if (clientAborted) log.finish(499, scope.endReason, true);
-      else if (failure) log.finish(failure.status, failure);
-      else log.finish(200);
-    },
-  };
-}
-
-function fillStreamOutcome(record: LogRecord, tap: OpenedStream['tap'], params: GatewayParams, noteUsage: UsageNote): void {
-  noteUsage(tap.usage);
-  if (!params.disable_log && tap.output) record.output = tap.output.choices();
-}
-
 function recordRequest(record: LogRecord, input: ProxyInput): void {
   const { params, body } = input;
   record.customer_identifier = params.customer_identifier ?? null;
@@ -207,47 +157,6 @@ function retryPolicy(base: RetryPolicy, requested: GatewayParams['retry_params']
     ...base,
     maxRetries: requested.retry_enabled === false ? 0 : requested.num_retries ?? base.maxRetries,
     initialDelayMs: requested.retry_after !== undefined ? requested.retry_after * 1000 : base.initialDelayMs,
-  };
-}
-
-/** The `request_breakdown` object: what the log record says, for the caller to see. */
-function breakdown(record: LogRecord, log: RequestLog) {
-  return {
-    request_id: record.id,
-    provider: record.provider,
-    model: record.model,
-    requested_model: record.requested_model,
-    fallback_used: record.fallback_used,
-    attempts: record.attempts,
-    usage: record.usage,
-    cost_usd: record.cost_usd,
-    cost: record.cost,
-    cost_unavailable_reason: record.cost_unavailable_reason,
-    latency_ms: round(log.elapsedMs()),
-    ttft_ms: record.ttft_ms,
-    gateway_overhead_ms: record.gateway_overhead_ms,
-    customer_identifier: record.customer_identifier,
-    custom_identifier: record.custom_identifier,
-    thread_identifier: record.thread_identifier,
-    group_identifier: record.group_identifier,
-    metadata: record.metadata,
-  };
-}
-
-function breakdownChunk(firstPayload: string | undefined, details: ReturnType<typeof breakdown>) {
-  let head: { id?: unknown; created?: unknown; model?: unknown } = {};
-  try {
-    head = firstPayload ? JSON.parse(firstPayload) : {};
-  } catch {
-    // keep the defaults below
-  }
-  return {
-    id: head.id ?? details.request_id,
-    object: 'chat.completion.chunk',
-    created: head.created ?? Math.floor(Date.now() / 1000),
-    model: head.model ?? details.model,
-    choices: [],
-    request_breakdown: details,
   };
 }
 

@@ -13,19 +13,7 @@ import type { BodyFlow, BodyListener, UpstreamResponse } from '../transport/type
 import { pumpBody } from './pump-body.js';
 import type { ChunkRelay } from './chunk-relay.js';
 import type { RequestScope } from './request-scope.js';
-
-/** How the engine ends a committed stream. */
-export interface StreamEnding {
-  /** Text to send after the upstream's last content and before `[DONE]` (the request_breakdown chunk), or ''. */
-  trailer(): string;
-  /**
-   * Settles the request (usage, cache, budget, log). Not `completed` and no `failure`: the
-   * client left (or stopped reading). Never rejects.
-   */
-  settle(completed: boolean, failure: GatewayError | undefined): Promise<void>;
-  /** Hears a bug met in the stream after commit (it ends the stream as a 500 `internal_error`). */
-  bug(error: unknown): void;
-}
+import type { StreamEnding } from './stream-ending.js';
 
 /** Text waiting for a reader beyond this many characters pauses the upstream. */
 const PENDING_LIMIT = 64 * 1024;
@@ -161,22 +149,25 @@ export class StreamResponse implements AsyncIterableIterator<string>, BodyListen
   error(error: unknown): void {
     if (this.upstreamOver) return;
     this.upstreamOver = true;
-    try {
-      this.upstreamEnded(true, error);
-    } catch (bug) {
-      this.crash(bug);
-    }
+    this.guarded(() => this.upstreamEnded(true, error));
   }
 
   private readonly onAbort = (): void => {
     if (this.settled || this.outcome) return;
-    try {
+    this.guarded(() => {
       this.stopUpstream();
       this.upstreamEnded(true, this.scope.endReason);
+    });
+  };
+
+  /** Runs a step called from outside (not per chunk: `data` has its own try, without a closure). */
+  private guarded(step: () => void): void {
+    try {
+      step();
     } catch (error) {
       this.crash(error);
     }
-  };
+  }
 
   /**
    * A bug met on the way (in the relay, the ending, ...): the upstream goes at once and the request
@@ -229,14 +220,7 @@ export class StreamResponse implements AsyncIterableIterator<string>, BodyListen
     }
   }
 
-  private readonly onDrain = (): void => {
-    try {
-      if (this.sink!.closed) this.cancel();
-      else this.resume();
-    } catch (error) {
-      this.crash(error);
-    }
-  };
+  private readonly onDrain = (): void => this.guarded(() => (this.sink!.closed ? this.cancel() : this.resume()));
 
   private upstreamEnded(failed: boolean, failure: unknown): void {
     const peek = this.peek;
