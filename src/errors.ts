@@ -103,6 +103,19 @@ export function internalError(cause: unknown): GatewayError {
   return new GatewayError({ status: 500, code: 'internal_error', message: 'Internal gateway error.', cause });
 }
 
+/**
+ * The upstream sent more than the gateway buffers (`responseLimitBytes`): a retryable 502 naming
+ * the limit, so that an operator sees which option to raise.
+ */
+export function upstreamTooLarge(what: string, limitBytes: number): GatewayError {
+  return new GatewayError({
+    status: 502,
+    code: 'upstream_response_too_large',
+    retryable: true,
+    message: `The upstream sent ${what} over the limit of ${limitBytes} bytes (responseLimitBytes).`,
+  });
+}
+
 /** The client went away before the response was complete (logged as aborted, status 499). */
 export function clientClosed(): GatewayError {
   return new GatewayError({ status: 499, code: 'client_closed_request', message: 'The client closed the request.' });

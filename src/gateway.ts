@@ -7,7 +7,8 @@ import { CostCalculator } from './cost/cost-calculator.js';
 import { GatewayError, modelNotFound, toGatewayError } from './errors.js';
 import { DEFAULT_RETRY_POLICY } from './engine/backoff.js';
 import { RESPONSE_BODY_LIMIT, type EngineContext } from './engine/engine-context.js';
-import { countTries, proxyRequest } from './engine/proxy-request.js';
+import { proxyRequest } from './engine/proxy-request.js';
+import { countTries } from './engine/served-headers.js';
 import { createAuthorizer } from './http/authorize-request.js';
 import { readJsonBody } from './http/read-json-body.js';
 import { validateRequestBody } from './http/validate-request-body.js';
@@ -77,6 +78,7 @@ export function createGateway(input: GatewayOptions): Gateway {
     traffic,
     responseLimitBytes: options.responseLimitBytes ?? RESPONSE_BODY_LIMIT,
     liveScopes: new Set(),
+    report,
   };
   const inFlight = new InFlight();
   const authorize = createAuthorizer(options.gatewayKeys ?? [], options.authorize);

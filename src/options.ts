@@ -112,7 +112,7 @@ const optionsSchema = z.strictObject({
   /** Hears about failures nobody else sees: a throwing log sink, an internal bug. */
   onError: fn<(error: unknown, where: string) => void>('onError').optional(),
   bodyLimitBytes: z.number().int().positive().optional(),
-  /** Largest upstream body the gateway buffers: a non-streaming response, or one stream event (default 64 MiB). */
+  /** Largest upstream body the gateway buffers: a non-streaming response, one stream event, or a stream's frames before its first content (default 64 MiB). */
   responseLimitBytes: z.number().int().positive().optional(),
   /** Advanced: your own transport (an undici dispatcher goes in `dispatcher`). */
   transport: z.custom<Transport>((value) => typeof value === 'object' && value !== null && 'send' in value).optional(),

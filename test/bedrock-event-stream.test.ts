@@ -135,4 +135,30 @@ describe('bedrockEventStreamDecoder', () => {
     });
     expect(caught(() => bedrockEventStreamDecoder('bedrock').push(message)).message).toContain('contentBlockDelta payload is not JSON');
   });
+
+  it('refuses a message longer than maxEventBytes from its length prefix, naming the limit, without buffering it', () => {
+    const decoder = bedrockEventStreamDecoder('bedrock', [], 1024);
+    const large = eventMessage('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'x'.repeat(2_000) } });
+    const error = caught(() => decoder.push(large.subarray(0, 8)));
+    expect(error).toMatchObject({ status: 502, code: 'upstream_response_too_large', retryable: true });
+    expect(error.message).toContain('1024 bytes (responseLimitBytes)');
+    // Within the limit, the same decoder settings decode as before.
+    expect(decodeInPieces(bytes, [])).toEqual(expected(TEXT_STREAM));
+  });
+
+  it('decodes a 16 MiB message arriving in 16 KiB chunks at linear cost', () => {
+    const text = 'x'.repeat(16 * 1024 * 1024);
+    const message = eventMessage('contentBlockDelta', { contentBlockIndex: 0, delta: { text } });
+    const decoder = bedrockEventStreamDecoder('bedrock', [], 64 * 1024 * 1024);
+    const events: ConverseStreamEvent[] = [];
+    const before = process.cpuUsage();
+    for (let at = 0; at < message.byteLength; at += 16 * 1024) events.push(...decoder.push(message.subarray(at, at + 16 * 1024)));
+    events.push(...decoder.end());
+    const used = process.cpuUsage(before);
+    expect(events).toHaveLength(1);
+    expect((events[0].payload as { delta: { text: string } }).delta.text.length).toBe(text.length);
+    // Copying the held bytes again for every chunk cost seconds; filling one buffer costs a pass.
+    expect((used.user + used.system) / 1000).toBeLessThan(1_000);
+  });
 });
+

@@ -87,6 +87,31 @@ describe('header injection', () => {
     expect(decodeURIComponent(response.headers.get('x-modelgate-model')!)).toBe('modèle-😀');
   });
 
+  it('refuses a lone UTF-16 surrogate in the model or a parameter name with a 400, before any upstream call', async () => {
+    upstream.reset();
+    logs.records.length = 0;
+    reported.length = 0;
+    const cases: Array<[string, string, object]> = [
+      ['model', 'invalid_model', { ...CHAT, model: 'gpt-4o-mini\ud800' }],
+      ['model', 'invalid_model', { ...CHAT, model: 'openai/gpt-4o-mini\udc00', stream: true }],
+      ['x\ud800', 'invalid_parameter_name', { ...CHAT, 'x\ud800': 1 }],
+      ['\udfffy', 'invalid_parameter_name', { ...CHAT, stream: true, extra_body: { '\udfffy': 1 } }],
+      ['fallback_models', 'invalid_gateway_parameter', { ...CHAT, fallback_models: ['openai/gpt-4o\ud83d'] }],
+    ];
+    for (const [param, code, body] of cases) {
+      // Through a real host: JSON.stringify writes a lone surrogate as its \\uXXXX escape, JSON.parse gives it back.
+      const response = await postChat(body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      const error = (await response.json()).error;
+      expect(error.code, JSON.stringify(body)).toBe(code);
+      expect(error.param.startsWith(param), JSON.stringify(error)).toBe(true);
+    }
+    const records = await logs.settle(cases.length);
+    expect(records.map((record) => record.status_code)).toEqual(cases.map(() => 400));
+    expect(upstream.requests).toHaveLength(0);
+    expect(reported).toEqual([]);
+  });
+
   it('refuses identifiers, fallback names and metadata with line breaks or control characters', async () => {
     const cases: Array<[string, object]> = [
       ['customer_identifier', { customer_identifier: 'user-1\r\nX-Injected: yes' }],
@@ -125,6 +150,7 @@ describe('echoed input', () => {
 describe('a client that leaves while sending its body', () => {
   it('is logged as aborted (499), not reported as a gateway bug', async () => {
     const { connect } = await import('node:net');
+    await new Promise((resolve) => setTimeout(resolve, 30)); // the records of the tests before arrive first
     logs.records.length = 0;
     reported.length = 0;
     const url = new URL(host.baseURL);

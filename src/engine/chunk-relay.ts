@@ -3,6 +3,8 @@
  * synchronously, one call per chunk. The driver around a relay (the engine's StreamResponse, or
  * `relayChunks` below) does the waiting; the relay itself never awaits anything.
  */
+import { upstreamTooLarge } from '../errors.js';
+
 export interface ChunkRelay {
   /**
    * The text for the client from one network chunk; '' while nothing may be sent yet (before the
@@ -42,13 +44,21 @@ export async function* relayChunks(body: AsyncIterable<Uint8Array>, relay: Chunk
 /**
  * What a relay may not send yet: before its first content the response is not committed (an early
  * failure can still fall back), so text that came before it waits and goes out with that content.
+ * Bounded: an upstream that sends nothing but keep-alives (or other frames without content) past
+ * the limit fails, instead of growing the gateway's memory until its first content.
  */
 export class HeldText {
   private held = '';
 
+  constructor(private readonly limit = Infinity) {}
+
   /** The text for the client now: '' before commit (`out` is kept), else what was kept plus `out`. */
   pass(out: string, committed: boolean): string {
     if (!committed) {
+      if (this.held.length + out.length > this.limit) {
+        this.held = '';
+        throw upstreamTooLarge('frames before its first content', this.limit);
+      }
       this.held += out;
       return '';
     }

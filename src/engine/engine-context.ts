@@ -1,4 +1,5 @@
 import type { CostCalculator } from '../cost/cost-calculator.js';
+import type { ErrorReporter } from '../logging/emit-log.js';
 import type { ModelResolver } from '../routing/resolve-model.js';
 import type { TrafficContext } from '../traffic/traffic-context.js';
 import type { Transport } from '../transport/types.js';
@@ -18,10 +19,12 @@ export interface EngineContext {
   costs: CostCalculator;
   /** Load balancing, health, capabilities, cache, customers and their store. */
   traffic: TrafficContext;
-  /** Largest non-streaming upstream body, and largest single stream event, buffered. */
+  /** Largest non-streaming upstream body, single stream event, and text held before a stream's first content, buffered. */
   responseLimitBytes: number;
   /** The requests under way, so that `gateway.close()` can end those that outlast its wait. */
   liveScopes: Set<RequestScope>;
+  /** `onError`: hears a bug met where no caller can (in a stream after its response was handed over). */
+  report: ErrorReporter;
 }
 
 /** Largest upstream error body read (the rest is dropped). */

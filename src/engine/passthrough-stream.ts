@@ -46,7 +46,8 @@ export class PassthroughRelay implements ChunkRelay {
   failed = false;
   failure: unknown = undefined;
   private readonly splitter: SseFrameSplitter;
-  private readonly held = new HeldText(); // frames without data before the first data frame: they must not commit the response
+  /** Frames without data before the first data frame: they must not commit the response. */
+  private readonly held: HeldText;
   private sawData = false;
   private sawFinish = false;
   private sawDone = false;
@@ -57,6 +58,7 @@ export class PassthroughRelay implements ChunkRelay {
     private readonly tap: StreamTap,
   ) {
     this.splitter = new SseFrameSplitter(options.maxEventBytes);
+    this.held = new HeldText(options.maxEventBytes);
     if (options.keepPayloads) tap.payloads = [];
     if (options.keepOutput) tap.output = new ChoicesAccumulator();
   }
@@ -74,12 +76,12 @@ export class PassthroughRelay implements ChunkRelay {
         out += this.relayFrame(frames[i]);
         if (this.sawDone) break;
       }
+      return this.held.pass(out, this.sawData);
     } catch (error) {
       this.fail(error);
       // Once the client has the first data, the frames the upstream sent before its error are its too.
       return committed ? out : '';
     }
-    return this.held.pass(out, this.sawData);
   }
 
   end(): string {

@@ -10,18 +10,18 @@ import { round, type RequestLog } from '../logging/request-log.js';
 import type { GatewayParams } from '../params/gateway-params.js';
 import type { Operation, ProviderCall } from '../providers/types.js';
 import type { ChainTarget } from '../routing/build-chain.js';
-import { completionFromStream } from '../cache/cached-completion.js';
 import { planRequest, type TrafficPlan } from '../traffic/plan-request.js';
-import { SSE_RESPONSE_HEADERS, sseData } from '../sse/sse-frames.js';
-import type { NormalizedUsage } from '../usage.js';
+import { SSE_RESPONSE_HEADERS } from '../sse/sse-frames.js';
 import type { RetryPolicy } from './backoff.js';
 import type { EngineContext } from './engine-context.js';
+import { breakdown } from './request-breakdown.js';
 import { RequestScope } from './request-scope.js';
 import { runChain, type ChainResult, type ChainTiming } from './run-chain.js';
 import { openStream, type JsonOutcome, type OpenedStream } from './send-attempt.js';
 import { sendJsonCall } from './send-split.js';
 import { serveCached } from './serve-cached.js';
-import type { StreamEnding } from './stream-response.js';
+import { noteServed, servedHeaders } from './served-headers.js';
+import { streamEnding, type UsageNote } from './stream-ending.js';
 
 export interface ProxyInput {
   operation: Operation;
@@ -43,103 +43,98 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
   const deadlineMs = params.deadline_ms ?? engine.timeouts.requestMs;
   const plan = await planRequest(engine.traffic, { operation: input.operation, body, params, record, track: (work) => log.track(work), deadlineMs });
   if (plan.cached) return serveCached(plan, input.operation, body, params, log, input.signal);
-  const chain = plan.chain;
   const scope = new RequestScope(deadlineMs, input.signal, engine.liveScopes, log.startedAt);
-  const timing: ChainTiming = { upstreamMs: 0, backoffMs: 0 };
-  const policy = retryPolicy(engine.retry, params.retry_params);
-  const callFor = (target: ChainTarget, extra?: Record<string, unknown>): ProviderCall => ({
-    operation: input.operation,
-    model: target.model,
-    body: { ...target.params, ...body, ...extra, model: target.model },
-    stream,
-    strictParams: engine.strictParams,
-  });
-
-  if (!stream) {
-    let result: ChainResult<JsonOutcome>;
-    try {
-      result = await runChain(chain, scope, policy, record.attempts, timing, (target) => sendJsonCall(engine, target, callFor(target), scope), plan.observer);
-    } catch (error) {
-      await plan.finish({ ok: false });
-      throw error;
-    } finally {
-      scope.dispose();
-    }
-    const { body: response, usage, droppedParams, text, usageUnavailableReason } = result.value;
-    noteServed(record, result, log, timing, droppedParams);
-    recordUsage(record, usage, engine.costs, result.target.provider, result.target.model, usageUnavailableReason);
-    if (!params.disable_log) record.output = input.operation === 'chat' ? response.choices ?? null : summariseEmbeddings(response);
-    await plan.finish({ ok: true, target: result.target, usage, body: response });
-    const headers = servedHeaders(record, log.id, plan);
-    log.finish(200);
-    if (params.request_breakdown) return { kind: 'json', status: 200, headers, body: { ...response, request_breakdown: breakdown(record, log) } };
-    // The upstream's own JSON goes on as it came: serialising it again would only cost time.
-    return { kind: 'json', status: 200, headers, body: response, text };
-  }
-
-  const clientWantsUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
-  let opened: ChainResult<OpenedStream>;
+  const run: ChainRun = {
+    engine,
+    input,
+    plan,
+    scope,
+    timing: { upstreamMs: 0, backoffMs: 0 },
+    policy: retryPolicy(engine.retry, params.retry_params),
+    callFor: (target, extra) => ({
+      operation: input.operation,
+      model: target.model,
+      body: { ...target.params, ...body, ...extra, model: target.model },
+      stream,
+      strictParams: engine.strictParams,
+    }),
+  };
   try {
-    opened = await runChain(chain, scope, policy, record.attempts, timing, (target) => {
-      const askUsage = target.provider.streamUsage === 'request' && !clientWantsUsage;
-      const extra = askUsage ? { stream_options: { ...(body.stream_options as object | undefined), include_usage: true } } : undefined;
-      // The cache needs the chunks to store the finished answer.
-      return openStream(engine, target, callFor(target, extra), scope, { stripUsage: !clientWantsUsage, keepPayloads: plan.cacheSettings !== undefined, keepOutput: !params.disable_log });
-    }, plan.observer);
+    return stream ? await proxyStream(run) : await proxyJson(run);
   } catch (error) {
+    // Whatever failed, and wherever (the chain, or a bug after it), the request lets go of what it
+    // holds: its scope and its budget reservation (`finish` settles once: a later call is a no-op).
     scope.dispose();
     await plan.finish({ ok: false });
     throw error;
   }
-  noteServed(record, opened, log, timing, opened.value.droppedParams);
-  record.ttft_ms = round(log.elapsedMs());
-  const headers: ResponseHeaders = {
-    ...SSE_RESPONSE_HEADERS,
-    ...servedHeaders(record, log.id, plan),
-  };
-  const target = opened.target;
-  const noteUsage: UsageNote = (usage) => recordUsage(record, usage, engine.costs, target.provider, target.model);
-  const relay = opened.value.stream;
-  relay.commit(streamEnding(opened, scope, log, params, noteUsage, plan));
-  return { kind: 'sse', status: 200, headers, body: relay, pipeTo: (sink) => relay.pipeTo(sink) };
 }
 
-/** Records the stream's usage (and its cost) in the log record. */
-type UsageNote = (usage: NormalizedUsage | undefined) => void;
-
-/** How a committed stream ends: the request_breakdown chunk when asked, then usage, cache, budget and the log. */
-function streamEnding(
-  served: ChainResult<OpenedStream>,
-  scope: RequestScope,
-  log: RequestLog,
-  params: GatewayParams,
-  noteUsage: UsageNote,
-  plan: TrafficPlan,
-): StreamEnding {
-  const tap = served.value.tap;
-  return {
-    trailer() {
-      if (!params.request_breakdown) return '';
-      fillStreamOutcome(log.record, tap, params, noteUsage);
-      return sseData(breakdownChunk(tap.firstPayload, breakdown(log.record, log)));
-    },
-    async settle(completed, failure) {
-      scope.dispose();
-      fillStreamOutcome(log.record, tap, params, noteUsage);
-      const ok = completed && failure === undefined;
-      const answer = ok && plan.cacheSettings && tap.payloads ? completionFromStream(tap.payloads, tap.firstPayload, tap.usage) : undefined;
-      await plan.finish({ ok, committed: true, target: served.target, usage: tap.usage, body: answer });
-      const clientAborted = scope.clientAborted || (!completed && failure === undefined);
-      if (clientAborted) log.finish(499, scope.endReason, true);
-      else if (failure) log.finish(failure.status, failure);
-      else log.finish(200);
-    },
-  };
+/** One request's chain run: what its JSON or stream half needs. */
+interface ChainRun {
+  engine: EngineContext;
+  input: ProxyInput;
+  plan: TrafficPlan;
+  scope: RequestScope;
+  timing: ChainTiming;
+  policy: RetryPolicy;
+  callFor(target: ChainTarget, extra?: Record<string, unknown>): ProviderCall;
 }
 
-function fillStreamOutcome(record: LogRecord, tap: OpenedStream['tap'], params: GatewayParams, noteUsage: UsageNote): void {
-  noteUsage(tap.usage);
-  if (!params.disable_log && tap.output) record.output = tap.output.choices();
+async function proxyJson({ engine, input, plan, scope, timing, policy, callFor }: ChainRun): Promise<GatewayResponse> {
+  const { params, log } = input;
+  const record = log.record;
+  let result: ChainResult<JsonOutcome>;
+  try {
+    result = await runChain(plan.chain, scope, policy, record.attempts, timing, (target) => sendJsonCall(engine, target, callFor(target), scope), plan.observer);
+  } finally {
+    scope.dispose(); // the upstream body is read whole: the request holds no connection from here on
+  }
+  const { body: response, usage, droppedParams, text, usageUnavailableReason } = result.value;
+  noteServed(record, result, log, timing, droppedParams);
+  recordUsage(record, usage, engine.costs, result.target.provider, result.target.model, usageUnavailableReason);
+  if (!params.disable_log) record.output = input.operation === 'chat' ? response.choices ?? null : summariseEmbeddings(response);
+  const headers = servedHeaders(record, log.id, plan);
+  // Shaped before the budget settles, so that a failure on the way still releases the reservation.
+  const answer: GatewayResponse = params.request_breakdown
+    ? { kind: 'json', status: 200, headers, body: { ...response, request_breakdown: breakdown(record, log) } }
+    : // The upstream's own JSON goes on as it came: serialising it again would only cost time.
+      { kind: 'json', status: 200, headers, body: response, text };
+  await plan.finish({ ok: true, target: result.target, usage, body: response });
+  log.finish(200);
+  return answer;
+}
+
+async function proxyStream({ engine, input, plan, scope, timing, policy, callFor }: ChainRun): Promise<GatewayResponse> {
+  const { body, params, log } = input;
+  const record = log.record;
+  const clientWantsUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+  /** The stream the chain opened, once one did: whatever fails after that must let go of it. */
+  let stream: OpenedStream['stream'] | undefined;
+  try {
+    const opened = await runChain(plan.chain, scope, policy, record.attempts, timing, async (target) => {
+      const askUsage = target.provider.streamUsage === 'request' && !clientWantsUsage;
+      const extra = askUsage ? { stream_options: { ...(body.stream_options as object | undefined), include_usage: true } } : undefined;
+      // The cache needs the chunks to store the finished answer.
+      const value = await openStream(engine, target, callFor(target, extra), scope, { stripUsage: !clientWantsUsage, keepPayloads: plan.cacheSettings !== undefined, keepOutput: !params.disable_log });
+      stream = value.stream;
+      return value;
+    }, plan.observer);
+    noteServed(record, opened, log, timing, opened.value.droppedParams);
+    record.ttft_ms = round(log.elapsedMs());
+    const headers: ResponseHeaders = {
+      ...SSE_RESPONSE_HEADERS,
+      ...servedHeaders(record, log.id, plan),
+    };
+    const target = opened.target;
+    const noteUsage: UsageNote = (usage) => recordUsage(record, usage, engine.costs, target.provider, target.model);
+    const relay = opened.value.stream;
+    relay.commit(streamEnding(opened, scope, log, params, noteUsage, plan, engine.report));
+    return { kind: 'sse', status: 200, headers, body: relay, pipeTo: (sink) => relay.pipeTo(sink) };
+  } catch (error) {
+    stream?.discard(); // not handed over: the upstream is released here, the request settles as failed
+    throw error;
+  }
 }
 
 function recordRequest(record: LogRecord, input: ProxyInput): void {
@@ -156,90 +151,12 @@ function recordRequest(record: LogRecord, input: ProxyInput): void {
   if (!params.disable_log) record.input = body[inputKey] ?? null;
 }
 
-function noteServed(record: LogRecord, result: ChainResult<unknown>, log: RequestLog, timing: ChainTiming, droppedParams?: string[]): void {
-  record.dropped_params = droppedParams?.length ? droppedParams : null;
-  record.provider = result.target.provider.id;
-  record.model = result.target.model;
-  record.deployment = result.target.deployment;
-  // Another deployment of the same model is load balancing, not a fallback.
-  record.fallback_used = result.target.modelIndex > 0;
-  record.gateway_overhead_ms = round(Math.max(0, log.elapsedMs() - timing.upstreamMs - timing.backoffMs));
-}
-
-function servedHeaders(record: LogRecord, id: string, plan: TrafficPlan): ResponseHeaders {
-  const headers: ResponseHeaders = {
-    ...plan.headers,
-    'x-request-id': id,
-    'x-modelgate-provider': headerSafe(record.provider ?? ''),
-    'x-modelgate-model': headerSafe(record.model ?? ''),
-    'x-modelgate-attempts': String(countTries(record)),
-    'x-modelgate-fallback': String(record.fallback_used),
-    'x-modelgate-overhead-ms': String(record.gateway_overhead_ms ?? 0),
-  };
-  if (record.dropped_params) headers['x-modelgate-dropped-params'] = headerSafe(record.dropped_params.join(','));
-  if (plan.cacheStatus) headers['x-modelgate-cache'] = plan.cacheStatus;
-  return headers;
-}
-
-/** Names from the request may hold characters a header cannot (Node refuses them and drops the response): percent-encoded then. */
-function headerSafe(value: string): string {
-  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
-}
-
-/** Attempts that reached (or tried to reach) an upstream; skipped models are not tries. */
-export function countTries(record: LogRecord): number {
-  let tries = 0;
-  for (const attempt of record.attempts) if (!attempt.skipped) tries++;
-  return tries;
-}
-
 function retryPolicy(base: RetryPolicy, requested: GatewayParams['retry_params']): RetryPolicy {
   if (!requested) return base;
   return {
     ...base,
     maxRetries: requested.retry_enabled === false ? 0 : requested.num_retries ?? base.maxRetries,
     initialDelayMs: requested.retry_after !== undefined ? requested.retry_after * 1000 : base.initialDelayMs,
-  };
-}
-
-/** The `request_breakdown` object: what the log record says, for the caller to see. */
-function breakdown(record: LogRecord, log: RequestLog) {
-  return {
-    request_id: record.id,
-    provider: record.provider,
-    model: record.model,
-    requested_model: record.requested_model,
-    fallback_used: record.fallback_used,
-    attempts: record.attempts,
-    usage: record.usage,
-    cost_usd: record.cost_usd,
-    cost: record.cost,
-    cost_unavailable_reason: record.cost_unavailable_reason,
-    latency_ms: round(log.elapsedMs()),
-    ttft_ms: record.ttft_ms,
-    gateway_overhead_ms: record.gateway_overhead_ms,
-    customer_identifier: record.customer_identifier,
-    custom_identifier: record.custom_identifier,
-    thread_identifier: record.thread_identifier,
-    group_identifier: record.group_identifier,
-    metadata: record.metadata,
-  };
-}
-
-function breakdownChunk(firstPayload: string | undefined, details: ReturnType<typeof breakdown>) {
-  let head: { id?: unknown; created?: unknown; model?: unknown } = {};
-  try {
-    head = firstPayload ? JSON.parse(firstPayload) : {};
-  } catch {
-    // keep the defaults below
-  }
-  return {
-    id: head.id ?? details.request_id,
-    object: 'chat.completion.chunk',
-    created: head.created ?? Math.floor(Date.now() / 1000),
-    model: head.model ?? details.model,
-    choices: [],
-    request_breakdown: details,
   };
 }
 

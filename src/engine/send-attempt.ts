@@ -85,6 +85,11 @@ export async function openStream(
     response.cancel();
     throw error;
   }
-  await stream.open();
+  try {
+    await stream.open();
+  } catch (error) {
+    stream.discard(); // released already when the stream itself failed; not when opening it threw
+    throw error;
+  }
   return { stream, tap, droppedParams: request.droppedParams };
 }

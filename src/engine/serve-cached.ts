@@ -9,6 +9,7 @@ import type { GatewayParams } from '../params/gateway-params.js';
 import type { Operation } from '../providers/types.js';
 import type { TrafficPlan } from '../traffic/plan-request.js';
 import { SSE_RESPONSE_HEADERS } from '../sse/sse-frames.js';
+import { headerSafe } from './served-headers.js';
 
 export function serveCached(
   plan: TrafficPlan,
@@ -30,8 +31,8 @@ export function serveCached(
   const headers: ResponseHeaders = {
     ...plan.headers,
     'x-request-id': log.id,
-    'x-modelgate-provider': entry.provider,
-    'x-modelgate-model': entry.model,
+    'x-modelgate-provider': headerSafe(entry.provider),
+    'x-modelgate-model': headerSafe(entry.model),
     'x-modelgate-attempts': '0',
     'x-modelgate-fallback': 'false',
     'x-modelgate-cache': 'hit',

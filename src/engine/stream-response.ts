@@ -3,7 +3,8 @@
  * by chunk through the relay (synchronous) and out, either straight into a sink the host gave
  * (`pipeTo`: no promise per chunk) or to whoever iterates it (`next()`). It peeks before commit
  * (`open`, DESIGN.md §4), ends with the engine's trailer and `[DONE]` or an OpenAI error frame, and
- * settles the request exactly once however it ends: upstream end or failure, deadline, client gone.
+ * settles the request exactly once however it ends: upstream end or failure, deadline, client gone,
+ * or a bug met on the way (the upstream is let go of then too, and the stream ends with an error).
  */
 import type { SseSink } from '../contract.js';
 import { GatewayError, toGatewayError } from '../errors.js';
@@ -12,17 +13,7 @@ import type { BodyFlow, BodyListener, UpstreamResponse } from '../transport/type
 import { pumpBody } from './pump-body.js';
 import type { ChunkRelay } from './chunk-relay.js';
 import type { RequestScope } from './request-scope.js';
-
-/** How the engine ends a committed stream. */
-export interface StreamEnding {
-  /** Text to send after the upstream's last content and before `[DONE]` (the request_breakdown chunk), or ''. */
-  trailer(): string;
-  /**
-   * Settles the request (usage, cache, budget, log). Not `completed` and no `failure`: the
-   * client left (or stopped reading). Never rejects.
-   */
-  settle(completed: boolean, failure: GatewayError | undefined): Promise<void>;
-}
+import type { StreamEnding } from './stream-ending.js';
 
 /** Text waiting for a reader beyond this many characters pauses the upstream. */
 const PENDING_LIMIT = 64 * 1024;
@@ -43,6 +34,8 @@ export class StreamResponse implements AsyncIterableIterator<string>, BodyListen
   private sink?: SseSink;
   private reader?: (result: IteratorResult<string>) => void;
   private onSettled?: { promise: Promise<void>; resolve(): void };
+  /** A bug was met (`crash`): the stream is failing with it. */
+  private crashed = false;
 
   constructor(
     private readonly response: UpstreamResponse,
@@ -68,6 +61,23 @@ export class StreamResponse implements AsyncIterableIterator<string>, BodyListen
   commit(ending: StreamEnding): void {
     this.ending = ending;
     if (this.outcome) this.finish();
+  }
+
+  /**
+   * The engine could not hand this stream over (a failure between `open` and the response): the
+   * upstream is let go of at once, and nothing settles here; the engine settles the request.
+   */
+  discard(): void {
+    if (this.settled) return;
+    this.settled = Promise.resolve();
+    this.peek = undefined;
+    this.scope.signal.removeEventListener('abort', this.onAbort);
+    this.stopUpstream();
+    try {
+      this.relay.close();
+    } catch {
+      // the failure that brought the engine here is the one reported
+    }
   }
 
   pipeTo(sink: SseSink): Promise<void> {
@@ -107,35 +117,74 @@ export class StreamResponse implements AsyncIterableIterator<string>, BodyListen
 
   // BodyListener: the upstream body.
 
+  // Every entry from outside (the upstream body, the abort signal, the sink's drain) catches what
+  // it throws: a bug there must not escape into the transport's callbacks and leave the upstream open.
+
   data(chunk: Uint8Array): void {
     if (this.upstreamOver || this.relay.finished) return;
-    const text = this.relay.push(chunk);
-    if (text) this.emit(text);
-    if (this.relay.failed) {
-      this.stopUpstream();
-      this.upstreamEnded(true, this.relay.failure);
+    try {
+      const text = this.relay.push(chunk);
+      if (text) this.emit(text);
+      if (this.relay.failed) {
+        this.stopUpstream();
+        this.upstreamEnded(true, this.relay.failure);
+      }
+    } catch (error) {
+      this.crash(error);
     }
   }
 
   end(): void {
     if (this.upstreamOver) return;
     this.upstreamOver = true;
-    const text = this.relay.end();
-    if (text) this.emit(text);
-    this.upstreamEnded(this.relay.failed, this.relay.failure);
+    try {
+      const text = this.relay.end();
+      if (text) this.emit(text);
+      this.upstreamEnded(this.relay.failed, this.relay.failure);
+    } catch (error) {
+      this.crash(error);
+    }
   }
 
   error(error: unknown): void {
     if (this.upstreamOver) return;
     this.upstreamOver = true;
-    this.upstreamEnded(true, error);
+    this.guarded(() => this.upstreamEnded(true, error));
   }
 
   private readonly onAbort = (): void => {
     if (this.settled || this.outcome) return;
-    this.stopUpstream();
-    this.upstreamEnded(true, this.scope.endReason);
+    this.guarded(() => {
+      this.stopUpstream();
+      this.upstreamEnded(true, this.scope.endReason);
+    });
   };
+
+  /** Runs a step called from outside (not per chunk: `data` has its own try, without a closure). */
+  private guarded(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      this.crash(error);
+    }
+  }
+
+  /**
+   * A bug met on the way (in the relay, the ending, ...): the upstream goes at once and the request
+   * fails with it, as an upstream failure would: before commit the attempt fails (the engine
+   * reports it), after commit the stream ends with a 500 error frame.
+   */
+  private crash(error: unknown): void {
+    if (this.settled || this.crashed) return;
+    this.crashed = true;
+    this.stopUpstream();
+    if (this.peek || !this.ending) {
+      this.outcome = undefined;
+      return this.upstreamEnded(true, error);
+    }
+    this.outcome = { failed: true, failure: error };
+    this.fail(error);
+  }
 
   private emit(text: string): void {
     const peek = this.peek;
@@ -171,10 +220,7 @@ export class StreamResponse implements AsyncIterableIterator<string>, BodyListen
     }
   }
 
-  private readonly onDrain = (): void => {
-    if (this.sink!.closed) this.cancel();
-    else this.resume();
-  };
+  private readonly onDrain = (): void => this.guarded(() => (this.sink!.closed ? this.cancel() : this.resume()));
 
   private upstreamEnded(failed: boolean, failure: unknown): void {
     const peek = this.peek;
@@ -183,7 +229,7 @@ export class StreamResponse implements AsyncIterableIterator<string>, BodyListen
       this.peek = undefined;
       this.scope.signal.removeEventListener('abort', this.onAbort);
       this.stopUpstream();
-      this.relay.close();
+      this.closeRelay();
       peek.reject(failed ? failure : new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: 'The upstream sent an empty stream.' }));
       return;
     }
@@ -210,6 +256,8 @@ export class StreamResponse implements AsyncIterableIterator<string>, BodyListen
   }
 
   private fail(failure: unknown): void {
+    // Upstream failures are GatewayErrors already; anything else is a bug (in a relay, a translator, the ending).
+    if (!GatewayError.isInstance(failure)) this.ending!.bug(failure);
     const error = this.scope.endReason ?? toGatewayError(failure);
     if (!this.scope.clientAborted) this.emit(sseData(error.toJSON()));
     this.settle(false, error);
@@ -225,7 +273,7 @@ export class StreamResponse implements AsyncIterableIterator<string>, BodyListen
   private settle(completed: boolean, failure: GatewayError | undefined): void {
     if (this.settled) return;
     this.scope.signal.removeEventListener('abort', this.onAbort);
-    this.relay.close();
+    this.closeRelay();
     const release = () => {
       const reader = this.reader;
       this.reader = undefined;
@@ -245,6 +293,15 @@ export class StreamResponse implements AsyncIterableIterator<string>, BodyListen
       this.onSettled = { promise, resolve };
     }
     return this.onSettled.promise;
+  }
+
+  /** The relay hands the tap what it knows; a bug there costs the usage, not the request's settling. */
+  private closeRelay(): void {
+    try {
+      this.relay.close();
+    } catch (error) {
+      this.ending?.bug(error);
+    }
   }
 
   private stopUpstream(): void {

@@ -32,7 +32,7 @@ export class TranslatedRelay implements ChunkRelay {
   private readonly translator: StreamTranslator;
   private readonly serialiser = new ChunkSerialiser();
   private committed = false;
-  private readonly held = new HeldText();
+  private readonly held: HeldText;
 
   constructor(
     private readonly provider: Provider,
@@ -40,7 +40,8 @@ export class TranslatedRelay implements ChunkRelay {
     private readonly options: PassthroughOptions,
     private readonly tap: StreamTap,
   ) {
-    this.decoder = provider.createStreamDecoder?.() ?? sseEventDecoder(options.maxEventBytes);
+    this.decoder = provider.createStreamDecoder?.({ maxEventBytes: options.maxEventBytes }) ?? sseEventDecoder(options.maxEventBytes);
+    this.held = new HeldText(options.maxEventBytes);
     this.translator = provider.createStreamTranslator!(call);
     if (options.keepPayloads) tap.payloads = [];
     if (options.keepOutput) tap.output = new ChoicesAccumulator();
@@ -52,12 +53,12 @@ export class TranslatedRelay implements ChunkRelay {
     try {
       const events = this.decoder.push(chunk);
       for (let i = 0; i < events.length; i++) out += this.serialise(this.translator.push(events[i]));
+      return this.held.pass(out, this.committed);
     } catch (error) {
       this.fail(error);
       // Once the client has content, what the upstream sent before its error is the client's too.
       return wasCommitted ? out : '';
     }
-    return this.held.pass(out, this.committed);
   }
 
   end(): string {

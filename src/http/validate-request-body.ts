@@ -4,6 +4,7 @@
  */
 import { invalidRequest, quoted } from '../errors.js';
 import type { Operation } from '../providers/types.js';
+import { isWellFormed } from '../util/well-formed.js';
 
 export function validateRequestBody(operation: Operation, body: Record<string, unknown>, modelOptional = false): void {
   const model = body.model;
@@ -12,8 +13,9 @@ export function validateRequestBody(operation: Operation, body: Record<string, u
     throw invalidRequest('You must provide a model parameter (a non-empty string).', 'model', 'missing_model');
   }
   if (typeof model === 'string' && !isModelName(model)) {
-    throw invalidRequest(`\`model\` must be a model name: at most ${MAX_MODEL_NAME} characters, without control characters.`, 'model', 'invalid_model');
+    throw invalidRequest(`\`model\` must be a model name: at most ${MAX_MODEL_NAME} characters, without control characters or lone UTF-16 surrogates.`, 'model', 'invalid_model');
   }
+  assertParameterNames(body);
   if (operation === 'embeddings') {
     const input = body.input;
     const valid = typeof input === 'string' || (Array.isArray(input) && input.length > 0);
@@ -42,6 +44,16 @@ export function validateRequestBody(operation: Operation, body: Record<string, u
 
 const MAX_MODEL_NAME = 256;
 
+/**
+ * A parameter name may come back in a response header (`x-modelgate-dropped-params`) and in the
+ * log: a lone UTF-16 surrogate there is not Unicode, and no header can carry it.
+ */
+function assertParameterNames(body: Record<string, unknown>): void {
+  for (const key in body) {
+    if (!isWellFormed(key)) throw invalidRequest(`The parameter name \`${quoted(key)}\` is not well-formed Unicode (it holds a lone UTF-16 surrogate).`, quoted(key), 'invalid_parameter_name');
+  }
+}
+
 /** C0 controls and DEL: line breaks, tabs, NUL, escape sequences. */
 export function hasControlCharacter(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -53,10 +65,11 @@ export function hasControlCharacter(text: string): boolean {
 
 /**
  * A model name travels into the upstream URL or body and back in a response header: no control
- * characters (a CR LF there is a header injection attempt) and a sane length.
+ * characters (a CR LF there is a header injection attempt), no lone surrogate (not Unicode: it
+ * cannot be percent-encoded into the URL or the header) and a sane length.
  */
 export function isModelName(name: string): boolean {
-  return name.length <= MAX_MODEL_NAME && !hasControlCharacter(name);
+  return name.length <= MAX_MODEL_NAME && !hasControlCharacter(name) && isWellFormed(name);
 }
 
 /** Deeper than any real request nests (a tool schema 40 levels deep is far from it). */

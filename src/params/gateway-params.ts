@@ -22,7 +22,7 @@ const modelList = z.array(
   z
     .string({ error: 'must be a list of model names' })
     .min(1, 'must not hold an empty model name')
-    .refine(isModelName, 'must hold model names of at most 256 characters, without control characters'),
+    .refine(isModelName, 'must hold model names of at most 256 characters, without control characters or lone UTF-16 surrogates'),
   { error: 'must be a list of model names' },
 ).max(16, 'may hold at most 16 models');
 

@@ -45,7 +45,12 @@ export interface StreamTranslator<Event = unknown> {
   usage(): NormalizedUsage | undefined;
 }
 
-/** Cuts the upstream body into the provider's events (SSE frames, AWS event-stream messages, ...). */
+export interface StreamDecoderOptions {
+  /** The largest single event buffered (`responseLimitBytes`); an event that grows past it fails the stream. */
+  maxEventBytes?: number;
+}
+
+/** Cuts the upstream body into the provider's events (SSE frames, AWS event-stream messages, ...). Linear in the bytes it is given. */
 export interface StreamDecoder<Event = unknown> {
   push(bytes: Uint8Array): Event[];
   end(): Event[];
@@ -109,7 +114,8 @@ export interface Provider {
    * `createStreamDecoder` defaults to SSE frames parsed into `{ event, data }`.
    */
   createStreamTranslator?(call: ProviderCall): StreamTranslator;
-  createStreamDecoder?(): StreamDecoder;
+  /** `maxEventBytes`: the largest event it may buffer (`responseLimitBytes`); past it, `upstreamTooLarge`. */
+  createStreamDecoder?(options: StreamDecoderOptions): StreamDecoder;
   /** An in-process transport (the demo provider); the shared HTTP transport otherwise. */
   readonly transport?: Transport;
   /** Secrets to scrub from any message that may reach a client or a log. */

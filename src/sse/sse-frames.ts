@@ -2,48 +2,99 @@
  * Server-sent events, cut at frame boundaries without re-encoding what passes through. Handles LF,
  * CRLF and CR line endings (also a CRLF split across two network chunks), comments, multi-line
  * data and multi-byte characters split across chunks.
+ *
+ * Linear in what arrives: each chunk is scanned once, with the last few characters before it (where
+ * a boundary may begin), and an unfinished frame that grows long is kept as pieces, joined once
+ * when it ends; it is never copied or scanned again per chunk. An unfinished frame past the limit
+ * is an upstream error, not a memory leak.
  */
-import { GatewayError } from '../errors.js';
+import { upstreamTooLarge } from '../errors.js';
 
 // A blank line: two line terminators in a row, where a lone CR must not be the start of a CRLF.
 const BOUNDARY = /(?:\r\n|\n|\r(?!\n))(?:\r\n|\n|\r(?!\n))/g;
+/** A boundary is at most 4 characters (CRLF CRLF): 3 of them may sit before the chunk that ends it. */
+const OVERLAP = 3;
+/**
+ * An unfinished frame up to this long is kept as one string (copied once more with the next chunk,
+ * so a chunk costs at most this much beyond its own length); longer, as pieces.
+ */
+const SHORT_TAIL = 8 * 1024;
 
 export class SseFrameSplitter {
-  private buffer = '';
+  /** The start of the unfinished frame once it grew long: pieces, joined when the frame ends. */
+  private pieces: string[] = [];
+  private piecesLength = 0;
+  /** The rest of the unfinished frame; only its last `OVERLAP` characters are scanned again. */
+  private tail = '';
+  /** Whether `tail` may hold a CR (else the next chunk alone decides which search to use). */
+  private tailHasCr = false;
   private readonly decoder = new TextDecoder();
   /** Whether the decoder holds no part of a character (not before the first chunk: it also drops a leading BOM). */
   private decoderClean = false;
 
-  /** `maxFrameLength`: an unfinished frame longer than this (in characters) is an upstream error, not a memory leak. */
+  /** `maxFrameLength`: an unfinished frame longer than this (in characters) is an upstream error (`responseLimitBytes`). */
   constructor(private readonly maxFrameLength = Infinity) {}
 
   /** Feeds one network chunk; returns the frames it completed, each with its blank line. */
   push(chunk: Uint8Array | string): string[] {
     const text = typeof chunk === 'string' ? chunk : this.decode(chunk);
-    this.buffer = this.buffer.length ? this.buffer + text : text;
+    const tail = this.tail;
+    const window = tail ? tail + text : text;
+    // Where a boundary may end that was not there before: no need to search the tail again.
+    const from = tail.length > OVERLAP ? tail.length - OVERLAP : 0;
+    const hasCr = this.tailHasCr || text.indexOf('\r') !== -1;
     const frames: string[] = [];
     let start = 0;
-    if (this.buffer.indexOf('\r') === -1) {
+    if (!hasCr) {
       // LF only, as nearly every server writes: a plain search instead of the regular expression.
-      for (let at = this.buffer.indexOf('\n\n'); at !== -1; at = this.buffer.indexOf('\n\n', start)) {
-        if (at + 2 - start > this.maxFrameLength) throw this.tooLarge();
-        frames.push(this.buffer.slice(start, at + 2));
+      for (let at = window.indexOf('\n\n', from); at !== -1; at = window.indexOf('\n\n', start)) {
+        frames.push(this.frame(window, start, at + 2));
         start = at + 2;
       }
     } else {
-      BOUNDARY.lastIndex = 0;
-      for (let match = BOUNDARY.exec(this.buffer); match; match = BOUNDARY.exec(this.buffer)) {
+      BOUNDARY.lastIndex = from;
+      for (let match = BOUNDARY.exec(window); match; match = BOUNDARY.exec(window)) {
         const end = match.index + match[0].length;
         // A CR at the very end may be the first half of a CRLF still on its way.
-        if (end === this.buffer.length && this.buffer.charCodeAt(end - 1) === 13) break;
-        if (end - start > this.maxFrameLength) throw this.tooLarge();
-        frames.push(this.buffer.slice(start, end));
+        if (end === window.length && window.charCodeAt(end - 1) === 13) break;
+        frames.push(this.frame(window, start, end));
         start = end;
       }
     }
-    if (start > 0) this.buffer = this.buffer.slice(start);
-    if (this.buffer.length > this.maxFrameLength) throw this.tooLarge();
+    this.hold(window, start, hasCr);
     return frames;
+  }
+
+  /** The frame `window[start, end)`, after the pieces held when it is the first of the window. */
+  private frame(window: string, start: number, end: number): string {
+    if (start > 0 || this.piecesLength === 0) {
+      if (end - start > this.maxFrameLength) throw this.tooLarge();
+      return window.slice(start, end);
+    }
+    if (this.piecesLength + end > this.maxFrameLength) throw this.tooLarge();
+    this.pieces.push(window.slice(0, end));
+    const frame = this.pieces.join('');
+    this.pieces = [];
+    this.piecesLength = 0;
+    return frame;
+  }
+
+  /** Keeps what follows the last frame of the window: the unfinished frame. */
+  private hold(window: string, start: number, hasCr: boolean): void {
+    const rest = start === 0 ? window : window.slice(start);
+    // After a frame ended here, only the rest decides (it is new text: one more pass at most).
+    const restHasCr = start === 0 ? hasCr : hasCr && rest.indexOf('\r') !== -1;
+    if (rest.length <= SHORT_TAIL) {
+      this.tail = rest;
+      this.tailHasCr = restHasCr;
+    } else {
+      const cut = rest.length - OVERLAP;
+      this.pieces.push(rest.slice(0, cut));
+      this.piecesLength += cut;
+      this.tail = rest.slice(cut);
+      this.tailHasCr = restHasCr;
+    }
+    if (this.piecesLength + this.tail.length > this.maxFrameLength) throw this.tooLarge();
   }
 
   /**
@@ -63,15 +114,23 @@ export class SseFrameSplitter {
     return text;
   }
 
-  private tooLarge(): GatewayError {
-    this.buffer = '';
-    return new GatewayError({ status: 502, code: 'upstream_response_too_large', retryable: true, message: `The upstream sent a stream event larger than ${this.maxFrameLength} bytes.` });
+  private tooLarge(): Error {
+    this.reset();
+    return upstreamTooLarge('a stream event', this.maxFrameLength);
+  }
+
+  private reset(): void {
+    this.pieces = [];
+    this.piecesLength = 0;
+    this.tail = '';
+    this.tailHasCr = false;
   }
 
   /** What is left at the end of the stream: an unterminated last frame, if any. */
   end(): string | undefined {
-    const rest = this.buffer + this.decoder.decode();
-    this.buffer = '';
+    this.pieces.push(this.tail, this.decoder.decode());
+    const rest = this.pieces.join('');
+    this.reset();
     return rest.trim().length ? rest : undefined;
   }
 }

@@ -58,7 +58,7 @@ export interface TrafficPlan {
   /** A cached answer to serve instead of calling upstream. */
   cached?: CachedEntry;
   observer: ChainObserver;
-  /** Settles the budget and stores a successful answer; never throws. */
+  /** Settles the budget and stores a successful answer; never throws. The first call counts, later ones do nothing. */
   finish(outcome: FinishOutcome): Promise<void>;
 }
 
@@ -126,6 +126,7 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
         },
       };
 
+  let finished = false;
   return {
     chain,
     headers,
@@ -133,6 +134,9 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
     cacheSettings: settings,
     observer,
     async finish(outcome) {
+      // Once: an exit path that settles again (a failure after the settlement) must not charge twice.
+      if (finished) return;
+      finished = true;
       try {
         await settle(outcome);
       } catch (error) {

@@ -3,7 +3,7 @@
  * timeout and protocol failures into retryable GatewayErrors, once, here at the boundary.
  */
 import { Agent, request, type Dispatcher } from 'undici';
-import { GatewayError } from '../errors.js';
+import { GatewayError, upstreamTooLarge } from '../errors.js';
 import type { UpstreamRequest } from '../providers/types.js';
 import { collectStream } from '../util/collect-stream.js';
 import type { SendOptions, Transport, UpstreamResponse } from './types.js';
@@ -65,8 +65,7 @@ function wrapResponse(response: Dispatcher.ResponseData, signal: AbortSignal): U
       return (iterated ??= body());
     },
     async text(limitBytes: number) {
-      const tooLarge = () =>
-        new GatewayError({ status: 502, code: 'upstream_response_too_large', retryable: true, message: `The upstream response exceeded ${limitBytes} bytes.` });
+      const tooLarge = () => upstreamTooLarge('a response', limitBytes);
       try {
         return (await collectStream(source, limitBytes, tooLarge)).toString('utf8');
       } catch (error) {

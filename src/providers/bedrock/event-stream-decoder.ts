@@ -7,14 +7,18 @@
  */
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8 } from '@smithy/util-utf8';
-import { GatewayError } from '../../errors.js';
+import { GatewayError, upstreamTooLarge } from '../../errors.js';
 import type { StreamDecoder } from '../types.js';
 import { streamExceptionError } from './errors.js';
 import type { ConverseStreamEvent } from './types.js';
 
 /** Prelude (8) + prelude CRC (4) + message CRC (4). */
 const MIN_MESSAGE = 16;
-/** The spec's payload (24 MiB) and header (128 KiB) limits plus the overhead: anything longer is corruption. */
+/**
+ * The spec's payload (24 MiB) and header (128 KiB) limits plus the overhead: anything longer is
+ * corruption. A message over `maxEventBytes` (`responseLimitBytes`) is refused from its prelude,
+ * before its bytes are kept.
+ */
 const MAX_MESSAGE = 24 * 1024 * 1024 + 128 * 1024 + MIN_MESSAGE;
 
 type Headers = ReturnType<EventStreamCodec['decode']>['headers'];
@@ -42,10 +46,16 @@ function headerUtf8(bytes: Uint8Array): string {
   return text;
 }
 
-export function bedrockEventStreamDecoder(providerId: string, secrets: readonly string[] = []): StreamDecoder<ConverseStreamEvent> {
+export function bedrockEventStreamDecoder(providerId: string, secrets: readonly string[] = [], maxEventBytes = Infinity): StreamDecoder<ConverseStreamEvent> {
   const codec = new EventStreamCodec(headerUtf8, fromUtf8);
-  /** Bytes of a message not complete yet (copied: the network buffer is not ours to keep). */
-  let rest: Uint8Array | undefined;
+  /**
+   * A message that spans network chunks, filled in place as its bytes come (its length is known
+   * from its prelude): each byte is copied once, whatever the size of the chunks. A copy, since the
+   * network buffer is not ours to keep.
+   */
+  let partial: { bytes: Uint8Array; filled: number } | undefined;
+  /** The first bytes of a message whose 4-byte length has not arrived whole yet. */
+  let prelude: Uint8Array | undefined;
   /** An error met after other events of the same chunk: thrown on the next call, so order holds. */
   let pendingError: GatewayError | undefined;
 
@@ -81,43 +91,66 @@ export function bedrockEventStreamDecoder(providerId: string, secrets: readonly 
     return invalid(`unknown :message-type ${JSON.stringify(messageType)}`);
   }
 
+  /** The length in a message's prelude, checked before any of its bytes are kept. */
+  function messageLength(buffer: Uint8Array, offset: number): number {
+    const length = ((buffer[offset] << 24) | (buffer[offset + 1] << 16) | (buffer[offset + 2] << 8) | buffer[offset + 3]) >>> 0;
+    if (length < MIN_MESSAGE || length > MAX_MESSAGE) throw invalid(`a message length of ${length} bytes`);
+    if (length > maxEventBytes) throw upstreamTooLarge('a stream event', maxEventBytes);
+    return length;
+  }
+
+  /** Decodes one whole message into `events`; false once an error ends the chunk (thrown now or next call). */
+  function decodeMessage(message: Uint8Array, events: ConverseStreamEvent[]): boolean {
+    let decoded: ReturnType<EventStreamCodec['decode']>;
+    try {
+      decoded = codec.decode(message);
+    } catch (error) {
+      throw invalid(error instanceof Error ? error.message : 'undecodable message', error);
+    }
+    const event = toEvent(decoded.headers, decoded.body);
+    if (GatewayError.isInstance(event)) {
+      if (events.length === 0) throw event;
+      pendingError = event;
+      return false;
+    }
+    events.push(event);
+    return true;
+  }
+
   function push(bytes: Uint8Array): ConverseStreamEvent[] {
     if (pendingError) throw pendingError;
     // A plain Uint8Array view: subarrays of a Node Buffer are Buffers, slower to make.
     let buffer = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (rest) {
-      buffer = new Uint8Array(rest.byteLength + bytes.byteLength);
-      buffer.set(rest, 0);
-      buffer.set(bytes, rest.byteLength);
-      rest = undefined;
+    if (prelude) {
+      const joined = new Uint8Array(prelude.byteLength + buffer.byteLength);
+      joined.set(prelude, 0);
+      joined.set(buffer, prelude.byteLength);
+      buffer = joined;
+      prelude = undefined;
     }
     const events: ConverseStreamEvent[] = [];
-    const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     let offset = 0;
+    if (partial) {
+      const take = Math.min(partial.bytes.byteLength - partial.filled, buffer.byteLength);
+      partial.bytes.set(buffer.subarray(0, take), partial.filled);
+      partial.filled += take;
+      offset = take;
+      if (partial.filled < partial.bytes.byteLength) return events;
+      const message = partial.bytes;
+      partial = undefined;
+      if (!decodeMessage(message, events)) return events;
+    }
     while (buffer.byteLength - offset >= 4) {
-      const length = view.getUint32(offset, false);
-      if (length < MIN_MESSAGE || length > MAX_MESSAGE) throw invalid(`a message length of ${length} bytes`);
-      if (buffer.byteLength - offset < length) break;
-      let decoded: ReturnType<EventStreamCodec['decode']>;
-      try {
-        decoded = codec.decode(buffer.subarray(offset, offset + length));
-      } catch (error) {
-        throw invalid(error instanceof Error ? error.message : 'undecodable message', error);
-      }
-      offset += length;
-      const event = toEvent(decoded.headers, decoded.body);
-      if (GatewayError.isInstance(event)) {
-        if (events.length === 0) throw event;
-        pendingError = event;
+      const length = messageLength(buffer, offset);
+      if (buffer.byteLength - offset < length) {
+        partial = { bytes: new Uint8Array(length), filled: buffer.byteLength - offset };
+        partial.bytes.set(buffer.subarray(offset));
         return events;
       }
-      events.push(event);
+      if (!decodeMessage(buffer.subarray(offset, offset + length), events)) return events;
+      offset += length;
     }
-    if (offset < buffer.byteLength) {
-      // A copy (Buffer#slice would be a view into a buffer the transport may reuse).
-      rest = new Uint8Array(buffer.byteLength - offset);
-      rest.set(buffer.subarray(offset));
-    }
+    if (offset < buffer.byteLength) prelude = buffer.slice(offset); // fewer than 4 bytes, copied
     return events;
   }
 
@@ -125,7 +158,8 @@ export function bedrockEventStreamDecoder(providerId: string, secrets: readonly 
     push,
     end() {
       if (pendingError) throw pendingError;
-      if (rest) throw invalid(`the stream ended inside a message (${rest.byteLength} bytes left)`);
+      const left = partial ? partial.filled : prelude?.byteLength;
+      if (left) throw invalid(`the stream ended inside a message (${left} bytes left)`);
       return [];
     },
   };

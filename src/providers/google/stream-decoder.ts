@@ -5,12 +5,12 @@
  * frame (comments, several lines, `event:`/`id:` fields) goes through the general parser.
  */
 import { parseSseFrame, SseFrameSplitter, type SseEvent } from '../../sse/sse-frames.js';
-import type { StreamDecoder } from '../types.js';
+import type { StreamDecoder, StreamDecoderOptions } from '../types.js';
 
 export type GeminiSseEvent = SseEvent & { data: string };
 
-export function geminiStreamDecoder(): StreamDecoder<GeminiSseEvent> {
-  const splitter = new SseFrameSplitter();
+export function geminiStreamDecoder(options: StreamDecoderOptions = {}): StreamDecoder<GeminiSseEvent> {
+  const splitter = new SseFrameSplitter(options.maxEventBytes);
   return {
     push: (bytes) => readFrames(splitter.push(bytes)),
     end: () => {

@@ -1,0 +1,77 @@
+/**
+ * How the engine ends a committed stream (`StreamResponse` calls it): the request_breakdown chunk
+ * when asked, then usage, cache, budget and the log record, whatever happened on the way.
+ */
+import { completionFromStream } from '../cache/cached-completion.js';
+import type { GatewayError } from '../errors.js';
+import type { ErrorReporter } from '../logging/emit-log.js';
+import type { LogRecord } from '../logging/log-record.js';
+import type { RequestLog } from '../logging/request-log.js';
+import type { GatewayParams } from '../params/gateway-params.js';
+import { sseData } from '../sse/sse-frames.js';
+import type { TrafficPlan } from '../traffic/plan-request.js';
+import type { NormalizedUsage } from '../usage.js';
+import { breakdown, breakdownChunk } from './request-breakdown.js';
+import type { RequestScope } from './request-scope.js';
+import type { ChainResult } from './run-chain.js';
+import type { OpenedStream } from './send-attempt.js';
+
+export interface StreamEnding {
+  /** Text to send after the upstream's last content and before `[DONE]` (the request_breakdown chunk), or ''. */
+  trailer(): string;
+  /**
+   * Settles the request (usage, cache, budget, log). Not `completed` and no `failure`: the
+   * client left (or stopped reading). Never rejects.
+   */
+  settle(completed: boolean, failure: GatewayError | undefined): Promise<void>;
+  /** Hears a bug met in the stream after commit (it ends the stream as a 500 `internal_error`). */
+  bug(error: unknown): void;
+}
+
+/** Records the stream's usage (and its cost) in the log record. */
+export type UsageNote = (usage: NormalizedUsage | undefined) => void;
+
+/** How a committed stream ends: the request_breakdown chunk when asked, then usage, cache, budget and the log. */
+export function streamEnding(
+  served: ChainResult<OpenedStream>,
+  scope: RequestScope,
+  log: RequestLog,
+  params: GatewayParams,
+  noteUsage: UsageNote,
+  plan: TrafficPlan,
+  report: ErrorReporter,
+): StreamEnding {
+  const tap = served.value.tap;
+  return {
+    trailer() {
+      if (!params.request_breakdown) return '';
+      fillStreamOutcome(log.record, tap, params, noteUsage);
+      return sseData(breakdownChunk(tap.firstPayload, breakdown(log.record, log)));
+    },
+    bug(error) {
+      report(error, 'stream');
+    },
+    async settle(completed, failure) {
+      scope.dispose();
+      const ok = completed && failure === undefined;
+      let answer: Record<string, unknown> | undefined;
+      try {
+        fillStreamOutcome(log.record, tap, params, noteUsage);
+        if (ok && plan.cacheSettings && tap.payloads) answer = completionFromStream(tap.payloads, tap.firstPayload, tap.usage);
+      } catch (error) {
+        // A bug in the bookkeeping: the client's outcome stands, the budget and the log still settle.
+        report(error, 'stream');
+      }
+      await plan.finish({ ok, committed: true, target: served.target, usage: tap.usage, body: answer });
+      const clientAborted = scope.clientAborted || (!completed && failure === undefined);
+      if (clientAborted) log.finish(499, scope.endReason, true);
+      else if (failure) log.finish(failure.status, failure);
+      else log.finish(200);
+    },
+  };
+}
+
+function fillStreamOutcome(record: LogRecord, tap: OpenedStream['tap'], params: GatewayParams, noteUsage: UsageNote): void {
+  noteUsage(tap.usage);
+  if (!params.disable_log && tap.output) record.output = tap.output.choices();
+}
