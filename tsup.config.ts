@@ -13,5 +13,5 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   platform: 'node',
-  external: ['express', 'koa'],
+  // Dependencies and peer dependencies (express, koa, ioredis) stay external: tsup's default.
 });
