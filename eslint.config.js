@@ -1,59 +1,62 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import { oneWayLayers } from './scripts/one-way-layers.js';
+import { oneWayLayers, parseLayerTable } from './scripts/one-way-layers.js';
 
 /**
- * The layers of DESIGN.md §2, top to bottom, and which layers each may import (besides itself).
- * A layer holds folders (ending in `/`) or single files; a file belongs to the layer with the
- * longest path that holds it. Imports point down the table: it has no cycle (test/lint-layers.test.ts
- * checks), and a file in no layer is an error, so a new folder is placed here first.
- * `endpoints` and `provider registry` are planned (issue 9): their rows say where they go.
+ * The layers of DESIGN.md §2, top to bottom: each row names a layer, the folders (ending in `/`)
+ * or files it holds, and after the colon the layers it may import besides itself (a line with no
+ * colon goes on with the row above). A file belongs to the layer with the longest path that holds
+ * it; a file in no layer fails, so a new folder is placed here first. Imports point down the
+ * table, never round (test/lint-layers.test.ts checks). `endpoints` and `provider-registry` are
+ * planned (issue 9): their rows say where they go.
  */
-const BASE = ['errors', 'util'];
-export const LAYERS = [
-  // [layer, holds, may import]
-  ['node adapters', ['adapters/express/', 'adapters/koa/'], ['entry', 'node entry']],
-  ['fetch adapter', ['adapters/fetch/'], ['entry']],
-  // The public entries: `modelgate` and `modelgate/node`. Adapters import only these (tRPC's rule).
-  ['node entry', ['adapters/node/'], ['entry', 'node']],
-  ['entry', ['src/index.ts'], ['gateway', 'contract', 'options', 'http', 'logging', 'log record', 'store', 'traffic options', 'cost', 'params', 'transport', 'provider contract', 'usage', ...BASE]],
-  // Node host glue (IncomingMessage/ServerResponse <-> the contract); the core never imports it.
-  ['node', ['src/node/'], ['gateway', 'contract', 'client signal', 'http', ...BASE]],
-  ['gateway', ['src/gateway.ts'], ['engine', 'http', 'request checks', 'params', 'traffic', 'routing', 'options', 'logging', 'cost', 'provider registry', 'provider contract', 'transport', 'endpoints', 'contract', ...BASE]],
-  ['engine', ['src/engine/'], ['traffic', 'cache', 'routing', 'params', 'logging', 'log record', 'record usage', 'cost', 'provider kit', 'provider contract', 'sse', 'transport', 'endpoints', 'contract', 'client signal', 'usage', ...BASE]],
-  ['traffic', ['src/traffic/'], ['cache', 'customers', 'health', 'catalog', 'routing', 'params', 'options', 'log record', 'store', 'traffic options', 'cost', 'provider contract', 'endpoints', 'usage', ...BASE]],
-  ['cache', ['src/cache/'], ['routing', 'params', 'log record', 'store', 'sse', 'endpoints', 'usage', ...BASE]],
-  ['customers', ['src/customers/'], ['catalog', 'routing', 'params', 'log record', 'store', 'traffic options', 'cost', 'usage', ...BASE]],
-  ['health', ['src/health/'], ['routing', 'store', ...BASE]],
-  ['routing', ['src/routing/'], ['catalog', 'model families', 'params', 'options', 'provider registry', 'provider contract', ...BASE]],
-  ['catalog', ['src/catalog/'], ['model families', 'traffic options', 'provider contract', ...BASE]],
-  ['model families', ['src/routing/model-families.ts'], [...BASE]],
-  // The core's request intake, host-agnostic: body, auth, a host parser's errors, host context.
-  ['http', ['src/http/'], ['request checks', 'options', 'contract', ...BASE]],
-  ['params', ['src/params/'], ['request checks', ...BASE]],
-  ['request checks', ['src/http/validate-request-body.ts'], ['endpoints', 'provider contract', ...BASE]],
-  ['options', ['src/options.ts'], ['provider registry', 'providers', 'traffic options', 'log record', 'cost', 'transport', ...BASE]],
-  ['traffic options', ['src/traffic/traffic-options.ts'], ['store', ...BASE]],
-  ['logging', ['src/logging/'], ['log record', 'endpoints', ...BASE]],
-  ['store', ['src/store/'], ['log record', ...BASE]],
-  ['record usage', ['src/cost/record-usage.ts'], ['log record', 'cost', 'usage', ...BASE]],
-  ['log record', ['src/logging/log-record.ts'], ['cost', 'usage', ...BASE]],
-  // An endpoint is one record (issue 9): what gateway, engine, request checks, traffic, cache and logging read.
-  ['endpoints', ['src/endpoints/'], ['sse', 'provider contract', 'contract', 'usage', ...BASE]],
-  ['provider registry', ['src/providers/registry.ts', 'src/providers/create-providers.ts'], ['providers', 'provider contract', ...BASE]],
-  // Pure translation, no I/O (DESIGN.md §6); a provider folder may build on another (azure on openai-compatible).
-  ['providers', ['src/providers/'], ['provider kit', 'provider contract', 'sse', 'transport', 'usage', ...BASE]],
-  ['provider kit', ['src/providers/kit/'], ['provider contract', ...BASE]],
-  ['sse', ['src/sse/'], ['provider contract', ...BASE]],
-  ['provider contract', ['src/providers/types.ts', 'src/providers/openai-types.ts'], ['transport', 'usage', ...BASE]],
-  ['transport', ['src/transport/'], [...BASE]],
-  ['cost', ['src/cost/'], ['usage', ...BASE]],
-  ['client signal', ['src/client-signal.ts'], ['errors']],
-  ['contract', ['src/contract.ts'], []],
-  ['usage', ['src/usage.ts'], []],
-  ['util', ['src/util/'], []],
-  ['errors', ['src/errors.ts'], []],
-];
+const LAYER_TABLE = `
+  # The public entries: modelgate (src/index.ts) and modelgate/node. Host adapters import only those (tRPC's rule).
+  adapters           adapters/                    : entry node-entry
+  fetch-adapter      adapters/fetch/              : entry
+  node-entry         adapters/node/               : entry node
+  entry              src/index.ts                 : gateway contract options http logging log-record store traffic-options cost params
+                                                    transport provider-contract usage errors util
+  # Node host glue (IncomingMessage/ServerResponse <-> the contract); the core never imports it.
+  node               src/node/                    : gateway contract client-signal http errors util
+  gateway            src/gateway.ts               : engine http request-checks params traffic routing options logging cost provider-registry
+                                                    provider-contract transport endpoints contract errors util
+  engine             src/engine/                  : traffic cache routing params logging log-record record-usage cost provider-kit
+                                                    provider-contract sse transport endpoints contract client-signal usage errors util
+  traffic            src/traffic/                 : cache customers health catalog routing params options log-record store traffic-options
+                                                    cost provider-contract endpoints usage errors util
+  cache              src/cache/                   : routing params log-record store sse endpoints usage errors util
+  customers          src/customers/               : catalog routing params log-record store traffic-options cost usage errors util
+  health             src/health/                  : routing store errors util
+  routing            src/routing/                 : catalog model-families params options provider-registry provider-contract errors util
+  catalog            src/catalog/                 : model-families traffic-options provider-contract errors util
+  model-families     src/routing/model-families.ts : errors util
+  # The core's request intake, host-agnostic: body, auth, a host parser's errors, host context.
+  http               src/http/                    : request-checks options contract errors util
+  params             src/params/                  : request-checks errors util
+  request-checks     src/http/validate-request-body.ts : endpoints provider-contract errors util
+  options            src/options.ts               : provider-registry providers traffic-options log-record cost transport errors util
+  traffic-options    src/traffic/traffic-options.ts : store errors util
+  logging            src/logging/                 : log-record endpoints errors util
+  store              src/store/                   : log-record errors util
+  record-usage       src/cost/record-usage.ts     : log-record cost usage errors util
+  log-record         src/logging/log-record.ts    : cost usage errors util
+  # An endpoint is one record (issue 9), read by the gateway, engine, request checks, traffic, cache and logging.
+  endpoints          src/endpoints/               : sse provider-contract contract usage errors util
+  provider-registry  src/providers/registry.ts src/providers/create-providers.ts : providers provider-contract errors util
+  # Pure translation, no I/O (DESIGN.md §6); a provider folder may build on another (azure on openai-compatible).
+  providers          src/providers/               : provider-kit provider-contract sse transport usage errors util
+  provider-kit       src/providers/kit/           : provider-contract errors util
+  sse                src/sse/                     : provider-contract errors util
+  provider-contract  src/providers/types.ts src/providers/openai-types.ts : transport usage errors util
+  transport          src/transport/               : errors util
+  cost               src/cost/                    : usage errors util
+  client-signal      src/client-signal.ts         : errors
+  contract           src/contract.ts              :
+  usage              src/usage.ts                 :
+  util               src/util/                    :
+  errors             src/errors.ts                :
+`;
 
 /**
  * Imports that break the table today and that other issue-9 work removes: `GatewayConfigError`
@@ -83,7 +86,7 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'adapters/**/*.ts'],
     plugins: { modelgate: { rules: { 'one-way-layers': oneWayLayers } } },
     rules: {
-      'modelgate/one-way-layers': ['error', { root: import.meta.dirname, layers: LAYERS, pending: PENDING }],
+      'modelgate/one-way-layers': ['error', { root: import.meta.dirname, layers: parseLayerTable(LAYER_TABLE), pending: PENDING }],
     },
   },
   {

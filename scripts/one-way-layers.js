@@ -5,7 +5,8 @@
  * placed in the table before it is used. It reads relative imports only; packages (undici) have
  * their own rule.
  *
- * Options: `{ root, layers: [[name, holds, mayImport], ...], pending: ['from -> to', ...] }`.
+ * Options: `{ root, layers: [[name, holds, mayImport], ...], pending: ['from -> to', ...] }`
+ * (`parseLayerTable` reads the rows from the table's text).
  * `holds` are paths from `root`: a folder ends with `/`, anything else is one file; a file belongs
  * to the layer with the longest path that holds it. `pending` lists single imports that break the
  * table until work under way removes them; one that no longer occurs is reported, so the list
@@ -14,6 +15,30 @@
 import { dirname, relative, resolve, sep } from 'node:path';
 
 /** @typedef {[name: string, holds: string[], mayImport: string[]]} LayerRow */
+
+/**
+ * The table of eslint.config.js as rows: `name holds... : mayImport...` a row, a line without a
+ * colon going on with the row above, `#` starting a comment line.
+ * @param {string} text
+ * @returns {LayerRow[]}
+ */
+export function parseLayerTable(text) {
+  /** @type {LayerRow[]} */
+  const rows = [];
+  const words = (/** @type {string} */ part) => part.split(/\s+/).filter(Boolean);
+  for (const line of text.split('\n').map((part) => part.trim())) {
+    if (line === '' || line.startsWith('#')) continue;
+    const colon = line.indexOf(':');
+    if (colon === -1) {
+      if (!rows.length) throw new Error(`one-way-layers: "${line}" goes on with no row`);
+      rows[rows.length - 1][2].push(...words(line));
+      continue;
+    }
+    const [name, ...holds] = words(line.slice(0, colon));
+    rows.push([name, holds, words(line.slice(colon + 1))]);
+  }
+  return rows;
+}
 
 /** @param {LayerRow[]} layers */
 export function layerLookup(layers) {
