@@ -1,4 +1,5 @@
 import type { CostDetails } from '../cost/cost-calculator.js';
+import type { EndpointId } from '../endpoints/index.js';
 import type { LogUsage } from '../usage.js';
 
 /** One upstream try, in the order tried. */
@@ -56,7 +57,8 @@ export interface LogRecord {
   gateway_overhead_ms: number | null;
   method: string;
   path: string;
-  endpoint: 'chat.completions' | 'embeddings' | 'models' | null;
+  /** The route's record id (`chat.completions`, `embeddings`, `models`); null for an unknown path. */
+  endpoint: EndpointId | null;
   status_code: number;
   status: 'success' | 'error' | 'aborted';
   error_message: string | null;

@@ -3,9 +3,9 @@
  * for: a streamed answer is assembled from its chunks once it finished, and a cached answer is
  * replayed to a streaming client as a short, well-formed chunk stream.
  */
-import { accumulateChoices } from '../engine/accumulate-chunks.js';
-import { SSE_DONE, sseData } from '../sse/sse-frames.js';
-import { toLogUsage, type NormalizedUsage } from '../usage.js';
+import { SSE_DONE, sseData } from '../../sse/sse-frames.js';
+import { toLogUsage, type NormalizedUsage } from '../../usage.js';
+import { accumulateChoices } from './accumulate-choices.js';
 
 type Json = Record<string, any>;
 
