@@ -18,9 +18,6 @@ const encoder = new TextEncoder();
 
 type Json = Record<string, any>;
 
-const ENDS = new Set(['response.completed', 'response.incomplete']);
-const typeOf = (data: string): string | undefined => /^\{"type":"([^"]+)"/.exec(data)?.[1];
-
 function responsesUsage(usage: Json): NormalizedUsage {
   const cached = usage.input_tokens_details?.cached_tokens ?? 0;
   const reasoning = usage.output_tokens_details?.reasoning_tokens ?? 0;
@@ -50,17 +47,16 @@ const responsesFormat: StreamFormat = {
   clientWantsUsage: () => true,
   askForUsage: () => ({}),
   passthrough: {
-    completes: (data) => ENDS.has(typeOf(data) ?? ''),
+    // Every event of the stream is named by its `type`, the first field.
+    errorHint: '{"type":"response.failed"',
     errorIn(data, errorEvent) {
-      if (!errorEvent && typeOf(data) !== 'response.failed') return undefined;
       const event = JSON.parse(data) as Json;
       return errorEvent ? { message: event.message, code: event.code } : event.response.error;
     },
-    readUsage(data) {
-      if (!ENDS.has(typeOf(data) ?? '')) return undefined;
-      // Part of the answer the client reads: never stripped.
-      return { usage: responsesUsage((JSON.parse(data) as Json).response.usage), data };
-    },
+    usage: /^\{"type":"response\.(?:completed|incomplete)"/,
+    // Part of the answer the client reads: never stripped.
+    readUsage: (data) => ({ usage: responsesUsage((JSON.parse(data) as Json).response.usage), data }),
+    complete: /^\{"type":"response\.(?:completed|incomplete)"/,
   },
   createOutputLog: () => new ResponsesOutput(),
   end: '',

@@ -75,21 +75,24 @@ export interface StreamFormat {
 }
 
 /**
- * What the pass-through relay asks about each data payload of an upstream stream. Called for every
- * payload: the answers must be cheap for the common payload (a string test before any parse).
+ * What the pass-through relay asks about each data payload of an upstream stream. The tests it runs
+ * on every payload are plain data (a string, two patterns), so that the common payload costs no
+ * more than it did when chat's rules were written into the relay; the functions run only on the
+ * payloads those tests pick.
  */
 export interface PassthroughRules {
   /** The payload that closes the stream, if the format has one; it is not relayed (the engine writes `end`). */
   readonly endMarker?: string;
-  /** Whether the payload shows the answer complete: a stream that ends after one, without the end marker, was not cut. */
-  completes(data: string): boolean;
+  /** Text every error payload contains (chat: `"error"`): only those payloads, and `error` SSE events, go to `errorIn`. */
+  readonly errorHint: string;
   /** The upstream error the payload carries, or undefined; an `error` SSE event always carries one. */
   errorIn(data: string, errorEvent: boolean): unknown;
-  /**
-   * Undefined when the payload carries no usage. Otherwise the usage, and the payload to relay: as
-   * it came, without its usage (`strip`), or '' when nothing else was in it.
-   */
-  readUsage(data: string, strip: boolean, providerId: string): { usage: NormalizedUsage | undefined; data: string } | undefined;
+  /** Matches the payloads that carry the usage (they go to `readUsage`). */
+  readonly usage: RegExp;
+  /** The usage, and the payload to relay: as it came, without its usage (`strip`), or '' when nothing else was in it. */
+  readUsage(data: string, strip: boolean, providerId: string): { usage: NormalizedUsage | undefined; data: string };
+  /** Matches a payload that shows the answer complete: a stream that ends after one, without the end marker, was not cut. */
+  readonly complete: RegExp;
 }
 
 /** Builds the log record's output from a stream's payloads, without keeping them. */

@@ -17,13 +17,14 @@ export type EndpointId = (typeof ENDPOINTS)[number]['id'];
 /** One of the listed records (narrowed by `kind`, each keeps its own literal types). */
 export type ListedEndpoint = (typeof ENDPOINTS)[number];
 
-const BY_PATH = new Map<string, ListedEndpoint>(ENDPOINTS.map((endpoint) => [endpoint.path, endpoint]));
+/** Found once per route, not per request. */
+const BY_PATH = new Map<string, FoundRoute>(ENDPOINTS.map((endpoint) => [endpoint.path, { endpoint }]));
 const WITH_ITEMS = ENDPOINTS.filter((endpoint) => endpoint.kind === 'local' && endpoint.hasItems);
 
 export interface FoundRoute {
-  endpoint: ListedEndpoint;
+  readonly endpoint: ListedEndpoint;
   /** The decoded `{item}` of `path/{item}` (`GET /models/{model}`). */
-  item?: string;
+  readonly item?: string;
 }
 
 /** The record serving a path (normalised: no query, no trailing slash, no `/v1`), or undefined. */
@@ -31,8 +32,7 @@ export function findRoute(path: string): FoundRoute | undefined {
   for (const endpoint of WITH_ITEMS) {
     if (path.startsWith(endpoint.path) && path[endpoint.path.length] === '/') return { endpoint, item: safeDecode(path.slice(endpoint.path.length + 1)) };
   }
-  const endpoint = BY_PATH.get(path);
-  return endpoint && { endpoint };
+  return BY_PATH.get(path);
 }
 
 /** `POST /chat/completions, POST /embeddings and GET /models`. */

@@ -55,6 +55,11 @@ export class PassthroughRelay implements ChunkRelay {
   /** Frames without data before the first data frame: they must not commit the response. */
   private readonly held: HeldText;
   private readonly rules: PassthroughRules;
+  // The rules' per-payload tests, held on the relay (one load less per payload).
+  private readonly endMarker: string | undefined;
+  private readonly errorHint: string;
+  private readonly usageTest: RegExp;
+  private readonly completeTest: RegExp;
   private sawData = false;
   private sawFinish = false;
   private sawDone = false;
@@ -66,7 +71,11 @@ export class PassthroughRelay implements ChunkRelay {
     private readonly tap: StreamTap,
     format: StreamFormat = chatCompletions.stream,
   ) {
-    this.rules = format.passthrough;
+    const rules = (this.rules = format.passthrough);
+    this.endMarker = rules.endMarker;
+    this.errorHint = rules.errorHint;
+    this.usageTest = rules.usage;
+    this.completeTest = rules.complete;
     this.splitter = new SseFrameSplitter(options.maxEventBytes);
     this.held = new HeldText(options.maxEventBytes);
     if (options.keepPayloads) tap.payloads = [];
@@ -97,7 +106,7 @@ export class PassthroughRelay implements ChunkRelay {
   end(): string {
     let out = '';
     const rest = this.splitter.end();
-    if (rest !== undefined && !this.sawDone && (TERMINATED.test(rest) || isWholeEvent(rest, this.rules.endMarker))) {
+    if (rest !== undefined && !this.sawDone && (TERMINATED.test(rest) || isWholeEvent(rest, this.endMarker))) {
       try {
         const last = this.relayFrame(TERMINATED.test(rest) ? rest : `${rest}\n\n`);
         out = this.held.pass(last, this.sawData);
@@ -134,18 +143,19 @@ export class PassthroughRelay implements ChunkRelay {
       isErrorEvent = event.event === 'error';
     }
     if (data === undefined) return frame;
-    const rules = this.rules;
-    if (data === rules.endMarker) {
+    if (data === this.endMarker) {
       this.sawDone = true;
       return '';
     }
-    const error = rules.errorIn(data, isErrorEvent);
-    if (error !== undefined) throw upstreamStreamError(this.provider, error);
+    if (isErrorEvent || data.includes(this.errorHint)) {
+      const error = this.rules.errorIn(data, isErrorEvent);
+      if (error !== undefined) throw upstreamStreamError(this.provider, error);
+    }
     this.sawData = true;
     const tap = this.tap;
     tap.firstPayload ??= data;
-    const read = rules.readUsage(data, this.options.stripUsage, this.provider.id);
-    if (read) {
+    if (this.usageTest.test(data)) {
+      const read = this.rules.readUsage(data, this.options.stripUsage, this.provider.id);
       tap.usage = read.usage ?? tap.usage;
       if (read.data === '') return '';
       if (read.data !== data) {
@@ -153,7 +163,7 @@ export class PassthroughRelay implements ChunkRelay {
         frame = sseData(data);
       }
     }
-    if (!this.sawFinish && rules.completes(data)) this.sawFinish = true;
+    if (!this.sawFinish && this.completeTest.test(data)) this.sawFinish = true;
     tap.payloads?.push(data);
     tap.output?.push(data);
     return frame;

@@ -10,19 +10,12 @@ import type { PassthroughRules, StreamFormat } from '../endpoint.js';
 import { ChoicesAccumulator } from './accumulate-choices.js';
 import { completionFromStream, completionToSse } from './cached-completion.js';
 
-const USAGE = /"usage"\s*:\s*\{/;
-const FINISH = /"finish_reason"\s*:\s*"/;
-
 const chatPassthrough: PassthroughRules = {
   endMarker: '[DONE]',
-  // A stream cut after the last choice finished lacks only `[DONE]`: the answer is whole.
-  completes: (data) => FINISH.test(data),
-  errorIn(data, errorEvent) {
-    if (!errorEvent && !data.includes('"error"')) return undefined;
-    return errorPayload(data) ?? (errorEvent ? { message: data } : undefined);
-  },
+  errorHint: '"error"',
+  errorIn: (data, errorEvent) => errorPayload(data) ?? (errorEvent ? { message: data } : undefined),
+  usage: /"usage"\s*:\s*\{/,
   readUsage(data, strip, providerId) {
-    if (!USAGE.test(data)) return undefined;
     const chunk = parseChunk(data, providerId);
     const usage = fromOpenAIUsage(chunk.usage);
     if (!strip) return { usage, data };
@@ -30,6 +23,8 @@ const chatPassthrough: PassthroughRules = {
     delete chunk.usage;
     return { usage, data: JSON.stringify(chunk) };
   },
+  // A stream cut after the last choice finished lacks only `[DONE]`: the answer is whole.
+  complete: /"finish_reason"\s*:\s*"/,
 };
 
 export const chatStream: StreamFormat = {
