@@ -4,17 +4,20 @@
  * route is a new record (and, where providers translate it, converters), listed in `./index.ts`.
  */
 import type { GatewayError } from '../errors.js';
-import type { Provider } from '../providers/types.js';
-import type { Operation } from '../providers/types.js';
+import type { LogRecord } from '../logging/log-record.js';
+import type { Operation, Provider } from '../providers/types.js';
 import type { RequestNeeds } from '../routing/request-needs.js';
 import type { ModelResolver } from '../routing/resolve-model.js';
 import type { NormalizedUsage } from '../usage.js';
+
+/** A route's id, the log record's `endpoint` (the public log type lists them). */
+export type EndpointId = NonNullable<LogRecord['endpoint']>;
 
 /** A route the engine serves from an upstream model (`POST /chat/completions`, `POST /embeddings`). */
 export interface ModelEndpoint {
   readonly kind: 'model';
   /** The log record's `endpoint`. */
-  readonly id: string;
+  readonly id: EndpointId;
   readonly method: 'POST';
   /** Below the mount, without `/v1` (which the gateway accepts for every route). */
   readonly path: string;
@@ -111,7 +114,7 @@ export interface LocalContext {
 /** A route the gateway answers itself, without an upstream (`GET /models`). */
 export interface LocalEndpoint {
   readonly kind: 'local';
-  readonly id: string;
+  readonly id: EndpointId;
   readonly method: 'GET';
   readonly path: string;
   /** Whether `path/{item}` is served too (`GET /models/{model}`). */

@@ -11,9 +11,6 @@ import { models } from './models.js';
 
 export const ENDPOINTS = [chatCompletions, embeddings, models] as const;
 
-/** The log record's `endpoint`: one of the records' ids. */
-export type EndpointId = (typeof ENDPOINTS)[number]['id'];
-
 /** One of the listed records (narrowed by `kind`, each keeps its own literal types). */
 export type ListedEndpoint = (typeof ENDPOINTS)[number];
 
@@ -62,5 +59,5 @@ function safeDecode(text: string): string {
   }
 }
 
-export type { Endpoint, LocalEndpoint, ModelEndpoint, StreamFormat } from './endpoint.js';
+export type { Endpoint, EndpointId, LocalEndpoint, ModelEndpoint, StreamFormat } from './endpoint.js';
 export { servingOf } from './endpoint.js';

@@ -1,5 +1,4 @@
 import type { CostDetails } from '../cost/cost-calculator.js';
-import type { EndpointId } from '../endpoints/index.js';
 import type { LogUsage } from '../usage.js';
 
 /** One upstream try, in the order tried. */
@@ -57,8 +56,7 @@ export interface LogRecord {
   gateway_overhead_ms: number | null;
   method: string;
   path: string;
-  /** The route's record id (`chat.completions`, `embeddings`, `models`); null for an unknown path. */
-  endpoint: EndpointId | null;
+  endpoint: 'chat.completions' | 'embeddings' | 'models' | null;
   status_code: number;
   status: 'success' | 'error' | 'aborted';
   error_message: string | null;
