@@ -7,8 +7,7 @@ import { oneWayLayers, parseLayerTable } from './scripts/one-way-layers.js';
  * or files it holds, and after the colon the layers it may import besides itself (a line with no
  * colon goes on with the row above). A file belongs to the layer with the longest path that holds
  * it; a file in no layer fails, so a new folder is placed here first. Imports point down the
- * table, never round (test/lint-layers.test.ts checks). `endpoints` and `provider-registry` are
- * planned (issue 9): their rows say where they go.
+ * table, never round (test/lint-layers.test.ts checks).
  */
 const LAYER_TABLE = `
   # The public entries: modelgate (src/index.ts) and modelgate/node. Host adapters import only those (tRPC's rule).
@@ -34,15 +33,15 @@ const LAYER_TABLE = `
   # The core's request intake, host-agnostic: body, auth, a host parser's errors, host context.
   http               src/http/                    : request-checks options contract errors util
   params             src/params/                  : request-checks errors util
-  request-checks     src/http/validate-request-body.ts : endpoints provider-contract errors util
+  request-checks     src/http/validate-request-body.ts : errors util
   options            src/options.ts               : provider-registry providers traffic-options log-record cost transport errors util
   traffic-options    src/traffic/traffic-options.ts : store errors util
   logging            src/logging/                 : log-record endpoints errors util
   store              src/store/                   : log-record errors util
   record-usage       src/cost/record-usage.ts     : log-record cost usage errors util
   log-record         src/logging/log-record.ts    : cost usage errors util
-  # An endpoint is one record (issue 9), read by the gateway, engine, request checks, traffic, cache and logging.
-  endpoints          src/endpoints/               : sse provider-contract contract usage errors util
+  # An endpoint is one record, read by the gateway, engine, traffic, cache and logging.
+  endpoints          src/endpoints/               : routing log-record sse provider-contract contract usage errors util
   provider-registry  src/providers/registry.ts src/providers/create-providers.ts : providers provider-contract errors util
   # Pure translation, no I/O (DESIGN.md §6); a provider folder may build on another (azure on openai-compatible).
   providers          src/providers/               : provider-kit provider-contract sse transport usage errors util

@@ -4,7 +4,8 @@
  */
 import type { GatewayRequest, GatewayResponse, HandleContext, JsonResponse } from './contract.js';
 import { CostCalculator } from './cost/cost-calculator.js';
-import { GatewayError, modelNotFound, toGatewayError } from './errors.js';
+import { findRoute, SERVED_ROUTES } from './endpoints/index.js';
+import { GatewayError, toGatewayError } from './errors.js';
 import { DEFAULT_RETRY_POLICY } from './engine/backoff.js';
 import { RESPONSE_BODY_LIMIT, type EngineContext } from './engine/engine-context.js';
 import { proxyRequest } from './engine/proxy-request.js';
@@ -18,7 +19,6 @@ import { RequestLog } from './logging/request-log.js';
 import { GatewayConfigError, parseOptions, type GatewayOptions } from './options.js';
 import { readGatewayParams } from './params/read-gateway-params.js';
 import { createProviders } from './providers/create-providers.js';
-import type { Operation } from './providers/types.js';
 import { ModelResolver } from './routing/resolve-model.js';
 import { createUndiciTransport } from './transport/undici-transport.js';
 import { createTrafficContext } from './traffic/traffic-context.js';
@@ -42,13 +42,6 @@ const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 const DEFAULT_TIMEOUTS = { requestMs: 600_000, firstByteMs: 300_000, idleMs: 120_000 };
 /** 10 MB (the default body limit) at about 1.5 Mbit/s; a client trickling its body is cut off after it. */
 const DEFAULT_BODY_READ_MS = 60_000;
-
-type Route = { method: 'POST'; operation: Operation; endpoint: 'chat.completions' | 'embeddings' } | { method: 'GET'; endpoint: 'models' };
-const ROUTES: Record<string, Route> = {
-  '/chat/completions': { method: 'POST', operation: 'chat', endpoint: 'chat.completions' },
-  '/embeddings': { method: 'POST', operation: 'embeddings', endpoint: 'embeddings' },
-  '/models': { method: 'GET', endpoint: 'models' },
-};
 
 export function createGateway(input: GatewayOptions): Gateway {
   const options = parseOptions(input);
@@ -98,19 +91,18 @@ export function createGateway(input: GatewayOptions): Gateway {
       if (closed) throw new GatewayError({ status: 503, code: 'gateway_closed', message: 'This gateway was closed (gateway.close()); it serves no more requests.' });
       if ('contextError' in context) throw context.contextError;
       if (mounted === undefined) throw outsideMount(request.path, request.mount!);
-      const modelId = path.startsWith('/models/') ? safeDecode(path.slice('/models/'.length)) : undefined;
-      const route = modelId !== undefined ? ROUTES['/models'] : ROUTES[path];
+      const route = findRoute(path);
       if (!route) throw unknownPath(path);
-      log.record.endpoint = route.endpoint;
-      if (request.method.toUpperCase() !== route.method) throw wrongMethod(request.method, route.method, path);
+      const { endpoint } = route;
+      log.record.endpoint = endpoint.id;
+      if (request.method.toUpperCase() !== endpoint.method) throw wrongMethod(request.method, endpoint.method, path);
       const auth = await authorize(request, path);
       log.record.gateway_key = auth.gatewayKey ?? null;
       if (auth.principal !== undefined) log.record.principal = auth.principal;
       if (auth.metadata !== undefined) log.record.host_metadata = { ...context.metadata, ...auth.metadata };
 
-      if (route.method === 'GET') {
-        const groups = options.loadBalanceGroups ?? {};
-        const body = modelId === undefined ? listModels(resolver, groups) : retrieveModel(resolver, modelId, groups);
+      if (endpoint.kind === 'local') {
+        const body = endpoint.answer({ resolver, groups: options.loadBalanceGroups ?? {} }, route.item);
         log.finish(200);
         return { kind: 'json', status: 200, headers: { 'x-request-id': log.id }, body };
       }
@@ -121,8 +113,9 @@ export function createGateway(input: GatewayOptions): Gateway {
       const { params, body } = readGatewayParams(raw, request.headers);
       // A load balance group may stand in for the model.
       const modelOptional = params.load_balance_group !== undefined || params.load_balance_models !== undefined || params.loadbalance_models !== undefined;
-      validateRequestBody(route.operation, body, modelOptional);
-      return await proxyRequest(engine, { operation: route.operation, body, params, log, signal: context.signal });
+      validateRequestBody(body, modelOptional);
+      endpoint.validate(body);
+      return await proxyRequest(engine, { endpoint, body, params, log, signal: context.signal });
     } catch (thrown) {
       const error = toGatewayError(thrown);
       if (!GatewayError.isInstance(thrown)) report(thrown, 'contextError' in context && thrown === context.contextError ? 'context' : 'handle');
@@ -206,19 +199,11 @@ function outsideMount(path: string, mount: string): GatewayError {
   return new GatewayError({ status: 404, code: 'unknown_url', message: `Unknown path \`${shown}\`: this gateway is mounted at ${mount.slice(0, 200)}; send requests to ${mount.slice(0, 200)}/chat/completions and the like.` });
 }
 
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
 function unknownPath(path: string): GatewayError {
   return new GatewayError({
     status: 404,
     code: 'unknown_url',
-    message: `Unknown path \`${path.slice(0, 200)}\`. This gateway serves POST /chat/completions, POST /embeddings and GET /models (also under /v1).`,
+    message: `Unknown path \`${path.slice(0, 200)}\`. This gateway serves ${SERVED_ROUTES} (also under /v1).`,
   });
 }
 
@@ -229,24 +214,6 @@ function wrongMethod(method: string, allowed: string, path: string): GatewayErro
     headers: { allow: allowed },
     message: `${method.slice(0, 20)} is not allowed on ${path}; use ${allowed}.`,
   });
-}
-
-/** Load balance groups answer to their id as a model name, so they are listed too. */
-type Groups = Readonly<Record<string, unknown>>;
-
-function listModels(resolver: ModelResolver, groups: Groups) {
-  const models = resolver.listModels();
-  const listed = new Set(models.map((model) => model.id));
-  for (const group of Object.keys(groups)) if (!listed.has(group)) models.push({ id: group, owned_by: 'modelgate' });
-  return { object: 'list', data: models.map(({ id, owned_by }) => ({ id, object: 'model', created: 0, owned_by })) };
-}
-
-function retrieveModel(resolver: ModelResolver, id: string, groups: Groups) {
-  const target = resolver.resolve(id);
-  if (!target && Object.hasOwn(groups, id)) return { id, object: 'model', created: 0, owned_by: 'modelgate' };
-  if (!target) throw modelNotFound(id, resolver.hint());
-  // As in the list: an alias belongs to the gateway, a provider's model to the provider.
-  return { id, object: 'model', created: 0, owned_by: target.alias === id ? 'modelgate' : target.provider.id };
 }
 
 /** Aliases and fallbacks must name routable models, or `createGateway` says which one does not. */

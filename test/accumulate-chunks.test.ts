@@ -3,7 +3,7 @@
  * plain content chunks as with a full parse of every chunk, on the recorded streams.
  */
 import { describe, expect, it } from 'vitest';
-import { accumulateChoices } from '../src/engine/accumulate-chunks.js';
+import { accumulateChoices } from '../src/endpoints/chat-completions/accumulate-choices.js';
 import { fixtureChunks, fixtureJson } from './helpers/fixtures.js';
 
 const RECORDINGS = ['openai-chat/openai-text.chunks.jsonl', 'openai-chat/deepseek-tool-call.chunks.jsonl', 'openai-chat/xai-tool-call.chunks.jsonl'];

@@ -172,11 +172,18 @@ describe.each(stores)('cache on the %s store', (_kind, makeStore) => {
     });
     const gw = gateway({ cache: { enabled: true } });
     const body = { model: 'text-embedding-3-small', input: 'cache me' };
+    const logged = logs.records.length;
     const first = await post(gw, body, { path: '/v1/embeddings' });
     const second = await post(gw, body, { path: '/v1/embeddings' });
     expect([first.headers['x-modelgate-cache'], second.headers['x-modelgate-cache']]).toEqual(['miss', 'hit']);
     expect(second.body).toEqual(first.body);
     expect(upstream.requests).toHaveLength(1);
+    // The hit is logged as the miss was: the number of vectors and their size, not the vectors.
+    const records = (await logs.waitFor(logged + 2)).slice(logged);
+    expect(records.map((record) => [record.cache?.status, record.output])).toEqual([
+      ['miss', { embeddings: 1, dimensions: 2 }],
+      ['hit', { embeddings: 1, dimensions: 2 }],
+    ]);
   });
 
   it('includes the alias parameters in the key', async () => {

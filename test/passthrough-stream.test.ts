@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { passthroughStream, type PassthroughOptions, type StreamTap } from '../src/engine/passthrough-stream.js';
-import { accumulateChoices } from '../src/engine/accumulate-chunks.js';
+import { accumulateChoices } from '../src/endpoints/chat-completions/accumulate-choices.js';
 import { createProviders } from '../src/providers/create-providers.js';
 import { GatewayError } from '../src/errors.js';
 
@@ -45,7 +45,7 @@ async function relay(bytes: Uint8Array, cuts: number[], options: PassthroughOpti
   } catch (thrown) {
     error = GatewayError.isInstance(thrown) ? thrown.code! : String(thrown);
   }
-  const output = tap.output?.choices();
+  const output = tap.output?.value();
   // The output built chunk by chunk is the one rebuilt from the kept payloads (the cache's way).
   if (tap.payloads) expect(output).toEqual(accumulateChoices(tap.payloads));
   return { text, usage: tap.usage, output, firstPayload: tap.firstPayload, error, yieldsBeforeData: 0 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createGateway, GatewayConfigError } from '../src/index.js';
+import { createGateway, GatewayConfigError, type LogRecord, type Transport } from '../src/index.js';
 import { createProviders } from '../src/providers/create-providers.js';
 import { buildChain, type RoutingConfig } from '../src/routing/build-chain.js';
 import { DeploymentTable } from '../src/routing/deployments.js';
@@ -128,7 +128,19 @@ describe('createGateway options', () => {
     expect(message).toMatch(/fallbacks\.0: `nowhere` does not route/);
   });
 
-  it('accepts the configuration of the README example', () => {
+  it('routes the README example: its request falls back from an OpenAI without a key to the `fast` alias on Groq', async () => {
+    // The README's providers call the vendors' own URLs: an in-process transport stands in for them
+    // (no network), and records what the gateway sent where.
+    const sent: Array<{ url: string; model: unknown }> = [];
+    const completion = JSON.stringify({ id: 'c1', object: 'chat.completion', created: 1, model: 'llama-3.1-8b-instant', choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'stop' }] });
+    const transport: Transport = {
+      async send(request) {
+        sent.push({ url: request.url, model: JSON.parse(request.body!).model });
+        return { status: 200, headers: { 'content-type': 'application/json' }, body: (async function* () {})(), text: async () => completion, cancel() {} };
+      },
+      async close() {},
+    };
+    const records: LogRecord[] = [];
     const gateway = createGateway({
       providers: {
         openai: { apiKey: process.env.MODELGATE_TEST_UNSET_KEY },
@@ -136,7 +148,23 @@ describe('createGateway options', () => {
         local: { kind: 'openai-compatible', baseURL: 'http://127.0.0.1:8000/v1' },
       },
       models: { fast: { target: 'groq/llama-3.1-8b-instant', fallbacks: ['gpt-4o-mini'] } },
+      transport,
+      onLog: (record) => void records.push(record),
     });
-    return gateway.close();
+    const request = {
+      model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }],
+      customer_identifier: 'user_123', fallback_models: ['fast'], metadata: { session_id: 'abc' },
+      thread_identifier: 'conv_456', group_identifier: 'team_alpha',
+    };
+    const response = await gateway.handle({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: request });
+    await gateway.close(); // once every log record reached the sink
+    expect(response).toMatchObject({ status: 200, body: { choices: [{ message: { content: 'Hi' } }] } });
+    expect(sent).toEqual([{ url: 'https://api.groq.com/openai/v1/chat/completions', model: 'llama-3.1-8b-instant' }]);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ provider: 'groq', model: 'llama-3.1-8b-instant', fallback_used: true, customer_identifier: 'user_123', thread_identifier: 'conv_456' });
+    expect(records[0].attempts.map((attempt) => [`${attempt.provider}/${attempt.model}`, attempt.error_code])).toEqual([
+      ['openai/gpt-4o-mini', 'provider_not_configured'],
+      ['groq/llama-3.1-8b-instant', null],
+    ]);
   });
 });

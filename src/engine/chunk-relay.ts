@@ -18,7 +18,7 @@ export interface ChunkRelay {
   readonly failed: boolean;
   /** The failure (usually a GatewayError), when `failed`. */
   readonly failure: unknown;
-  /** The relay wants no more of the body (after `[DONE]`); the rest is read and dropped, so the connection can be reused. */
+  /** The relay wants no more of the body (after the format's end marker, `[DONE]`); the rest is read and dropped, so the connection can be reused. */
   readonly finished: boolean;
   /** The stream stopped, for whatever reason: the tap takes the usage known so far (DESIGN.md §4). */
   close(): void;

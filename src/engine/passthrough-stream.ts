@@ -1,14 +1,16 @@
 /**
- * Relays an OpenAI-format SSE stream as it arrives, synchronously per network chunk, without parsing
- * and re-serialising every chunk. A side tap looks only at the few frames that matter: an error event,
- * the usage chunk (removed when the gateway asked for it and the client did not), `[DONE]` (the
- * engine writes its own) and the finish reason (to tell a finished stream from a cut one).
+ * Relays an SSE stream in the route's own wire format as it arrives, synchronously per network
+ * chunk, without parsing and re-serialising every payload. A side tap asks the route's format
+ * (`PassthroughRules`) about each payload: an error, the usage (removed when the gateway asked for
+ * it and the client did not), the end marker (`[DONE]`: the engine writes its own) and whether the
+ * answer is complete (to tell a finished stream from a cut one).
  */
+import { chatCompletions } from '../endpoints/chat-completions/index.js';
+import type { OutputLog, PassthroughRules, StreamFormat } from '../endpoints/endpoint.js';
 import { GatewayError } from '../errors.js';
 import type { Provider } from '../providers/types.js';
 import { parseSseFrame, SseFrameSplitter, sseData } from '../sse/sse-frames.js';
-import { fromOpenAIUsage, type NormalizedUsage } from '../usage.js';
-import { ChoicesAccumulator } from './accumulate-chunks.js';
+import type { NormalizedUsage } from '../usage.js';
 import { HeldText, relayChunks, type ChunkRelay } from './chunk-relay.js';
 import { upstreamStreamError } from './upstream-error.js';
 
@@ -16,8 +18,8 @@ export interface StreamTap {
   usage?: NormalizedUsage;
   /** The JSON payloads of the stream, kept when asked (the cache stores the finished answer). */
   payloads?: string[];
-  /** The log record's output, built chunk by chunk when asked (without keeping the chunks). */
-  output?: ChoicesAccumulator;
+  /** The log record's output, built payload by payload when asked (without keeping the payloads). */
+  output?: OutputLog;
   /** The first data payload (its id and model name the request_breakdown chunk). */
   firstPayload?: string;
 }
@@ -32,14 +34,18 @@ export interface PassthroughOptions {
   maxEventBytes?: number;
 }
 
-const USAGE = /"usage"\s*:\s*\{/;
-const FINISH = /"finish_reason"\s*:\s*"/;
 /** A frame that already ends with a blank line (a lone CR at the end was held back as a possible CRLF). */
 const TERMINATED = /(?:\r\n|\n|\r(?!\n))(?:\r\n|\n|\r(?!\n))$/;
 
-/** Relays an OpenAI SSE body as an async iterable, one yield per network chunk. */
-export function passthroughStream(body: AsyncIterable<Uint8Array>, provider: Provider, options: PassthroughOptions, tap: StreamTap): AsyncGenerator<string> {
-  return relayChunks(body, new PassthroughRelay(provider, options, tap));
+/** Relays an SSE body as an async iterable, one yield per network chunk (chat completions' format unless told). */
+export function passthroughStream(
+  body: AsyncIterable<Uint8Array>,
+  provider: Provider,
+  options: PassthroughOptions,
+  tap: StreamTap,
+  format: StreamFormat = chatCompletions.stream,
+): AsyncGenerator<string> {
+  return relayChunks(body, new PassthroughRelay(provider, options, tap, format));
 }
 
 export class PassthroughRelay implements ChunkRelay {
@@ -48,19 +54,32 @@ export class PassthroughRelay implements ChunkRelay {
   private readonly splitter: SseFrameSplitter;
   /** Frames without data before the first data frame: they must not commit the response. */
   private readonly held: HeldText;
+  private readonly rules: PassthroughRules;
+  // The rules' per-payload tests, held on the relay (one load less per payload).
+  private readonly endMarker: string | undefined;
+  private readonly errorHint: string;
+  private readonly usageTest: RegExp;
+  private readonly completeTest: RegExp;
   private sawData = false;
   private sawFinish = false;
   private sawDone = false;
 
+  /** `format`: the route's (the engine always says; the default serves the tests and the bench). */
   constructor(
     private readonly provider: Provider,
     private readonly options: PassthroughOptions,
     private readonly tap: StreamTap,
+    format: StreamFormat = chatCompletions.stream,
   ) {
+    const rules = (this.rules = format.passthrough);
+    this.endMarker = rules.endMarker;
+    this.errorHint = rules.errorHint;
+    this.usageTest = rules.usage;
+    this.completeTest = rules.complete;
     this.splitter = new SseFrameSplitter(options.maxEventBytes);
     this.held = new HeldText(options.maxEventBytes);
     if (options.keepPayloads) tap.payloads = [];
-    if (options.keepOutput) tap.output = new ChoicesAccumulator();
+    if (options.keepOutput) tap.output = format.createOutputLog();
   }
 
   get finished(): boolean {
@@ -87,7 +106,7 @@ export class PassthroughRelay implements ChunkRelay {
   end(): string {
     let out = '';
     const rest = this.splitter.end();
-    if (rest !== undefined && !this.sawDone && (TERMINATED.test(rest) || isWholeEvent(rest))) {
+    if (rest !== undefined && !this.sawDone && (TERMINATED.test(rest) || isWholeEvent(rest, this.endMarker))) {
       try {
         const last = this.relayFrame(TERMINATED.test(rest) ? rest : `${rest}\n\n`);
         out = this.held.pass(last, this.sawData);
@@ -124,28 +143,27 @@ export class PassthroughRelay implements ChunkRelay {
       isErrorEvent = event.event === 'error';
     }
     if (data === undefined) return frame;
-    if (data === '[DONE]') {
+    if (data === this.endMarker) {
       this.sawDone = true;
       return '';
     }
-    if (isErrorEvent || data.includes('"error"')) {
-      const error = errorPayload(data);
-      if (error !== undefined || isErrorEvent) throw upstreamStreamError(this.provider, error ?? { message: data });
+    if (isErrorEvent || data.includes(this.errorHint)) {
+      const error = this.rules.errorIn(data, isErrorEvent);
+      if (error !== undefined) throw upstreamStreamError(this.provider, error);
     }
     this.sawData = true;
     const tap = this.tap;
     tap.firstPayload ??= data;
-    if (USAGE.test(data)) {
-      const chunk = parseChunk(data, this.provider);
-      tap.usage = fromOpenAIUsage(chunk.usage) ?? tap.usage;
-      if (this.options.stripUsage) {
-        if (!chunk.choices?.length) return '';
-        delete chunk.usage;
-        data = JSON.stringify(chunk);
+    if (this.usageTest.test(data)) {
+      const read = this.rules.readUsage(data, this.options.stripUsage, this.provider.id);
+      tap.usage = read.usage ?? tap.usage;
+      if (read.data === '') return '';
+      if (read.data !== data) {
+        data = read.data;
         frame = sseData(data);
       }
     }
-    if (!this.sawFinish && FINISH.test(data)) this.sawFinish = true;
+    if (!this.sawFinish && this.completeTest.test(data)) this.sawFinish = true;
     tap.payloads?.push(data);
     tap.output?.push(data);
     return frame;
@@ -157,32 +175,13 @@ export class PassthroughRelay implements ChunkRelay {
  * the stream right after the last event): its data must be complete JSON. A cut event is dropped,
  * so that the client reads the truncation error frame rather than failing on broken JSON.
  */
-function isWholeEvent(frame: string): boolean {
+function isWholeEvent(frame: string, endMarker: string | undefined): boolean {
   const data = parseSseFrame(frame).data;
-  if (data === undefined || data === '[DONE]') return true;
+  if (data === undefined || data === endMarker) return true;
   try {
     JSON.parse(data);
     return true;
   } catch {
     return false;
   }
-}
-
-/** A chunk the relay must read (the usage chunk); broken JSON there is the upstream's fault, not a gateway bug. */
-function parseChunk(data: string, provider: Provider): { usage?: unknown; choices?: unknown[] } {
-  try {
-    return JSON.parse(data);
-  } catch {
-    throw new GatewayError({ status: 502, code: 'upstream_invalid_response', retryable: true, message: `Provider \`${provider.id}\` sent a stream chunk that is not valid JSON.` });
-  }
-}
-
-function errorPayload(data: string): unknown {
-  try {
-    const parsed = JSON.parse(data) as Record<string, unknown>;
-    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed && !('choices' in parsed)) return parsed.error ?? {};
-  } catch {
-    // not JSON: an ordinary payload that happens to mention "error"
-  }
-  return undefined;
 }

@@ -1,14 +1,15 @@
 /**
- * Chat completions and embeddings: resolve the chain, run it, and shape the response, the headers
- * and the log record. Streams commit after their first content and fail after that with an
- * OpenAI-shaped error frame, never a silent close.
+ * A model route (chat completions, embeddings, ...: its `ModelEndpoint` record says how it reads):
+ * resolve the chain, run it, and shape the response, the headers and the log record. Streams commit
+ * after their first content and fail after that with the route's error frame, never a silent close.
  */
 import type { GatewayResponse, ResponseHeaders } from '../contract.js';
 import { recordUsage } from '../cost/record-usage.js';
+import type { ModelEndpoint } from '../endpoints/index.js';
 import type { LogRecord } from '../logging/log-record.js';
 import { round, type RequestLog } from '../logging/request-log.js';
 import type { GatewayParams } from '../params/gateway-params.js';
-import type { Operation, ProviderCall } from '../providers/types.js';
+import type { ProviderCall } from '../providers/types.js';
 import type { ChainTarget } from '../routing/build-chain.js';
 import { planRequest, type TrafficPlan } from '../traffic/plan-request.js';
 import { SSE_RESPONSE_HEADERS } from '../sse/sse-frames.js';
@@ -24,7 +25,7 @@ import { noteServed, servedHeaders } from './served-headers.js';
 import { streamEnding, type UsageNote } from './stream-ending.js';
 
 export interface ProxyInput {
-  operation: Operation;
+  endpoint: ModelEndpoint;
   /** The body to forward: validated, gateway parameters removed. */
   body: Record<string, unknown>;
   params: GatewayParams;
@@ -33,16 +34,16 @@ export interface ProxyInput {
 }
 
 export async function proxyRequest(engine: EngineContext, input: ProxyInput): Promise<GatewayResponse> {
-  const { body, params, log } = input;
-  const stream = input.operation === 'chat' && body.stream === true;
+  const { endpoint, body, params, log } = input;
+  const stream = endpoint.stream?.requested(body) === true;
   const record = log.record;
   record.stream = stream;
   record.requested_model = typeof body.model === 'string' && body.model !== '' ? body.model : null;
   recordRequest(record, input);
 
   const deadlineMs = params.deadline_ms ?? engine.timeouts.requestMs;
-  const plan = await planRequest(engine.traffic, { operation: input.operation, body, params, record, track: (work) => log.track(work), deadlineMs });
-  if (plan.cached) return serveCached(plan, input.operation, body, params, log, input.signal);
+  const plan = await planRequest(engine.traffic, { endpoint, body, params, record, track: (work) => log.track(work), deadlineMs });
+  if (plan.cached) return serveCached(plan, endpoint, stream, body, params, log, input.signal);
   const scope = new RequestScope(deadlineMs, input.signal, engine.liveScopes, log.startedAt);
   const run: ChainRun = {
     engine,
@@ -52,7 +53,7 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
     timing: { upstreamMs: 0, backoffMs: 0 },
     policy: retryPolicy(engine.retry, params.retry_params),
     callFor: (target, extra) => ({
-      operation: input.operation,
+      operation: endpoint.operation,
       model: target.model,
       body: { ...target.params, ...body, ...extra, model: target.model },
       stream,
@@ -86,14 +87,14 @@ async function proxyJson({ engine, input, plan, scope, timing, policy, callFor }
   const record = log.record;
   let result: ChainResult<JsonOutcome>;
   try {
-    result = await runChain(plan.chain, scope, policy, record.attempts, timing, (target) => sendJsonCall(engine, target, callFor(target), scope), plan.observer);
+    result = await runChain(plan.chain, scope, policy, record.attempts, timing, (target) => sendJsonCall(engine, input.endpoint, target, callFor(target), scope), plan.observer);
   } finally {
     scope.dispose(); // the upstream body is read whole: the request holds no connection from here on
   }
   const { body: response, usage, droppedParams, text, usageUnavailableReason } = result.value;
   noteServed(record, result, log, timing, droppedParams);
   recordUsage(record, usage, engine.costs, result.target.provider, result.target.model, usageUnavailableReason);
-  if (!params.disable_log) record.output = input.operation === 'chat' ? response.choices ?? null : summariseEmbeddings(response);
+  if (!params.disable_log) record.output = input.endpoint.logOutput(response);
   const headers = servedHeaders(record, log.id, plan);
   // Shaped before the budget settles, so that a failure on the way still releases the reservation.
   const answer: GatewayResponse = params.request_breakdown
@@ -108,15 +109,17 @@ async function proxyJson({ engine, input, plan, scope, timing, policy, callFor }
 async function proxyStream({ engine, input, plan, scope, timing, policy, callFor }: ChainRun): Promise<GatewayResponse> {
   const { body, params, log } = input;
   const record = log.record;
-  const clientWantsUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+  const format = input.endpoint.stream!;
+  const clientWantsUsage = format.clientWantsUsage(body);
   /** The stream the chain opened, once one did: whatever fails after that must let go of it. */
   let stream: OpenedStream['stream'] | undefined;
   try {
     const opened = await runChain(plan.chain, scope, policy, record.attempts, timing, async (target) => {
       const askUsage = target.provider.streamUsage === 'request' && !clientWantsUsage;
-      const extra = askUsage ? { stream_options: { ...(body.stream_options as object | undefined), include_usage: true } } : undefined;
+      const extra = askUsage ? format.askForUsage(body) : undefined;
       // The cache needs the chunks to store the finished answer.
-      const value = await openStream(engine, target, callFor(target, extra), scope, { stripUsage: !clientWantsUsage, keepPayloads: plan.cacheSettings !== undefined, keepOutput: !params.disable_log });
+      const options = { stripUsage: !clientWantsUsage, keepPayloads: plan.cacheSettings !== undefined, keepOutput: !params.disable_log };
+      const value = await openStream(engine, input.endpoint, target, callFor(target, extra), scope, options);
       stream = value.stream;
       return value;
     }, plan.observer);
@@ -129,7 +132,7 @@ async function proxyStream({ engine, input, plan, scope, timing, policy, callFor
     const target = opened.target;
     const noteUsage: UsageNote = (usage) => recordUsage(record, usage, engine.costs, target.provider, target.model);
     const relay = opened.value.stream;
-    relay.commit(streamEnding(opened, scope, log, params, noteUsage, plan, engine.report));
+    relay.commit(streamEnding(format, opened, scope, log, params, noteUsage, plan, engine.report));
     return { kind: 'sse', status: 200, headers, body: relay, pipeTo: (sink) => relay.pipeTo(sink) };
   } catch (error) {
     stream?.discard(); // not handed over: the upstream is released here, the request settles as failed
@@ -144,7 +147,7 @@ function recordRequest(record: LogRecord, input: ProxyInput): void {
   record.thread_identifier = params.thread_identifier ?? null;
   record.group_identifier = params.group_identifier ?? null;
   record.metadata = params.metadata ?? null;
-  const inputKey = input.operation === 'chat' ? 'messages' : 'input';
+  const inputKey = input.endpoint.inputField;
   const rest: Record<string, unknown> = {};
   for (const key of Object.keys(body)) if (key !== inputKey) rest[key] = body[key];
   record.params = rest;
@@ -159,12 +162,3 @@ function retryPolicy(base: RetryPolicy, requested: GatewayParams['retry_params']
     initialDelayMs: requested.retry_after !== undefined ? requested.retry_after * 1000 : base.initialDelayMs,
   };
 }
-
-function summariseEmbeddings(response: Record<string, unknown>) {
-  const data = Array.isArray(response.data) ? (response.data as Array<{ embedding?: unknown }>) : [];
-  const first = data[0]?.embedding;
-  // base64 (the openai SDK's default) holds 4 bytes of float32 per dimension.
-  const dimensions = Array.isArray(first) ? first.length : typeof first === 'string' ? Buffer.byteLength(first, 'base64') / 4 : null;
-  return { embeddings: data.length, dimensions };
-}
-

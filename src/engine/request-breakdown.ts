@@ -1,6 +1,6 @@
 /**
  * `request_breakdown`: what the log record says about a request, for the caller to see, in the
- * JSON answer or as a last chunk of a stream.
+ * JSON answer or as a last frame of a stream (in the route's format: `StreamFormat.breakdownFrame`).
  */
 import type { LogRecord } from '../logging/log-record.js';
 import { round, type RequestLog } from '../logging/request-log.js';
@@ -26,22 +26,5 @@ export function breakdown(record: LogRecord, log: RequestLog) {
     thread_identifier: record.thread_identifier,
     group_identifier: record.group_identifier,
     metadata: record.metadata,
-  };
-}
-
-export function breakdownChunk(firstPayload: string | undefined, details: ReturnType<typeof breakdown>) {
-  let head: { id?: unknown; created?: unknown; model?: unknown } = {};
-  try {
-    head = firstPayload ? JSON.parse(firstPayload) : {};
-  } catch {
-    // keep the defaults below
-  }
-  return {
-    id: head.id ?? details.request_id,
-    object: 'chat.completion.chunk',
-    created: head.created ?? Math.floor(Date.now() / 1000),
-    model: head.model ?? details.model,
-    choices: [],
-    request_breakdown: details,
   };
 }

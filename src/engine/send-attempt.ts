@@ -2,11 +2,11 @@
  * One upstream attempt: send the request, turn an error status into a GatewayError, and either read
  * the JSON body or peek at a stream until its first content (DESIGN.md §4: peek before commit).
  */
+import { notServedBy, servingOf, type ModelEndpoint } from '../endpoints/index.js';
 import { GatewayError } from '../errors.js';
 import type { ConvertedResponse, ProviderCall, UpstreamRequest } from '../providers/types.js';
 import type { ChainTarget } from '../routing/build-chain.js';
 import type { UpstreamResponse } from '../transport/types.js';
-import { fromOpenAIUsage } from '../usage.js';
 import { ERROR_BODY_LIMIT, type EngineContext } from './engine-context.js';
 import { PassthroughRelay, type PassthroughOptions, type StreamTap } from './passthrough-stream.js';
 import type { RequestScope } from './request-scope.js';
@@ -19,8 +19,9 @@ interface Sent {
   response: UpstreamResponse;
 }
 
-async function send(engine: EngineContext, target: ChainTarget, call: ProviderCall, scope: RequestScope): Promise<Sent> {
+async function send(engine: EngineContext, endpoint: ModelEndpoint, target: ChainTarget, call: ProviderCall, scope: RequestScope): Promise<Sent> {
   const provider = target.provider;
+  if (!servingOf(endpoint, provider)) throw notServedBy(endpoint, provider);
   const built = provider.buildRequest(call);
   const request = provider.signRequest ? await provider.signRequest(built) : built;
   const response = await (provider.transport ?? engine.transport).send(request, {
@@ -41,8 +42,8 @@ export interface JsonOutcome extends ConvertedResponse {
   text?: string;
 }
 
-export async function sendForJson(engine: EngineContext, target: ChainTarget, call: ProviderCall, scope: RequestScope): Promise<JsonOutcome> {
-  const { request, response } = await send(engine, target, call, scope);
+export async function sendForJson(engine: EngineContext, endpoint: ModelEndpoint, target: ChainTarget, call: ProviderCall, scope: RequestScope): Promise<JsonOutcome> {
+  const { request, response } = await send(engine, endpoint, target, call, scope);
   const text = await response.text(engine.responseLimitBytes);
   let json: unknown;
   try {
@@ -54,9 +55,10 @@ export async function sendForJson(engine: EngineContext, target: ChainTarget, ca
     throw new GatewayError({ status: 502, code: 'upstream_invalid_response', retryable: true, upstreamStatus: response.status, message: `Provider \`${target.provider.id}\` sent a response that is not a JSON object.` });
   }
   const body = json as Record<string, unknown>;
-  if ('error' in body && !('choices' in body) && !('data' in body)) throw upstreamStreamError(target.provider, body.error);
+  const error = endpoint.errorIn(body);
+  if (error !== undefined) throw upstreamStreamError(target.provider, error);
   if (target.provider.convertResponse) return { ...target.provider.convertResponse(call, body), droppedParams: request.droppedParams };
-  return { body, usage: fromOpenAIUsage(body.usage), droppedParams: request.droppedParams, text };
+  return { body, usage: endpoint.usageOf(body), droppedParams: request.droppedParams, text };
 }
 
 export interface OpenedStream {
@@ -68,18 +70,21 @@ export interface OpenedStream {
 
 export async function openStream(
   engine: EngineContext,
+  endpoint: ModelEndpoint,
   target: ChainTarget,
   call: ProviderCall,
   scope: RequestScope,
   options: PassthroughOptions,
 ): Promise<OpenedStream> {
-  const { request, response } = await send(engine, target, call, scope);
+  const { request, response } = await send(engine, endpoint, target, call, scope);
   const tap: StreamTap = {};
   const provider = target.provider;
   const relayOptions = { ...options, maxEventBytes: engine.responseLimitBytes };
   let stream: StreamResponse;
   try {
-    const relay = provider.createStreamTranslator ? new TranslatedRelay(provider, call, relayOptions, tap) : new PassthroughRelay(provider, relayOptions, tap);
+    const relay = provider.createStreamTranslator
+      ? new TranslatedRelay(provider, call, relayOptions, tap)
+      : new PassthroughRelay(provider, relayOptions, tap, endpoint.stream!);
     stream = new StreamResponse(response, relay, scope);
   } catch (error) {
     response.cancel();

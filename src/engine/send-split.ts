@@ -4,6 +4,7 @@
  * the request's one deadline; the first failure fails the attempt (no new part starts after it) and
  * the chain retries or falls back as for any attempt. Calls that are not split take the usual path.
  */
+import type { ModelEndpoint } from '../endpoints/index.js';
 import type { ProviderCall } from '../providers/types.js';
 import type { ChainTarget } from '../routing/build-chain.js';
 import type { EngineContext } from './engine-context.js';
@@ -16,9 +17,9 @@ import { sendForJson, type JsonOutcome } from './send-attempt.js';
  */
 const PART_CONCURRENCY = 8;
 
-export async function sendJsonCall(engine: EngineContext, target: ChainTarget, call: ProviderCall, scope: RequestScope): Promise<JsonOutcome> {
+export async function sendJsonCall(engine: EngineContext, endpoint: ModelEndpoint, target: ChainTarget, call: ProviderCall, scope: RequestScope): Promise<JsonOutcome> {
   const split = call.stream ? undefined : target.provider.splitCall?.(call);
-  if (!split) return sendForJson(engine, target, call, scope);
+  if (!split) return sendForJson(engine, endpoint, target, call, scope);
   const { calls } = split;
   const parts = new Array<JsonOutcome>(calls.length);
   let next = 0;
@@ -27,7 +28,7 @@ export async function sendJsonCall(engine: EngineContext, target: ChainTarget, c
     while (!failed && next < calls.length) {
       const index = next++;
       try {
-        parts[index] = await sendForJson(engine, target, calls[index], scope);
+        parts[index] = await sendForJson(engine, endpoint, target, calls[index], scope);
       } catch (error) {
         failed = true;
         throw error;

@@ -1,19 +1,19 @@
 /**
  * Answers from the response cache: the stored JSON as is, or, for a streaming client, the stored
- * completion replayed as a short SSE stream. No upstream call, no cost, `x-modelgate-cache: hit`.
+ * answer replayed as a short stream in the route's format. No upstream call, no cost, `x-modelgate-cache: hit`.
  */
-import { completionToSse } from '../cache/cached-completion.js';
 import type { GatewayResponse, ResponseHeaders } from '../contract.js';
+import type { ModelEndpoint } from '../endpoints/index.js';
 import { round, type RequestLog } from '../logging/request-log.js';
 import type { GatewayParams } from '../params/gateway-params.js';
-import type { Operation } from '../providers/types.js';
 import type { TrafficPlan } from '../traffic/plan-request.js';
 import { SSE_RESPONSE_HEADERS } from '../sse/sse-frames.js';
 import { headerSafe } from './served-headers.js';
 
 export function serveCached(
   plan: TrafficPlan,
-  operation: Operation,
+  endpoint: ModelEndpoint,
+  stream: boolean,
   body: Record<string, unknown>,
   params: GatewayParams,
   log: RequestLog,
@@ -26,7 +26,7 @@ export function serveCached(
   record.deployment = entry.deployment;
   record.gateway_overhead_ms = round(log.elapsedMs());
   record.cost_usd = 0; // nothing was spent upstream
-  if (!params.disable_log) record.output = operation === 'chat' ? entry.body.choices ?? null : null;
+  if (!params.disable_log) record.output = endpoint.logOutput(entry.body);
   if (plan.cacheSettings?.omitLog) log.omit();
   const headers: ResponseHeaders = {
     ...plan.headers,
@@ -37,17 +37,17 @@ export function serveCached(
     'x-modelgate-fallback': 'false',
     'x-modelgate-cache': 'hit',
   };
-  if (operation !== 'chat' || body.stream !== true) {
+  const format = endpoint.stream;
+  if (!stream || !format) {
     log.finish(200);
     return { kind: 'json', status: 200, headers, body: entry.body };
   }
-  const includeUsage = (body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
   record.ttft_ms = round(log.elapsedMs());
   return {
     kind: 'sse',
     status: 200,
     headers: { ...SSE_RESPONSE_HEADERS, ...headers },
-    body: replay(completionToSse(entry.body, includeUsage), log, signal),
+    body: replay(format.replay(entry.body, format.clientWantsUsage(body)), log, signal),
   };
 }
 

@@ -1,25 +1,26 @@
 /**
- * How the engine ends a committed stream (`StreamResponse` calls it): the request_breakdown chunk
- * when asked, then usage, cache, budget and the log record, whatever happened on the way.
+ * How the engine ends a committed stream (`StreamResponse` calls it): the request_breakdown frame
+ * when asked and the route's end (`[DONE]`), or its error frame; then usage, cache, budget and the
+ * log record, whatever happened on the way.
  */
-import { completionFromStream } from '../cache/cached-completion.js';
+import type { StreamFormat } from '../endpoints/index.js';
 import type { GatewayError } from '../errors.js';
 import type { ErrorReporter } from '../logging/emit-log.js';
 import type { LogRecord } from '../logging/log-record.js';
 import type { RequestLog } from '../logging/request-log.js';
 import type { GatewayParams } from '../params/gateway-params.js';
-import { sseData } from '../sse/sse-frames.js';
 import type { TrafficPlan } from '../traffic/plan-request.js';
 import type { NormalizedUsage } from '../usage.js';
-import { accumulateChoices } from './accumulate-chunks.js';
-import { breakdown, breakdownChunk } from './request-breakdown.js';
+import { breakdown } from './request-breakdown.js';
 import type { RequestScope } from './request-scope.js';
 import type { ChainResult } from './run-chain.js';
 import type { OpenedStream } from './send-attempt.js';
 
 export interface StreamEnding {
-  /** Text to send after the upstream's last content and before `[DONE]` (the request_breakdown chunk), or ''. */
+  /** The text after the upstream's last content: the request_breakdown frame when asked, then the format's end (`[DONE]`). */
   trailer(): string;
+  /** The frame that ends the stream with `error` (the client has had content already). */
+  errorFrame(error: GatewayError): string;
   /**
    * Settles the request (usage, cache, budget, log). Not `completed` and no `failure`: the
    * client left (or stopped reading). Never rejects.
@@ -34,6 +35,7 @@ export type UsageNote = (usage: NormalizedUsage | undefined) => void;
 
 /** How a committed stream ends: the request_breakdown chunk when asked, then usage, cache, budget and the log. */
 export function streamEnding(
+  format: StreamFormat,
   served: ChainResult<OpenedStream>,
   scope: RequestScope,
   log: RequestLog,
@@ -45,10 +47,11 @@ export function streamEnding(
   const tap = served.value.tap;
   return {
     trailer() {
-      if (!params.request_breakdown) return '';
+      if (!params.request_breakdown) return format.end;
       fillStreamOutcome(log.record, tap, params, noteUsage);
-      return sseData(breakdownChunk(tap.firstPayload, breakdown(log.record, log)));
+      return format.breakdownFrame(tap.firstPayload, breakdown(log.record, log)) + format.end;
     },
+    errorFrame: (error) => format.errorFrame(error),
     bug(error) {
       report(error, 'stream');
     },
@@ -58,7 +61,7 @@ export function streamEnding(
       let answer: Record<string, unknown> | undefined;
       try {
         fillStreamOutcome(log.record, tap, params, noteUsage);
-        if (ok && plan.cacheSettings && tap.payloads) answer = completionFromStream(accumulateChoices(tap.payloads), tap.firstPayload, tap.usage);
+        if (ok && plan.cacheSettings && tap.payloads) answer = format.answerFromStream(tap.payloads, tap.firstPayload, tap.usage);
       } catch (error) {
         // A bug in the bookkeeping: the client's outcome stands, the budget and the log still settle.
         report(error, 'stream');
@@ -74,5 +77,5 @@ export function streamEnding(
 
 function fillStreamOutcome(record: LogRecord, tap: OpenedStream['tap'], params: GatewayParams, noteUsage: UsageNote): void {
   noteUsage(tap.usage);
-  if (!params.disable_log && tap.output) record.output = tap.output.choices();
+  if (!params.disable_log && tap.output) record.output = tap.output.value();
 }

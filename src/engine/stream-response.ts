@@ -2,13 +2,12 @@
  * A stream's way from the upstream to the client, in one object: the upstream body is pushed chunk
  * by chunk through the relay (synchronous) and out, either straight into a sink the host gave
  * (`pipeTo`: no promise per chunk) or to whoever iterates it (`next()`). It peeks before commit
- * (`open`, DESIGN.md §4), ends with the engine's trailer and `[DONE]` or an OpenAI error frame, and
+ * (`open`, DESIGN.md §4), ends with the engine's trailer (`[DONE]` for chat) or an error frame, and
  * settles the request exactly once however it ends: upstream end or failure, deadline, client gone,
  * or a bug met on the way (the upstream is let go of then too, and the stream ends with an error).
  */
 import type { SseSink } from '../contract.js';
 import { GatewayError, toGatewayError } from '../errors.js';
-import { SSE_DONE, sseData } from '../sse/sse-frames.js';
 import type { BodyFlow, BodyListener, UpstreamResponse } from '../transport/types.js';
 import { pumpBody } from './pump-body.js';
 import type { ChunkRelay } from './chunk-relay.js';
@@ -244,7 +243,7 @@ export class StreamResponse implements AsyncIterableIterator<string>, BodyListen
     if (!failed) {
       let tail: string;
       try {
-        tail = this.ending!.trailer() + SSE_DONE;
+        tail = this.ending!.trailer();
       } catch (error) {
         return this.fail(error);
       }
@@ -259,7 +258,7 @@ export class StreamResponse implements AsyncIterableIterator<string>, BodyListen
     // Upstream failures are GatewayErrors already; anything else is a bug (in a relay, a translator, the ending).
     if (!GatewayError.isInstance(failure)) this.ending!.bug(failure);
     const error = this.scope.endReason ?? toGatewayError(failure);
-    if (!this.scope.clientAborted) this.emit(sseData(error.toJSON()));
+    if (!this.scope.clientAborted) this.emit(this.ending!.errorFrame(error));
     this.settle(false, error);
   }
 

@@ -2,13 +2,14 @@
  * Relays a stream that needs translation (Anthropic, Gemini, Bedrock): decode the provider's events,
  * translate each synchronously to OpenAI chunks, and serialise them, per network chunk. Nothing is
  * relayed before the first content, so an error right after the stream opened can still fall back.
+ * Translators speak chat completion chunks (`StreamTranslator`): this relay is chat completions'.
  */
+import { ChoicesAccumulator } from '../endpoints/chat-completions/accumulate-choices.js';
 import { GatewayError } from '../errors.js';
 import { scrubError } from '../providers/kit/scrub-secrets.js';
 import type { ChatCompletionChunk } from '../providers/openai-types.js';
 import type { Provider, ProviderCall, StreamDecoder, StreamTranslator } from '../providers/types.js';
 import { sseEventDecoder } from '../sse/sse-event-decoder.js';
-import { ChoicesAccumulator } from './accumulate-chunks.js';
 import { HeldText, relayChunks, type ChunkRelay } from './chunk-relay.js';
 import { ChunkSerialiser } from './chunk-serialiser.js';
 import type { PassthroughOptions, StreamTap } from './passthrough-stream.js';

@@ -1,6 +1,7 @@
 /**
- * What a chat request needs from a model (tools, images, structured outputs, room in the context
- * window), read once per request, and whether a model's known facts rule it out.
+ * What a request needs from a model (tools, images, structured outputs, room in the context
+ * window), and whether a model's known facts rule it out. Each route reads its own requests'
+ * needs (`ModelEndpoint.needs`).
  */
 import type { ModelFacts } from '../catalog/model-catalog.js';
 
@@ -20,34 +21,6 @@ export interface RequestNeeds {
 
 /** Keys whose values are binary payloads, not prompt text. */
 const BLOB_KEYS = new Set(['image_url', 'input_audio', 'file', 'file_data']);
-
-export function requestNeeds(operation: 'chat' | 'embeddings', body: Record<string, unknown>): RequestNeeds {
-  if (operation === 'embeddings') {
-    const inputs = Array.isArray(body.input) ? body.input.length : 1;
-    return { tools: false, images: false, jsonSchema: false, promptChars: textLength(body.input), messages: inputs, maxOutputTokens: 0, choices: 1 };
-  }
-  const messages = Array.isArray(body.messages) ? body.messages : [];
-  let images = false;
-  for (const message of messages) {
-    const content = (message as { content?: unknown })?.content;
-    if (Array.isArray(content) && content.some((part) => (part as { type?: unknown })?.type === 'image_url')) {
-      images = true;
-      break;
-    }
-  }
-  const tools = (Array.isArray(body.tools) && body.tools.length > 0) || (Array.isArray(body.functions) && body.functions.length > 0);
-  const format = body.response_format as { type?: unknown } | undefined;
-  const max = body.max_completion_tokens ?? body.max_tokens;
-  return {
-    tools,
-    images,
-    jsonSchema: format?.type === 'json_schema',
-    promptChars: textLength(messages) + (tools ? JSON.stringify(body.tools ?? body.functions).length : 0),
-    messages: messages.length,
-    maxOutputTokens: typeof max === 'number' && max > 0 ? max : undefined,
-    choices: typeof body.n === 'number' && body.n > 1 ? Math.ceil(body.n) : 1,
-  };
-}
 
 /**
  * Prompt tokens, estimated at 4 characters a token (OpenAI's rule of thumb for English). Used to
@@ -74,7 +47,8 @@ export function cannotServe(facts: ModelFacts | undefined, needs: RequestNeeds):
   return undefined;
 }
 
-function textLength(value: unknown): number {
+/** Characters of text in a request value, binary payloads (images, audio, files) left out. */
+export function textLength(value: unknown): number {
   if (typeof value === 'string') return value.length;
   if (Array.isArray(value)) {
     let total = 0;

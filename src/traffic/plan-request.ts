@@ -9,17 +9,17 @@ import type { ModelFacts } from '../catalog/model-catalog.js';
 import { hasBudget, customerSettings, type CustomerSettings } from '../customers/customer-settings.js';
 import { actualCost, estimateCost } from '../customers/request-cost.js';
 import type { Reservation } from '../customers/customer-limits.js';
+import type { ModelEndpoint } from '../endpoints/index.js';
 import { GatewayError } from '../errors.js';
 import type { AttemptRecord, LogRecord } from '../logging/log-record.js';
 import type { GatewayParams } from '../params/gateway-params.js';
-import type { Operation } from '../providers/types.js';
 import { buildChain, type ChainTarget, type SkippedTarget } from '../routing/build-chain.js';
-import { cannotServe, requestNeeds, type RequestNeeds } from '../routing/request-needs.js';
+import { cannotServe, type RequestNeeds } from '../routing/request-needs.js';
 import type { NormalizedUsage } from '../usage.js';
 import type { TrafficContext } from './traffic-context.js';
 
 export interface PlanInput {
-  operation: Operation;
+  endpoint: ModelEndpoint;
   body: Record<string, unknown>;
   params: GatewayParams;
   record: LogRecord;
@@ -44,7 +44,7 @@ export interface FinishOutcome {
    * generated even when the stream did not finish, and its usage is then missing or partial.
    */
   committed?: boolean;
-  /** The final answer, to cache (a `chat.completion` or embeddings response). */
+  /** The final answer, to cache (in the route's JSON format: a `chat.completion`, an embeddings list). */
   body?: Record<string, unknown>;
 }
 
@@ -63,7 +63,7 @@ export interface TrafficPlan {
 }
 
 export async function planRequest(traffic: TrafficContext, input: PlanInput): Promise<TrafficPlan> {
-  const { operation, body, params, record } = input;
+  const { endpoint, body, params, record } = input;
   const customer = customerSettings(traffic.customers, params);
   const headers = customer ? await checkCustomerRate(traffic, customer, record) : {};
 
@@ -81,14 +81,14 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
   }
   const wantsBudget = customer !== undefined && hasBudget(customer);
   // Reading the request's needs walks its messages: only when something will use them.
-  const needs = known || wantsBudget ? requestNeeds(operation, body) : undefined;
-  let chain = operation === 'chat' && known ? filterCapabilities(built.chain, built.skipped, facts, needs!, record) : built.chain;
+  const needs = known || wantsBudget ? endpoint.needs(body) : undefined;
+  let chain = endpoint.checksCapabilities && known ? filterCapabilities(built.chain, built.skipped, facts, needs!, record) : built.chain;
 
-  const settings = cacheSettings(traffic.cacheDefaults, params);
+  const settings = endpoint.cacheable ? cacheSettings(traffic.cacheDefaults, params) : undefined;
   let cacheStatus: TrafficPlan['cacheStatus'] = cacheMentioned(traffic.cacheDefaults, params) ? 'skip' : undefined;
   let cacheKeys: Map<string, string> | undefined;
   if (settings) {
-    cacheKeys = traffic.cache.keys(chain, operation, body, record, params, settings);
+    cacheKeys = traffic.cache.keys(chain, endpoint.operation, body, record, params, settings);
     const found = await traffic.cache.lookup(cacheKeys, record);
     cacheStatus = found.failed ? 'skip' : found.entry ? 'hit' : 'miss';
     record.cache = { status: cacheStatus, ttl_s: settings.ttlMs / 1000, stored: false };

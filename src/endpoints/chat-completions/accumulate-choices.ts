@@ -3,6 +3,7 @@
  * chunk as the stream passes (`ChoicesAccumulator`), so that a stream holds its text so far rather
  * than every chunk it relayed, or at once from kept payloads (`accumulateChoices`).
  */
+import type { OutputLog } from '../endpoint.js';
 
 /**
  * The chunk most of a stream is made of, as OpenAI-compatible servers write it: one choice, index
@@ -30,7 +31,7 @@ export function accumulateChoices(payloads: readonly string[]): ChoiceAccumulato
   return accumulator.choices();
 }
 
-export class ChoicesAccumulator {
+export class ChoicesAccumulator implements OutputLog {
   private readonly byIndex = new Map<number, ChoiceAccumulator>();
 
   /** Adds one chunk's JSON payload. */
@@ -85,6 +86,11 @@ export class ChoicesAccumulator {
   /** The choices so far, by index. */
   choices(): ChoiceAccumulator[] {
     return [...this.byIndex.values()].sort((a, b) => a.index - b.index);
+  }
+
+  /** The log record's output (`OutputLog`): the choices so far. */
+  value(): ChoiceAccumulator[] {
+    return this.choices();
   }
 }
 

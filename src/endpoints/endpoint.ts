@@ -1,0 +1,132 @@
+/**
+ * What the gateway knows about one route, in one record: the gateway, the engine, the traffic plan,
+ * the cache and the log read it instead of branching on an operation name (DESIGN.md §10). A new
+ * route is a new record (and, where providers translate it, converters), listed in `./index.ts`.
+ */
+import type { GatewayError } from '../errors.js';
+import type { LogRecord } from '../logging/log-record.js';
+import type { Operation, Provider } from '../providers/types.js';
+import type { RequestNeeds } from '../routing/request-needs.js';
+import type { ModelResolver } from '../routing/resolve-model.js';
+import type { NormalizedUsage } from '../usage.js';
+
+/** A route's id, the log record's `endpoint` (the public log type lists them). */
+export type EndpointId = NonNullable<LogRecord['endpoint']>;
+
+/** A route the engine serves from an upstream model (`POST /chat/completions`, `POST /embeddings`). */
+export interface ModelEndpoint {
+  readonly kind: 'model';
+  /** The log record's `endpoint`. */
+  readonly id: EndpointId;
+  readonly method: 'POST';
+  /** Below the mount, without `/v1` (which the gateway accepts for every route). */
+  readonly path: string;
+  /**
+   * What the providers are asked to do (`ProviderCall.operation`); also the cache keys' namespace,
+   * so it must not change for an existing route.
+   */
+  readonly operation: Operation;
+  /** This route's body checks, after the common ones (`validateRequestBody`): a 400 naming the field. */
+  validate(body: Record<string, unknown>): void;
+  /** The field that holds the request's input: the log keeps it as `input`, the other fields as `params`. */
+  readonly inputField: string;
+  /** What the request needs from a model (capabilities, prompt size), for the catalogue and budget estimates. */
+  needs(body: Record<string, unknown>): RequestNeeds;
+  /** Whether the catalogue's capability facts (tools, images, context window) may leave a model out of the chain. */
+  readonly checksCapabilities: boolean;
+  /** Whether answers may be stored and served by the response cache. */
+  readonly cacheable: boolean;
+  /** The upstream error a successful-looking JSON body carries (some servers answer errors with 200), or undefined. */
+  errorIn(body: Record<string, unknown>): unknown;
+  /** The usage of an answer in this route's own wire format (what a pass-through upstream sends). */
+  usageOf(body: Record<string, unknown>): NormalizedUsage | undefined;
+  /** The log record's `output` for a JSON answer (fresh or cached). */
+  logOutput(answer: Record<string, unknown>): unknown;
+  /** How the route streams; undefined when it only answers JSON. */
+  readonly stream?: StreamFormat;
+  /**
+   * Who serves it. Upstreams that speak OpenAI's wire format (providers without converters) take it
+   * as is: the body goes through, the answer and its stream bytes come back untouched. Translating
+   * providers serve it only when their kind is listed here; any other is refused before its request
+   * is built (400 `unsupported_operation`, which falls back to the next model).
+   */
+  readonly translatedBy: readonly string[];
+}
+
+/** How a route's stream looks on the wire, and what the engine does with it. */
+export interface StreamFormat {
+  /** Whether the client asked for a stream. */
+  requested(body: Record<string, unknown>): boolean;
+  /** Whether the client asked for the usage in the stream (it is removed otherwise). */
+  clientWantsUsage(body: Record<string, unknown>): boolean;
+  /** The fields that make an upstream which reports usage only when asked (`streamUsage: 'request'`) report it. */
+  askForUsage(body: Record<string, unknown>): Record<string, unknown>;
+  /** How the pass-through relay reads an upstream stream in this format. */
+  readonly passthrough: PassthroughRules;
+  /** The log record's `output`, built payload by payload as the stream passes. */
+  createOutputLog(): OutputLog;
+  /** The text that ends a complete stream (after the request_breakdown frame, when asked). */
+  readonly end: string;
+  /** The frame that ends a stream failing after its first content (never a silent close, DESIGN.md §4). */
+  errorFrame(error: GatewayError): string;
+  /** The request_breakdown frame; `firstPayload` (the stream's first data) lends it its id and model. */
+  breakdownFrame(firstPayload: string | undefined, breakdown: { request_id: string; model: string | null }): string;
+  /** The JSON answer a finished stream amounts to: what the cache stores. */
+  answerFromStream(payloads: readonly string[], firstPayload: string | undefined, usage: NormalizedUsage | undefined): Record<string, unknown>;
+  /** A cached JSON answer as a complete stream, `end` included; the usage only when `includeUsage`. */
+  replay(answer: Record<string, unknown>, includeUsage: boolean): string;
+}
+
+/**
+ * What the pass-through relay asks about each data payload of an upstream stream. The tests it runs
+ * on every payload are plain data (a string, two patterns), so that the common payload costs no
+ * more than it did when chat's rules were written into the relay; the functions run only on the
+ * payloads those tests pick.
+ */
+export interface PassthroughRules {
+  /** The payload that closes the stream, if the format has one; it is not relayed (the engine writes `end`). */
+  readonly endMarker?: string;
+  /** Text every error payload contains (chat: `"error"`): only those payloads, and `error` SSE events, go to `errorIn`. */
+  readonly errorHint: string;
+  /** The upstream error the payload carries, or undefined; an `error` SSE event always carries one. */
+  errorIn(data: string, errorEvent: boolean): unknown;
+  /** Matches the payloads that carry the usage (they go to `readUsage`). */
+  readonly usage: RegExp;
+  /** The usage, and the payload to relay: as it came, without its usage (`strip`), or '' when nothing else was in it. */
+  readUsage(data: string, strip: boolean, providerId: string): { usage: NormalizedUsage | undefined; data: string };
+  /** Matches a payload that shows the answer complete: a stream that ends after one, without the end marker, was not cut. */
+  readonly complete: RegExp;
+}
+
+/** Builds the log record's output from a stream's payloads, without keeping them. */
+export interface OutputLog {
+  push(payload: string): void;
+  value(): unknown;
+}
+
+/** What a local route reads to answer. */
+export interface LocalContext {
+  resolver: ModelResolver;
+  /** `loadBalanceGroups`: their ids answer as model names. */
+  groups: Readonly<Record<string, unknown>>;
+}
+
+/** A route the gateway answers itself, without an upstream (`GET /models`). */
+export interface LocalEndpoint {
+  readonly kind: 'local';
+  readonly id: EndpointId;
+  readonly method: 'GET';
+  readonly path: string;
+  /** Whether `path/{item}` is served too (`GET /models/{model}`). */
+  readonly hasItems: boolean;
+  /** The JSON answer; `item` is the decoded `{item}` of `path/{item}`. Throws a GatewayError for a 4xx. */
+  answer(context: LocalContext, item: string | undefined): Record<string, unknown>;
+}
+
+export type Endpoint = ModelEndpoint | LocalEndpoint;
+
+/** Whether a provider serves the route, and how; undefined when it does not. */
+export function servingOf(endpoint: ModelEndpoint, provider: Provider): 'native' | 'translated' | undefined {
+  if (!provider.convertResponse && !provider.createStreamTranslator) return 'native';
+  return endpoint.translatedBy.includes(provider.kind) ? 'translated' : undefined;
+}
