@@ -84,6 +84,11 @@ function typeForStatus(status: number): OpenAIErrorType {
   return 'api_error';
 }
 
+/** A `createGateway` option is wrong: thrown at start-up, with a message naming each offending path. */
+export class GatewayConfigError extends Error {
+  override name = 'GatewayConfigError';
+}
+
 export function invalidRequest(message: string, param: string | null = null, code = 'invalid_request'): GatewayError {
   return new GatewayError({ status: 400, message, param, code });
 }

@@ -4,7 +4,7 @@
  */
 import type { GatewayRequest, GatewayResponse, HandleContext, JsonResponse } from './contract.js';
 import { CostCalculator } from './cost/cost-calculator.js';
-import { GatewayError, modelNotFound, toGatewayError } from './errors.js';
+import { GatewayConfigError, GatewayError, modelNotFound, toGatewayError } from './errors.js';
 import { DEFAULT_RETRY_POLICY } from './engine/backoff.js';
 import { RESPONSE_BODY_LIMIT, type EngineContext } from './engine/engine-context.js';
 import { proxyRequest } from './engine/proxy-request.js';
@@ -15,7 +15,7 @@ import { validateRequestBody } from './http/validate-request-body.js';
 import type { ErrorReporter } from './logging/emit-log.js';
 import { InFlight } from './logging/in-flight.js';
 import { RequestLog } from './logging/request-log.js';
-import { GatewayConfigError, parseOptions, type GatewayOptions } from './options.js';
+import { parseOptions, type GatewayOptions } from './options.js';
 import { readGatewayParams } from './params/read-gateway-params.js';
 import { createProviders } from './providers/create-providers.js';
 import type { Operation } from './providers/types.js';

@@ -8,8 +8,8 @@
  */
 export { createGateway, type Gateway } from './gateway.js';
 export type { GatewayRequest, GatewayResponse, HandleContext, JsonResponse, SseResponse, SseSink, ResponseHeaders } from './contract.js';
-export { GatewayError, type GatewayErrorInit, type OpenAIErrorBody, type OpenAIErrorType } from './errors.js';
-export { GatewayConfigError, type GatewayOptions, type AuthorizeHook, type AuthorizeInput, type AuthorizeResult, type ProviderOptions, type ModelAlias } from './options.js';
+export { GatewayConfigError, GatewayError, type GatewayErrorInit, type OpenAIErrorBody, type OpenAIErrorType } from './errors.js';
+export type { GatewayOptions, AuthorizeHook, AuthorizeInput, AuthorizeResult, ProviderOptions, ModelAlias } from './options.js';
 export { jsonlSink, type JsonlSink } from './logging/jsonl-sink.js';
 export type { LogRecord, AttemptRecord, LogSink, CustomerLog, CacheLog } from './logging/log-record.js';
 export { memoryStore, type MemoryStoreOptions } from './store/memory-store.js';
@@ -21,8 +21,8 @@ export type { CostDetails } from './cost/cost-calculator.js';
 export type { ModelPricing, PricingOptions } from './cost/pricing-options.js';
 export { PRICE_CATALOGUE } from './cost/catalogue-prices.js';
 export type { GatewayParams } from './params/gateway-params.js';
-export { gatewayRequestFromNode, disconnectSignal, requestSignal, writeNodeResponse, serveNodeRequest, keptBodyBytes, stillReceiving } from './http/node-http.js';
+export { gatewayRequestFromNode, requestSignal, writeNodeResponse, serveNodeRequest, keptBodyBytes, stillReceiving } from './http/node-http.js';
 export { hostContext, type ContextProvider } from './http/host-context.js';
 export { isBodyParserError } from './http/host-parser-error.js';
 export type { Transport, UpstreamResponse, SendOptions } from './transport/types.js';
-export type { UpstreamRequest } from './providers/types.js';
+export type { UpstreamRequest } from './transport/types.js';

@@ -2,6 +2,7 @@
  * `createGateway` options: one zod schema, checked once, with errors that name the offending path.
  */
 import { z } from 'zod';
+import { GatewayConfigError } from './errors.js';
 import { pricingSchema } from './cost/pricing-options.js';
 import { OPENAI_COMPATIBLE_PRESETS, type OpenAICompatiblePresetName } from './providers/openai-compatible/presets.js';
 import type { LogRecord } from './logging/log-record.js';
@@ -135,10 +136,6 @@ export type GatewayOptions = z.input<typeof optionsSchema>;
 export type ParsedOptions = z.output<typeof optionsSchema>;
 export type ProviderOptions = z.output<typeof providerSchema>;
 export type ModelAlias = z.output<typeof modelAliasSchema>;
-
-export class GatewayConfigError extends Error {
-  override name = 'GatewayConfigError';
-}
 
 export function parseOptions(input: unknown): ParsedOptions {
   const result = optionsSchema.safeParse(input);

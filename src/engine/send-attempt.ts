@@ -3,9 +3,9 @@
  * the JSON body or peek at a stream until its first content (DESIGN.md §4: peek before commit).
  */
 import { GatewayError } from '../errors.js';
-import type { ConvertedResponse, ProviderCall, UpstreamRequest } from '../providers/types.js';
+import type { ConvertedResponse, ProviderCall } from '../providers/types.js';
 import type { ChainTarget } from '../routing/build-chain.js';
-import type { UpstreamResponse } from '../transport/types.js';
+import type { UpstreamRequest, UpstreamResponse } from '../transport/types.js';
 import { fromOpenAIUsage } from '../usage.js';
 import { ERROR_BODY_LIMIT, type EngineContext } from './engine-context.js';
 import { PassthroughRelay, type PassthroughOptions, type StreamTap } from './passthrough-stream.js';

@@ -1,4 +1,5 @@
-import { GatewayConfigError, type ProviderOptions } from '../options.js';
+import { GatewayConfigError } from '../errors.js';
+import type { ProviderOptions } from '../options.js';
 import { anthropicProvider } from './anthropic/index.js';
 import { azureProvider } from './azure/index.js';
 import { bedrockProvider } from './bedrock/index.js';

@@ -2,20 +2,11 @@
  * What every provider implements. Providers are pure: they build upstream requests, read upstream
  * responses and classify upstream errors; they never touch the network (DESIGN.md §2, §6).
  */
-import type { Transport } from '../transport/types.js';
+import type { Transport, UpstreamRequest } from '../transport/types.js';
 import type { NormalizedUsage } from '../usage.js';
 import type { ChatCompletionChunk } from './openai-types.js';
 
 export type Operation = 'chat' | 'embeddings';
-
-export interface UpstreamRequest {
-  url: string;
-  method: 'POST' | 'GET';
-  headers: Record<string, string>;
-  body?: string;
-  /** OpenAI parameters this provider cannot honour and left out (reported in a header and the log). */
-  droppedParams?: string[];
-}
 
 /** A non-streaming upstream response in OpenAI's shape, with its usage in disjoint buckets. */
 export interface ConvertedResponse {

@@ -3,7 +3,8 @@
  * `endpoints` is one deployment (named like the provider); each endpoint is one more (`openai/eu`),
  * with its own key and/or URL and a weight. The log names deployments, never keys.
  */
-import { GatewayConfigError, type ProviderOptions } from '../options.js';
+import { GatewayConfigError } from '../errors.js';
+import type { ProviderOptions } from '../options.js';
 import { createProvider } from '../providers/create-providers.js';
 import type { Provider } from '../providers/types.js';
 

@@ -3,7 +3,8 @@
  * and a pinned `anthropic-version`. Translation lives in the convert-* files; this wires them.
  */
 import { GatewayError } from '../../errors.js';
-import type { Provider, ProviderCall, UpstreamRequest } from '../types.js';
+import type { Provider, ProviderCall } from '../types.js';
+import type { UpstreamRequest } from '../../transport/types.js';
 import { convertRequest, usesJsonTool, type AnthropicRequestSettings } from './convert-request.js';
 import { convertResponse } from './convert-response.js';
 import { AnthropicStreamTranslator } from './convert-stream.js';

@@ -8,9 +8,6 @@ import { ownValue } from '../../util/own-value.js';
 import type { ParamReport } from './param-policy.js';
 import type { CachePoint, ContentBlock, DocumentFormat, ImageFormat, ToolResultContent } from './types.js';
 
-/** Where in the request a part sits, for error messages: `messages[2].content[0]`. */
-export type PartPath = string;
-
 export interface ContentContext {
   providerId: string;
   report: ParamReport;

@@ -4,7 +4,8 @@
  */
 import { GatewayError } from '../../errors.js';
 import { encodePathSegment, pathSegment } from '../kit/path-segment.js';
-import type { Provider, ProviderCall, UpstreamRequest } from '../types.js';
+import type { Provider, ProviderCall } from '../types.js';
+import type { UpstreamRequest } from '../../transport/types.js';
 import { convertEmbeddingsRequest, convertEmbeddingsResponse, splitEmbeddingsCall } from './convert-embeddings.js';
 import { convertRequest } from './convert-request.js';
 import { convertResponse } from './convert-response.js';

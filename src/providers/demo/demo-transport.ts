@@ -4,8 +4,7 @@
  * streamed; `demo-flaky` fails with a 503 at random to show a fallback.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { UpstreamRequest } from '../types.js';
-import type { SendOptions, Transport, UpstreamResponse } from '../../transport/types.js';
+import type { SendOptions, Transport, UpstreamRequest, UpstreamResponse } from '../../transport/types.js';
 
 export interface DemoTransportOptions {
   /** Chance that `demo-flaky` fails (default 0.5). */

@@ -9,7 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../errors.js';
 import { pathSegment } from '../kit/path-segment.js';
-import type { Provider, ProviderCall, UpstreamRequest } from '../types.js';
+import type { Provider, ProviderCall } from '../types.js';
+import type { UpstreamRequest } from '../../transport/types.js';
 import { convertEmbeddingsRequest, convertEmbeddingsResponse } from './convert-embeddings.js';
 import { convertRequest, type SafetySetting } from './convert-request.js';
 import { convertResponse } from './convert-response.js';

@@ -3,7 +3,8 @@
  * `createGateway`, so that a malformed key is a startup error that names the option, not a failure
  * on the first request.
  */
-import { GatewayConfigError, type ProviderOptions } from '../../options.js';
+import { GatewayConfigError } from '../../errors.js';
+import type { ProviderOptions } from '../../options.js';
 import type { VertexSettings } from './index.js';
 import { vertexTokenSource, type ServiceAccountKey } from './vertex-auth.js';
 

@@ -1,5 +1,6 @@
 import { GatewayError } from '../../errors.js';
-import type { Operation, Provider, ProviderCall, UpstreamRequest } from '../types.js';
+import type { Operation, Provider, ProviderCall } from '../types.js';
+import type { UpstreamRequest } from '../../transport/types.js';
 import { parseOpenAIError } from './errors.js';
 
 const PATHS: Record<Operation, string> = { chat: '/chat/completions', embeddings: '/embeddings' };
