@@ -2,7 +2,7 @@
  * The Anthropic Messages API behind the OpenAI chat route: `POST {baseURL}/messages` with `x-api-key`
  * and a pinned `anthropic-version`. Translation lives in the convert-* files; this wires them.
  */
-import { GatewayError } from '../../errors.js';
+import { GatewayError, unsupported } from '../../errors.js';
 import type { Provider, ProviderCall } from '../types.js';
 import type { UpstreamRequest } from '../../transport/types.js';
 import { convertRequest, usesJsonTool, type AnthropicRequestSettings } from './convert-request.js';
@@ -37,6 +37,7 @@ export function anthropicProvider(settings: AnthropicSettings): Provider {
   const requestSettings: AnthropicRequestSettings = {
     defaultMaxTokens: settings.defaultMaxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
     thinking: settings.thinking ?? 'budget',
+    providerId: settings.id,
   };
   const headers: Record<string, string> = {
     ...settings.headers,
@@ -57,7 +58,7 @@ export function anthropicProvider(settings: AnthropicSettings): Provider {
     secrets,
     buildRequest(call: ProviderCall): UpstreamRequest {
       if (call.operation !== 'chat') {
-        throw new GatewayError({ status: 400, code: 'unsupported_operation', fallback: true, message: `Provider \`${settings.id}\` (Anthropic) serves chat completions only.` });
+        throw unsupported('unsupported_operation', `Provider \`${settings.id}\` (Anthropic) serves chat completions only.`);
       }
       if (!settings.apiKey) {
         throw new GatewayError({ status: 502, code: 'provider_not_configured', fallback: true, message: `Provider \`${settings.id}\` has no API key configured.` });

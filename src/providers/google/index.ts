@@ -7,7 +7,7 @@
  * Pure: builds requests and reads responses; the engine does the I/O.
  */
 import { randomUUID } from 'node:crypto';
-import { GatewayError } from '../../errors.js';
+import { GatewayError, unsupported } from '../../errors.js';
 import { pathSegment } from '../kit/path-segment.js';
 import type { Provider, ProviderCall } from '../types.js';
 import type { UpstreamRequest } from '../../transport/types.js';
@@ -93,12 +93,12 @@ export function googleProvider(settings: GoogleSettings): Provider {
       if (call.operation === 'embeddings') {
         if (vertex) {
           // Vertex serves Gemini embeddings through `:predict` or a one-input `:embedContent`, not batchEmbedContents.
-          throw new GatewayError({ status: 400, code: 'unsupported_operation', fallback: true, param: 'model', message: `Provider \`${settings.id}\` (Vertex AI) does not serve embeddings in this gateway yet; configure a \`google\` provider with a Gemini API key for embeddings.` });
+          throw unsupported('unsupported_operation', `Provider \`${settings.id}\` (Vertex AI) does not serve embeddings in this gateway yet; configure a \`google\` provider with a Gemini API key for embeddings.`, 'model');
         }
         const { body, droppedParams } = convertEmbeddingsRequest(call);
         return { url: urlFor(call, 'batchEmbedContents'), method: 'POST', headers, body: JSON.stringify(body), droppedParams: droppedParams.length ? droppedParams : undefined };
       }
-      const { body, droppedParams } = convertRequest(call, { safetySettings: settings.safetySettings });
+      const { body, droppedParams } = convertRequest(call, { safetySettings: settings.safetySettings, providerId: settings.id });
       return {
         url: urlFor(call, call.stream ? 'streamGenerateContent?alt=sse' : 'generateContent'),
         method: 'POST',
