@@ -10,7 +10,7 @@ import { parseSseFrame, SseFrameSplitter, sseData } from '../sse/sse-frames.js';
 import { fromOpenAIUsage, type NormalizedUsage } from '../usage.js';
 import { ChoicesAccumulator } from './accumulate-chunks.js';
 import { HeldText, relayChunks, type ChunkRelay } from './chunk-relay.js';
-import { upstreamStreamError } from './upstream-error.js';
+import { upstreamStreamError, type UpstreamErrorPolicy } from './upstream-error.js';
 
 export interface StreamTap {
   usage?: NormalizedUsage;
@@ -30,6 +30,8 @@ export interface PassthroughOptions {
   keepOutput?: boolean;
   /** An unfinished stream event larger than this ends the stream (`responseLimitBytes`). */
   maxEventBytes?: number;
+  /** How an error inside the stream is classified (`fallbackOnStatus`, `fallbackOnAuthError`). */
+  errorPolicy?: UpstreamErrorPolicy;
 }
 
 const USAGE = /"usage"\s*:\s*\{/;
@@ -130,7 +132,7 @@ export class PassthroughRelay implements ChunkRelay {
     }
     if (isErrorEvent || data.includes('"error"')) {
       const error = errorPayload(data);
-      if (error !== undefined || isErrorEvent) throw upstreamStreamError(this.provider, error ?? { message: data });
+      if (error !== undefined || isErrorEvent) throw upstreamStreamError(this.provider, error ?? { message: data }, this.options.errorPolicy);
     }
     this.sawData = true;
     const tap = this.tap;

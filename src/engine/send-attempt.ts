@@ -54,7 +54,7 @@ export async function sendForJson(engine: EngineContext, target: ChainTarget, ca
     throw new GatewayError({ status: 502, code: 'upstream_invalid_response', retryable: true, upstreamStatus: response.status, message: `Provider \`${target.provider.id}\` sent a response that is not a JSON object.` });
   }
   const body = json as Record<string, unknown>;
-  if ('error' in body && !('choices' in body) && !('data' in body)) throw upstreamStreamError(target.provider, body.error);
+  if ('error' in body && !('choices' in body) && !('data' in body)) throw upstreamStreamError(target.provider, body.error, engine.errorPolicy, false);
   if (target.provider.convertResponse) return { ...target.provider.convertResponse(call, body), droppedParams: request.droppedParams };
   return { body, usage: fromOpenAIUsage(body.usage), droppedParams: request.droppedParams, text };
 }
@@ -76,7 +76,7 @@ export async function openStream(
   const { request, response } = await send(engine, target, call, scope);
   const tap: StreamTap = {};
   const provider = target.provider;
-  const relayOptions = { ...options, maxEventBytes: engine.responseLimitBytes };
+  const relayOptions = { ...options, maxEventBytes: engine.responseLimitBytes, errorPolicy: engine.errorPolicy };
   let stream: StreamResponse;
   try {
     const relay = provider.createStreamTranslator ? new TranslatedRelay(provider, call, relayOptions, tap) : new PassthroughRelay(provider, relayOptions, tap);

@@ -27,7 +27,8 @@ export interface SplitCall {
 
 /**
  * Turns one provider's stream events into OpenAI chunks. One per request, synchronous, stateful.
- * Throws a GatewayError for an error event (before the first content it falls back invisibly).
+ * Throws an `UpstreamErrorEvent` for an error event (the engine classifies it; before the first
+ * content it falls back invisibly), a GatewayError for a stream it cannot read or that ends early.
  */
 export interface StreamTranslator<Event = unknown> {
   push(event: Event): ChatCompletionChunk[];
@@ -58,7 +59,11 @@ export interface ProviderCall {
   strictParams: boolean;
 }
 
-/** What a provider learned from an upstream error response. */
+/**
+ * What a provider learned from an upstream error — an HTTP error response, or an error event inside
+ * a stream (then thrown as an `UpstreamErrorEvent`, see kit/upstream-error-event.ts). The provider
+ * only describes; the engine decides retry, fallback, status and code, the same way for both.
+ */
 export interface UpstreamErrorInfo {
   message: string;
   code?: string | null;
@@ -71,7 +76,10 @@ export interface UpstreamErrorInfo {
   serverFault?: boolean;
   /** How long the provider asked to wait, when it says so in the body rather than a header. */
   retryAfterMs?: number;
-  /** The status this error really means when the provider uses another (Gemini: a bad key is a 400). */
+  /**
+   * The HTTP status this error stands for: when the provider uses another (Gemini: a bad key is a
+   * 400), and always for an error inside a stream (Anthropic's `overloaded_error` is a 529).
+   */
   status?: number;
 }
 

@@ -69,6 +69,6 @@ export function anthropicProvider(settings: AnthropicSettings): Provider {
     parseError: parseAnthropicError,
     convertResponse: (call, json) => convertResponse(json, { created: seconds(), jsonTool: usesJsonTool(call.body) }),
     createStreamTranslator: (call) =>
-      new AnthropicStreamTranslator({ providerId: settings.id, model: call.model, created: seconds(), jsonTool: usesJsonTool(call.body), secrets }),
+      new AnthropicStreamTranslator({ providerId: settings.id, model: call.model, created: seconds(), jsonTool: usesJsonTool(call.body) }),
   };
 }

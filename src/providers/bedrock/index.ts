@@ -104,6 +104,6 @@ export function bedrockProvider(settings: BedrockSettings): Provider {
     convertResponse: (call, json) =>
       call.operation === 'embeddings' ? convertEmbeddingsResponse(settings.id, call, json) : convertResponse(settings.id, call.model, json),
     createStreamTranslator: (call) => createBedrockStreamTranslator(settings.id, call.model),
-    createStreamDecoder: (options) => bedrockEventStreamDecoder(settings.id, secrets, options.maxEventBytes),
+    createStreamDecoder: (options) => bedrockEventStreamDecoder(settings.id, options.maxEventBytes),
   };
 }

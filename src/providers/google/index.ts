@@ -113,7 +113,7 @@ export function googleProvider(settings: GoogleSettings): Provider {
         ? convertEmbeddingsResponse(settings.id, call, json)
         : convertResponse(json as GeminiResponse, { providerId: settings.id, model: call.model, newId, now }),
     createStreamDecoder: geminiStreamDecoder,
-    createStreamTranslator: (call) => createGeminiStreamTranslator({ providerId: settings.id, secrets: currentSecrets(), model: call.model, newId, now }),
+    createStreamTranslator: (call) => createGeminiStreamTranslator({ providerId: settings.id, model: call.model, newId, now }),
   };
 }
 
