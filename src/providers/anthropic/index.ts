@@ -2,7 +2,7 @@
  * The Anthropic Messages API behind the OpenAI chat route: `POST {baseURL}/messages` with `x-api-key`
  * and a pinned `anthropic-version`. Translation lives in the convert-* files; this wires them.
  */
-import { GatewayError, unsupported } from '../../errors.js';
+import { providerNotConfigured, unsupported } from '../../errors.js';
 import type { Provider, ProviderCall } from '../types.js';
 import type { UpstreamRequest } from '../../transport/types.js';
 import { convertRequest, usesJsonTool, type AnthropicRequestSettings } from './convert-request.js';
@@ -61,7 +61,7 @@ export function anthropicProvider(settings: AnthropicSettings): Provider {
         throw unsupported('unsupported_operation', `Provider \`${settings.id}\` (Anthropic) serves chat completions only.`);
       }
       if (!settings.apiKey) {
-        throw new GatewayError({ status: 502, code: 'provider_not_configured', fallback: true, message: `Provider \`${settings.id}\` has no API key configured.` });
+        throw providerNotConfigured(settings.id);
       }
       const { body, droppedParams } = convertRequest(call, requestSettings);
       return { url, method: 'POST', headers: call.stream ? streamHeaders : headers, body: JSON.stringify(body), droppedParams };

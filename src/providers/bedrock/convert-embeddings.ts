@@ -9,7 +9,7 @@
  *   call, no token counts (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v3.html).
  * More inputs than one call takes become several calls (`splitEmbeddingsCall`), joined in input order.
  */
-import { GatewayError, invalidRequest, unsupported } from '../../errors.js';
+import { GatewayError, invalidRequest, unsupported, upstreamInvalidResponse } from '../../errors.js';
 import { embeddingsList, embeddingUsage, encodeEmbedding, isVector, readEmbeddingsRequest, type EmbeddingParamPolicy, type EmbeddingsRequest } from '../openai-embeddings.js';
 import type { ConvertedResponse, ProviderCall, SplitCall } from '../types.js';
 
@@ -134,5 +134,5 @@ export function convertEmbeddingsResponse(providerId: string, call: ProviderCall
 }
 
 function invalidResponse(providerId: string, detail: string): GatewayError {
-  return new GatewayError({ status: 502, code: 'upstream_invalid_response', retryable: true, message: `Provider \`${providerId}\` sent an unusable InvokeModel embeddings response: ${detail}.` });
+  return upstreamInvalidResponse(`Provider \`${providerId}\` sent an unusable InvokeModel embeddings response: ${detail}.`);
 }

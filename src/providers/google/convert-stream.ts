@@ -11,11 +11,11 @@
  * its own, as OpenAI sends it; `end` adds the usage chunk (empty `choices`), which the engine strips
  * when the client did not ask for it.
  */
-import { GatewayError, upstreamInvalidStream, upstreamStreamTruncated } from '../../errors.js';
+import { upstreamInvalidStream, upstreamStreamTruncated } from '../../errors.js';
 import type { ChatCompletionChunk, ChatDelta, ChatToolCallDelta } from '../openai-types.js';
 import type { StreamTranslator } from '../types.js';
 import { toOpenAIUsage, type NormalizedUsage } from '../../usage.js';
-import { geminiErrorEvent } from './errors.js';
+import { geminiErrorEvent, malformedFunctionCall } from './errors.js';
 import type { GeminiCandidate, GeminiFunctionCall, GeminiResponse, GeminiStatus, GeminiUsageMetadata } from './gemini-types.js';
 import { isFailedCandidate, mapFinishReason } from './map-finish-reason.js';
 import { argumentsJson, partKind, toOpenAILogprobs, toolCallId } from './read-parts.js';
@@ -147,12 +147,7 @@ class GeminiStreamTranslator implements StreamTranslator<GeminiSseEvent> {
     }
     const reason = candidate.finishReason;
     if (reason && count === 1 && isFailedCandidate(reason, state.produced)) {
-      throw new GatewayError({
-        status: 502,
-        code: 'upstream_malformed_function_call',
-        retryable: true,
-        message: `Provider \`${this.context.providerId}\` produced a malformed function call and nothing else (finishReason MALFORMED_FUNCTION_CALL).`,
-      });
+      throw malformedFunctionCall(this.context.providerId);
     }
     if (delta) {
       const choice: Choice = { index, delta, finish_reason: null };

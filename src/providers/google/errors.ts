@@ -9,6 +9,7 @@
  * - the streaming endpoint may wrap the status in an array, and may send one inside a 200 stream,
  *   described with its `code` (the HTTP status it stands for) for the engine to classify.
  */
+import { GatewayError } from '../../errors.js';
 import { UpstreamErrorEvent } from '../kit/upstream-error-event.js';
 import type { UpstreamErrorInfo } from '../types.js';
 import type { GeminiStatus } from './gemini-types.js';
@@ -38,6 +39,19 @@ function describeStatus(error: GeminiStatus, noMessage: string): UpstreamErrorIn
   if (retryAfterMs !== undefined) info.retryAfterMs = retryAfterMs;
   if (errorReasons(error).some((reason) => KEY_REASONS.has(reason))) info.status = 401;
   return info;
+}
+
+/**
+ * A candidate that ended in MALFORMED_FUNCTION_CALL with nothing else to show: the model failed,
+ * not the request (retryable; another attempt usually succeeds).
+ */
+export function malformedFunctionCall(providerId: string): GatewayError {
+  return new GatewayError({
+    status: 502,
+    code: 'upstream_malformed_function_call',
+    retryable: true,
+    message: `Provider \`${providerId}\` produced a malformed function call and nothing else (finishReason MALFORMED_FUNCTION_CALL).`,
+  });
 }
 
 function readStatus(bodyText: string): GeminiStatus | undefined {

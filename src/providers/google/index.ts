@@ -7,7 +7,7 @@
  * Pure: builds requests and reads responses; the engine does the I/O.
  */
 import { randomUUID } from 'node:crypto';
-import { GatewayError, unsupported } from '../../errors.js';
+import { providerNotConfigured, unsupported } from '../../errors.js';
 import { pathSegment } from '../kit/path-segment.js';
 import type { Provider, ProviderCall } from '../types.js';
 import type { UpstreamRequest } from '../../transport/types.js';
@@ -88,7 +88,7 @@ export function googleProvider(settings: GoogleSettings): Provider {
     },
     buildRequest(call: ProviderCall): UpstreamRequest {
       if (!tokens && !settings.apiKey) {
-        throw new GatewayError({ status: 502, code: 'provider_not_configured', fallback: true, message: `Provider \`${settings.id}\` has no API key configured.` });
+        throw providerNotConfigured(settings.id);
       }
       if (call.operation === 'embeddings') {
         if (vertex) {

@@ -1,4 +1,4 @@
-import { GatewayError } from '../../errors.js';
+import { providerNotConfigured } from '../../errors.js';
 import type { Operation, Provider, ProviderCall } from '../types.js';
 import type { UpstreamRequest } from '../../transport/types.js';
 import { parseOpenAIError } from './errors.js';
@@ -39,12 +39,7 @@ export function openAICompatibleProvider(settings: OpenAICompatibleSettings): Pr
     secrets: settings.apiKey ? [settings.apiKey] : [],
     buildRequest(call: ProviderCall): UpstreamRequest {
       if (!settings.apiKey && !settings.keyOptional) {
-        throw new GatewayError({
-          status: 502,
-          code: 'provider_not_configured',
-          fallback: true,
-          message: `Provider \`${settings.id}\` has no API key configured.`,
-        });
+        throw providerNotConfigured(settings.id);
       }
       return {
         url: urlFor(call),
