@@ -17,9 +17,10 @@ import { InFlight } from './logging/in-flight.js';
 import { RequestLog } from './logging/request-log.js';
 import { parseOptions, type GatewayOptions } from './options.js';
 import { readGatewayParams } from './params/read-gateway-params.js';
-import { createProviders } from './providers/create-providers.js';
+import { createProviders, inProcessUpstreams } from './providers/create-providers.js';
 import type { Operation } from './providers/types.js';
 import { ModelResolver } from './routing/resolve-model.js';
+import { withInProcessUpstreams } from './transport/in-process-transport.js';
 import { createUndiciTransport } from './transport/undici-transport.js';
 import { createTrafficContext } from './traffic/traffic-context.js';
 
@@ -63,7 +64,8 @@ export function createGateway(input: GatewayOptions): Gateway {
       // an error reporter that throws has nobody left to report to
     }
   };
-  const transport = options.transport ?? createUndiciTransport({ dispatcher: options.dispatcher as never });
+  // The demo provider's upstream runs in process: its requests never reach the network transport.
+  const transport = withInProcessUpstreams(options.transport ?? createUndiciTransport({ dispatcher: options.dispatcher as never }), inProcessUpstreams(options.providers));
   const costs = new CostCalculator(options.pricing);
   const traffic = createTrafficContext(options, providers, resolver, costs);
   const engine: EngineContext = {
@@ -136,8 +138,7 @@ export function createGateway(input: GatewayOptions): Gateway {
       for (const scope of engine.liveScopes) scope.end(closedMidway());
       if (!(await inFlight.whenIdle(CUT_GRACE_MS))) report(new Error(`gateway.close(): ${inFlight.size} request(s) still had no log record after the cut`), 'close');
     }
-    const instances = new Set([...providers.values(), ...traffic.deployments.all()]);
-    await Promise.allSettled([transport.close(), traffic.store.close(), ...[...instances].map((provider) => provider.transport?.close())]);
+    await Promise.allSettled([transport.close(), traffic.store.close()]);
     // Last, once every record is in: a sink closed earlier would refuse them.
     const sink = options.onLog as { close?: () => Promise<void> } | undefined;
     if (typeof sink?.close === 'function') await sink.close().catch((error: unknown) => report(error, 'onLog'));

@@ -23,7 +23,7 @@ async function send(engine: EngineContext, target: ChainTarget, call: ProviderCa
   const provider = target.provider;
   const built = provider.buildRequest(call);
   const request = provider.signRequest ? await provider.signRequest(built) : built;
-  const response = await (provider.transport ?? engine.transport).send(request, {
+  const response = await engine.transport.send(request, {
     signal: scope.signal,
     firstByteTimeoutMs: Math.min(engine.timeouts.firstByteMs, Math.max(1, scope.remainingMs())),
     idleTimeoutMs: engine.timeouts.idleMs,

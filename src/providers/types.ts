@@ -2,7 +2,7 @@
  * What every provider implements. Providers are pure: they build upstream requests, read upstream
  * responses and classify upstream errors; they never touch the network (DESIGN.md §2, §6).
  */
-import type { Transport, UpstreamRequest } from '../transport/types.js';
+import type { UpstreamRequest } from '../transport/types.js';
 import type { NormalizedUsage } from '../usage.js';
 import type { ChatCompletionChunk } from './openai-types.js';
 
@@ -115,8 +115,6 @@ export interface Provider {
   createStreamTranslator?(call: ProviderCall): StreamTranslator;
   /** `maxEventBytes`: the largest event it may buffer (`responseLimitBytes`); past it, `upstreamTooLarge`. */
   createStreamDecoder?(options: StreamDecoderOptions): StreamDecoder;
-  /** An in-process transport (the demo provider); the shared HTTP transport otherwise. */
-  readonly transport?: Transport;
   /** Secrets to scrub from any message that may reach a client or a log. */
   readonly secrets: readonly string[];
   /** `caller` when the key came with the request (`customer_credentials`, `credential_override`). */

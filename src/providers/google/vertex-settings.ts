@@ -4,11 +4,16 @@
  * on the first request.
  */
 import { GatewayConfigError } from '../../errors.js';
-import type { ProviderOptions } from '../../options.js';
 import type { VertexSettings } from './index.js';
 import { vertexTokenSource, type ServiceAccountKey } from './vertex-auth.js';
 
-export function readVertexSettings(id: string, config: ProviderOptions): VertexSettings | undefined {
+/** The options `readVertexSettings` reads (the `google` provider's). */
+export interface VertexOptions {
+  apiVersion?: string;
+  vertex?: { project?: string; location?: string; credentials: string | Record<string, unknown> };
+}
+
+export function readVertexSettings(id: string, config: VertexOptions): VertexSettings | undefined {
   if (!config.vertex) return undefined;
   const fail = (field: string, message: string): never => {
     throw new GatewayConfigError(`Invalid modelgate options:\n  - providers.${id}.vertex.${field}: ${message}`);
