@@ -65,7 +65,8 @@ export function createGateway(input: GatewayOptions): Gateway {
     }
   };
   // The demo provider's upstream runs in process: its requests never reach the network transport.
-  const transport = withInProcessUpstreams(options.transport ?? createUndiciTransport({ dispatcher: options.dispatcher as never }), inProcessUpstreams(options.providers));
+  const network = options.transport ?? createUndiciTransport({ dispatcher: options.dispatcher as never });
+  const transport = withInProcessUpstreams(network, inProcessUpstreams(options.providers));
   const costs = new CostCalculator(options.pricing);
   const traffic = createTrafficContext(options, providers, resolver, costs);
   const engine: EngineContext = {

@@ -64,7 +64,11 @@ export function convertMessages(messages: readonly unknown[], context: ContentCo
         break;
       }
       case 'function':
-        throw unsupported('unsupported_parameter', `Provider \`${context.providerId}\` (AWS Bedrock): the deprecated \`function\` role has no Converse counterpart (\`${param}\`). Use tool messages.`, `${param}.role`);
+        throw unsupported(
+          'unsupported_parameter',
+          `Provider \`${context.providerId}\` (AWS Bedrock): the deprecated \`function\` role has no Converse counterpart (\`${param}\`). Use tool messages.`,
+          `${param}.role`,
+        );
       default:
         throw invalidRequest(`\`${param}.role\` ${JSON.stringify(message.role)} is not a chat message role.`, `${param}.role`);
     }
@@ -74,7 +78,11 @@ export function convertMessages(messages: readonly unknown[], context: ContentCo
 
 function assistantBlocks(message: OpenAIMessage, param: string, context: ContentContext, out: ConvertedMessages): ContentBlock[] {
   if (message.function_call !== undefined && message.function_call !== null) {
-    throw unsupported('unsupported_parameter', `Provider \`${context.providerId}\` (AWS Bedrock): the deprecated \`function_call\` has no Converse counterpart (\`${param}\`). Use tool_calls.`, `${param}.function_call`);
+    throw unsupported(
+      'unsupported_parameter',
+      `Provider \`${context.providerId}\` (AWS Bedrock): the deprecated \`function_call\` has no Converse counterpart (\`${param}\`). Use tool_calls.`,
+      `${param}.function_call`,
+    );
   }
   const blocks: ContentBlock[] = reasoningBlocks(message.thinking_blocks, `${param}.thinking_blocks`);
   blocks.push(...contentBlocks(message.content, `${param}.content`, context));
