@@ -1,5 +1,70 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { oneWayLayers, parseLayerTable } from './scripts/one-way-layers.js';
+
+/**
+ * The layers of DESIGN.md §2, top to bottom: each row names a layer, the folders (ending in `/`)
+ * or files it holds, and after the colon the layers it may import besides itself (a line with no
+ * colon goes on with the row above). A file belongs to the layer with the longest path that holds
+ * it; a file in no layer fails, so a new folder is placed here first. Imports point down the
+ * table, never round (test/lint-layers.test.ts checks). `endpoints` and `provider-registry` are
+ * planned (issue 9): their rows say where they go.
+ */
+const LAYER_TABLE = `
+  # The public entries: modelgate (src/index.ts) and modelgate/node. Host adapters import only those (tRPC's rule).
+  adapters           adapters/                    : entry node-entry
+  fetch-adapter      adapters/fetch/              : entry
+  node-entry         adapters/node/               : entry node
+  entry              src/index.ts                 : gateway contract options http logging log-record store traffic-options cost params
+                                                    transport provider-contract usage errors util
+  # Node host glue (IncomingMessage/ServerResponse <-> the contract); the core never imports it.
+  node               src/node/                    : gateway contract client-signal http errors util
+  gateway            src/gateway.ts               : engine http request-checks params traffic routing options logging cost provider-registry
+                                                    provider-contract transport endpoints contract errors util
+  engine             src/engine/                  : traffic cache routing params logging log-record record-usage cost provider-kit
+                                                    provider-contract sse transport endpoints contract client-signal usage errors util
+  traffic            src/traffic/                 : cache customers health catalog routing params options log-record store traffic-options
+                                                    cost provider-contract endpoints usage errors util
+  cache              src/cache/                   : routing params log-record store sse endpoints usage errors util
+  customers          src/customers/               : catalog routing params log-record store traffic-options cost usage errors util
+  health             src/health/                  : routing store errors util
+  routing            src/routing/                 : catalog model-families params options provider-registry provider-contract errors util
+  catalog            src/catalog/                 : model-families traffic-options provider-registry provider-contract errors util
+  model-families     src/routing/model-families.ts : provider-registry errors util
+  # The core's request intake, host-agnostic: body, auth, a host parser's errors, host context.
+  http               src/http/                    : request-checks options contract errors util
+  params             src/params/                  : request-checks errors util
+  request-checks     src/http/validate-request-body.ts : endpoints provider-contract errors util
+  options            src/options.ts               : provider-registry providers traffic-options log-record cost transport errors util
+  traffic-options    src/traffic/traffic-options.ts : store errors util
+  logging            src/logging/                 : log-record endpoints errors util
+  store              src/store/                   : log-record errors util
+  record-usage       src/cost/record-usage.ts     : log-record cost usage errors util
+  log-record         src/logging/log-record.ts    : cost usage errors util
+  # An endpoint is one record (issue 9), read by the gateway, engine, request checks, traffic, cache and logging.
+  endpoints          src/endpoints/               : sse provider-contract contract usage errors util
+  # What the gateway knows of each kind (options, routing families, catalogue and price ids) is read from here.
+  provider-registry  src/providers/registry.ts src/providers/create-providers.ts src/providers/provider-options.ts : providers provider-kit
+                                                    provider-contract transport errors util
+  # Pure translation, no I/O (DESIGN.md §6); a provider folder may build on another (azure on openai-compatible).
+  providers          src/providers/               : provider-kit provider-contract sse transport usage errors util
+  provider-kit       src/providers/kit/           : provider-contract transport errors util
+  sse                src/sse/                     : provider-contract errors util
+  provider-contract  src/providers/types.ts src/providers/openai-types.ts : transport usage errors util
+  transport          src/transport/               : errors util
+  cost               src/cost/                    : provider-registry usage errors util
+  client-signal      src/client-signal.ts         : errors
+  contract           src/contract.ts              :
+  usage              src/usage.ts                 :
+  util               src/util/                    :
+  errors             src/errors.ts                :
+`;
+
+/**
+ * Imports that break the table today, each with the work that removes it (`'from.ts -> to.ts'`).
+ * The rule reports an entry here that no longer occurs, so each goes when its reason does.
+ */
+const PENDING = [];
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.bench/'] },
@@ -13,10 +78,10 @@ export default tseslint.config(
     },
   },
   {
-    // Adapters depend on the public entry only (tRPC enforces the same for its adapters).
-    files: ['adapters/**/*.ts'],
+    files: ['src/**/*.ts', 'adapters/**/*.ts'],
+    plugins: { modelgate: { rules: { 'one-way-layers': oneWayLayers } } },
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/*', '!**/src/index.js'], message: 'Adapters import only the public entry, src/index.ts.' }] }],
+      'modelgate/one-way-layers': ['error', { root: import.meta.dirname, layers: parseLayerTable(LAYER_TABLE), pending: PENDING }],
     },
   },
   {
@@ -25,6 +90,23 @@ export default tseslint.config(
     ignores: ['src/transport/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'undici', message: 'Only src/transport/ imports undici (DESIGN.md §2).' }] }],
+    },
+  },
+  {
+    // Node's server objects are the Node host layer's; the core knows only the header type.
+    files: ['src/**/*.ts'],
+    ignores: ['src/node/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['node:http', 'http', 'node:http2', 'http2'].map((name) => ({
+            name,
+            allowTypeImports: true,
+            message: 'Node host glue lives in src/node/ (modelgate/node); the core speaks the contract of src/contract.ts.',
+          })),
+        },
+      ],
     },
   },
 );

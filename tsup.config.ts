@@ -1,13 +1,9 @@
 import { defineConfig } from 'tsup';
+import { publishedEntries } from './scripts/published-entries.js';
 
 export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    express: 'adapters/express/index.ts',
-    koa: 'adapters/koa/index.ts',
-    node: 'adapters/node/index.ts',
-    fetch: 'adapters/fetch/index.ts',
-  },
+  // What package.json `exports` publishes, and nothing else (scripts/published-entries.ts).
+  entry: Object.fromEntries(publishedEntries().map((entry) => [entry.name, entry.source])),
   format: ['esm', 'cjs'],
   dts: true,
   // One shared core chunk for every entry, in CJS too: without it each adapter would embed its own
@@ -17,5 +13,5 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   platform: 'node',
-  external: ['express', 'koa'],
+  // Dependencies and peer dependencies (express, koa, ioredis) stay external: tsup's default.
 });

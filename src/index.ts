@@ -5,6 +5,7 @@
  * const gateway = createGateway({ providers: { openai: { apiKey: process.env.OPENAI_API_KEY } } });
  * app.use('/api', expressGateway(gateway));
  * ```
+ * The Node host glue (`serveNodeRequest`, `requestSignal`, `writeNodeResponse`, ...) is `modelgate/node`'s.
  */
 export { createGateway, type Gateway } from './gateway.js';
 export type { GatewayRequest, GatewayResponse, HandleContext, JsonResponse, SseResponse, SseSink, ResponseHeaders } from './contract.js';
@@ -21,8 +22,5 @@ export type { CostDetails } from './cost/cost-calculator.js';
 export type { ModelPricing, PricingOptions } from './cost/pricing-options.js';
 export { PRICE_CATALOGUE } from './cost/catalogue-prices.js';
 export type { GatewayParams } from './params/gateway-params.js';
-export { gatewayRequestFromNode, requestSignal, writeNodeResponse, serveNodeRequest, keptBodyBytes, stillReceiving } from './http/node-http.js';
 export { hostContext, type ContextProvider } from './http/host-context.js';
-export { isBodyParserError } from './http/host-parser-error.js';
-export type { Transport, UpstreamResponse, SendOptions } from './transport/types.js';
-export type { UpstreamRequest } from './transport/types.js';
+export type { Transport, UpstreamRequest, UpstreamResponse, SendOptions } from './transport/types.js';

@@ -10,7 +10,8 @@
  * with a log record.
  */
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
-import { hostContext, isBodyParserError, keptBodyBytes, serveNodeRequest, type ContextProvider, type Gateway } from '../../src/index.js';
+import { hostContext, type ContextProvider, type Gateway } from '../../src/index.js';
+import { isBodyParserError, keptBodyBytes, serveNodeRequest } from '../node/index.js';
 
 export interface ExpressGatewayOptions {
   /** Host context (principal, metadata) for the log record, e.g. `(req) => ({ principal: req.user?.id })`. */

@@ -11,18 +11,8 @@
  * `koaGatewayErrors`.
  */
 import type { Context, Next } from 'koa';
-import {
-  gatewayRequestFromNode,
-  hostContext,
-  isBodyParserError,
-  keptBodyBytes,
-  requestSignal,
-  stillReceiving,
-  writeNodeResponse,
-  type ContextProvider,
-  type Gateway,
-  type GatewayRequest,
-} from '../../src/index.js';
+import { hostContext, type ContextProvider, type Gateway, type GatewayRequest } from '../../src/index.js';
+import { gatewayRequestFromNode, isBodyParserError, keptBodyBytes, requestSignal, stillReceiving, writeNodeResponse } from '../node/index.js';
 
 export interface KoaGatewayOptions {
   /** Only paths under this prefix are served (others go to the next middleware). */

@@ -4,9 +4,15 @@
  * ```ts
  * http.createServer(nodeGateway(gateway, { basePath: '/api' })).listen(3000);
  * ```
+ * Also the Node host glue the Express and Koa adapters are made of, for Node servers of your own:
+ * `serveNodeRequest` (the whole round trip), or its pieces `gatewayRequestFromNode`, `requestSignal`
+ * and `writeNodeResponse` (which uses `SseResponse.pipeTo`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { hostContext, serveNodeRequest, type ContextProvider, type Gateway } from '../../src/index.js';
+import { hostContext, type ContextProvider, type Gateway } from '../../src/index.js';
+import { serveNodeRequest } from '../../src/node/index.js';
+
+export * from '../../src/node/index.js';
 
 export interface NodeGatewayOptions {
   /** The path prefix clients use, e.g. `/api` for a base URL `http://host/api`; other paths get a 404. */

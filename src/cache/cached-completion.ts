@@ -3,21 +3,27 @@
  * for: a streamed answer is assembled from its chunks once it finished, and a cached answer is
  * replayed to a streaming client as a short, well-formed chunk stream.
  */
-import { accumulateChoices } from '../engine/accumulate-chunks.js';
 import { SSE_DONE, sseData } from '../sse/sse-frames.js';
 import { toLogUsage, type NormalizedUsage } from '../usage.js';
 
 type Json = Record<string, any>;
 
+/** A choice rebuilt from a stream's chunks: the engine, which relayed them, passes them in. */
+export interface StreamedChoice {
+  index: number;
+  finish_reason: string | null;
+  message: Json;
+}
+
 /** The `chat.completion` a finished stream amounts to. */
-export function completionFromStream(payloads: readonly string[], firstPayload: string | undefined, usage: NormalizedUsage | undefined): Json {
+export function completionFromStream(streamed: readonly StreamedChoice[], firstPayload: string | undefined, usage: NormalizedUsage | undefined): Json {
   let head: Json = {};
   try {
     head = firstPayload ? (JSON.parse(firstPayload) as Json) : {};
   } catch {
     // defaults below
   }
-  const choices = accumulateChoices(payloads).map((choice) => {
+  const choices = streamed.map((choice) => {
     // OpenAI's schema requires `refusal` (null when there is none).
     const message: Json = { ...choice.message, refusal: choice.message.refusal ?? null };
     if (message.tool_calls) message.tool_calls = message.tool_calls.map(({ index: _index, ...call }: Json) => ({ type: 'function', ...call }));

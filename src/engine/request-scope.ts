@@ -3,28 +3,8 @@
  * client's disconnect, folded into one AbortSignal that every upstream call and backoff wait obeys.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { adoptController } from '../client-signal.js';
 import { clientClosed, GatewayError } from '../errors.js';
-
-/** Marks a client signal whose controller a RequestScope may take over (see `requestSignal`). */
-const ADOPTABLE = Symbol('modelgate.adoptableController');
-type AdoptableSignal = AbortSignal & { [ADOPTABLE]?: AbortController };
-
-/**
- * A signal for one request's client, made by the host side (`requestSignal`): `abortForClient()`
- * aborts it when the client leaves. The request's scope adopts its controller instead of making a
- * second one and listening to this one: one AbortController and no listener per request.
- */
-export function adoptableClientSignal(): { signal: AbortSignal; abortForClient(): void } {
-  const controller = new AbortController();
-  const signal = controller.signal as AdoptableSignal;
-  signal[ADOPTABLE] = controller;
-  return {
-    signal,
-    abortForClient() {
-      if (!signal.aborted) controller.abort(clientClosed());
-    },
-  };
-}
 
 export class RequestScope {
   private readonly controller: AbortController;
@@ -46,11 +26,11 @@ export class RequestScope {
     startedAt = performance.now(),
   ) {
     live?.add(this);
-    const owner = (clientSignal as AdoptableSignal | undefined)?.[ADOPTABLE];
-    this.adopted = owner !== undefined && !clientSignal!.aborted;
-    if (this.adopted) {
-      (clientSignal as AdoptableSignal)[ADOPTABLE] = undefined; // one scope per signal
-      this.controller = owner!;
+    // A host's `requestSignal`: its controller becomes the scope's own (src/client-signal.ts).
+    const owner = adoptController(clientSignal);
+    this.adopted = owner !== undefined;
+    if (owner) {
+      this.controller = owner;
       this.signal = clientSignal!;
     } else {
       this.controller = new AbortController();

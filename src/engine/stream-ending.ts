@@ -11,6 +11,7 @@ import type { GatewayParams } from '../params/gateway-params.js';
 import { sseData } from '../sse/sse-frames.js';
 import type { TrafficPlan } from '../traffic/plan-request.js';
 import type { NormalizedUsage } from '../usage.js';
+import { accumulateChoices } from './accumulate-chunks.js';
 import { breakdown, breakdownChunk } from './request-breakdown.js';
 import type { RequestScope } from './request-scope.js';
 import type { ChainResult } from './run-chain.js';
@@ -57,7 +58,7 @@ export function streamEnding(
       let answer: Record<string, unknown> | undefined;
       try {
         fillStreamOutcome(log.record, tap, params, noteUsage);
-        if (ok && plan.cacheSettings && tap.payloads) answer = completionFromStream(tap.payloads, tap.firstPayload, tap.usage);
+        if (ok && plan.cacheSettings && tap.payloads) answer = completionFromStream(accumulateChoices(tap.payloads), tap.firstPayload, tap.usage);
       } catch (error) {
         // A bug in the bookkeeping: the client's outcome stands, the budget and the log still settle.
         report(error, 'stream');
