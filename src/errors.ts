@@ -15,11 +15,92 @@ export type OpenAIErrorType =
   | 'timeout_error'
   | 'api_error';
 
+/**
+ * Every code the gateway itself puts in an error, one stable name per condition (undici's errors
+ * are the model: a class of failure, a code that never changes). Grouped by who is at fault.
+ */
+export const ERROR_CODES = [
+  // The request: malformed, too large, too slow, or asking for what cannot be served.
+  'invalid_request',
+  'invalid_json',
+  'invalid_body',
+  'missing_body',
+  'missing_model',
+  'invalid_model',
+  'invalid_model_name',
+  'invalid_parameter_name',
+  'invalid_gateway_parameter',
+  'unknown_gateway_parameter',
+  'invalid_tool_arguments',
+  'nesting_too_deep',
+  'request_too_large',
+  'request_body_timeout',
+  'request_timeout',
+  'method_not_allowed',
+  'unknown_url',
+  'unsupported_media_type',
+  'unsupported_content_encoding',
+  // A provider cannot do what the request asks (refused with a 400 that names it; another model may).
+  'unsupported_parameter',
+  'unsupported_operation',
+  'unsupported_model',
+  'unsupported_content',
+  'unsupported_input',
+  'unsupported_tool',
+  'unsupported_image_url',
+  'unsupported_image_format',
+  'unsupported_file_id',
+  'unsupported_file_type',
+  // The caller's credentials and limits.
+  'missing_api_key',
+  'invalid_api_key',
+  'forbidden',
+  'invalid_customer_credentials',
+  'customer_credentials_not_allowed',
+  'customer_rate_limit_exceeded',
+  'insufficient_quota',
+  // Routing.
+  'model_not_found',
+  'model_cannot_serve_request',
+  'load_balance_group_not_found',
+  'no_model_available',
+  'empty_chain',
+  // The upstream, as the gateway classifies it (an upstream's own code passes through when it has one).
+  'provider_not_configured',
+  'upstream_auth_error',
+  'upstream_connection_error',
+  'upstream_timeout',
+  'upstream_error',
+  'upstream_stream_error',
+  'upstream_stream_truncated',
+  'upstream_empty_stream',
+  'upstream_invalid_response',
+  'upstream_invalid_stream',
+  'upstream_malformed_function_call',
+  'upstream_response_too_large',
+  'rate_limit_exceeded',
+  'service_unavailable',
+  'model_not_ready',
+  'model_error',
+  'model_stream_error',
+  // The gateway itself.
+  'store_unavailable',
+  'gateway_closed',
+  'client_closed_request',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 export interface GatewayErrorInit {
   status: number;
   message: string;
   type?: OpenAIErrorType;
-  code?: string | null;
+  /**
+   * One of the gateway's own codes (`ErrorCode`), or a code that is not the gateway's: an upstream's
+   * own (passed through, scrubbed, by the engine's classification) or one a host's hook chose.
+   */
+  code?: ErrorCode | (string & {}) | null;
   param?: string | null;
   /** The same target may succeed if tried again (429, 5xx, timeouts, connection errors). */
   retryable?: boolean;
@@ -42,7 +123,7 @@ export class GatewayError extends Error {
   readonly [MARKER] = true;
   readonly status: number;
   readonly type: OpenAIErrorType;
-  readonly code: string | null;
+  readonly code: ErrorCode | (string & {}) | null;
   readonly param: string | null;
   readonly retryable: boolean;
   readonly fallback: boolean;
@@ -84,8 +165,50 @@ function typeForStatus(status: number): OpenAIErrorType {
   return 'api_error';
 }
 
-export function invalidRequest(message: string, param: string | null = null, code = 'invalid_request'): GatewayError {
+/** A `createGateway` option is wrong: thrown at start-up, with a message naming each offending path. */
+export class GatewayConfigError extends Error {
+  override name = 'GatewayConfigError';
+}
+
+export function invalidRequest(message: string, param: string | null = null, code: ErrorCode = 'invalid_request'): GatewayError {
   return new GatewayError({ status: 400, message, param, code });
+}
+
+/** The codes of what a provider cannot do (the 415s of the request's own encoding are not among them). */
+export type UnsupportedCode = Exclude<Extract<ErrorCode, `unsupported_${string}`>, 'unsupported_media_type' | 'unsupported_content_encoding'>;
+
+/**
+ * A provider cannot do what the request asks (a parameter under `strictParams`, an operation, a
+ * kind of content): a 400 that names it. Another model of the chain may well do it, so it falls
+ * back when there is one (the Vercel AI SDK's `UnsupportedFunctionalityError` plays this part).
+ */
+export function unsupported(code: UnsupportedCode, message: string, param: string | null = null): GatewayError {
+  return new GatewayError({ status: 400, code, param, fallback: true, message });
+}
+
+/** A provider has no credentials to call its upstream: the caller is not at fault, another provider may serve. */
+export function providerNotConfigured(providerId: string, missing = 'API key'): GatewayError {
+  return new GatewayError({ status: 502, code: 'provider_not_configured', fallback: true, message: `Provider \`${providerId}\` has no ${missing} configured.` });
+}
+
+/** The upstream answered 2xx with a body the gateway cannot read: retryable, it may do better next time. */
+export function upstreamInvalidResponse(message: string, upstreamStatus?: number): GatewayError {
+  return new GatewayError({ status: 502, code: 'upstream_invalid_response', retryable: true, upstreamStatus, message });
+}
+
+/** A stream whose framing or events the gateway cannot read. */
+export function upstreamInvalidStream(message: string, cause?: unknown): GatewayError {
+  return new GatewayError({ status: 502, code: 'upstream_invalid_stream', retryable: true, message, cause });
+}
+
+/** A stream that ended before the answer did (`before` says what was missing): one code for every provider. */
+export function upstreamStreamTruncated(providerId: string, before: string): GatewayError {
+  return new GatewayError({ status: 502, code: 'upstream_stream_truncated', retryable: true, message: `Provider \`${providerId}\` ended its stream before ${before}.` });
+}
+
+/** A stream that ended without a single event of data. */
+export function upstreamEmptyStream(providerId: string): GatewayError {
+  return new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: `Provider \`${providerId}\` ended its stream without sending any data.` });
 }
 
 export function modelNotFound(model: string, hint: string, param = 'model'): GatewayError {

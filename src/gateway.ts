@@ -5,7 +5,7 @@
 import type { GatewayRequest, GatewayResponse, HandleContext, JsonResponse } from './contract.js';
 import { CostCalculator } from './cost/cost-calculator.js';
 import { findRoute, SERVED_ROUTES } from './endpoints/index.js';
-import { GatewayError, toGatewayError } from './errors.js';
+import { GatewayConfigError, GatewayError, toGatewayError } from './errors.js';
 import { DEFAULT_RETRY_POLICY } from './engine/backoff.js';
 import { RESPONSE_BODY_LIMIT, type EngineContext } from './engine/engine-context.js';
 import { proxyRequest } from './engine/proxy-request.js';
@@ -16,10 +16,11 @@ import { validateRequestBody } from './http/validate-request-body.js';
 import type { ErrorReporter } from './logging/emit-log.js';
 import { InFlight } from './logging/in-flight.js';
 import { RequestLog } from './logging/request-log.js';
-import { GatewayConfigError, parseOptions, type GatewayOptions } from './options.js';
+import { parseOptions, type GatewayOptions } from './options.js';
 import { readGatewayParams } from './params/read-gateway-params.js';
-import { createProviders } from './providers/create-providers.js';
+import { createProviders, inProcessUpstreams } from './providers/create-providers.js';
 import { ModelResolver } from './routing/resolve-model.js';
+import { withInProcessUpstreams } from './transport/in-process-transport.js';
 import { createUndiciTransport } from './transport/undici-transport.js';
 import { createTrafficContext } from './traffic/traffic-context.js';
 
@@ -56,7 +57,9 @@ export function createGateway(input: GatewayOptions): Gateway {
       // an error reporter that throws has nobody left to report to
     }
   };
-  const transport = options.transport ?? createUndiciTransport({ dispatcher: options.dispatcher as never });
+  // The demo provider's upstream runs in process: its requests never reach the network transport.
+  const network = options.transport ?? createUndiciTransport({ dispatcher: options.dispatcher as never });
+  const transport = withInProcessUpstreams(network, inProcessUpstreams(options.providers));
   const costs = new CostCalculator(options.pricing);
   const traffic = createTrafficContext(options, providers, resolver, costs);
   const engine: EngineContext = {
@@ -129,8 +132,7 @@ export function createGateway(input: GatewayOptions): Gateway {
       for (const scope of engine.liveScopes) scope.end(closedMidway());
       if (!(await inFlight.whenIdle(CUT_GRACE_MS))) report(new Error(`gateway.close(): ${inFlight.size} request(s) still had no log record after the cut`), 'close');
     }
-    const instances = new Set([...providers.values(), ...traffic.deployments.all()]);
-    await Promise.allSettled([transport.close(), traffic.store.close(), ...[...instances].map((provider) => provider.transport?.close())]);
+    await Promise.allSettled([transport.close(), traffic.store.close()]);
     // Last, once every record is in: a sink closed earlier would refuse them.
     const sink = options.onLog as { close?: () => Promise<void> } | undefined;
     if (typeof sink?.close === 'function') await sink.close().catch((error: unknown) => report(error, 'onLog'));

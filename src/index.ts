@@ -9,19 +9,18 @@
  */
 export { createGateway, type Gateway } from './gateway.js';
 export type { GatewayRequest, GatewayResponse, HandleContext, JsonResponse, SseResponse, SseSink, ResponseHeaders } from './contract.js';
-export { GatewayError, type GatewayErrorInit, type OpenAIErrorBody, type OpenAIErrorType } from './errors.js';
-export { GatewayConfigError, type GatewayOptions, type AuthorizeHook, type AuthorizeInput, type AuthorizeResult, type ProviderOptions, type ModelAlias } from './options.js';
+export { GatewayConfigError, GatewayError, type GatewayErrorInit, type OpenAIErrorBody, type OpenAIErrorType } from './errors.js';
+export type { GatewayOptions, AuthorizeHook, AuthorizeInput, AuthorizeResult, ProviderOptions, EndpointOptions, ModelAlias } from './options.js';
 export { jsonlSink, type JsonlSink } from './logging/jsonl-sink.js';
 export type { LogRecord, AttemptRecord, LogSink, CustomerLog, CacheLog } from './logging/log-record.js';
 export { memoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export { redisStore, type RedisStoreOptions } from './store/redis-store.js';
 export { StoreUnavailableError, type Store, type BudgetLine, type BudgetState, type ReserveOutcome, type WindowOutcome } from './store/store.js';
-export type { ModelInfo, CustomerOptions, EndpointOptions } from './traffic/traffic-options.js';
+export type { ModelInfo, CustomerOptions } from './traffic/traffic-options.js';
 export type { LogUsage } from './usage.js';
 export type { CostDetails } from './cost/cost-calculator.js';
 export type { ModelPricing, PricingOptions } from './cost/pricing-options.js';
 export { PRICE_CATALOGUE } from './cost/catalogue-prices.js';
 export type { GatewayParams } from './params/gateway-params.js';
 export { hostContext, type ContextProvider } from './http/host-context.js';
-export type { Transport, UpstreamResponse, SendOptions } from './transport/types.js';
-export type { UpstreamRequest } from './providers/types.js';
+export type { Transport, UpstreamRequest, UpstreamResponse, SendOptions } from './transport/types.js';

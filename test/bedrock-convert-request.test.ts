@@ -329,7 +329,7 @@ describe('convertRequest: parameters', () => {
   it('refuses instead of dropping when strict, naming the parameter', () => {
     const error = refusal(() => convert({ messages: [user('x')], seed: 7 }, CLAUDE, true));
     expect(error).toMatchObject({ status: 400, code: 'unsupported_parameter', param: 'seed', fallback: true });
-    expect(error.message).toBe('Provider `bedrock` (AWS Bedrock) cannot honour `seed`: Converse has no seed.');
+    expect(error.message).toBe('Provider `bedrock` (AWS Bedrock) cannot honour `seed`: Converse has no seed. Remove it, or turn off strictParams to have it dropped and reported.');
     expect(refusal(() => convert({ messages: [user('x')], temperature: 1.2 }, CLAUDE, true))).toMatchObject({ param: 'temperature' });
   });
 

@@ -7,9 +7,12 @@
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { describe, expect, it } from 'vitest';
+import { upstreamEventError } from '../src/engine/upstream-error.js';
 import { GatewayError } from '../src/errors.js';
+import { bedrockProvider } from '../src/providers/bedrock/index.js';
 import { bedrockEventStreamDecoder } from '../src/providers/bedrock/event-stream-decoder.js';
 import type { ConverseStreamEvent } from '../src/providers/bedrock/types.js';
+import { UpstreamErrorEvent } from '../src/providers/kit/upstream-error-event.js';
 import { errorMessage, eventMessage, eventStreamBytes, exceptionMessage } from './helpers/bedrock.js';
 import { PARALLEL_TOOLS_STREAM, TEXT_STREAM } from './helpers/bedrock-wire.js';
 
@@ -27,10 +30,15 @@ function decodeInPieces(bytes: Uint8Array, cuts: readonly number[]): ConverseStr
   return events;
 }
 
+/** The provider whose key the engine scrubs out of what the upstream said. */
+const provider = bedrockProvider({ id: 'bedrock', region: 'us-east-1', apiKey: 'sk-test-secret-in-message' });
+
+/** What the client would get: the upstream's own exceptions go through the engine's classification. */
 function caught(run: () => unknown): GatewayError {
   try {
     run();
   } catch (error) {
+    if (error instanceof UpstreamErrorEvent) return upstreamEventError(provider, error);
     if (GatewayError.isInstance(error)) return error;
     throw error;
   }
@@ -74,18 +82,19 @@ describe('bedrockEventStreamDecoder', () => {
     expect(events).toEqual(expected(TEXT_STREAM));
   });
 
+  // The attempt records the HTTP status each exception stands for (Bedrock's own for it), as an HTTP error would.
   it.each([
-    ['throttlingException', 429, 'rate_limit_exceeded', true],
-    ['modelStreamErrorException', 502, 'model_stream_error', true],
-    ['internalServerException', 502, 'upstream_error', true],
-    ['serviceUnavailableException', 502, 'service_unavailable', true],
-    ['validationException', 400, 'invalid_request', false],
-  ] as const)('turns a %s message into a GatewayError (%i, %s)', (type, status, code, retryable) => {
-    const decoder = bedrockEventStreamDecoder('bedrock', ['sk-test-secret-in-message']);
+    ['throttlingException', 429, 'rate_limit_exceeded', true, 429],
+    ['modelStreamErrorException', 502, 'model_stream_error', true, 424],
+    ['internalServerException', 502, 'upstream_error', true, 500],
+    ['serviceUnavailableException', 502, 'service_unavailable', true, 503],
+    ['validationException', 400, 'invalid_request', false, 400],
+  ] as const)('turns a %s message into a GatewayError (%i, %s)', (type, status, code, retryable, upstreamStatus) => {
+    const decoder = bedrockEventStreamDecoder('bedrock');
     const error = caught(() => decoder.push(exceptionMessage(type, { message: 'Something failed for sk-test-secret-in-message' })));
-    expect(error).toMatchObject({ status, code, retryable, upstreamStatus: 200 });
+    expect(error).toMatchObject({ status, code, retryable, upstreamStatus });
     expect(error.fallback).toBe(retryable);
-    expect(error.message).toBe(`Provider \`bedrock\` sent ${type} in its stream: Something failed for [redacted]`);
+    expect(error.message).toBe(`Provider \`bedrock\` sent an error in its stream: ${type}: Something failed for [redacted]`);
   });
 
   it('reads modelStreamErrorException with its original status as the API reference defines it', () => {
@@ -137,7 +146,7 @@ describe('bedrockEventStreamDecoder', () => {
   });
 
   it('refuses a message longer than maxEventBytes from its length prefix, naming the limit, without buffering it', () => {
-    const decoder = bedrockEventStreamDecoder('bedrock', [], 1024);
+    const decoder = bedrockEventStreamDecoder('bedrock', 1024);
     const large = eventMessage('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'x'.repeat(2_000) } });
     const error = caught(() => decoder.push(large.subarray(0, 8)));
     expect(error).toMatchObject({ status: 502, code: 'upstream_response_too_large', retryable: true });
@@ -149,7 +158,7 @@ describe('bedrockEventStreamDecoder', () => {
   it('decodes a 16 MiB message arriving in 16 KiB chunks at linear cost', () => {
     const text = 'x'.repeat(16 * 1024 * 1024);
     const message = eventMessage('contentBlockDelta', { contentBlockIndex: 0, delta: { text } });
-    const decoder = bedrockEventStreamDecoder('bedrock', [], 64 * 1024 * 1024);
+    const decoder = bedrockEventStreamDecoder('bedrock', 64 * 1024 * 1024);
     const events: ConverseStreamEvent[] = [];
     const before = process.cpuUsage();
     for (let at = 0; at < message.byteLength; at += 16 * 1024) events.push(...decoder.push(message.subarray(at, at + 16 * 1024)));

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bedrockProvider, encodeModelId } from '../src/providers/bedrock/index.js';
-import type { Provider, ProviderCall, UpstreamRequest } from '../src/providers/types.js';
+import type { Provider, ProviderCall } from '../src/providers/types.js';
+import type { UpstreamRequest } from '../src/transport/types.js';
 import { canonicalRequest, signature, verifySigV4 } from './helpers/bedrock.js';
 import type { ReceivedRequest } from './helpers/upstream.js';
 

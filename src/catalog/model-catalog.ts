@@ -1,8 +1,9 @@
 /**
- * What a model can do: the models.dev data shipped in `tokenlens` (loaded once,
- * only for the provider kinds configured), under the `modelInfo` option. A model the catalogue does
+ * What a model can do: the models.dev data shipped in `tokenlens` (loaded once, only for the
+ * provider kinds configured; each kind's key is in its descriptor), under the `modelInfo` option. A model the catalogue does
  * not know is assumed able to serve anything: the filter only skips what it knows cannot work.
  */
+import { kindFacts } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
 import { familyKindOf } from '../routing/model-families.js';
 import { ownValue } from '../util/own-value.js';
@@ -15,25 +16,6 @@ export interface ModelFacts {
   images?: boolean;
   jsonSchema?: boolean;
 }
-
-/** Provider kinds and their key in the models.dev data (`tokenlens/providers/<key>`). */
-const MODELS_DEV_KEYS: Record<string, string> = {
-  openai: 'openai',
-  azure: 'azure',
-  anthropic: 'anthropic',
-  google: 'google',
-  gemini: 'google',
-  bedrock: 'amazon-bedrock',
-  groq: 'groq',
-  mistral: 'mistral',
-  deepseek: 'deepseek',
-  xai: 'xai',
-  perplexity: 'perplexity',
-  cerebras: 'cerebras',
-  together: 'togetherai',
-  fireworks: 'fireworks-ai',
-  openrouter: 'openrouter',
-};
 
 interface ModelsDevModel {
   tool_call?: boolean;
@@ -61,9 +43,9 @@ export class ModelCatalog {
     for (const kind of kinds) {
       wanted.add(kind);
       // An Azure or OpenAI-compatible deployment often serves OpenAI's models.
-      if (kind === 'azure' || kind === 'openai-compatible' || kind === 'openrouter') wanted.add('openai');
+      for (const other of kindFacts(kind)?.catalogueAlso ?? []) wanted.add(other);
     }
-    this.ready = Promise.all([...wanted].filter((kind) => MODELS_DEV_KEYS[kind]).map((kind) => this.load(kind))).then(() => {
+    this.ready = Promise.all([...wanted].filter((kind) => kindFacts(kind)?.modelsDev).map((kind) => this.load(kind))).then(() => {
       this.loaded = true;
     });
   }
@@ -108,7 +90,7 @@ export class ModelCatalog {
 
   private async load(kind: string): Promise<void> {
     try {
-      const module = (await import(`tokenlens/providers/${MODELS_DEV_KEYS[kind]}`)) as Record<string, ModelsDevProvider>;
+      const module = (await import(`tokenlens/providers/${kindFacts(kind)!.modelsDev}`)) as Record<string, ModelsDevProvider>;
       const data = Object.values(module).find((value) => typeof value === 'object' && value !== null && 'models' in value);
       if (data?.models) this.byKind.set(kind, data.models);
     } catch {

@@ -5,32 +5,12 @@
  * what remains per request is picking among a model's dated or time-of-day prices.
  */
 import { calcPrice, type ConditionalPrice, type ModelPrice } from '@pydantic/genai-prices';
+import { kindFacts } from '../providers/registry.js';
 import type { BucketPrices, Rate } from './compute-cost.js';
 
 /** The catalogue this build prices with. A test checks the version against the installed package. */
 export const PRICE_CATALOGUE = { name: '@pydantic/genai-prices', version: '0.1.8', published: '2026-09-23' } as const;
 export const CATALOGUE_SOURCE = `${PRICE_CATALOGUE.name}@${PRICE_CATALOGUE.version}`;
-
-/**
- * The catalogue's provider for each modelgate provider kind. A kind that is not here (ollama,
- * openai-compatible, demo: local or unknown servers) has no catalogue prices; use `options.pricing`.
- */
-const CATALOGUE_PROVIDERS: Readonly<Record<string, string>> = {
-  openai: 'openai',
-  azure: 'azure', // the catalogue falls back to OpenAI's prices for models Azure does not list
-  anthropic: 'anthropic',
-  google: 'google',
-  bedrock: 'aws',
-  groq: 'groq',
-  mistral: 'mistral',
-  deepseek: 'deepseek',
-  xai: 'x-ai',
-  together: 'together',
-  fireworks: 'fireworks',
-  openrouter: 'openrouter',
-  perplexity: 'perplexity',
-  cerebras: 'cerebras',
-};
 
 /** A catalogue entry ready for the hot path: `pricesAt` returns the prices, or why there are none. */
 export interface CataloguePrice {
@@ -43,11 +23,13 @@ type Choice = { applies: (epochMs: number) => boolean; prices: BucketPrices | st
 
 /** Finds the catalogue entry for a model, or says why there is none. Slow: cache the result. */
 export function findCataloguePrice(kind: string, model: string): CataloguePrice | string {
-  const providerId = CATALOGUE_PROVIDERS[kind];
+  // Each kind's catalogue id is in its descriptor; a kind without one (ollama, openai-compatible, demo: local or unknown servers) has no catalogue prices.
+  const facts = kindFacts(kind);
+  const providerId = facts?.prices;
   if (!providerId) return `the price catalogue does not cover provider kind \`${kind}\`; set a price in options.pricing`;
   let match: ReturnType<typeof calcPrice>;
   try {
-    match = calcPrice({}, catalogueModelName(kind, model), { providerId });
+    match = calcPrice({}, facts.priceModelName ? facts.priceModelName(model) : model, { providerId });
   } catch (error) {
     return `the price catalogue failed to look up \`${model}\`: ${error instanceof Error ? error.message : String(error)}`;
   }
@@ -74,14 +56,6 @@ export function findCataloguePrice(kind: string, model: string): CataloguePrice 
       return choices[0].prices;
     },
   };
-}
-
-/**
- * Bedrock accepts an inference-profile ARN where a model id goes; its last path segment is the
- * profile id the catalogue knows (an application profile's opaque id simply finds no price).
- */
-function catalogueModelName(kind: string, model: string): string {
-  return kind === 'bedrock' && model.startsWith('arn:') ? model.slice(model.lastIndexOf('/') + 1) : model;
 }
 
 /**

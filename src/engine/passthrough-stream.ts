@@ -7,12 +7,12 @@
  */
 import { chatCompletions } from '../endpoints/chat-completions/index.js';
 import type { OutputLog, PassthroughRules, StreamFormat } from '../endpoints/endpoint.js';
-import { GatewayError } from '../errors.js';
+import { upstreamEmptyStream, upstreamStreamTruncated, type GatewayError } from '../errors.js';
 import type { Provider } from '../providers/types.js';
 import { parseSseFrame, SseFrameSplitter, sseData } from '../sse/sse-frames.js';
 import type { NormalizedUsage } from '../usage.js';
 import { HeldText, relayChunks, type ChunkRelay } from './chunk-relay.js';
-import { upstreamStreamError } from './upstream-error.js';
+import { upstreamStreamError, type UpstreamErrorPolicy } from './upstream-error.js';
 
 export interface StreamTap {
   usage?: NormalizedUsage;
@@ -32,6 +32,8 @@ export interface PassthroughOptions {
   keepOutput?: boolean;
   /** An unfinished stream event larger than this ends the stream (`responseLimitBytes`). */
   maxEventBytes?: number;
+  /** How an error inside the stream is classified (`fallbackOnStatus`, `fallbackOnAuthError`). */
+  errorPolicy?: UpstreamErrorPolicy;
 }
 
 /** A frame that already ends with a blank line (a lone CR at the end was held back as a possible CRLF). */
@@ -116,9 +118,9 @@ export class PassthroughRelay implements ChunkRelay {
       }
     }
     if (!this.sawData) {
-      this.fail(new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: `Provider \`${this.provider.id}\` ended its stream without sending any data.` }));
+      this.fail(upstreamEmptyStream(this.provider.id));
     } else if (!this.sawDone && !this.sawFinish) {
-      this.fail(new GatewayError({ status: 502, code: 'upstream_stream_truncated', retryable: true, message: `Provider \`${this.provider.id}\` ended its stream before it was complete.` }));
+      this.fail(upstreamStreamTruncated(this.provider.id, 'it was complete'));
     }
     return out;
   }
@@ -149,7 +151,7 @@ export class PassthroughRelay implements ChunkRelay {
     }
     if (isErrorEvent || data.includes(this.errorHint)) {
       const error = this.rules.errorIn(data, isErrorEvent);
-      if (error !== undefined) throw upstreamStreamError(this.provider, error);
+      if (error !== undefined) throw upstreamStreamError(this.provider, error, this.options.errorPolicy);
     }
     this.sawData = true;
     const tap = this.tap;

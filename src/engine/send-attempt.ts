@@ -4,9 +4,9 @@
  */
 import { notServedBy, servingOf, type ModelEndpoint } from '../endpoints/index.js';
 import { GatewayError } from '../errors.js';
-import type { ConvertedResponse, ProviderCall, UpstreamRequest } from '../providers/types.js';
+import type { ConvertedResponse, ProviderCall } from '../providers/types.js';
 import type { ChainTarget } from '../routing/build-chain.js';
-import type { UpstreamResponse } from '../transport/types.js';
+import type { UpstreamRequest, UpstreamResponse } from '../transport/types.js';
 import { ERROR_BODY_LIMIT, type EngineContext } from './engine-context.js';
 import { PassthroughRelay, type PassthroughOptions, type StreamTap } from './passthrough-stream.js';
 import type { RequestScope } from './request-scope.js';
@@ -24,7 +24,7 @@ async function send(engine: EngineContext, endpoint: ModelEndpoint, target: Chai
   if (!servingOf(endpoint, provider)) throw notServedBy(endpoint, provider);
   const built = provider.buildRequest(call);
   const request = provider.signRequest ? await provider.signRequest(built) : built;
-  const response = await (provider.transport ?? engine.transport).send(request, {
+  const response = await engine.transport.send(request, {
     signal: scope.signal,
     firstByteTimeoutMs: Math.min(engine.timeouts.firstByteMs, Math.max(1, scope.remainingMs())),
     idleTimeoutMs: engine.timeouts.idleMs,
@@ -56,7 +56,7 @@ export async function sendForJson(engine: EngineContext, endpoint: ModelEndpoint
   }
   const body = json as Record<string, unknown>;
   const error = endpoint.errorIn(body);
-  if (error !== undefined) throw upstreamStreamError(target.provider, error);
+  if (error !== undefined) throw upstreamStreamError(target.provider, error, engine.errorPolicy, false);
   if (target.provider.convertResponse) return { ...target.provider.convertResponse(call, body), droppedParams: request.droppedParams };
   return { body, usage: endpoint.usageOf(body), droppedParams: request.droppedParams, text };
 }
@@ -79,7 +79,7 @@ export async function openStream(
   const { request, response } = await send(engine, endpoint, target, call, scope);
   const tap: StreamTap = {};
   const provider = target.provider;
-  const relayOptions = { ...options, maxEventBytes: engine.responseLimitBytes };
+  const relayOptions = { ...options, maxEventBytes: engine.responseLimitBytes, errorPolicy: engine.errorPolicy };
   let stream: StreamResponse;
   try {
     const relay = provider.createStreamTranslator

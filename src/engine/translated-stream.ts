@@ -5,14 +5,16 @@
  * Translators speak chat completion chunks (`StreamTranslator`): this relay is chat completions'.
  */
 import { ChoicesAccumulator } from '../endpoints/chat-completions/accumulate-choices.js';
-import { GatewayError } from '../errors.js';
+import { GatewayError, upstreamEmptyStream } from '../errors.js';
 import { scrubError } from '../providers/kit/scrub-secrets.js';
+import { UpstreamErrorEvent } from '../providers/kit/upstream-error-event.js';
 import type { ChatCompletionChunk } from '../providers/openai-types.js';
 import type { Provider, ProviderCall, StreamDecoder, StreamTranslator } from '../providers/types.js';
 import { sseEventDecoder } from '../sse/sse-event-decoder.js';
 import { HeldText, relayChunks, type ChunkRelay } from './chunk-relay.js';
 import { ChunkSerialiser } from './chunk-serialiser.js';
 import type { PassthroughOptions, StreamTap } from './passthrough-stream.js';
+import { upstreamEventError } from './upstream-error.js';
 
 /** Relays a translated body as an async iterable, one yield per network chunk. */
 export function translatedStream(
@@ -72,7 +74,7 @@ export class TranslatedRelay implements ChunkRelay {
       return '';
     }
     if (!this.committed && !this.tap.firstPayload) {
-      this.fail(new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: `Provider \`${this.provider.id}\` ended its stream without sending any data.` }));
+      this.fail(upstreamEmptyStream(this.provider.id));
       return '';
     }
     return this.held.pass(out, true);
@@ -85,8 +87,13 @@ export class TranslatedRelay implements ChunkRelay {
 
   private fail(error: unknown): void {
     this.failed = true;
-    // Decoders and translators quote upstream text in their errors: whatever they built, no key leaves.
-    this.failure = GatewayError.isInstance(error) ? scrubError(error, this.provider.secrets) : error;
+    if (error instanceof UpstreamErrorEvent) {
+      // The upstream's own error event: classified as the HTTP error it stands for would be.
+      this.failure = upstreamEventError(this.provider, error, this.options.errorPolicy);
+    } else {
+      // Decoders and translators quote upstream text in their errors: whatever they built, no key leaves.
+      this.failure = GatewayError.isInstance(error) ? scrubError(error, this.provider.secrets) : error;
+    }
   }
 
   private serialise(chunks: ChatCompletionChunk[]): string {

@@ -4,7 +4,7 @@
  * core and speaks to it through the core contract only (src/contract.ts); the core never imports it.
  */
 export { gatewayRequestFromNode, keptBodyBytes, stillReceiving } from './node-request.js';
-export { disconnectSignal, requestSignal } from './request-signal.js';
+export { requestSignal } from './request-signal.js';
 export { writeNodeResponse } from './write-node-response.js';
 export { serveNodeRequest } from './serve-node-request.js';
 // What Express's and Koa's body parsers throw, told apart from a host's other errors: the core

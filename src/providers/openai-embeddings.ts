@@ -5,7 +5,8 @@
  * float32 values, little-endian, base64-encoded. The openai SDKs ask for base64 by default and decode
  * it, so this is the common case, not an option.
  */
-import { invalidRequest } from '../errors.js';
+import { invalidRequest, unsupported } from '../errors.js';
+import { ParamReport } from './kit/param-policy.js';
 import type { NormalizedUsage } from '../usage.js';
 
 export type EmbeddingEncoding = 'float' | 'base64';
@@ -39,19 +40,15 @@ const COMMON_MAPPED = ['model', 'input', 'encoding_format'];
  * not name is dropped and reported (refused under `strictParams`); `null` counts as absent.
  */
 export function readEmbeddingsRequest(body: Record<string, unknown>, policy: EmbeddingParamPolicy, strict: boolean): EmbeddingsRequest {
-  const droppedParams: string[] = [];
+  const report = new ParamReport({ vendor: policy.vendor }, strict);
   for (const key of Object.keys(body)) {
     const value = body[key];
     if (value === null || value === undefined || COMMON_MAPPED.includes(key) || policy.mapped.includes(key)) continue;
     const refused = policy.refused && Object.hasOwn(policy.refused, key) ? policy.refused[key] : undefined;
-    if (refused) throw invalidRequest(`\`${key}\` is not supported by ${policy.vendor}: ${refused}.`, key, 'unsupported_parameter');
-    const why = policy.dropped && Object.hasOwn(policy.dropped, key) ? policy.dropped[key] : `not an OpenAI embeddings parameter modelgate translates for ${policy.vendor}`;
-    if (strict) {
-      throw invalidRequest(`\`${key}\` is not supported by ${policy.vendor} (${why}). Remove it, or turn off \`strictParams\` to have it dropped and reported.`, key, 'unsupported_parameter');
-    }
-    droppedParams.push(key);
+    if (refused) report.refuse(key, refused);
+    report.drop(key, policy.dropped && Object.hasOwn(policy.dropped, key) ? policy.dropped[key] : `not an OpenAI embeddings parameter modelgate translates for ${policy.vendor}`);
   }
-  return { texts: readTexts(body.input, policy.vendor), encoding: readEncoding(body.encoding_format), dimensions: readDimensions(body.dimensions), droppedParams };
+  return { texts: readTexts(body.input, policy.vendor), encoding: readEncoding(body.encoding_format), dimensions: readDimensions(body.dimensions), droppedParams: report.dropped };
 }
 
 /** `input` as texts: a string or an array of strings. Token arrays are refused: these upstreams embed text. */
@@ -62,7 +59,7 @@ function readTexts(input: unknown, vendor: string): string[] {
     const item: unknown = input[i];
     if (typeof item === 'string') continue;
     if (typeof item === 'number' || Array.isArray(item)) {
-      throw invalidRequest(`\`input\` holds token ids; ${vendor} embeds text only (it has no tokenizer shared with OpenAI). Send the text as a string or an array of strings.`, 'input', 'unsupported_input');
+      throw unsupported('unsupported_input', `\`input\` holds token ids; ${vendor} embeds text only (it has no tokenizer shared with OpenAI). Send the text as a string or an array of strings.`, 'input');
     }
     throw invalidRequest(`\`input[${i}]\` must be a string.`, `input[${i}]`);
   }

@@ -2,20 +2,11 @@
  * What every provider implements. Providers are pure: they build upstream requests, read upstream
  * responses and classify upstream errors; they never touch the network (DESIGN.md §2, §6).
  */
-import type { Transport } from '../transport/types.js';
+import type { UpstreamRequest } from '../transport/types.js';
 import type { NormalizedUsage } from '../usage.js';
 import type { ChatCompletionChunk } from './openai-types.js';
 
 export type Operation = 'chat' | 'embeddings';
-
-export interface UpstreamRequest {
-  url: string;
-  method: 'POST' | 'GET';
-  headers: Record<string, string>;
-  body?: string;
-  /** OpenAI parameters this provider cannot honour and left out (reported in a header and the log). */
-  droppedParams?: string[];
-}
 
 /** A non-streaming upstream response in OpenAI's shape, with its usage in disjoint buckets. */
 export interface ConvertedResponse {
@@ -36,7 +27,8 @@ export interface SplitCall {
 
 /**
  * Turns one provider's stream events into OpenAI chunks. One per request, synchronous, stateful.
- * Throws a GatewayError for an error event (before the first content it falls back invisibly).
+ * Throws an `UpstreamErrorEvent` for an error event (the engine classifies it; before the first
+ * content it falls back invisibly), a GatewayError for a stream it cannot read or that ends early.
  */
 export interface StreamTranslator<Event = unknown> {
   push(event: Event): ChatCompletionChunk[];
@@ -67,7 +59,11 @@ export interface ProviderCall {
   strictParams: boolean;
 }
 
-/** What a provider learned from an upstream error response. */
+/**
+ * What a provider learned from an upstream error — an HTTP error response, or an error event inside
+ * a stream (then thrown as an `UpstreamErrorEvent`, see kit/upstream-error-event.ts). The provider
+ * only describes; the engine decides retry, fallback, status and code, the same way for both.
+ */
 export interface UpstreamErrorInfo {
   message: string;
   code?: string | null;
@@ -80,7 +76,10 @@ export interface UpstreamErrorInfo {
   serverFault?: boolean;
   /** How long the provider asked to wait, when it says so in the body rather than a header. */
   retryAfterMs?: number;
-  /** The status this error really means when the provider uses another (Gemini: a bad key is a 400). */
+  /**
+   * The HTTP status this error stands for: when the provider uses another (Gemini: a bad key is a
+   * 400), and always for an error inside a stream (Anthropic's `overloaded_error` is a 529).
+   */
   status?: number;
 }
 
@@ -116,8 +115,6 @@ export interface Provider {
   createStreamTranslator?(call: ProviderCall): StreamTranslator;
   /** `maxEventBytes`: the largest event it may buffer (`responseLimitBytes`); past it, `upstreamTooLarge`. */
   createStreamDecoder?(options: StreamDecoderOptions): StreamDecoder;
-  /** An in-process transport (the demo provider); the shared HTTP transport otherwise. */
-  readonly transport?: Transport;
   /** Secrets to scrub from any message that may reach a client or a log. */
   readonly secrets: readonly string[];
   /** `caller` when the key came with the request (`customer_credentials`, `credential_override`). */

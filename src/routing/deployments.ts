@@ -3,7 +3,8 @@
  * `endpoints` is one deployment (named like the provider); each endpoint is one more (`openai/eu`),
  * with its own key and/or URL and a weight. The log names deployments, never keys.
  */
-import { GatewayConfigError, type ProviderOptions } from '../options.js';
+import { GatewayConfigError } from '../errors.js';
+import type { ParsedProviderOptions, ProviderOptions } from '../options.js';
 import { createProvider } from '../providers/create-providers.js';
 import type { Provider } from '../providers/types.js';
 
@@ -32,7 +33,7 @@ export class DeploymentTable {
   private readonly byProvider = new Map<string, Deployment[]>();
 
   constructor(
-    private readonly options: Readonly<Record<string, ProviderOptions>>,
+    private readonly options: Readonly<Record<string, ParsedProviderOptions | ProviderOptions>>,
     providers: ReadonlyMap<string, Provider>,
   ) {
     for (const [id, provider] of providers) {
@@ -64,27 +65,14 @@ export class DeploymentTable {
    * endpoints, never with an endpoint's key or headers.
    */
   withKeys(provider: Provider, keys: readonly RequestKey[]): Deployment[] {
-    const { endpoints, ...config } = this.options[provider.id] ?? {};
-    const first = endpoints?.[0];
-    const where = first
-      ? {
-          baseURL: first.baseURL ?? config.baseURL,
-          resource: first.resource ?? config.resource,
-          apiVersion: first.apiVersion ?? config.apiVersion,
-          deployments: first.deployments ?? config.deployments,
-          region: first.region ?? config.region,
-        }
-      : {};
+    const { endpoints, ...config } = this.options[provider.id] ?? { kind: provider.kind as ProviderOptions['kind'] };
+    // The first endpoint's place (its URL, resource, region, ...), never its key, headers or credentials.
+    const { name: _name, weight: _weight, apiKey: _apiKey, headers: _headers, ...where } = endpoints?.[0] ?? { name: '' };
     return keys.map((key) => ({
       id: `${provider.id}/${key.label}`,
       provider: { ...createProvider(provider.id, { ...config, ...where, apiKey: key.apiKey, ...NO_OPERATOR_CREDENTIALS }), credentials: 'caller' as const },
       weight: key.weight ?? 1,
     }));
-  }
-
-  /** Every provider instance, for `gateway.close()`. */
-  all(): Provider[] {
-    return [...this.byProvider.values()].flat().map((deployment) => deployment.provider);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { modelNotFound } from '../errors.js';
 import type { ModelAlias } from '../options.js';
+import { kindFacts } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
 import { familyKindOf } from './model-families.js';
 
@@ -77,11 +78,9 @@ export class ModelResolver {
       for (const provider of this.providers.values()) {
         if (provider.kind === kind) return { provider, model: name };
       }
-      // Azure serves the OpenAI family when OpenAI itself is not configured.
-      if (kind === 'openai') {
-        for (const provider of this.providers.values()) {
-          if (provider.kind === 'azure') return { provider, model: name };
-        }
+      // A kind that stands in for the family's own (Azure for OpenAI) serves it when that is not configured.
+      for (const provider of this.providers.values()) {
+        if (kindFacts(provider.kind)?.standsInFor === kind) return { provider, model: name };
       }
     }
     return undefined;

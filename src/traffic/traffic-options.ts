@@ -9,25 +9,6 @@ import { isStore, type Store } from '../store/store.js';
 const weight = z.number().positive().max(1_000_000);
 const usd = z.number().min(0).max(1e9);
 
-/** One deployment of a provider: its own key and/or endpoint; unset fields come from the provider. */
-export const endpointSchema = z.strictObject({
-  /** Shown in the log record as `<provider>/<name>`; never the key. */
-  name: z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'an endpoint name may only hold letters, digits, _ . -'),
-  apiKey: z.string().optional(),
-  baseURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  resource: z.string().regex(/^[a-z0-9-]+$/i, 'must be an Azure resource name').optional(),
-  apiVersion: z.string().min(1).optional(),
-  deployments: z.record(z.string(), z.string()).optional(),
-  // AWS Bedrock: another region or account
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1').optional(),
-  accessKeyId: z.string().optional(),
-  secretAccessKey: z.string().optional(),
-  sessionToken: z.string().optional(),
-  /** Share of the traffic relative to the other endpoints (default 1). */
-  weight: weight.optional(),
-});
-
 const modelInfoSchema = z.strictObject({
   /** Context window in tokens (prompt plus completion). */
   contextWindow: z.number().int().positive().optional(),
@@ -112,4 +93,3 @@ export const trafficOptionShapes = {
 
 export type ModelInfo = z.output<typeof modelInfoSchema>;
 export type CustomerOptions = z.output<typeof customerSchema>;
-export type EndpointOptions = z.output<typeof endpointSchema>;

@@ -1,4 +1,12 @@
-import type { UpstreamRequest } from '../providers/types.js';
+/** The HTTP request a provider built for its upstream: what the transport sends. */
+export interface UpstreamRequest {
+  url: string;
+  method: 'POST' | 'GET';
+  headers: Record<string, string>;
+  body?: string;
+  /** OpenAI parameters this provider cannot honour and left out (reported in a header and the log). */
+  droppedParams?: string[];
+}
 
 export interface SendOptions {
   signal: AbortSignal;

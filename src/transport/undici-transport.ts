@@ -4,7 +4,7 @@
  */
 import { Agent, request, type Dispatcher } from 'undici';
 import { GatewayError, upstreamTooLarge } from '../errors.js';
-import type { UpstreamRequest } from '../providers/types.js';
+import type { UpstreamRequest } from './types.js';
 import { collectStream } from '../util/collect-stream.js';
 import type { SendOptions, Transport, UpstreamResponse } from './types.js';
 

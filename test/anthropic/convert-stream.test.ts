@@ -6,8 +6,11 @@
 import { MessageStream } from '@anthropic-ai/sdk/lib/MessageStream';
 import { ChatCompletionStream } from 'openai/lib/ChatCompletionStream';
 import { describe, expect, it } from 'vitest';
+import { upstreamEventError, type UpstreamErrorPolicy } from '../../src/engine/upstream-error.js';
 import { GatewayError } from '../../src/errors.js';
+import { anthropicProvider } from '../../src/providers/anthropic/index.js';
 import { AnthropicStreamTranslator } from '../../src/providers/anthropic/convert-stream.js';
+import { UpstreamErrorEvent } from '../../src/providers/kit/upstream-error-event.js';
 import type { ChatCompletionChunk } from '../../src/providers/openai-types.js';
 import { event, recordedEvents, STREAM_RECORDINGS, type Recorded } from '../helpers/anthropic-recordings.js';
 import { assertValidOpenAIResponse } from '../helpers/openai-response-spec.js';
@@ -121,18 +124,25 @@ describe('AnthropicStreamTranslator errors and edges', () => {
   // Anthropic documents this exact event for an overload inside a 200 stream.
   const overloaded = event({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
 
+  // The translator describes an error event; the engine classifies it as it would the HTTP error of that type.
+  const provider = anthropicProvider({ id: 'claude', apiKey: 'sk-ant-test-secret-123' });
+  function classified(run: () => unknown, policy?: UpstreamErrorPolicy): GatewayError {
+    try {
+      run();
+    } catch (error) {
+      expect(error).toBeInstanceOf(UpstreamErrorEvent);
+      return upstreamEventError(provider, error as UpstreamErrorEvent, policy);
+    }
+    throw new Error('expected an error event');
+  }
+
   it('throws a retryable error for overloaded_error, as for an HTTP 529', () => {
     const translator = new AnthropicStreamTranslator({ providerId: 'claude', model: 'm', created: CREATED, jsonTool: false });
     for (const recorded of start) translator.push(recorded);
-    let thrown: unknown;
-    try {
-      translator.push(overloaded);
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = classified(() => translator.push(overloaded));
     expect(GatewayError.isInstance(thrown)).toBe(true);
     expect(thrown).toMatchObject({ status: 502, code: 'overloaded_error', retryable: true, fallback: true, upstreamStatus: 529 });
-    expect((thrown as Error).message).toContain('Overloaded');
+    expect(thrown.message).toContain('Overloaded');
   });
 
   it('maps the other in-stream error types to their statuses', () => {
@@ -140,24 +150,35 @@ describe('AnthropicStreamTranslator errors and edges', () => {
       ['api_error', { status: 502, retryable: true }],
       ['rate_limit_error', { status: 429, retryable: true }],
       ['invalid_request_error', { status: 400, retryable: false, fallback: false }],
-      ['authentication_error', { status: 502, retryable: false, fallback: true }],
+      ['authentication_error', { status: 502, retryable: false, fallback: true, code: 'upstream_auth_error' }],
       ['some_future_error', { status: 502, retryable: true, code: 'some_future_error' }],
     ];
     for (const [type, expected] of cases) {
       const translator = new AnthropicStreamTranslator({ providerId: 'claude', model: 'm', created: CREATED, jsonTool: false });
-      expect(() => translator.push(event({ type: 'error', error: { type, message: 'x' } }))).toThrow(expect.objectContaining(expected));
+      expect(classified(() => translator.push(event({ type: 'error', error: { type, message: 'x' } })))).toMatchObject(expected);
     }
   });
 
+  it('leaves the fallback of an authentication error to fallbackOnAuthError, as over HTTP', () => {
+    const translator = new AnthropicStreamTranslator({ providerId: 'claude', model: 'm', created: CREATED, jsonTool: false });
+    const noFallback = { fallbackOnStatus: new Set<number>(), fallbackOnAuthError: false };
+    expect(classified(() => translator.push(event({ type: 'error', error: { type: 'authentication_error', message: 'x' } })), noFallback)).toMatchObject({
+      status: 502,
+      code: 'upstream_auth_error',
+      fallback: false,
+    });
+  });
+
   it('scrubs the provider key out of an error message', () => {
-    const translator = new AnthropicStreamTranslator({ providerId: 'claude', model: 'm', created: CREATED, jsonTool: false, secrets: ['sk-ant-test-secret-123'] });
-    expect(() => translator.push(event({ type: 'error', error: { type: 'api_error', message: 'bad key sk-ant-test-secret-123' } }))).toThrow(/bad key \[redacted\]/);
+    const translator = new AnthropicStreamTranslator({ providerId: 'claude', model: 'm', created: CREATED, jsonTool: false });
+    expect(classified(() => translator.push(event({ type: 'error', error: { type: 'api_error', message: 'bad key sk-ant-test-secret-123' } }))).message).toMatch(/bad key \[redacted\]/);
   });
 
   it('refuses to end cleanly when the stream stops before the message_delta', () => {
     const translator = new AnthropicStreamTranslator({ providerId: 'claude', model: 'm', created: CREATED, jsonTool: false });
     for (const recorded of recordedEvents('anthropic-text.chunks.jsonl').slice(0, 5)) translator.push(recorded);
-    expect(() => translator.end()).toThrow(expect.objectContaining({ code: 'upstream_incomplete_stream', retryable: true }));
+    // The one code of every provider for a stream cut short (it was upstream_incomplete_stream here alone).
+    expect(() => translator.end()).toThrow(expect.objectContaining({ code: 'upstream_stream_truncated', retryable: true }));
     expect(translator.usage()).toMatchObject({ inputTokens: 12 });
   });
 

@@ -270,7 +270,7 @@ describe('the parameter policy', () => {
   };
 
   it('drops and reports each "dropped" parameter, and refuses it under strictParams', () => {
-    const dropped = Object.entries(GEMINI_PARAM_POLICY).filter(([, rule]) => rule.rule === 'dropped').map(([name]) => name);
+    const dropped = Object.entries(GEMINI_PARAM_POLICY).filter(([, rule]) => rule.handling === 'dropped').map(([name]) => name);
     expect(dropped.sort()).toEqual(Object.keys(examples).sort());
     const plain = build({ messages: [user('hi')] }).body;
     for (const name of dropped) {

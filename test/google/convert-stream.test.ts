@@ -4,7 +4,10 @@
  * reference (cited at each input). No network here; the e2e tests run the same through sockets.
  */
 import { describe, expect, it } from 'vitest';
+import { upstreamEventError } from '../../src/engine/upstream-error.js';
 import { GatewayError } from '../../src/errors.js';
+import { googleProvider } from '../../src/providers/google/index.js';
+import { UpstreamErrorEvent } from '../../src/providers/kit/upstream-error-event.js';
 import { fixtureText } from '../helpers/fixtures.js';
 import { GEMINI_RECORDING, recordedGeminiEvents, translateBytes, translateEvents } from '../helpers/gemini.js';
 
@@ -182,7 +185,7 @@ describe('filters, errors and odd endings', () => {
     expect(byChoice(1).map((chunk) => chunk.choices[0].delta)).toEqual([{ role: 'assistant', content: 'B' }, {}]);
   });
 
-  it('throws an error event as a GatewayError with the status it stands for', () => {
+  it('throws an error event that the engine classifies as the HTTP error of the status it stands for', () => {
     // A google.rpc.Status inside the stream: https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes
     const overloaded = catchError(() => translateEvents([{ error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } }]));
     expect(overloaded).toMatchObject({ status: 502, code: 'unavailable', retryable: true });
@@ -203,10 +206,13 @@ describe('filters, errors and odd endings', () => {
   });
 });
 
+/** What the client would get: an error event goes through the engine's classification (with the provider's key to scrub). */
+const provider = googleProvider({ id: 'google', apiKey: 'AIza-test-key-not-real-000000000' });
 function catchError(run: () => unknown): GatewayError | undefined {
   try {
     run();
   } catch (error) {
+    if (error instanceof UpstreamErrorEvent) return upstreamEventError(provider, error);
     if (GatewayError.isInstance(error)) return error;
     throw error;
   }

@@ -35,7 +35,7 @@ export async function geminiSse(response: ServerResponse, events: readonly unkno
   response.end();
 }
 
-export const TEST_CONTEXT = { providerId: 'google', secrets: ['AIza-test-key-not-real-000000000'], model: 'gemini-2.5-flash', newId: () => 'test-id', now: () => 1_700_000_000 };
+export const TEST_CONTEXT = { providerId: 'google', model: 'gemini-2.5-flash', newId: () => 'test-id', now: () => 1_700_000_000 };
 
 /** Bytes → the provider's SSE decoder → its translator → chunks (and what `end` adds). */
 export function translateBytes(chunks: readonly (string | Uint8Array)[], context = TEST_CONTEXT): { chunks: ChatCompletionChunk[]; translator: ReturnType<typeof createGeminiStreamTranslator> } {

@@ -3,7 +3,7 @@
  * a data URI becomes a base64 source), files (PDF and plain text documents), and prompt-cache
  * breakpoints (`cache_control` as Anthropic spells it, or OpenAI's `prompt_cache_breakpoint`).
  */
-import { invalidRequest } from '../../errors.js';
+import { invalidRequest, unsupported } from '../../errors.js';
 import type { CacheControl, DocumentBlockParam, ImageBlockParam, ImageMediaType, TextBlockParam } from './anthropic-types.js';
 
 export type Part = Record<string, any>;
@@ -69,9 +69,9 @@ function userPart(part: Part, at: string): UserPartBlock | undefined {
     case 'file':
       return withCache(fileBlock(part.file ?? {}, `${at}.file`), cache);
     case 'input_audio':
-      throw invalidRequest(`\`${at}\`: Anthropic models do not take audio input.`, at, 'unsupported_content');
+      throw unsupported('unsupported_content', `\`${at}\`: Anthropic models do not take audio input.`, at);
     default:
-      throw invalidRequest(`\`${at}\` has an unsupported content part type \`${String(part?.type)}\` (text, image_url and file are supported).`, at, 'unsupported_content');
+      throw unsupported('unsupported_content', `\`${at}\` has an unsupported content part type \`${String(part?.type)}\` (text, image_url and file are supported).`, at);
   }
 }
 
@@ -80,7 +80,7 @@ function imageBlock(url: unknown, at: string): ImageBlockParam {
   if (/^https?:\/\//i.test(url)) return { type: 'image', source: { type: 'url', url } };
   const data = parseDataUri(url, at);
   if (!IMAGE_TYPES.has(data.mediaType)) {
-    throw invalidRequest(`\`${at}\`: Anthropic accepts JPEG, PNG, GIF and WebP images, not \`${data.mediaType}\`.`, at, 'unsupported_content');
+    throw unsupported('unsupported_content', `\`${at}\`: Anthropic accepts JPEG, PNG, GIF and WebP images, not \`${data.mediaType}\`.`, at);
   }
   return { type: 'image', source: { type: 'base64', media_type: data.mediaType as ImageMediaType, data: data.base64 } };
 }
@@ -88,7 +88,7 @@ function imageBlock(url: unknown, at: string): ImageBlockParam {
 function fileBlock(file: Part, at: string): UserPartBlock {
   if (typeof file.file_data !== 'string') {
     const why = file.file_id ? 'OpenAI file ids cannot be read by Anthropic; send the file as file_data' : 'it needs file_data';
-    throw invalidRequest(`\`${at}\`: ${why}.`, at, 'unsupported_content');
+    throw unsupported('unsupported_content', `\`${at}\`: ${why}.`, at);
   }
   // OpenAI clients send a data URI; bare base64 is taken as a PDF, the one type OpenAI documents.
   const data = file.file_data.startsWith('data:') ? parseDataUri(file.file_data, `${at}.file_data`) : { mediaType: 'application/pdf', base64: file.file_data };
@@ -98,7 +98,7 @@ function fileBlock(file: Part, at: string): UserPartBlock {
     return { type: 'document', source: { type: 'text', media_type: 'text/plain', data: Buffer.from(data.base64, 'base64').toString('utf8') }, ...title };
   }
   if (IMAGE_TYPES.has(data.mediaType)) return { type: 'image', source: { type: 'base64', media_type: data.mediaType as ImageMediaType, data: data.base64 } };
-  throw invalidRequest(`\`${at}\`: Anthropic accepts PDF, plain-text and image files, not \`${data.mediaType}\`.`, at, 'unsupported_content');
+  throw unsupported('unsupported_content', `\`${at}\`: Anthropic accepts PDF, plain-text and image files, not \`${data.mediaType}\`.`, at);
 }
 
 function parseDataUri(uri: string, at: string): { mediaType: string; base64: string } {

@@ -8,13 +8,16 @@ import type { Effort, MessagesRequest, ThinkingConfig, ToolParam } from './anthr
 import { readCacheControl } from './convert-content.js';
 import { convertMessages } from './convert-messages.js';
 import { convertTools } from './convert-tools.js';
-import { ParamReport, reportUnmappedParams } from './param-policy.js';
+import type { ParamReport } from '../kit/param-policy.js';
+import { anthropicParamReport, reportUnmappedParams } from './param-policy.js';
 
 export interface AnthropicRequestSettings {
   /** `max_tokens` when the request sets none (Anthropic requires it); a thinking budget is added on top. */
   defaultMaxTokens: number;
   /** How `reasoning_effort` becomes thinking: a token budget (every thinking model) or adaptive + effort. */
   thinking: 'budget' | 'adaptive';
+  /** Named in a refusal under `strictParams`. */
+  providerId?: string;
 }
 
 export interface ConvertedRequest {
@@ -32,7 +35,7 @@ export const JSON_TOOL: ToolParam = { name: 'json', description: 'Respond with a
 
 export function convertRequest(call: ProviderCall, settings: AnthropicRequestSettings): ConvertedRequest {
   const body = call.body as Record<string, any>;
-  const report = new ParamReport(call.strictParams);
+  const report = anthropicParamReport(call.strictParams, settings.providerId);
   reportUnmappedParams(body, report);
 
   const { system, messages } = convertMessages(body.messages);
@@ -51,16 +54,16 @@ export function convertRequest(call: ProviderCall, settings: AnthropicRequestSet
   const stop = stopSequences(body.stop);
   if (stop) request.stop_sequences = stop;
   applySampling(body, request, report, thinkingOn);
-  if ((body.n ?? 1) !== 1) report.unsupported('n', 'Anthropic returns one choice per request');
+  if ((body.n ?? 1) !== 1) report.drop('n', 'Anthropic returns one choice per request');
 
   const userId = body.safety_identifier ?? body.user;
   if (typeof userId === 'string' && userId !== '') {
     if (userId.length <= 512) request.metadata = { user_id: userId };
-    else report.unsupported(body.safety_identifier ? 'safety_identifier' : 'user', 'Anthropic takes a user id of at most 512 characters');
+    else report.drop(body.safety_identifier ? 'safety_identifier' : 'user', 'Anthropic takes a user id of at most 512 characters');
   }
   if (body.service_tier === 'auto') request.service_tier = 'auto';
   else if (body.service_tier === 'default') request.service_tier = 'standard_only';
-  else if (body.service_tier != null) report.unsupported('service_tier', `Anthropic offers auto and standard_only, not \`${String(body.service_tier)}\``);
+  else if (body.service_tier != null) report.drop('service_tier', `Anthropic offers auto and standard_only, not \`${String(body.service_tier)}\``);
   const cache = body.cache_control == null ? undefined : readCacheControl(body, '');
   if (cache) request.cache_control = cache;
   if (call.stream) request.stream = true;
@@ -86,7 +89,7 @@ interface Thinking {
 function resolveThinking(body: Record<string, any>, settings: AnthropicRequestSettings, report: ParamReport): Thinking {
   const { thinking, reasoning_effort: effort } = body;
   if (thinking != null) {
-    if (effort != null) report.unsupported('reasoning_effort', 'the `thinking` object of the same request decides');
+    if (effort != null) report.drop('reasoning_effort', 'the `thinking` object of the same request decides');
     if (thinking.type === 'disabled' || thinking.type === 'adaptive') return { config: { type: thinking.type } };
     if (thinking.type === 'enabled' && Number.isInteger(thinking.budget_tokens) && thinking.budget_tokens >= 1024) {
       return { config: { type: 'enabled', budget_tokens: thinking.budget_tokens }, budget: thinking.budget_tokens };
@@ -130,7 +133,7 @@ function applyResponseFormat(body: Record<string, any>, request: MessagesRequest
   if (format.type !== 'json_object') throw invalidRequest(`\`response_format.type\` \`${String(format.type)}\` is not known.`, 'response_format.type');
   if (!usesJsonTool(body)) {
     const why = thinkingOn ? 'extended thinking' : 'other tools';
-    report.unsupported('response_format', `json_object needs a forced tool on Anthropic, which does not combine with ${why}; use json_schema`);
+    report.drop('response_format', `json_object needs a forced tool on Anthropic, which does not combine with ${why}; use json_schema`);
     return;
   }
   request.tools = [JSON_TOOL];
@@ -141,18 +144,18 @@ function applySampling(body: Record<string, any>, request: MessagesRequest, repo
   const { temperature, top_p: topP, top_k: topK } = body;
   if (temperature != null) {
     if (typeof temperature !== 'number' || temperature < 0 || temperature > 2) throw invalidRequest('`temperature` must be a number from 0 to 2.', 'temperature');
-    if (temperature > 1) report.unsupported('temperature', `Anthropic accepts 0 to 1, not ${temperature}`);
-    else if (thinkingOn && temperature !== 1) report.unsupported('temperature', 'extended thinking only runs at temperature 1');
+    if (temperature > 1) report.drop('temperature', `Anthropic accepts 0 to 1, not ${temperature}`);
+    else if (thinkingOn && temperature !== 1) report.drop('temperature', 'extended thinking only runs at temperature 1');
     else request.temperature = temperature;
   }
   if (topP != null) {
     if (typeof topP !== 'number' || topP < 0 || topP > 1) throw invalidRequest('`top_p` must be a number from 0 to 1.', 'top_p');
-    if (thinkingOn && topP < 0.95) report.unsupported('top_p', 'extended thinking only takes top_p from 0.95 to 1');
+    if (thinkingOn && topP < 0.95) report.drop('top_p', 'extended thinking only takes top_p from 0.95 to 1');
     else request.top_p = topP;
   }
   if (topK != null) {
     if (!Number.isInteger(topK) || topK < 1) throw invalidRequest('`top_k` must be a positive integer.', 'top_k');
-    if (thinkingOn) report.unsupported('top_k', 'extended thinking does not take top_k');
+    if (thinkingOn) report.drop('top_k', 'extended thinking does not take top_k');
     else request.top_k = topK;
   }
 }

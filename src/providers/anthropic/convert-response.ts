@@ -3,7 +3,7 @@
  * `reasoning_content`, and as the signed blocks in `thinking_blocks`, which a client sends back
  * unchanged in the assistant turn so that Anthropic accepts the next (tool) turn.
  */
-import { GatewayError } from '../../errors.js';
+import { upstreamInvalidResponse } from '../../errors.js';
 import type { ConvertedResponse } from '../types.js';
 import type { MessagesResponse, SignedThinkingBlock } from './anthropic-types.js';
 import { mapFinishReason } from './map-finish-reason.js';
@@ -20,7 +20,7 @@ export interface ResponseOptions {
 export function convertResponse(json: Record<string, unknown>, options: ResponseOptions): ConvertedResponse {
   const message = json as unknown as MessagesResponse;
   if (!Array.isArray(message.content) || typeof message.usage !== 'object' || message.usage === null) {
-    throw new GatewayError({ status: 502, code: 'upstream_invalid_response', retryable: true, message: 'Anthropic sent a response that is not a message.' });
+    throw upstreamInvalidResponse('Anthropic sent a response that is not a message.');
   }
   let text = '';
   let reasoning = '';

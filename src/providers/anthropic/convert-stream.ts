@@ -6,18 +6,18 @@
  *   strings; a call that streamed no argument text gets `"{}"`.
  * - Thinking streams as `reasoning_content`; the finish chunk carries the signed blocks in
  *   `thinking_blocks`, complete, for the client to send back.
- * - `ping` is dropped; an `error` event throws a GatewayError (before the first content the engine
- *   falls back invisibly; after it the client gets an OpenAI error frame). A stream that ends
+ * - `ping` is dropped; an `error` event throws an UpstreamErrorEvent, which the engine classifies
+ *   (before the first content it falls back invisibly; after it the client gets an OpenAI error frame). A stream that ends
  *   without its `message_delta` throws too, rather than closing as if complete.
  * - `end()` always returns a usage chunk (empty choices); the engine removes it unless asked for.
  */
-import { GatewayError } from '../../errors.js';
+import { upstreamInvalidStream, upstreamStreamTruncated } from '../../errors.js';
 import type { SseEvent } from '../../sse/sse-frames.js';
 import type { NormalizedUsage } from '../../usage.js';
 import type { ChatCompletionChunk, ChatDelta } from '../openai-types.js';
 import type { StreamTranslator } from '../types.js';
 import type { AnthropicUsage, SignedThinkingBlock, StreamEvent } from './anthropic-types.js';
-import { anthropicStreamError } from './errors.js';
+import { anthropicErrorEvent } from './errors.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { JSON_TOOL } from './convert-request.js';
 import { toOpenAIUsage } from '../../usage.js';
@@ -31,7 +31,6 @@ export interface StreamOptions {
   created: number;
   /** The answer streams as the input of the forced `json` tool (a json_object request). */
   jsonTool: boolean;
-  secrets?: readonly string[];
 }
 
 interface Block {
@@ -93,7 +92,7 @@ export class AnthropicStreamTranslator implements StreamTranslator<SseEvent> {
       case 'ping':
         return NONE;
       case 'error':
-        throw anthropicStreamError(this.options.providerId, event.error, this.options.secrets ?? []);
+        throw anthropicErrorEvent(event.error);
       default: {
         // A future event type: read past it, as Anthropic's versioning policy asks of clients.
         const unknown: never = event;
@@ -105,12 +104,7 @@ export class AnthropicStreamTranslator implements StreamTranslator<SseEvent> {
 
   end(): ChatCompletionChunk[] {
     if (!this.finished) {
-      throw new GatewayError({
-        status: 502,
-        code: 'upstream_incomplete_stream',
-        retryable: true,
-        message: `Provider \`${this.options.providerId}\` ended its stream before the message was complete.`,
-      });
+      throw upstreamStreamTruncated(this.options.providerId, 'the message was complete');
     }
     return [{ id: this.id, object: 'chat.completion.chunk', created: this.options.created, model: this.model, choices: [], usage: toOpenAIUsage(fromAnthropicUsage(this.usageSoFar)) }];
   }
@@ -200,10 +194,10 @@ export class AnthropicStreamTranslator implements StreamTranslator<SseEvent> {
     try {
       event = JSON.parse(raw.data ?? '');
     } catch {
-      throw new GatewayError({ status: 502, code: 'upstream_invalid_stream', retryable: true, message: `Provider \`${this.options.providerId}\` sent a stream event that is not JSON.` });
+      throw upstreamInvalidStream(`Provider \`${this.options.providerId}\` sent a stream event that is not JSON.`);
     }
     if (typeof event !== 'object' || event === null) {
-      throw new GatewayError({ status: 502, code: 'upstream_invalid_stream', retryable: true, message: `Provider \`${this.options.providerId}\` sent a stream event that is not an object.` });
+      throw upstreamInvalidStream(`Provider \`${this.options.providerId}\` sent a stream event that is not an object.`);
     }
     // The payload's `type` names the event; the SSE `event:` line says the same.
     if (typeof event.type !== 'string' && raw.event) (event as { type: string }).type = raw.event;

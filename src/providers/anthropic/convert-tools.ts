@@ -1,10 +1,10 @@
 /**
  * OpenAI `tools`, `tool_choice` and `parallel_tool_calls` → Anthropic `tools` and `tool_choice`.
  */
-import { invalidRequest } from '../../errors.js';
+import { invalidRequest, unsupported } from '../../errors.js';
 import type { ToolChoice, ToolParam } from './anthropic-types.js';
 import { readCacheControl, withCache, type Part } from './convert-content.js';
-import type { ParamReport } from './param-policy.js';
+import type { ParamReport } from '../kit/param-policy.js';
 
 export interface ConvertedTools {
   tools?: ToolParam[];
@@ -39,7 +39,7 @@ export function convertTools(body: Record<string, any>, report: ParamReport, thi
 
   // Anthropic refuses a forced tool together with extended thinking.
   if (thinking && (choice?.type === 'any' || choice?.type === 'tool')) {
-    report.unsupported('tool_choice', 'a forced tool choice does not combine with extended thinking (Anthropic allows auto or none)');
+    report.drop('tool_choice', 'a forced tool choice does not combine with extended thinking (Anthropic allows auto or none)');
     choice = undefined;
   }
   if (body.parallel_tool_calls === false && choice?.type !== 'none') {
@@ -50,7 +50,7 @@ export function convertTools(body: Record<string, any>, report: ParamReport, thi
 
 function convertTool(tool: Part, at: string): ToolParam {
   if (tool?.type !== 'function' || typeof tool.function?.name !== 'string') {
-    throw invalidRequest(`\`${at}\` must be a function tool ({type:"function", function:{name, parameters}}); Anthropic takes no other OpenAI tool type.`, at, 'unsupported_tool');
+    throw unsupported('unsupported_tool', `\`${at}\` must be a function tool ({type:"function", function:{name, parameters}}); Anthropic takes no other OpenAI tool type.`, at);
   }
   const fn = tool.function;
   const schema = fn.parameters ?? { type: 'object', properties: {} };

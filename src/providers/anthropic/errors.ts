@@ -2,8 +2,7 @@
  * Anthropic errors: `{ "type": "error", "error": { "type", "message" }, "request_id" }`, as an HTTP
  * error body or as an `error` event inside a 200 stream (where `overloaded_error` is the usual one).
  */
-import { GatewayError } from '../../errors.js';
-import { scrubIdentifier, scrubSecrets } from '../kit/scrub-secrets.js';
+import { UpstreamErrorEvent } from '../kit/upstream-error-event.js';
 import type { UpstreamErrorInfo } from '../types.js';
 import type { AnthropicErrorObject } from './anthropic-types.js';
 
@@ -20,46 +19,33 @@ export function parseAnthropicError(status: number, bodyText: string): UpstreamE
   return { message: error.message, code: error.type, type: error.type, param: null };
 }
 
-/** What each in-stream error type means for the client and for the attempt loop. */
-interface StreamErrorKind {
-  status: number;
-  upstreamStatus: number;
-  retryable: boolean;
-  fallback?: boolean;
-}
-
-const STREAM_ERRORS: Readonly<Record<string, StreamErrorKind>> = {
-  overloaded_error: { status: 502, upstreamStatus: 529, retryable: true },
-  api_error: { status: 502, upstreamStatus: 500, retryable: true },
-  timeout_error: { status: 504, upstreamStatus: 504, retryable: true },
-  rate_limit_error: { status: 429, upstreamStatus: 429, retryable: true },
-  // Our own key or account: the caller is not at fault, another provider may serve.
-  authentication_error: { status: 502, upstreamStatus: 401, retryable: false, fallback: true },
-  permission_error: { status: 502, upstreamStatus: 403, retryable: false, fallback: true },
-  billing_error: { status: 502, upstreamStatus: 402, retryable: false, fallback: true },
-  invalid_request_error: { status: 400, upstreamStatus: 400, retryable: false },
-  not_found_error: { status: 404, upstreamStatus: 404, retryable: false },
-  request_too_large: { status: 413, upstreamStatus: 413, retryable: false },
+/**
+ * The HTTP status Anthropic answers each error type with (https://docs.anthropic.com/en/api/errors):
+ * what an `error` event inside a 200 stream stands for. A type not listed is a failure on its side.
+ */
+const STATUS_OF_TYPE: Readonly<Record<string, number>> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  billing_error: 402,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  api_error: 500,
+  timeout_error: 504,
+  overloaded_error: 529,
 };
 
 /**
- * An `error` event in a stream. Thrown from the translator: before the first content the engine
- * still falls back invisibly (an `overloaded_error` then behaves like an HTTP 529); after it, the
- * client gets an OpenAI error frame.
+ * An `error` event in a stream, described for the engine, which classifies it as the HTTP error of
+ * its type (before the first content an `overloaded_error` then falls back like an HTTP 529; after
+ * it, the client gets an OpenAI error frame).
  */
-export function anthropicStreamError(providerId: string, error: unknown, secrets: readonly string[]): GatewayError {
+export function anthropicErrorEvent(error: unknown): UpstreamErrorEvent {
   const info = readError(error) ?? { type: 'api_error', message: 'unknown error' };
-  // The type is upstream text: an own entry of the table, and scrubbed before it becomes the code.
-  const kind = Object.hasOwn(STREAM_ERRORS, info.type) ? STREAM_ERRORS[info.type] : STREAM_ERRORS.api_error;
-  const type = scrubIdentifier(info.type, secrets) ?? 'api_error';
-  return new GatewayError({
-    status: kind.status,
-    code: type,
-    retryable: kind.retryable,
-    fallback: kind.fallback,
-    upstreamStatus: kind.upstreamStatus,
-    message: `Provider \`${providerId}\` sent an error in its stream (${type}): ${scrubSecrets(info.message, secrets)}`,
-  });
+  // The type is upstream text: an own entry of the table only (the engine scrubs it before it becomes the code).
+  const status = Object.hasOwn(STATUS_OF_TYPE, info.type) ? STATUS_OF_TYPE[info.type] : 500;
+  return new UpstreamErrorEvent({ status, message: `${info.type}: ${info.message}`, code: info.type, type: info.type });
 }
 
 function readError(value: unknown): AnthropicErrorObject | undefined {

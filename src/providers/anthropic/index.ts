@@ -2,8 +2,9 @@
  * The Anthropic Messages API behind the OpenAI chat route: `POST {baseURL}/messages` with `x-api-key`
  * and a pinned `anthropic-version`. Translation lives in the convert-* files; this wires them.
  */
-import { GatewayError } from '../../errors.js';
-import type { Provider, ProviderCall, UpstreamRequest } from '../types.js';
+import { providerNotConfigured, unsupported } from '../../errors.js';
+import type { Provider, ProviderCall } from '../types.js';
+import type { UpstreamRequest } from '../../transport/types.js';
 import { convertRequest, usesJsonTool, type AnthropicRequestSettings } from './convert-request.js';
 import { convertResponse } from './convert-response.js';
 import { AnthropicStreamTranslator } from './convert-stream.js';
@@ -36,6 +37,7 @@ export function anthropicProvider(settings: AnthropicSettings): Provider {
   const requestSettings: AnthropicRequestSettings = {
     defaultMaxTokens: settings.defaultMaxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
     thinking: settings.thinking ?? 'budget',
+    providerId: settings.id,
   };
   const headers: Record<string, string> = {
     ...settings.headers,
@@ -56,10 +58,10 @@ export function anthropicProvider(settings: AnthropicSettings): Provider {
     secrets,
     buildRequest(call: ProviderCall): UpstreamRequest {
       if (call.operation !== 'chat') {
-        throw new GatewayError({ status: 400, code: 'unsupported_operation', fallback: true, message: `Provider \`${settings.id}\` (Anthropic) serves chat completions only.` });
+        throw unsupported('unsupported_operation', `Provider \`${settings.id}\` (Anthropic) serves chat completions only.`);
       }
       if (!settings.apiKey) {
-        throw new GatewayError({ status: 502, code: 'provider_not_configured', fallback: true, message: `Provider \`${settings.id}\` has no API key configured.` });
+        throw providerNotConfigured(settings.id);
       }
       const { body, droppedParams } = convertRequest(call, requestSettings);
       return { url, method: 'POST', headers: call.stream ? streamHeaders : headers, body: JSON.stringify(body), droppedParams };
@@ -67,6 +69,6 @@ export function anthropicProvider(settings: AnthropicSettings): Provider {
     parseError: parseAnthropicError,
     convertResponse: (call, json) => convertResponse(json, { created: seconds(), jsonTool: usesJsonTool(call.body) }),
     createStreamTranslator: (call) =>
-      new AnthropicStreamTranslator({ providerId: settings.id, model: call.model, created: seconds(), jsonTool: usesJsonTool(call.body), secrets }),
+      new AnthropicStreamTranslator({ providerId: settings.id, model: call.model, created: seconds(), jsonTool: usesJsonTool(call.body) }),
   };
 }

@@ -6,19 +6,14 @@
  * it when `strictParams` is on. Values that change nothing (`n: 1`, `seed` never does) are not
  * reported. Nothing is clamped: an out-of-range value is dropped or refused, never bent.
  */
-import { GatewayError } from '../../errors.js';
-
-type Policy = { handling: 'mapped'; to: string } | { handling: 'dropped'; why: string; harmless?: (value: unknown) => boolean };
-
-const mapped = (to: string): Policy => ({ handling: 'mapped', to });
-const dropped = (why: string, harmless?: (value: unknown) => boolean): Policy => ({ handling: 'dropped', why, harmless });
+import { dropped, mapped, ParamReport, type ParamPolicy } from '../kit/param-policy.js';
 
 const isZero = (value: unknown) => value === 0;
 const isFalse = (value: unknown) => value === false;
 const isEmptyObject = (value: unknown) => typeof value === 'object' && value !== null && Object.keys(value).length === 0;
 const isTextOnly = (value: unknown) => Array.isArray(value) && value.every((modality) => modality === 'text');
 
-export const ANTHROPIC_PARAM_POLICY: Readonly<Record<string, Policy>> = {
+export const ANTHROPIC_PARAM_POLICY: ParamPolicy = {
   model: mapped('model'),
   messages: mapped('system (system and developer messages) + messages'),
   stream: mapped('stream'),
@@ -60,31 +55,12 @@ export const ANTHROPIC_PARAM_POLICY: Readonly<Record<string, Policy>> = {
   function_call: dropped('legacy function calling; send `tool_choice`'),
 };
 
-/** Collects what cannot be honoured: refuses at once in strict mode, otherwise lists it. */
-export class ParamReport {
-  readonly dropped: string[] = [];
-  constructor(private readonly strict: boolean) {}
-
-  unsupported(param: string, why: string): void {
-    if (this.strict) {
-      throw new GatewayError({
-        status: 400,
-        code: 'unsupported_parameter',
-        param,
-        message: `Parameter \`${param}\` cannot be honoured by Anthropic: ${why}. Remove it, or turn off strictParams to have it dropped and reported.`,
-      });
-    }
-    if (!this.dropped.includes(param)) this.dropped.push(param);
-  }
+/** A report for one request; `providerId` names the provider in a refusal. */
+export function anthropicParamReport(strict: boolean, providerId?: string): ParamReport {
+  return new ParamReport({ vendor: 'Anthropic', providerId }, strict);
 }
 
 /** Applies the table to the top-level keys: reports every dropped or unknown parameter that is set. */
 export function reportUnmappedParams(body: Record<string, unknown>, report: ParamReport): void {
-  for (const key of Object.keys(body)) {
-    const value = body[key];
-    if (value === undefined || value === null) continue;
-    const policy = Object.hasOwn(ANTHROPIC_PARAM_POLICY, key) ? ANTHROPIC_PARAM_POLICY[key] : undefined;
-    if (!policy) report.unsupported(key, 'it is not a chat parameter the Anthropic provider knows');
-    else if (policy.handling === 'dropped' && !policy.harmless?.(value)) report.unsupported(key, policy.why);
-  }
+  report.checkTopLevel(body, ANTHROPIC_PARAM_POLICY, 'it is not a chat parameter the Anthropic provider knows');
 }

@@ -3,13 +3,10 @@
  * URIs → s3Location; Bedrock fetches no http URLs), files (→ document blocks), and cache points
  * (`cache_control` on a part → a `cachePoint` block after it).
  */
-import { GatewayError, invalidRequest } from '../../errors.js';
+import { GatewayError, invalidRequest, unsupported, type UnsupportedCode } from '../../errors.js';
 import { ownValue } from '../../util/own-value.js';
-import type { ParamReport } from './param-policy.js';
+import type { ParamReport } from '../kit/param-policy.js';
 import type { CachePoint, ContentBlock, DocumentFormat, ImageFormat, ToolResultContent } from './types.js';
-
-/** Where in the request a part sits, for error messages: `messages[2].content[0]`. */
-export type PartPath = string;
 
 export interface ContentContext {
   providerId: string;
@@ -41,8 +38,8 @@ const DOCUMENT_FORMATS: Readonly<Record<string, DocumentFormat>> = {
 const DOCUMENT_EXTENSIONS = new Set<string>(Object.values(DOCUMENT_FORMATS));
 
 /** A capability Bedrock lacks: a 400 naming the part, which another target of the chain may serve. */
-function cannot(context: ContentContext, param: string, code: string, message: string): GatewayError {
-  return new GatewayError({ status: 400, code, param, fallback: true, message: `Provider \`${context.providerId}\` (AWS Bedrock): ${message}` });
+function cannot(context: ContentContext, param: string, code: UnsupportedCode, message: string): GatewayError {
+  return unsupported(code, `Provider \`${context.providerId}\` (AWS Bedrock): ${message}`, param);
 }
 
 /** `cache_control: { type: 'ephemeral', ttl? }` → a cachePoint block, or undefined when absent. */

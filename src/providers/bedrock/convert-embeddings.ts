@@ -9,7 +9,7 @@
  *   call, no token counts (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v3.html).
  * More inputs than one call takes become several calls (`splitEmbeddingsCall`), joined in input order.
  */
-import { GatewayError, invalidRequest } from '../../errors.js';
+import { GatewayError, invalidRequest, unsupported, upstreamInvalidResponse } from '../../errors.js';
 import { embeddingsList, embeddingUsage, encodeEmbedding, isVector, readEmbeddingsRequest, type EmbeddingParamPolicy, type EmbeddingsRequest } from '../openai-embeddings.js';
 import type { ConvertedResponse, ProviderCall, SplitCall } from '../types.js';
 
@@ -39,13 +39,11 @@ export function embeddingFamilyOf(model: string): Family | undefined {
 function familyFor(providerId: string, model: string): Family {
   const family = embeddingFamilyOf(model);
   if (family) return family;
-  throw new GatewayError({
-    status: 400,
-    code: 'unsupported_model',
-    param: 'model',
-    fallback: true,
-    message: `Provider \`${providerId}\` (AWS Bedrock) cannot embed with \`${model.slice(0, 200)}\`: this gateway supports the embedding models ${SUPPORTED_EMBEDDING_MODELS.join(', ')} (or inference profiles and ARNs of them).`,
-  });
+  throw unsupported(
+    'unsupported_model',
+    `Provider \`${providerId}\` (AWS Bedrock) cannot embed with \`${model.slice(0, 200)}\`: this gateway supports the embedding models ${SUPPORTED_EMBEDDING_MODELS.join(', ')} (or inference profiles and ARNs of them).`,
+    'model',
+  );
 }
 
 function readRequest(providerId: string, call: ProviderCall, strict = call.strictParams): { family: Family; request: EmbeddingsRequest } {
@@ -136,5 +134,5 @@ export function convertEmbeddingsResponse(providerId: string, call: ProviderCall
 }
 
 function invalidResponse(providerId: string, detail: string): GatewayError {
-  return new GatewayError({ status: 502, code: 'upstream_invalid_response', retryable: true, message: `Provider \`${providerId}\` sent an unusable InvokeModel embeddings response: ${detail}.` });
+  return upstreamInvalidResponse(`Provider \`${providerId}\` sent an unusable InvokeModel embeddings response: ${detail}.`);
 }

@@ -3,7 +3,7 @@
  * assistant turns, so consecutive messages of one side merge into one turn: the results of parallel
  * tool calls (OpenAI `tool` messages) become toolResult blocks of a single user turn.
  */
-import { GatewayError, invalidRequest } from '../../errors.js';
+import { invalidRequest, unsupported } from '../../errors.js';
 import { cachePointFor, contentBlocks, toolResultContent, toolUseIdFor, type ContentContext } from './convert-content.js';
 import type { BedrockMessage, ContentBlock, SystemBlock } from './types.js';
 
@@ -64,13 +64,11 @@ export function convertMessages(messages: readonly unknown[], context: ContentCo
         break;
       }
       case 'function':
-        throw new GatewayError({
-          status: 400,
-          code: 'unsupported_parameter',
-          param: `${param}.role`,
-          fallback: true,
-          message: `Provider \`${context.providerId}\` (AWS Bedrock): the deprecated \`function\` role has no Converse counterpart (\`${param}\`). Use tool messages.`,
-        });
+        throw unsupported(
+          'unsupported_parameter',
+          `Provider \`${context.providerId}\` (AWS Bedrock): the deprecated \`function\` role has no Converse counterpart (\`${param}\`). Use tool messages.`,
+          `${param}.role`,
+        );
       default:
         throw invalidRequest(`\`${param}.role\` ${JSON.stringify(message.role)} is not a chat message role.`, `${param}.role`);
     }
@@ -80,13 +78,11 @@ export function convertMessages(messages: readonly unknown[], context: ContentCo
 
 function assistantBlocks(message: OpenAIMessage, param: string, context: ContentContext, out: ConvertedMessages): ContentBlock[] {
   if (message.function_call !== undefined && message.function_call !== null) {
-    throw new GatewayError({
-      status: 400,
-      code: 'unsupported_parameter',
-      param: `${param}.function_call`,
-      fallback: true,
-      message: `Provider \`${context.providerId}\` (AWS Bedrock): the deprecated \`function_call\` has no Converse counterpart (\`${param}\`). Use tool_calls.`,
-    });
+    throw unsupported(
+      'unsupported_parameter',
+      `Provider \`${context.providerId}\` (AWS Bedrock): the deprecated \`function_call\` has no Converse counterpart (\`${param}\`). Use tool_calls.`,
+      `${param}.function_call`,
+    );
   }
   const blocks: ContentBlock[] = reasoningBlocks(message.thinking_blocks, `${param}.thinking_blocks`);
   blocks.push(...contentBlocks(message.content, `${param}.content`, context));

@@ -4,7 +4,8 @@
 import { invalidRequest } from '../../errors.js';
 import { convertMessages } from './convert-messages.js';
 import { convertTools } from './convert-tools.js';
-import { ParamReport, reportUnsupported } from './param-policy.js';
+import type { ParamReport } from '../kit/param-policy.js';
+import { bedrockParamReport, reportUnsupported } from './param-policy.js';
 import type { ConverseRequest } from './types.js';
 
 export interface ConvertedRequest {
@@ -25,7 +26,7 @@ const NOVA_MODEL = /(?:^|[./:])amazon\.nova/;
 const METADATA_VALUE = /^[a-zA-Z0-9\s:_@$#=/+,\-.]{0,256}$/;
 
 export function convertRequest(providerId: string, model: string, body: Record<string, unknown>, strict: boolean): ConvertedRequest {
-  const report = new ParamReport(providerId, strict);
+  const report = bedrockParamReport(providerId, strict);
   reportUnsupported(body, report);
   const converted = convertMessages(body.messages as unknown[], { providerId, report, documentNames: new Set() });
   if (converted.messages.length === 0) throw invalidRequest('`messages` must hold at least one user or assistant message with content.', 'messages');

@@ -4,7 +4,7 @@
  * client sends back on the assistant message so that the next tool turn reaches Claude intact.
  */
 import { randomUUID } from 'node:crypto';
-import { GatewayError } from '../../errors.js';
+import { upstreamInvalidResponse } from '../../errors.js';
 import type { ConvertedResponse } from '../types.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import type { ConverseResponse, ReasoningContent } from './types.js';
@@ -35,7 +35,7 @@ export function convertResponse(providerId: string, model: string, json: Record<
   const response = json as ConverseResponse;
   const blocks = response.output?.message?.content;
   if (!Array.isArray(blocks)) {
-    throw new GatewayError({ status: 502, code: 'upstream_invalid_response', retryable: true, message: `Provider \`${providerId}\` sent a Converse response without output.message.content.` });
+    throw upstreamInvalidResponse(`Provider \`${providerId}\` sent a Converse response without output.message.content.`);
   }
   let content: string | null = null;
   let reasoning: string | undefined;

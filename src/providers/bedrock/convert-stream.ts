@@ -6,7 +6,7 @@
  * Reasoning streams as `reasoning_content`; the finish chunk carries the signed blocks, complete,
  * in `thinking_blocks` for the client to send back (as the Anthropic provider does).
  */
-import { GatewayError } from '../../errors.js';
+import { upstreamStreamTruncated } from '../../errors.js';
 import type { ChatCompletionChunk, ChatDelta } from '../openai-types.js';
 import type { StreamTranslator } from '../types.js';
 import { toOpenAIUsage, type NormalizedUsage } from '../../usage.js';
@@ -112,7 +112,7 @@ export function createBedrockStreamTranslator(providerId: string, model: string,
     },
     end(): ChatCompletionChunk[] {
       if (!stopped) {
-        throw new GatewayError({ status: 502, code: 'upstream_stream_truncated', retryable: true, message: `Provider \`${providerId}\` ended its stream before messageStop.` });
+        throw upstreamStreamTruncated(providerId, 'messageStop');
       }
       if (!usage) return NOTHING;
       return [{ id, object: 'chat.completion.chunk', created, model, choices: [], usage: toOpenAIUsage(usage) }];

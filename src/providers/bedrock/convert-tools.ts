@@ -4,7 +4,7 @@
 import { invalidRequest } from '../../errors.js';
 import { cachePointFor } from './convert-content.js';
 import type { ConvertedMessages } from './convert-messages.js';
-import type { ParamReport } from './param-policy.js';
+import type { ParamReport } from '../kit/param-policy.js';
 import type { ConverseRequest, ToolChoice, ToolEntry } from './types.js';
 
 const EMPTY_SCHEMA = { type: 'object', properties: {} };

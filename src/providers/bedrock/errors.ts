@@ -7,34 +7,32 @@
  * (modelled, `:exception-type` names the union member) or `error` (unmodelled, `:error-code` and
  * `:error-message` headers): https://smithy.io/2.0/aws/amazon-eventstream.html
  */
-import { GatewayError } from '../../errors.js';
-import { scrubIdentifier, scrubSecrets } from '../kit/scrub-secrets.js';
+import type { ErrorCode } from '../../errors.js';
+import { UpstreamErrorEvent } from '../kit/upstream-error-event.js';
 import type { UpstreamErrorInfo } from '../types.js';
 
 interface ErrorClass {
-  /** The status the client sees for an in-stream exception (HTTP errors keep the engine's rules). */
+  /** The HTTP status Bedrock answers this error with: what the exception stands for inside a stream. */
   status: number;
-  code: string;
-  retryable: boolean;
+  /** The gateway's name for the condition (ErrorCode); the engine decides retry and fallback from the status. */
+  code: ErrorCode;
   /** A 4xx that is the upstream's fault (424 ModelErrorException). */
   serverFault?: boolean;
 }
 
 /** Keyed by the error shape name, lower-cased first letter (stream members are camelCase). */
 const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = {
-  throttlingException: { status: 429, code: 'rate_limit_exceeded', retryable: true },
-  modelNotReadyException: { status: 429, code: 'model_not_ready', retryable: true },
-  serviceUnavailableException: { status: 502, code: 'service_unavailable', retryable: true },
-  internalServerException: { status: 502, code: 'upstream_error', retryable: true },
-  modelTimeoutException: { status: 504, code: 'upstream_timeout', retryable: true },
-  modelErrorException: { status: 502, code: 'model_error', retryable: true, serverFault: true },
-  modelStreamErrorException: { status: 502, code: 'model_stream_error', retryable: true, serverFault: true },
-  validationException: { status: 400, code: 'invalid_request', retryable: false },
-  accessDeniedException: { status: 502, code: 'upstream_auth_error', retryable: false },
-  resourceNotFoundException: { status: 404, code: 'model_not_found', retryable: false },
+  throttlingException: { status: 429, code: 'rate_limit_exceeded' },
+  modelNotReadyException: { status: 429, code: 'model_not_ready' },
+  serviceUnavailableException: { status: 503, code: 'service_unavailable' },
+  internalServerException: { status: 500, code: 'upstream_error' },
+  modelTimeoutException: { status: 408, code: 'upstream_timeout' },
+  modelErrorException: { status: 424, code: 'model_error', serverFault: true },
+  modelStreamErrorException: { status: 424, code: 'model_stream_error', serverFault: true },
+  validationException: { status: 400, code: 'invalid_request' },
+  accessDeniedException: { status: 403, code: 'upstream_auth_error' },
+  resourceNotFoundException: { status: 404, code: 'model_not_found' },
 };
-
-const UNKNOWN_STREAM_ERROR: ErrorClass = { status: 502, code: 'upstream_stream_error', retryable: true };
 
 /** `aws.protocoltests#FooError:http://...` → `FooError`, per the restJson1 sanitising rules (case kept). */
 function typeName(raw: string): string {
@@ -88,25 +86,18 @@ export function parseBedrockError(
   };
 }
 
-/** An exception or error message inside a ConverseStream → the GatewayError to retry, fall back or relay. */
-export function streamExceptionError(
-  providerId: string,
-  exceptionType: string,
-  message: string | undefined,
-  secrets: readonly string[],
-): GatewayError {
-  const name = errorShapeName(exceptionType);
-  const errorClass = classOf(name) ?? UNKNOWN_STREAM_ERROR;
-  // The exception's name is upstream text too (an unmodelled `:error-code` is anything), checked as sent.
-  const shownName = scrubIdentifier(typeName(exceptionType), secrets) ?? 'an exception';
-  const detail = scrubSecrets(message ?? 'no message', secrets);
-  return new GatewayError({
-    status: errorClass.status,
-    code: errorClass.code,
-    retryable: errorClass.retryable,
-    // An access or lookup failure may still be served by another target, as over HTTP.
-    fallback: errorClass.retryable || errorClass.status !== 400,
-    upstreamStatus: 200,
-    message: `Provider \`${providerId}\` sent ${shownName} in its stream: ${detail}`,
+/**
+ * An exception or error message inside a ConverseStream, described for the engine with the HTTP
+ * status Bedrock gives that exception; an unmodelled one stands for a failure on its side (500).
+ */
+export function bedrockErrorEvent(exceptionType: string, message: string | undefined): UpstreamErrorEvent {
+  const errorClass = classOf(errorShapeName(exceptionType));
+  // The name as sent: an unmodelled `:error-code` is anything, and the engine scrubs it with the message.
+  return new UpstreamErrorEvent({
+    status: errorClass?.status ?? 500,
+    message: `${typeName(exceptionType)}: ${message ?? 'no message'}`,
+    code: errorClass?.code ?? null,
+    type: typeName(exceptionType),
+    serverFault: errorClass?.serverFault,
   });
 }

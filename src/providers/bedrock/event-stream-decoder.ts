@@ -3,13 +3,14 @@
  * length-prefixed binary frames (https://smithy.io/2.0/aws/amazon-eventstream.html); a network
  * chunk may hold several of them or a fraction of one. @smithy/eventstream-codec checks both CRCs
  * and parses the headers of each complete frame; this file does the framing and the semantics:
- * `event` messages become `{ eventType, payload }`, `exception` and `error` messages GatewayErrors.
+ * `event` messages become `{ eventType, payload }`, `exception` and `error` messages UpstreamErrorEvents
+ * (the engine classifies them).
  */
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8 } from '@smithy/util-utf8';
-import { GatewayError, upstreamTooLarge } from '../../errors.js';
+import { upstreamInvalidStream, upstreamTooLarge } from '../../errors.js';
 import type { StreamDecoder } from '../types.js';
-import { streamExceptionError } from './errors.js';
+import { bedrockErrorEvent } from './errors.js';
 import type { ConverseStreamEvent } from './types.js';
 
 /** Prelude (8) + prelude CRC (4) + message CRC (4). */
@@ -46,7 +47,7 @@ function headerUtf8(bytes: Uint8Array): string {
   return text;
 }
 
-export function bedrockEventStreamDecoder(providerId: string, secrets: readonly string[] = [], maxEventBytes = Infinity): StreamDecoder<ConverseStreamEvent> {
+export function bedrockEventStreamDecoder(providerId: string, maxEventBytes = Infinity): StreamDecoder<ConverseStreamEvent> {
   const codec = new EventStreamCodec(headerUtf8, fromUtf8);
   /**
    * A message that spans network chunks, filled in place as its bytes come (its length is known
@@ -57,12 +58,12 @@ export function bedrockEventStreamDecoder(providerId: string, secrets: readonly 
   /** The first bytes of a message whose 4-byte length has not arrived whole yet. */
   let prelude: Uint8Array | undefined;
   /** An error met after other events of the same chunk: thrown on the next call, so order holds. */
-  let pendingError: GatewayError | undefined;
+  let pendingError: Error | undefined;
 
-  const invalid = (reason: string, cause?: unknown) =>
-    new GatewayError({ status: 502, code: 'upstream_invalid_stream', retryable: true, message: `Provider \`${providerId}\` sent a malformed event stream: ${reason}.`, cause });
+  const invalid = (reason: string, cause?: unknown) => upstreamInvalidStream(`Provider \`${providerId}\` sent a malformed event stream: ${reason}.`, cause);
 
-  function toEvent(headers: Headers, body: Uint8Array): ConverseStreamEvent | GatewayError {
+  /** An event, or the error a message stands for (a malformed one, or the upstream's own exception). */
+  function toEvent(headers: Headers, body: Uint8Array): ConverseStreamEvent | Error {
     const messageType = stringHeader(headers, ':message-type');
     if (messageType === 'event') {
       const eventType = stringHeader(headers, ':event-type');
@@ -83,10 +84,10 @@ export function bedrockEventStreamDecoder(providerId: string, secrets: readonly 
       } catch {
         message = undefined;
       }
-      return streamExceptionError(providerId, stringHeader(headers, ':exception-type') ?? 'unknownException', message, secrets);
+      return bedrockErrorEvent(stringHeader(headers, ':exception-type') ?? 'unknownException', message);
     }
     if (messageType === 'error') {
-      return streamExceptionError(providerId, stringHeader(headers, ':error-code') ?? 'unknownError', stringHeader(headers, ':error-message'), secrets);
+      return bedrockErrorEvent(stringHeader(headers, ':error-code') ?? 'unknownError', stringHeader(headers, ':error-message'));
     }
     return invalid(`unknown :message-type ${JSON.stringify(messageType)}`);
   }
@@ -108,7 +109,7 @@ export function bedrockEventStreamDecoder(providerId: string, secrets: readonly 
       throw invalid(error instanceof Error ? error.message : 'undecodable message', error);
     }
     const event = toEvent(decoded.headers, decoded.body);
-    if (GatewayError.isInstance(event)) {
+    if (event instanceof Error) {
       if (events.length === 0) throw event;
       pendingError = event;
       return false;

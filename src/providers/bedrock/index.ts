@@ -2,9 +2,10 @@
  * AWS Bedrock through the Converse and ConverseStream APIs, and InvokeModel for embeddings, signed
  * with SigV4 (or a Bedrock API key as a bearer token). Pure translation: the shared transport sends what `buildRequest` returns.
  */
-import { GatewayError } from '../../errors.js';
+import { providerNotConfigured } from '../../errors.js';
 import { encodePathSegment, pathSegment } from '../kit/path-segment.js';
-import type { Provider, ProviderCall, UpstreamRequest } from '../types.js';
+import type { Provider, ProviderCall } from '../types.js';
+import type { UpstreamRequest } from '../../transport/types.js';
 import { convertEmbeddingsRequest, convertEmbeddingsResponse, splitEmbeddingsCall } from './convert-embeddings.js';
 import { convertRequest } from './convert-request.js';
 import { convertResponse } from './convert-response.js';
@@ -50,7 +51,7 @@ export function bedrockProvider(settings: BedrockSettings): Provider {
 
   function buildRequest(call: ProviderCall): UpstreamRequest {
     if (!settings.apiKey && !credentials) {
-      throw new GatewayError({ status: 502, code: 'provider_not_configured', fallback: true, message: `Provider \`${settings.id}\` has no AWS credentials or Bedrock API key configured.` });
+      throw providerNotConfigured(settings.id, 'AWS credentials or Bedrock API key');
     }
     if (call.operation === 'embeddings') return buildEmbeddingsRequest(call);
     const { body, droppedParams } = convertRequest(settings.id, call.model, call.body, call.strictParams);
@@ -103,6 +104,6 @@ export function bedrockProvider(settings: BedrockSettings): Provider {
     convertResponse: (call, json) =>
       call.operation === 'embeddings' ? convertEmbeddingsResponse(settings.id, call, json) : convertResponse(settings.id, call.model, json),
     createStreamTranslator: (call) => createBedrockStreamTranslator(settings.id, call.model),
-    createStreamDecoder: (options) => bedrockEventStreamDecoder(settings.id, secrets, options.maxEventBytes),
+    createStreamDecoder: (options) => bedrockEventStreamDecoder(settings.id, options.maxEventBytes),
   };
 }

@@ -64,17 +64,6 @@ export interface TokenUsage {
   cacheWriteInputTokens?: number;
 }
 
-export type StopReason =
-  | 'end_turn'
-  | 'tool_use'
-  | 'max_tokens'
-  | 'stop_sequence'
-  | 'guardrail_intervened'
-  | 'content_filtered'
-  | 'malformed_model_output'
-  | 'malformed_tool_use'
-  | 'model_context_window_exceeded';
-
 /** A block of a Converse response message (only the members modelgate reads). */
 export interface ResponseBlock {
   text?: string;

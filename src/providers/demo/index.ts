@@ -1,13 +1,12 @@
 import type { Provider } from '../types.js';
 import { openAICompatibleProvider } from '../openai-compatible/index.js';
-import { createDemoTransport, type DemoTransportOptions } from './demo-transport.js';
 
 export const DEMO_MODELS = ['demo-chat', 'demo-flaky', 'demo-embedding'] as const;
 
-/** The built-in `demo` provider: OpenAI's wire format served in-process, no key, no network. */
-export function demoProvider(id: string, options: DemoTransportOptions = {}): Provider {
-  return {
-    ...openAICompatibleProvider({ id, kind: 'demo', baseURL: 'demo://local', keyOptional: true, models: DEMO_MODELS }),
-    transport: createDemoTransport(options),
-  };
+/** Where a demo provider's requests go: an origin the gateway serves in process (transport/demo-upstream.ts). */
+export const demoOrigin = (id: string) => `demo://${id}`;
+
+/** The built-in `demo` provider: OpenAI's wire format, no key, answered in process (no network). */
+export function demoProvider(id: string): Provider {
+  return openAICompatibleProvider({ id, kind: 'demo', baseURL: demoOrigin(id), keyOptional: true, models: DEMO_MODELS });
 }

@@ -6,7 +6,7 @@
  * `usageMetadata` (EmbeddingUsageMetadata) is newer than the method and may be absent: then there is
  * no usage, and the log record says why.
  */
-import { GatewayError } from '../../errors.js';
+import { GatewayError, invalidRequest, upstreamInvalidResponse } from '../../errors.js';
 import { embeddingsList, embeddingUsage, encodeEmbedding, isVector, readEmbeddingsRequest, type EmbeddingEncoding, type EmbeddingParamPolicy } from '../openai-embeddings.js';
 import type { ConvertedResponse, ProviderCall } from '../types.js';
 
@@ -47,7 +47,7 @@ export function convertEmbeddingsRequest(call: ProviderCall): GeminiEmbeddingsRe
 function readTaskType(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string' && value !== '') return value.toUpperCase();
-  throw new GatewayError({ status: 400, code: 'invalid_request', param: 'task_type', message: '`task_type` must be a Gemini task type such as `RETRIEVAL_DOCUMENT` or `RETRIEVAL_QUERY`.' });
+  throw invalidRequest('`task_type` must be a Gemini task type such as `RETRIEVAL_DOCUMENT` or `RETRIEVAL_QUERY`.', 'task_type');
 }
 
 export function convertEmbeddingsResponse(providerId: string, call: ProviderCall, json: Record<string, unknown>): ConvertedResponse {
@@ -71,5 +71,5 @@ export function convertEmbeddingsResponse(providerId: string, call: ProviderCall
 }
 
 function invalidResponse(providerId: string, detail: string): GatewayError {
-  return new GatewayError({ status: 502, code: 'upstream_invalid_response', retryable: true, message: `Provider \`${providerId}\` sent an unusable batchEmbedContents response: ${detail}.` });
+  return upstreamInvalidResponse(`Provider \`${providerId}\` sent an unusable batchEmbedContents response: ${detail}.`);
 }

@@ -7,7 +7,7 @@
 import { invalidRequest } from '../../errors.js';
 import { ownValue } from '../../util/own-value.js';
 import type { GeminiPart } from './gemini-types.js';
-import type { ParamReport } from './param-policy.js';
+import type { ParamReport } from '../kit/param-policy.js';
 
 const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
   png: 'image/png',

@@ -12,7 +12,7 @@
 import { invalidRequest } from '../../errors.js';
 import { audioPart, filePart, imagePart } from './convert-media.js';
 import type { GeminiContent, GeminiPart } from './gemini-types.js';
-import type { ParamReport } from './param-policy.js';
+import type { ParamReport } from '../kit/param-policy.js';
 import { readSignature, SKIP_SIGNATURE_VALIDATOR } from './thought-signatures.js';
 
 export interface ConvertedMessages {

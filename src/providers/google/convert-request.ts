@@ -8,7 +8,7 @@ import type { ProviderCall } from '../types.js';
 import { convertMessages } from './convert-messages.js';
 import { convertResponseFormat, convertToolChoice, convertTools, type FunctionCallingConfig, type FunctionDeclaration } from './convert-tools.js';
 import type { GeminiContent, GeminiPart, GeminiSchema } from './gemini-types.js';
-import { ParamReport } from './param-policy.js';
+import { checkTopLevelParams, geminiParamReport } from './param-policy.js';
 import { thinkingConfig, type ThinkingConfig } from './thinking-config.js';
 import { validatesSignatures } from './thought-signatures.js';
 
@@ -48,10 +48,10 @@ export interface ConvertedRequest {
   droppedParams: string[];
 }
 
-export function convertRequest(call: ProviderCall, options: { safetySettings?: SafetySetting[] } = {}): ConvertedRequest {
+export function convertRequest(call: ProviderCall, options: { safetySettings?: SafetySetting[]; providerId?: string } = {}): ConvertedRequest {
   const body = call.body;
-  const report = new ParamReport(call.strictParams);
-  report.checkTopLevel(body);
+  const report = geminiParamReport(call.strictParams, options.providerId);
+  checkTopLevelParams(body, report);
 
   const { systemInstruction, contents } = convertMessages(body.messages as unknown[], report, { injectSkipSignature: validatesSignatures(call.model) });
   const request: GeminiRequestBody = { contents };

@@ -4,9 +4,10 @@
  * `reasoning_content`, function calls as `tool_calls` with string arguments, thought signatures in
  * `extra_content` (see thought-signatures.ts), usage in OpenAI's conventions.
  */
-import { GatewayError } from '../../errors.js';
+import { upstreamInvalidResponse } from '../../errors.js';
 import type { FinishReason } from '../openai-types.js';
 import type { ConvertedResponse } from '../types.js';
+import { malformedFunctionCall } from './errors.js';
 import type { GeminiCandidate, GeminiResponse } from './gemini-types.js';
 import { isFailedCandidate, mapFinishReason } from './map-finish-reason.js';
 import { argumentsJson, partKind, toOpenAILogprobs, toolCallId } from './read-parts.js';
@@ -46,7 +47,7 @@ export function convertResponse(json: GeminiResponse, context: ResponseContext):
   let choices: Array<Record<string, unknown>>;
   if (candidates.length === 0) {
     if (!json.promptFeedback?.blockReason) {
-      throw new GatewayError({ status: 502, code: 'upstream_invalid_response', retryable: true, message: `Provider \`${context.providerId}\` answered without a candidate.` });
+      throw upstreamInvalidResponse(`Provider \`${context.providerId}\` answered without a candidate.`);
     }
     // The prompt itself was blocked: an answer that says so, as OpenAI's content filter does.
     choices = [{ index: 0, message: { role: 'assistant', content: null, refusal: null }, finish_reason: 'content_filter', logprobs: null }];
@@ -99,12 +100,7 @@ function convertCandidate(candidate: GeminiCandidate, position: number, response
   }
   const produced = text !== '' || calls.length > 0;
   if (count === 1 && isFailedCandidate(candidate.finishReason, produced)) {
-    throw new GatewayError({
-      status: 502,
-      code: 'upstream_malformed_function_call',
-      retryable: true,
-      message: `Provider \`${context.providerId}\` produced a malformed function call and nothing else (finishReason MALFORMED_FUNCTION_CALL).`,
-    });
+    throw malformedFunctionCall(context.providerId);
   }
   if (text) message.content = text;
   if (reasoning) message.reasoning_content = reasoning;

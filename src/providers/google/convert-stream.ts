@@ -11,11 +11,11 @@
  * its own, as OpenAI sends it; `end` adds the usage chunk (empty `choices`), which the engine strips
  * when the client did not ask for it.
  */
-import { GatewayError } from '../../errors.js';
+import { upstreamInvalidStream, upstreamStreamTruncated } from '../../errors.js';
 import type { ChatCompletionChunk, ChatDelta, ChatToolCallDelta } from '../openai-types.js';
 import type { StreamTranslator } from '../types.js';
 import { toOpenAIUsage, type NormalizedUsage } from '../../usage.js';
-import { geminiStreamError } from './errors.js';
+import { geminiErrorEvent, malformedFunctionCall } from './errors.js';
 import type { GeminiCandidate, GeminiFunctionCall, GeminiResponse, GeminiStatus, GeminiUsageMetadata } from './gemini-types.js';
 import { isFailedCandidate, mapFinishReason } from './map-finish-reason.js';
 import { argumentsJson, partKind, toOpenAILogprobs, toolCallId } from './read-parts.js';
@@ -25,7 +25,6 @@ import { fromGeminiUsage } from './usage.js';
 
 export interface StreamContext {
   providerId: string;
-  secrets: readonly string[];
   model: string;
   newId: () => string;
   now: () => number;
@@ -63,7 +62,7 @@ class GeminiStreamTranslator implements StreamTranslator<GeminiSseEvent> {
     const message = readMessage(event.data, this.context.providerId);
     switch (message.kind) {
       case 'error':
-        throw geminiStreamError(this.context.providerId, this.context.secrets, message.error);
+        throw geminiErrorEvent(message.error);
       case 'response':
         return this.onResponse(message.response);
       default:
@@ -73,7 +72,7 @@ class GeminiStreamTranslator implements StreamTranslator<GeminiSseEvent> {
 
   end(): ChatCompletionChunk[] {
     if (this.choices.some((choice) => choice.started && !choice.finished)) {
-      throw new GatewayError({ status: 502, code: 'upstream_stream_truncated', retryable: true, message: `Provider \`${this.context.providerId}\` ended its stream before the answer was finished.` });
+      throw upstreamStreamTruncated(this.context.providerId, 'the answer was finished');
     }
     if (!this.usageMetadata || !this.id) return [];
     return [{ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: toOpenAIUsage(fromGeminiUsage(this.usageMetadata)) }];
@@ -148,12 +147,7 @@ class GeminiStreamTranslator implements StreamTranslator<GeminiSseEvent> {
     }
     const reason = candidate.finishReason;
     if (reason && count === 1 && isFailedCandidate(reason, state.produced)) {
-      throw new GatewayError({
-        status: 502,
-        code: 'upstream_malformed_function_call',
-        retryable: true,
-        message: `Provider \`${this.context.providerId}\` produced a malformed function call and nothing else (finishReason MALFORMED_FUNCTION_CALL).`,
-      });
+      throw malformedFunctionCall(this.context.providerId);
     }
     if (delta) {
       const choice: Choice = { index, delta, finish_reason: null };
@@ -200,7 +194,7 @@ function readMessage(data: string, providerId: string): StreamMessage {
     parsed = undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new GatewayError({ status: 502, code: 'upstream_invalid_stream', retryable: true, message: `Provider \`${providerId}\` sent a stream event that is not a JSON object.` });
+    throw upstreamInvalidStream(`Provider \`${providerId}\` sent a stream event that is not a JSON object.`);
   }
   const error = (parsed as { error?: unknown }).error;
   if (typeof error === 'object' && error !== null) return { kind: 'error', error: error as GeminiStatus };

@@ -7,7 +7,7 @@
 import { invalidRequest } from '../../errors.js';
 import type { GeminiSchema } from './gemini-types.js';
 import { jsonSchemaToGemini } from './json-schema-to-gemini.js';
-import type { ParamReport } from './param-policy.js';
+import type { ParamReport } from '../kit/param-policy.js';
 
 export interface FunctionDeclaration {
   name: string;
@@ -31,7 +31,7 @@ export function convertTools(tools: unknown, report: ParamReport): FunctionDecla
     const where = `tools[${i}]`;
     if (tool?.type !== 'function') {
       // Dropping a tool would silently take a capability away from the model: refused instead.
-      throw invalidRequest(`\`${where}\`: a \`${String(tool?.type)}\` tool has no Google Gemini equivalent; only function tools are translated.`, `${where}.type`, 'unsupported_parameter');
+      report.refuse(`${where}.type`, `a \`${String(tool?.type)}\` tool has no Gemini equivalent; only function tools are translated`);
     }
     const fn = tool.function as Json | undefined;
     if (typeof fn?.name !== 'string' || !fn.name) throw invalidRequest(`\`${where}.function.name\` must be a non-empty string.`, `${where}.function.name`);

@@ -6,10 +6,11 @@
  * - an invalid API key comes as 400 `INVALID_ARGUMENT` with `ErrorInfo.reason: API_KEY_INVALID`:
  *   reported as 401 so that the engine treats it as the gateway's own credentials (502, fallback);
  * - `RetryInfo.retryDelay` ("34.4s") is the only wait hint Gemini gives on 429: read as `retryAfterMs`;
- * - the streaming endpoint may wrap the status in an array, and may send one inside a 200 stream.
+ * - the streaming endpoint may wrap the status in an array, and may send one inside a 200 stream,
+ *   described with its `code` (the HTTP status it stands for) for the engine to classify.
  */
 import { GatewayError } from '../../errors.js';
-import { scrubIdentifier, scrubSecrets } from '../kit/scrub-secrets.js';
+import { UpstreamErrorEvent } from '../kit/upstream-error-event.js';
 import type { UpstreamErrorInfo } from '../types.js';
 import type { GeminiStatus } from './gemini-types.js';
 
@@ -18,8 +19,19 @@ const KEY_REASONS = new Set(['API_KEY_INVALID', 'API_KEY_EXPIRED', 'API_KEY_SERV
 export function parseGeminiError(status: number, bodyText: string): UpstreamErrorInfo {
   const error = readStatus(bodyText);
   if (!error) return { message: `HTTP ${status} from the upstream.` };
+  return describeStatus(error, `HTTP ${status} from the upstream.`);
+}
+
+/** An error object inside a 200 stream, described for the engine with the HTTP status it carries. */
+export function geminiErrorEvent(error: GeminiStatus): UpstreamErrorEvent {
+  const info = describeStatus(error, 'unknown error');
+  const code = typeof error.code === 'number' && error.code >= 400 && error.code <= 599 ? error.code : 500;
+  return new UpstreamErrorEvent({ ...info, status: info.status ?? code });
+}
+
+function describeStatus(error: GeminiStatus, noMessage: string): UpstreamErrorInfo {
   const info: UpstreamErrorInfo = {
-    message: typeof error.message === 'string' && error.message ? error.message : `HTTP ${status} from the upstream.`,
+    message: typeof error.message === 'string' && error.message ? error.message : noMessage,
     code: codeOf(error),
     type: null,
   };
@@ -29,19 +41,16 @@ export function parseGeminiError(status: number, bodyText: string): UpstreamErro
   return info;
 }
 
-/** An error object inside a 200 stream: before the first content it falls back like an HTTP error. */
-export function geminiStreamError(providerId: string, secrets: readonly string[], error: GeminiStatus): GatewayError {
-  const code = typeof error.code === 'number' ? error.code : 500;
-  const message = `Provider \`${providerId}\` sent an error in its stream: ${scrubSecrets(typeof error.message === 'string' ? error.message : 'unknown error', secrets)}`;
-  const retryable = code === 429 || code === 408 || code >= 500;
+/**
+ * A candidate that ended in MALFORMED_FUNCTION_CALL with nothing else to show: the model failed,
+ * not the request (retryable; another attempt usually succeeds).
+ */
+export function malformedFunctionCall(providerId: string): GatewayError {
   return new GatewayError({
-    status: code === 429 ? 429 : code >= 400 && code < 500 && code !== 401 && code !== 403 ? code : 502,
-    code: scrubIdentifier(codeOf(error), secrets) ?? 'upstream_stream_error',
-    retryable,
-    fallback: retryable || code === 401 || code === 403,
-    retryAfterMs: retryDelayOf(error),
-    upstreamStatus: 200,
-    message,
+    status: 502,
+    code: 'upstream_malformed_function_call',
+    retryable: true,
+    message: `Provider \`${providerId}\` produced a malformed function call and nothing else (finishReason MALFORMED_FUNCTION_CALL).`,
   });
 }
 

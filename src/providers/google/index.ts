@@ -7,9 +7,10 @@
  * Pure: builds requests and reads responses; the engine does the I/O.
  */
 import { randomUUID } from 'node:crypto';
-import { GatewayError } from '../../errors.js';
+import { providerNotConfigured, unsupported } from '../../errors.js';
 import { pathSegment } from '../kit/path-segment.js';
-import type { Provider, ProviderCall, UpstreamRequest } from '../types.js';
+import type { Provider, ProviderCall } from '../types.js';
+import type { UpstreamRequest } from '../../transport/types.js';
 import { convertEmbeddingsRequest, convertEmbeddingsResponse } from './convert-embeddings.js';
 import { convertRequest, type SafetySetting } from './convert-request.js';
 import { convertResponse } from './convert-response.js';
@@ -87,17 +88,17 @@ export function googleProvider(settings: GoogleSettings): Provider {
     },
     buildRequest(call: ProviderCall): UpstreamRequest {
       if (!tokens && !settings.apiKey) {
-        throw new GatewayError({ status: 502, code: 'provider_not_configured', fallback: true, message: `Provider \`${settings.id}\` has no API key configured.` });
+        throw providerNotConfigured(settings.id);
       }
       if (call.operation === 'embeddings') {
         if (vertex) {
           // Vertex serves Gemini embeddings through `:predict` or a one-input `:embedContent`, not batchEmbedContents.
-          throw new GatewayError({ status: 400, code: 'unsupported_operation', fallback: true, param: 'model', message: `Provider \`${settings.id}\` (Vertex AI) does not serve embeddings in this gateway yet; configure a \`google\` provider with a Gemini API key for embeddings.` });
+          throw unsupported('unsupported_operation', `Provider \`${settings.id}\` (Vertex AI) does not serve embeddings in this gateway yet; configure a \`google\` provider with a Gemini API key for embeddings.`, 'model');
         }
         const { body, droppedParams } = convertEmbeddingsRequest(call);
         return { url: urlFor(call, 'batchEmbedContents'), method: 'POST', headers, body: JSON.stringify(body), droppedParams: droppedParams.length ? droppedParams : undefined };
       }
-      const { body, droppedParams } = convertRequest(call, { safetySettings: settings.safetySettings });
+      const { body, droppedParams } = convertRequest(call, { safetySettings: settings.safetySettings, providerId: settings.id });
       return {
         url: urlFor(call, call.stream ? 'streamGenerateContent?alt=sse' : 'generateContent'),
         method: 'POST',
@@ -112,7 +113,7 @@ export function googleProvider(settings: GoogleSettings): Provider {
         ? convertEmbeddingsResponse(settings.id, call, json)
         : convertResponse(json as GeminiResponse, { providerId: settings.id, model: call.model, newId, now }),
     createStreamDecoder: geminiStreamDecoder,
-    createStreamTranslator: (call) => createGeminiStreamTranslator({ providerId: settings.id, secrets: currentSecrets(), model: call.model, newId, now }),
+    createStreamTranslator: (call) => createGeminiStreamTranslator({ providerId: settings.id, model: call.model, newId, now }),
   };
 }
 

@@ -6,19 +6,11 @@
  * given and Gemini's own 400 reaches the client. A parameter missing from the table is dropped.
  * `null` counts as absent, as OpenAI treats it.
  */
-import { invalidRequest } from '../../errors.js';
-
-export type ParamRule =
-  | { rule: 'mapped'; to: string }
-  | { rule: 'dropped'; why: string }
-  | { rule: 'refused'; why: string };
-
-const mapped = (to: string): ParamRule => ({ rule: 'mapped', to });
-const dropped = (why: string): ParamRule => ({ rule: 'dropped', why });
+import { dropped, mapped, ParamReport, refused, type ParamPolicy } from '../kit/param-policy.js';
 
 const NO_EQUIVALENT = 'Gemini has no equivalent';
 
-export const GEMINI_PARAM_POLICY: Readonly<Record<string, ParamRule>> = {
+export const GEMINI_PARAM_POLICY: ParamPolicy = {
   model: mapped('the URL: `models/{model}:generateContent` (or `:streamGenerateContent?alt=sse`)'),
   messages: mapped('`systemInstruction` (system and developer messages) and `contents` (user, assistant → model, tool → functionResponse)'),
   stream: mapped('the streaming endpoint'),
@@ -47,7 +39,8 @@ export const GEMINI_PARAM_POLICY: Readonly<Record<string, ParamRule>> = {
   user: dropped(NO_EQUIVALENT),
   safety_identifier: dropped(NO_EQUIVALENT),
   metadata: dropped(NO_EQUIVALENT),
-  store: dropped(NO_EQUIVALENT),
+  // `store: false` asks for what Gemini does anyway: nothing is lost, so nothing is reported.
+  store: dropped(NO_EQUIVALENT, (value) => value === false),
   service_tier: dropped(NO_EQUIVALENT),
   prompt_cache_key: dropped('Gemini caches implicitly, or through its own cachedContent API'),
   prompt_cache_retention: dropped('Gemini caches implicitly, or through its own cachedContent API'),
@@ -59,37 +52,16 @@ export const GEMINI_PARAM_POLICY: Readonly<Record<string, ParamRule>> = {
   moderation: dropped(NO_EQUIVALENT),
   audio: dropped('audio output is not available on generateContent text models'),
 
-  functions: { rule: 'refused', why: 'the deprecated `functions` API is not translated: use `tools`' },
-  function_call: { rule: 'refused', why: 'the deprecated `function_call` API is not translated: use `tool_choice`' },
+  functions: refused('the deprecated `functions` API is not translated: use `tools`'),
+  function_call: refused('the deprecated `function_call` API is not translated: use `tool_choice`'),
 };
 
-/** Collects what a request loses on its way to Gemini, or refuses it under `strictParams`. */
-export class ParamReport {
-  readonly dropped: string[] = [];
-
-  constructor(private readonly strict: boolean) {}
-
-  /** Leaves `param` out and reports it; under `strictParams` refuses the request instead. */
-  drop(param: string, why: string): void {
-    if (this.strict) {
-      throw invalidRequest(`\`${param}\` is not supported by Google Gemini (${why}). Remove it, or turn off \`strictParams\` to have it dropped and reported.`, param, 'unsupported_parameter');
-    }
-    if (!this.dropped.includes(param)) this.dropped.push(param);
-  }
-
-  /** Applies the table to the top-level keys; the mapped ones are the converters' business. */
-  checkTopLevel(body: Record<string, unknown>): void {
-    for (const key of Object.keys(body)) {
-      if (body[key] === null || body[key] === undefined || isNoOp(key, body[key])) continue;
-      const policy = Object.hasOwn(GEMINI_PARAM_POLICY, key) ? GEMINI_PARAM_POLICY[key] : undefined;
-      if (!policy) this.drop(key, 'not an OpenAI chat parameter modelgate translates for Gemini');
-      else if (policy.rule === 'refused') throw invalidRequest(`\`${key}\` is not supported by Google Gemini: ${policy.why}.`, key, 'unsupported_parameter');
-      else if (policy.rule === 'dropped') this.drop(key, policy.why);
-    }
-  }
+/** A report for one request; `providerId` names the provider in a refusal. */
+export function geminiParamReport(strict: boolean, providerId?: string): ParamReport {
+  return new ParamReport({ vendor: 'Google Gemini', providerId }, strict);
 }
 
-/** Values that ask for what Gemini does anyway: nothing is lost, so nothing is reported. */
-function isNoOp(key: string, value: unknown): boolean {
-  return key === 'store' && value === false;
+/** Applies the table to the top-level keys; the mapped ones are the converters' business. */
+export function checkTopLevelParams(body: Record<string, unknown>, report: ParamReport): void {
+  report.checkTopLevel(body, GEMINI_PARAM_POLICY, 'not an OpenAI chat parameter modelgate translates for Gemini');
 }

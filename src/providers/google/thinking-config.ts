@@ -6,7 +6,7 @@
  * An effort a model family has no word for is dropped and reported, never rounded to a neighbour.
  * Thought summaries are asked for whenever thinking is configured: they stream as `reasoning_content`.
  */
-import type { ParamReport } from './param-policy.js';
+import type { ParamReport } from '../kit/param-policy.js';
 import { geminiVersion } from './thought-signatures.js';
 
 export interface ThinkingConfig {

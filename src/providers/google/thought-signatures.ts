@@ -14,8 +14,6 @@
  * message back, so `messages.push(completion.choices[0].message)` carries the signature along.
  */
 
-export const SIGNATURE_FIELD = 'extra_content';
-
 /**
  * The value Google documents for a function call that has no signature of its own (a conversation
  * that started on another model, or a client that dropped it): Gemini then skips the check.

@@ -3,11 +3,17 @@
  * `createGateway`, so that a malformed key is a startup error that names the option, not a failure
  * on the first request.
  */
-import { GatewayConfigError, type ProviderOptions } from '../../options.js';
+import { GatewayConfigError } from '../../errors.js';
 import type { VertexSettings } from './index.js';
 import { vertexTokenSource, type ServiceAccountKey } from './vertex-auth.js';
 
-export function readVertexSettings(id: string, config: ProviderOptions): VertexSettings | undefined {
+/** The options `readVertexSettings` reads (the `google` provider's). */
+export interface VertexOptions {
+  apiVersion?: string;
+  vertex?: { project?: string; location?: string; credentials: string | Record<string, unknown> };
+}
+
+export function readVertexSettings(id: string, config: VertexOptions): VertexSettings | undefined {
   if (!config.vertex) return undefined;
   const fail = (field: string, message: string): never => {
     throw new GatewayConfigError(`Invalid modelgate options:\n  - providers.${id}.vertex.${field}: ${message}`);

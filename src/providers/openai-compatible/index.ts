@@ -1,5 +1,6 @@
-import { GatewayError } from '../../errors.js';
-import type { Operation, Provider, ProviderCall, UpstreamRequest } from '../types.js';
+import { providerNotConfigured } from '../../errors.js';
+import type { Operation, Provider, ProviderCall } from '../types.js';
+import type { UpstreamRequest } from '../../transport/types.js';
 import { parseOpenAIError } from './errors.js';
 
 const PATHS: Record<Operation, string> = { chat: '/chat/completions', embeddings: '/embeddings' };
@@ -38,12 +39,7 @@ export function openAICompatibleProvider(settings: OpenAICompatibleSettings): Pr
     secrets: settings.apiKey ? [settings.apiKey] : [],
     buildRequest(call: ProviderCall): UpstreamRequest {
       if (!settings.apiKey && !settings.keyOptional) {
-        throw new GatewayError({
-          status: 502,
-          code: 'provider_not_configured',
-          fallback: true,
-          message: `Provider \`${settings.id}\` has no API key configured.`,
-        });
+        throw providerNotConfigured(settings.id);
       }
       return {
         url: urlFor(call),

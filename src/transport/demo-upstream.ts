@@ -1,13 +1,14 @@
 /**
  * An in-process upstream that speaks OpenAI's wire format, so the demo and first experiments run
- * with no API key and no network. `demo-chat` answers deterministically, word by word when
+ * with no API key and no network: the `demo` provider (providers/demo) is an ordinary
+ * OpenAI-compatible provider whose requests the gateway's transport hands to this instead of the
+ * network (in-process-transport.ts). `demo-chat` answers deterministically, word by word when
  * streamed; `demo-flaky` fails with a 503 at random to show a fallback.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { UpstreamRequest } from '../types.js';
-import type { SendOptions, Transport, UpstreamResponse } from '../../transport/types.js';
+import type { SendOptions, Transport, UpstreamRequest, UpstreamResponse } from './types.js';
 
-export interface DemoTransportOptions {
+export interface DemoUpstreamOptions {
   /** Chance that `demo-flaky` fails (default 0.5). */
   failureRate?: number;
   /** Delay between streamed words in ms (default 15). */
@@ -17,7 +18,7 @@ export interface DemoTransportOptions {
 
 const encoder = new TextEncoder();
 
-export function createDemoTransport(options: DemoTransportOptions = {}): Transport {
+export function createDemoUpstream(options: DemoUpstreamOptions = {}): Transport {
   const failureRate = options.failureRate ?? 0.5;
   const wordDelayMs = options.wordDelayMs ?? 15;
   const random = options.random ?? Math.random;
