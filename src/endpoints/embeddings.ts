@@ -33,5 +33,4 @@ export const embeddings = {
     return { embeddings: data.length, dimensions };
   },
   // Anthropic has no embeddings; Vertex AI's google provider refuses them itself (another wire format).
-  translatedBy: ['google', 'bedrock'],
 } as const satisfies ModelEndpoint;

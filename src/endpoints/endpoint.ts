@@ -44,13 +44,6 @@ export interface ModelEndpoint {
   logOutput(answer: Record<string, unknown>): unknown;
   /** How the route streams; undefined when it only answers JSON. */
   readonly stream?: StreamFormat;
-  /**
-   * Who serves it. Upstreams that speak OpenAI's wire format (providers without converters) take it
-   * as is: the body goes through, the answer and its stream bytes come back untouched. Translating
-   * providers serve it only when their kind is listed here; any other is refused before its request
-   * is built (400 `unsupported_operation`, which falls back to the next model).
-   */
-  readonly translatedBy: readonly string[];
 }
 
 /** How a route's stream looks on the wire, and what the engine does with it. */
@@ -125,8 +118,13 @@ export interface LocalEndpoint {
 
 export type Endpoint = ModelEndpoint | LocalEndpoint;
 
-/** Whether a provider serves the route, and how; undefined when it does not. */
+/**
+ * Whether a provider serves the route, and how; undefined when it does not. Upstreams that speak
+ * OpenAI's wire format (providers without converters) take every route as is; a translating
+ * provider serves the routes it lists in `translates`, and is refused any other before its request
+ * is built (400 `unsupported_operation`, which falls back to the next model).
+ */
 export function servingOf(endpoint: ModelEndpoint, provider: Provider): 'native' | 'translated' | undefined {
   if (!provider.convertResponse && !provider.createStreamTranslator) return 'native';
-  return endpoint.translatedBy.includes(provider.kind) ? 'translated' : undefined;
+  return provider.translates?.includes(endpoint.operation) ? 'translated' : undefined;
 }

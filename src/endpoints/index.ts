@@ -6,7 +6,7 @@ import { GatewayError } from '../errors.js';
 import type { Provider } from '../providers/types.js';
 import { chatCompletions } from './chat-completions/index.js';
 import { embeddings } from './embeddings.js';
-import type { ModelEndpoint } from './endpoint.js';
+import { servingOf, type ModelEndpoint } from './endpoint.js';
 import { models } from './models.js';
 
 export const ENDPOINTS = [chatCompletions, embeddings, models] as const;
@@ -35,9 +35,9 @@ export function findRoute(path: string): FoundRoute | undefined {
 /** `POST /chat/completions, POST /embeddings and GET /models`. */
 export const SERVED_ROUTES = listed(ENDPOINTS.map((endpoint) => `${endpoint.method} ${endpoint.path}`));
 
-/** Why a provider is refused a route (see `ModelEndpoint.translatedBy`): a 400 that falls back to the next model. */
+/** Why a provider is refused a route (see `servingOf`): a 400 that falls back to the next model. */
 export function notServedBy(endpoint: ModelEndpoint, provider: Provider): GatewayError {
-  const served = ENDPOINTS.filter((other) => other.kind === 'model' && (other.translatedBy as readonly string[]).includes(provider.kind));
+  const served = ENDPOINTS.filter((other) => other.kind === 'model' && servingOf(other, provider) !== undefined);
   const instead = served.length ? `; it serves ${listed(served.map((other) => `${other.method} ${other.path}`))}` : '';
   return new GatewayError({
     status: 400,

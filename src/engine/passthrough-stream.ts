@@ -7,7 +7,7 @@
  */
 import { chatCompletions } from '../endpoints/chat-completions/index.js';
 import type { OutputLog, PassthroughRules, StreamFormat } from '../endpoints/endpoint.js';
-import { upstreamEmptyStream, upstreamStreamTruncated, type GatewayError } from '../errors.js';
+import { upstreamEmptyStream, upstreamStreamTruncated } from '../errors.js';
 import type { Provider } from '../providers/types.js';
 import { parseSseFrame, SseFrameSplitter, sseData } from '../sse/sse-frames.js';
 import type { NormalizedUsage } from '../usage.js';

@@ -95,6 +95,11 @@ export interface Provider {
    * provider sends it unasked) or `never`.
    */
   readonly streamUsage: 'request' | 'always' | 'never';
+  /**
+   * The routes a translating provider (one with converters) serves, by their operation; others are
+   * refused before a request is built. Providers that speak OpenAI's wire format serve every route as is.
+   */
+  readonly translates?: readonly Operation[];
   /** Builds the upstream HTTP request; throws a GatewayError when it cannot (e.g. no API key). */
   buildRequest(call: ProviderCall): UpstreamRequest;
   /**

@@ -21,5 +21,4 @@ export const chatCompletions = {
   logOutput: (answer) => answer.choices ?? null,
   stream: chatStream,
   // Their stream translators emit chat completion chunks (`StreamTranslator`).
-  translatedBy: ['anthropic', 'google', 'bedrock'],
 } as const satisfies ModelEndpoint;

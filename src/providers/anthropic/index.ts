@@ -55,6 +55,7 @@ export function anthropicProvider(settings: AnthropicSettings): Provider {
     models: settings.models ?? [],
     // The translator always ends with a usage chunk; the engine strips it when not asked for.
     streamUsage: 'always',
+    translates: ['chat'],
     secrets,
     buildRequest(call: ProviderCall): UpstreamRequest {
       if (call.operation !== 'chat') {

@@ -96,6 +96,7 @@ export function bedrockProvider(settings: BedrockSettings): Provider {
     kind: 'bedrock',
     models: settings.models ?? [],
     streamUsage: 'always',
+    translates: ['chat', 'embeddings'],
     secrets,
     buildRequest,
     signRequest: settings.apiKey || !credentials ? undefined : signWithSigV4,

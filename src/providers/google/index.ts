@@ -83,6 +83,7 @@ export function googleProvider(settings: GoogleSettings): Provider {
     models: settings.models ?? [],
     // Gemini reports usage on every event; the translator turns the last one into a usage chunk.
     streamUsage: 'always',
+    translates: ['chat', 'embeddings'],
     get secrets() {
       return currentSecrets();
     },
