@@ -4,7 +4,7 @@
  * them: https://smithy.io/2.0/aws/amazon-eventstream.html) and an independent SigV4 verifier
  * written from the AWS documentation
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html),
- * itself checked against vectors of the AWS SigV4 test suite in test/bedrock-sigv4.test.ts.
+ * itself checked against vectors of the AWS SigV4 test suite in test/bedrock/sigv4.test.ts.
  */
 import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';

@@ -7,14 +7,14 @@
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { describe, expect, it } from 'vitest';
-import { upstreamEventError } from '../src/engine/upstream-error.js';
-import { GatewayError } from '../src/errors.js';
-import { bedrockProvider } from '../src/providers/bedrock/index.js';
-import { bedrockEventStreamDecoder } from '../src/providers/bedrock/event-stream-decoder.js';
-import type { ConverseStreamEvent } from '../src/providers/bedrock/types.js';
-import { UpstreamErrorEvent } from '../src/providers/kit/upstream-error-event.js';
-import { errorMessage, eventMessage, eventStreamBytes, exceptionMessage } from './helpers/bedrock.js';
-import { PARALLEL_TOOLS_STREAM, TEXT_STREAM } from './helpers/bedrock-wire.js';
+import { upstreamEventError } from '../../src/engine/upstream-error.js';
+import { GatewayError } from '../../src/errors.js';
+import { bedrockProvider } from '../../src/providers/bedrock/index.js';
+import { bedrockEventStreamDecoder } from '../../src/providers/bedrock/event-stream-decoder.js';
+import type { ConverseStreamEvent } from '../../src/providers/bedrock/types.js';
+import { UpstreamErrorEvent } from '../../src/providers/kit/upstream-error-event.js';
+import { errorMessage, eventMessage, eventStreamBytes, exceptionMessage } from '../helpers/bedrock.js';
+import { PARALLEL_TOOLS_STREAM, TEXT_STREAM } from '../helpers/bedrock-wire.js';
 
 const expected = (events: ReadonlyArray<readonly [string, unknown]>) => events.map(([eventType, payload]) => ({ eventType, payload }));
 

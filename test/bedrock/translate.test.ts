@@ -5,15 +5,15 @@
  */
 import { ChatCompletionStream } from 'openai/lib/ChatCompletionStream';
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../src/errors.js';
-import type { ChatCompletionChunk } from '../src/providers/openai-types.js';
-import { convertResponse } from '../src/providers/bedrock/convert-response.js';
-import { createBedrockStreamTranslator } from '../src/providers/bedrock/convert-stream.js';
-import { bedrockEventStreamDecoder } from '../src/providers/bedrock/event-stream-decoder.js';
-import { mapFinishReason } from '../src/providers/bedrock/map-finish-reason.js';
-import { fromBedrockUsage } from '../src/providers/bedrock/usage.js';
-import { toLogUsage } from '../src/usage.js';
-import { awkwardCuts, eventStreamBytes } from './helpers/bedrock.js';
+import { GatewayError } from '../../src/errors.js';
+import type { ChatCompletionChunk } from '../../src/providers/openai-types.js';
+import { convertResponse } from '../../src/providers/bedrock/convert-response.js';
+import { createBedrockStreamTranslator } from '../../src/providers/bedrock/convert-stream.js';
+import { bedrockEventStreamDecoder } from '../../src/providers/bedrock/event-stream-decoder.js';
+import { mapFinishReason } from '../../src/providers/bedrock/map-finish-reason.js';
+import { fromBedrockUsage } from '../../src/providers/bedrock/usage.js';
+import { toLogUsage } from '../../src/usage.js';
+import { awkwardCuts, eventStreamBytes } from '../helpers/bedrock.js';
 import {
   PARALLEL_TOOL_CALLS,
   PARALLEL_TOOLS_STREAM,
@@ -25,7 +25,7 @@ import {
   TOOL_WITHOUT_ARGUMENTS_STREAM,
   TOOLS_RESPONSE,
   type WireEvent,
-} from './helpers/bedrock-wire.js';
+} from '../helpers/bedrock-wire.js';
 
 const MODEL = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
 const IDENTITY = { id: 'chatcmpl-test', created: 1_750_000_000 };

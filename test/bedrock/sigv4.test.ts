@@ -6,11 +6,11 @@
  * then checks what the provider signs with aws4fetch, for model ids with `:` and for ARNs.
  */
 import { describe, expect, it } from 'vitest';
-import { bedrockProvider, encodeModelId } from '../src/providers/bedrock/index.js';
-import type { Provider, ProviderCall } from '../src/providers/types.js';
-import type { UpstreamRequest } from '../src/transport/types.js';
-import { canonicalRequest, signature, verifySigV4 } from './helpers/bedrock.js';
-import type { ReceivedRequest } from './helpers/upstream.js';
+import { bedrockProvider, encodeModelId } from '../../src/providers/bedrock/index.js';
+import type { Provider, ProviderCall } from '../../src/providers/types.js';
+import type { UpstreamRequest } from '../../src/transport/types.js';
+import { canonicalRequest, signature, verifySigV4 } from '../helpers/bedrock.js';
+import type { ReceivedRequest } from '../helpers/upstream.js';
 
 // The AWS SigV4 test suite's documented example credentials (not a real key).
 const SUITE = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };

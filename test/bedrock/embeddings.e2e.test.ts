@@ -12,10 +12,10 @@
 import type { ServerResponse } from 'node:http';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bedrockError, verifySigV4 } from './helpers/bedrock.js';
-import { logCollector } from './helpers/logs.js';
-import { useSdkRig } from './helpers/sdk-rig.js';
-import { json, type ReceivedRequest } from './helpers/upstream.js';
+import { bedrockError, verifySigV4 } from '../helpers/bedrock.js';
+import { logCollector } from '../helpers/logs.js';
+import { useSdkRig } from '../helpers/sdk-rig.js';
+import { json, type ReceivedRequest } from '../helpers/upstream.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'test-secret-key-not-real-000000000000000' };
 const REGION = 'us-east-1';

@@ -7,9 +7,9 @@
  * `embeddings_floats`, `embeddings_by_type` when embedding_types is sent).
  */
 import { describe, expect, it } from 'vitest';
-import { convertEmbeddingsRequest, convertEmbeddingsResponse, embeddingFamilyOf, splitEmbeddingsCall } from '../src/providers/bedrock/convert-embeddings.js';
-import { bedrockProvider } from '../src/providers/bedrock/index.js';
-import type { ProviderCall } from '../src/providers/types.js';
+import { convertEmbeddingsRequest, convertEmbeddingsResponse, embeddingFamilyOf, splitEmbeddingsCall } from '../../src/providers/bedrock/convert-embeddings.js';
+import { bedrockProvider } from '../../src/providers/bedrock/index.js';
+import type { ProviderCall } from '../../src/providers/types.js';
 
 const call = (model: string, body: Record<string, unknown>, strictParams = false): ProviderCall => ({ operation: 'embeddings', model, body: { model, ...body }, stream: false, strictParams });
 const TITAN = 'amazon.titan-embed-text-v2:0';

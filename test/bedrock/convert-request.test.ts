@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../src/errors.js';
-import { ANSWER_TOKENS_WITH_THINKING, CLAUDE_THINKING_BUDGETS, convertRequest } from '../src/providers/bedrock/convert-request.js';
-import { toolUseIdFor } from '../src/providers/bedrock/convert-content.js';
-import { BEDROCK_PARAM_POLICY } from '../src/providers/bedrock/param-policy.js';
+import { GatewayError } from '../../src/errors.js';
+import { ANSWER_TOKENS_WITH_THINKING, CLAUDE_THINKING_BUDGETS, convertRequest } from '../../src/providers/bedrock/convert-request.js';
+import { toolUseIdFor } from '../../src/providers/bedrock/convert-content.js';
+import { BEDROCK_PARAM_POLICY } from '../../src/providers/bedrock/param-policy.js';
 
 const CLAUDE = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
 const NOVA = 'amazon.nova-pro-v1:0';
@@ -334,7 +334,7 @@ describe('convertRequest: parameters', () => {
   });
 
   it('has a policy row for every parameter of OpenAI CreateChatCompletionRequest', () => {
-    const spec = JSON.parse(readFileSync(new URL('./specs/openai-openapi.json', import.meta.url), 'utf8'));
+    const spec = JSON.parse(readFileSync(new URL('../specs/openai-openapi.json', import.meta.url), 'utf8'));
     const schemas = spec.components.schemas as Record<string, any>;
     const names = new Set<string>();
     const seen = new Set<string>();
@@ -357,7 +357,7 @@ describe('convertRequest: parameters', () => {
   });
 
   it('has every row of the policy table in docs/aws-bedrock.md', () => {
-    const section = readFileSync(new URL('../docs/aws-bedrock.md', import.meta.url), 'utf8');
+    const section = readFileSync(new URL('../../docs/aws-bedrock.md', import.meta.url), 'utf8');
     expect(section.length).toBeGreaterThan(1000);
     expect(Object.keys(BEDROCK_PARAM_POLICY).filter((name) => !section.includes(`\`${name}\``))).toEqual([]);
   });

@@ -7,15 +7,15 @@
  */
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGateway } from '../src/index.js';
-import { bedrockError, errorMessage, eventMessage, eventStreamBytes, exceptionMessage, verifySigV4, writeEventStream } from './helpers/bedrock.js';
-import { PARALLEL_TOOL_CALLS, PARALLEL_TOOLS_STREAM, TEXT_RESPONSE, TEXT_STREAM, TEXT_STREAM_CONTENT, TOOLS_RESPONSE } from './helpers/bedrock-wire.js';
-import { fixtureChunks } from './helpers/fixtures.js';
-import { logCollector } from './helpers/logs.js';
-import { useSdkRig } from './helpers/sdk-rig.js';
-import { startHost } from './helpers/hosts.js';
-import { assertValidOpenAIRequest } from './helpers/spec.js';
-import { json, openAIError, sse } from './helpers/upstream.js';
+import { createGateway } from '../../src/index.js';
+import { bedrockError, errorMessage, eventMessage, eventStreamBytes, exceptionMessage, verifySigV4, writeEventStream } from '../helpers/bedrock.js';
+import { PARALLEL_TOOL_CALLS, PARALLEL_TOOLS_STREAM, TEXT_RESPONSE, TEXT_STREAM, TEXT_STREAM_CONTENT, TOOLS_RESPONSE } from '../helpers/bedrock-wire.js';
+import { fixtureChunks } from '../helpers/fixtures.js';
+import { logCollector } from '../helpers/logs.js';
+import { useSdkRig } from '../helpers/sdk-rig.js';
+import { startHost } from '../helpers/hosts.js';
+import { assertValidOpenAIRequest } from '../helpers/spec.js';
+import { json, openAIError, sse } from '../helpers/upstream.js';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'test-secret-key-not-real-000000000000000' };
 const REGION = 'us-east-1';

@@ -6,9 +6,9 @@
  * (https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html#operation-error-serialization).
  */
 import { describe, expect, it } from 'vitest';
-import { upstreamHttpError } from '../src/engine/upstream-error.js';
-import { errorShapeName, parseBedrockError } from '../src/providers/bedrock/errors.js';
-import { bedrockProvider } from '../src/providers/bedrock/index.js';
+import { upstreamHttpError } from '../../src/engine/upstream-error.js';
+import { errorShapeName, parseBedrockError } from '../../src/providers/bedrock/errors.js';
+import { bedrockProvider } from '../../src/providers/bedrock/index.js';
 
 const provider = bedrockProvider({ id: 'aws', region: 'us-east-1', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'test-secret-key-not-real-000000000000000' });
 const policy = { fallbackOnStatus: new Set<number>(), fallbackOnAuthError: true };
