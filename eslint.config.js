@@ -80,7 +80,10 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'adapters/**/*.ts'],
     plugins: { modelgate: { rules: { 'one-way-layers': oneWayLayers } } },
     rules: {
-      'modelgate/one-way-layers': ['error', { root: import.meta.dirname, layers: parseLayerTable(LAYER_TABLE), pending: PENDING }],
+      'modelgate/one-way-layers': [
+        'error',
+        { root: import.meta.dirname, layers: parseLayerTable(LAYER_TABLE), pending: PENDING },
+      ],
     },
   },
   {
@@ -88,7 +91,10 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/transport/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'undici', message: 'Only src/transport/ imports undici (DESIGN.md §2).' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'undici', message: 'Only src/transport/ imports undici (DESIGN.md §2).' }] },
+      ],
     },
   },
   {
@@ -102,7 +108,8 @@ export default tseslint.config(
           paths: ['node:http', 'http', 'node:http2', 'http2'].map((name) => ({
             name,
             allowTypeImports: true,
-            message: 'Node host glue lives in src/node/ (modelgate/node); the core speaks the contract of src/contract.ts.',
+            message:
+              'Node host glue lives in src/node/ (modelgate/node); the core speaks the contract of src/contract.ts.',
           })),
         },
       ],

@@ -47,7 +47,10 @@ const BODY = {
 
 async function once(gateway: Gateway, stream: boolean): Promise<void> {
   const rawBody = Buffer.from(JSON.stringify({ ...BODY, stream }));
-  const response = await gateway.handle({ method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, rawBody }, { signal: new AbortController().signal });
+  const response = await gateway.handle(
+    { method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, rawBody },
+    { signal: new AbortController().signal },
+  );
   if (response.kind === 'json') {
     if (response.status !== 200) throw new Error(`status ${response.status}`);
     // What an adapter sends.
@@ -64,7 +67,9 @@ export async function measureCoreCost(requests = 30_000) {
       openai: { apiKey: 'sk-bench-not-a-real-key', baseURL: 'http://127.0.0.1:9/v1' },
       backup: { kind: 'openai-compatible', apiKey: 'sk-bench-backup-not-real', baseURL: 'http://127.0.0.1:9/v1' },
     },
-    models: { 'chat-fast': { target: 'openai/gpt-4.1-nano', fallbacks: ['backup/gpt-4.1-nano'], params: { temperature: 0.2 } } },
+    models: {
+      'chat-fast': { target: 'openai/gpt-4.1-nano', fallbacks: ['backup/gpt-4.1-nano'], params: { temperature: 0.2 } },
+    },
     transport: memoryTransport,
     onLog: jsonlSink(join(dir, 'log.jsonl')),
   });
@@ -73,7 +78,8 @@ export async function measureCoreCost(requests = 30_000) {
     for (const stream of [false, true]) {
       // 64 requests in flight at a time, as under load.
       const batch = async (count: number) => {
-        for (let done = 0; done < count; done += 64) await Promise.all(Array.from({ length: 64 }, () => once(gateway, stream)));
+        for (let done = 0; done < count; done += 64)
+          await Promise.all(Array.from({ length: 64 }, () => once(gateway, stream)));
       };
       await batch(5_000);
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -38,7 +38,15 @@ function runAutocannon(args: LoadArgs): Promise<LoadResult> {
         duration: args.durationS,
         headers: { 'content-type': 'application/json' },
         body: args.body,
-        ...(args.bodies ? { requests: args.bodies.map((body) => ({ method: 'POST', body, headers: { 'content-type': 'application/json' } })) } : {}),
+        ...(args.bodies
+          ? {
+              requests: args.bodies.map((body) => ({
+                method: 'POST',
+                body,
+                headers: { 'content-type': 'application/json' },
+              })),
+            }
+          : {}),
       },
       (error: Error | null, result: any) => {
         if (error) return reject(error);
@@ -71,7 +79,12 @@ async function measureTtft(args: { url: string; body: string; count: number }) {
   const total: number[] = [];
   for (let i = 0; i < args.count; i++) {
     const started = performance.now();
-    const response = await request(args.url, { dispatcher: ttftAgent, method: 'POST', headers: { 'content-type': 'application/json' }, body: args.body });
+    const response = await request(args.url, {
+      dispatcher: ttftAgent,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: args.body,
+    });
     let first = 0;
     for await (const chunk of response.body) {
       if (first === 0 && (chunk as Buffer).length > 0) first = performance.now() - started;

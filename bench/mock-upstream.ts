@@ -45,7 +45,9 @@ async function answer(res: ServerResponse, anthropicRoute: boolean, body: any): 
   if (config.ttfbMs > 0) await sleep(config.ttfbMs);
   // `flaky-model` fails every other request, for the soak's fallback path.
   if (body.model === 'flaky-model' && flaky++ % 2 === 0) {
-    res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"message":"overloaded, try again","type":"server_error","param":null,"code":null}}');
+    res
+      .writeHead(503, { 'content-type': 'application/json' })
+      .end('{"error":{"message":"overloaded, try again","type":"server_error","param":null,"code":null}}');
     return;
   }
   if (body.stream !== true) {

@@ -43,7 +43,12 @@ async function main(): Promise<void> {
   const path = anthropic && flags.setup === 'bare' ? '/v1/messages' : '/v1/chat/completions';
   const body =
     flags.setup === 'bare'
-      ? JSON.stringify({ model: anthropic ? 'claude-sonnet-4-5' : 'gpt-4.1-nano', max_tokens: 1024, messages: [{ role: 'user', content: 'Hello' }], stream: flags.stream })
+      ? JSON.stringify({
+          model: anthropic ? 'claude-sonnet-4-5' : 'gpt-4.1-nano',
+          max_tokens: 1024,
+          messages: [{ role: 'user', content: 'Hello' }],
+          stream: flags.stream,
+        })
       : JSON.stringify({
           model: anthropic ? 'anthropic/claude-sonnet-4-5' : 'chat-fast',
           messages: [{ role: 'user', content: 'Hello' }],
@@ -51,7 +56,12 @@ async function main(): Promise<void> {
           customer_identifier: 'customer-42',
           metadata: { session_id: 'session-abc' },
         });
-  const result = await load.call('autocannon', { url: `http://127.0.0.1:${port}${path}`, body, connections: flags.stream ? 256 : 64, durationS: Number(flags.duration) });
+  const result = await load.call('autocannon', {
+    url: `http://127.0.0.1:${port}${path}`,
+    body,
+    connections: flags.stream ? 256 : 64,
+    durationS: Number(flags.duration),
+  });
   console.log(`${result.rps.toFixed(0)} req/s, ${result.errors} errors, ${result.non2xx} non-2xx`);
   const { requests } = await proxy.call('stats');
   await proxy.stop();
@@ -62,7 +72,8 @@ async function main(): Promise<void> {
   const costs = profileCosts(JSON.parse(readFileSync(join(dir, file), 'utf8')), requests);
   console.log(formatCosts(costs, Number(flags.top)));
   if (flags.save) writeFileSync(flags.save, JSON.stringify(costs));
-  if (flags.compare) console.log(`\n${formatComparison(costs, JSON.parse(readFileSync(flags.compare, 'utf8')), Number(flags.top))}`);
+  if (flags.compare)
+    console.log(`\n${formatComparison(costs, JSON.parse(readFileSync(flags.compare, 'utf8')), Number(flags.top))}`);
   rmSync(dir, { recursive: true, force: true });
 }
 

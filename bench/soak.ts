@@ -33,7 +33,14 @@ const tags = { customer_identifier: 'soak-customer', metadata: { run: 'soak' } }
 const BODIES = [
   { model: 'chat-fast', messages, ...tags },
   { model: 'chat-fast', messages, stream: true, ...tags },
-  { model: 'chat-fast', messages, stream: true, stream_options: { include_usage: true }, request_breakdown: true, ...tags },
+  {
+    model: 'chat-fast',
+    messages,
+    stream: true,
+    stream_options: { include_usage: true },
+    request_breakdown: true,
+    ...tags,
+  },
   { model: 'chat-fast', messages, disable_log: true },
   { model: 'chat-flaky', messages, retry_params: { num_retries: 0 }, ...tags },
   { model: 'anthropic/claude-sonnet-4-5', messages, stream: true, ...tags },
@@ -54,18 +61,31 @@ function slope(points: Array<[number, number]>): number {
 async function main(): Promise<void> {
   await buildBench();
   const dir = mkdtempSync(join(tmpdir(), 'modelgate-soak-'));
-  const upstream = startChild('mock-upstream', [JSON.stringify({ ttfbMs: 5, chunkDelayMs: 2, chunks: 18 })], { cpu: '0' });
+  const upstream = startChild('mock-upstream', [JSON.stringify({ ttfbMs: 5, chunkDelayMs: 2, chunks: 18 })], {
+    cpu: '0',
+  });
   const load = startChild('load-generator', [], { cpu: '0' });
   const origin = `http://127.0.0.1:${(await upstream.ready).port}`;
   await load.ready;
-  const proxy = startChild('modelgate-proxy', ['node', origin, join(dir, 'soak.jsonl')], { cpu: '1', nodeFlags: ['--expose-gc'] });
+  const proxy = startChild('modelgate-proxy', ['node', origin, join(dir, 'soak.jsonl')], {
+    cpu: '1',
+    nodeFlags: ['--expose-gc'],
+  });
   const port = (await proxy.ready).port;
-  console.log(`soak: ${minutes} min, ${flags.connections} connections, sample every ${intervalS} s; proxy pid ${proxy.pid}`);
+  console.log(
+    `soak: ${minutes} min, ${flags.connections} connections, sample every ${intervalS} s; proxy pid ${proxy.pid}`,
+  );
   console.log('| t (s) | requests | req/s | RSS MB | heap used MB | heap after GC MB | log records |');
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const samples: Array<{ t: number; requests: number; rss: number; heap: number; afterGc: number }> = [];
   const started = performance.now();
-  const loadDone = load.call('autocannon', { url: `http://127.0.0.1:${port}/v1/chat/completions`, body: BODIES[0], bodies: BODIES, connections: Number(flags.connections), durationS: minutes * 60 });
+  const loadDone = load.call('autocannon', {
+    url: `http://127.0.0.1:${port}/v1/chat/completions`,
+    body: BODIES[0],
+    bodies: BODIES,
+    connections: Number(flags.connections),
+    durationS: minutes * 60,
+  });
   let finished = false;
   void loadDone.finally(() => (finished = true));
   let previous = 0;
@@ -90,8 +110,11 @@ async function main(): Promise<void> {
   // The first minute warms up (JIT, pools); the trend is read over the rest.
   const steady = samples.filter((sample) => sample.t >= 60);
   const series = steady.length >= 3 ? steady : samples;
-  const perHour = (pick: (sample: (typeof samples)[number]) => number) => (slope(series.map((sample) => [sample.t, pick(sample)])) * 3600) / MB;
-  console.log(`\nstatus codes: ${JSON.stringify(Object.fromEntries(Object.entries(result.statusCodes ?? {}).map(([code, { count }]) => [code, count])))}; client errors ${result.errors}`);
+  const perHour = (pick: (sample: (typeof samples)[number]) => number) =>
+    (slope(series.map((sample) => [sample.t, pick(sample)])) * 3600) / MB;
+  console.log(
+    `\nstatus codes: ${JSON.stringify(Object.fromEntries(Object.entries(result.statusCodes ?? {}).map(([code, { count }]) => [code, count])))}; client errors ${result.errors}`,
+  );
   console.log(`log records: ${closed.logRecords} for ${closed.requests} requests`);
   console.log(
     `heap after GC: ${(series[0].afterGc / MB).toFixed(1)} MB at ${series[0].t.toFixed(0)} s -> ${(series.at(-1)!.afterGc / MB).toFixed(1)} MB at ${series.at(-1)!.t.toFixed(0)} s ` +

@@ -29,10 +29,15 @@ const replay = () => {
 };
 for (let i = 0; i < 500; i++) replay(); // warm up
 const streams = 5_000;
-const perEvent = (cpuMs(() => {
-  for (let i = 0; i < streams; i++) replay();
-}) * 1000) / (streams * recorded.length);
-console.log(`splitter, recorded OpenAI stream (${recorded.length} events), one chunk per event: ${perEvent.toFixed(3)} µs CPU per event`);
+const perEvent =
+  (cpuMs(() => {
+    for (let i = 0; i < streams; i++) replay();
+  }) *
+    1000) /
+  (streams * recorded.length);
+console.log(
+  `splitter, recorded OpenAI stream (${recorded.length} events), one chunk per event: ${perEvent.toFixed(3)} µs CPU per event`,
+);
 
 // The same stream cut into 1000-byte network chunks: events straddle chunks, as on a busy connection.
 const whole = Buffer.concat(recorded);
@@ -44,9 +49,12 @@ const replayCut = () => {
   splitter.end();
 };
 for (let i = 0; i < 500; i++) replayCut();
-const perEventCut = (cpuMs(() => {
-  for (let i = 0; i < streams; i++) replayCut();
-}) * 1000) / (streams * recorded.length);
+const perEventCut =
+  (cpuMs(() => {
+    for (let i = 0; i < streams; i++) replayCut();
+  }) *
+    1000) /
+  (streams * recorded.length);
 console.log(`splitter, the same stream in 1000-byte chunks: ${perEventCut.toFixed(3)} µs CPU per event`);
 
 const mib = Number(process.argv[2] ?? 32);

@@ -11,7 +11,9 @@ const completion = JSON.stringify({
   object: 'chat.completion',
   created: 1_770_000_000,
   model: 'gpt-4o-mini',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'Hello there.' }, logprobs: null, finish_reason: 'stop' }],
+  choices: [
+    { index: 0, message: { role: 'assistant', content: 'Hello there.' }, logprobs: null, finish_reason: 'stop' },
+  ],
   usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
 });
 
@@ -58,7 +60,9 @@ async function measure(label: string, gw: Gateway, extra: Record<string, unknown
   for (let i = 0; i < iterations; i++) await run();
   const used = process.cpuUsage(cpu);
   const wall = performance.now() - started;
-  console.log(`${label.padEnd(58)} ${(((used.user + used.system) / iterations)).toFixed(1).padStart(7)} µs CPU ${((wall * 1000) / iterations).toFixed(1).padStart(8)} µs wall /request`);
+  console.log(
+    `${label.padEnd(58)} ${((used.user + used.system) / iterations).toFixed(1).padStart(7)} µs CPU ${((wall * 1000) / iterations).toFixed(1).padStart(8)} µs wall /request`,
+  );
 }
 
 const customer = { customer_params: { customer_identifier: 'bench', rate_limit: 1_000_000, total_budget: 1_000_000 } };

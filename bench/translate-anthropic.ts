@@ -9,7 +9,11 @@ import { AnthropicStreamTranslator } from '../src/providers/anthropic/convert-st
 import { sseEventDecoder } from '../src/sse/sse-event-decoder.js';
 import { recordedEvents, recordedWire, STREAM_RECORDINGS } from '../test/helpers/anthropic-recordings.js';
 
-const recordings = STREAM_RECORDINGS.map((name) => ({ name, events: recordedEvents(name), wire: new TextEncoder().encode(recordedWire(name)) }));
+const recordings = STREAM_RECORDINGS.map((name) => ({
+  name,
+  events: recordedEvents(name),
+  wire: new TextEncoder().encode(recordedWire(name)),
+}));
 const eventsPerRound = recordings.reduce((sum, recording) => sum + recording.events.length, 0);
 const options = { providerId: 'anthropic', model: 'claude', created: 1_750_000_000, jsonTool: false };
 
@@ -29,7 +33,8 @@ function fullPath(): number {
     const decoder = sseEventDecoder();
     const translator = new AnthropicStreamTranslator(options);
     let out = '';
-    for (const event of decoder.push(wire)) for (const chunk of translator.push(event)) out += `data: ${JSON.stringify(chunk)}\n\n`;
+    for (const event of decoder.push(wire))
+      for (const chunk of translator.push(event)) out += `data: ${JSON.stringify(chunk)}\n\n`;
     for (const chunk of translator.end()) out += `data: ${JSON.stringify(chunk)}\n\n`;
     size += out.length;
   }
@@ -44,9 +49,13 @@ function measure(label: string, round: () => number): void {
   for (let i = 0; i < rounds; i++) sink += round();
   const used = process.cpuUsage(start);
   const micros = (used.user + used.system) / (rounds * eventsPerRound);
-  console.log(`${label.padEnd(44)} ${micros.toFixed(2)} µs CPU per event  (${rounds * eventsPerRound} events, sink ${sink % 10})`);
+  console.log(
+    `${label.padEnd(44)} ${micros.toFixed(2)} µs CPU per event  (${rounds * eventsPerRound} events, sink ${sink % 10})`,
+  );
 }
 
-console.log(`Anthropic stream translation, ${recordings.length} recordings, ${eventsPerRound} events per round, Node ${process.version}`);
+console.log(
+  `Anthropic stream translation, ${recordings.length} recordings, ${eventsPerRound} events per round, Node ${process.version}`,
+);
 measure('translator only (decoded events → chunks)', translateOnly);
 measure('wire bytes → SSE decode → translate → JSON', fullPath);

@@ -11,22 +11,58 @@ import { bedrockEventStreamDecoder } from '../src/providers/bedrock/event-stream
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
 const str = (value: string) => ({ type: 'string' as const, value });
 const message = (eventType: string, payload: unknown) =>
-  codec.encode({ headers: { ':event-type': str(eventType), ':content-type': str('application/json'), ':message-type': str('event') }, body: fromUtf8(JSON.stringify(payload)) });
+  codec.encode({
+    headers: { ':event-type': str(eventType), ':content-type': str('application/json'), ':message-type': str('event') },
+    body: fromUtf8(JSON.stringify(payload)),
+  });
 
 /** A realistic answer: text deltas of a few words (with Bedrock's `p` padding), then two tool calls. */
 function streamMessages(deltas: number): Uint8Array[] {
   const messages = [message('messageStart', { role: 'assistant', p: 'abcdefghijklmnopqrstuvwxyzABCDEF' })];
   const words = ['The quick ', 'brown fox ', 'jumps over ', 'the lazy dog ', 'and naïvely ', 'waves 👋 '];
-  for (let i = 0; i < deltas; i++) messages.push(message('contentBlockDelta', { contentBlockIndex: 0, delta: { text: words[i % words.length] }, p: 'abcdefghijklmnopqrstu'.slice(0, 5 + (i % 16)) }));
+  for (let i = 0; i < deltas; i++)
+    messages.push(
+      message('contentBlockDelta', {
+        contentBlockIndex: 0,
+        delta: { text: words[i % words.length] },
+        p: 'abcdefghijklmnopqrstu'.slice(0, 5 + (i % 16)),
+      }),
+    );
   messages.push(message('contentBlockStop', { contentBlockIndex: 0, p: 'abcdefgh' }));
-  for (const [block, city] of [[1, 'Paris'], [2, 'Tokyo']] as const) {
-    messages.push(message('contentBlockStart', { contentBlockIndex: block, start: { toolUse: { toolUseId: `tooluse_${city}0123456789abcdef`, name: 'get_weather' } } }));
-    messages.push(message('contentBlockDelta', { contentBlockIndex: block, delta: { toolUse: { input: '{"city": "' } } }));
-    messages.push(message('contentBlockDelta', { contentBlockIndex: block, delta: { toolUse: { input: `${city}", "unit": "celsius"}` } } }));
+  for (const [block, city] of [
+    [1, 'Paris'],
+    [2, 'Tokyo'],
+  ] as const) {
+    messages.push(
+      message('contentBlockStart', {
+        contentBlockIndex: block,
+        start: { toolUse: { toolUseId: `tooluse_${city}0123456789abcdef`, name: 'get_weather' } },
+      }),
+    );
+    messages.push(
+      message('contentBlockDelta', { contentBlockIndex: block, delta: { toolUse: { input: '{"city": "' } } }),
+    );
+    messages.push(
+      message('contentBlockDelta', {
+        contentBlockIndex: block,
+        delta: { toolUse: { input: `${city}", "unit": "celsius"}` } },
+      }),
+    );
     messages.push(message('contentBlockStop', { contentBlockIndex: block }));
   }
   messages.push(message('messageStop', { stopReason: 'tool_use', p: 'abcdefghijklmnop' }));
-  messages.push(message('metadata', { usage: { inputTokens: 1200, outputTokens: 400, totalTokens: 3624, cacheReadInputTokens: 2000, cacheWriteInputTokens: 24 }, metrics: { latencyMs: 2100 } }));
+  messages.push(
+    message('metadata', {
+      usage: {
+        inputTokens: 1200,
+        outputTokens: 400,
+        totalTokens: 3624,
+        cacheReadInputTokens: 2000,
+        cacheWriteInputTokens: 24,
+      },
+      metrics: { latencyMs: 2100 },
+    }),
+  );
   return messages;
 }
 
@@ -48,7 +84,10 @@ function networkChunks(messages: Uint8Array[]): Uint8Array[] {
 
 function runOnce(chunks: Uint8Array[]): { events: number; bytes: number } {
   const decoder = bedrockEventStreamDecoder('bedrock');
-  const translator = createBedrockStreamTranslator('bedrock', 'us.anthropic.claude-sonnet-4-20250514-v1:0', { id: 'chatcmpl-bench', created: 1 });
+  const translator = createBedrockStreamTranslator('bedrock', 'us.anthropic.claude-sonnet-4-20250514-v1:0', {
+    id: 'chatcmpl-bench',
+    created: 1,
+  });
   let events = 0;
   let bytes = 0;
   for (const chunk of chunks) {
@@ -65,11 +104,15 @@ function runOnce(chunks: Uint8Array[]): { events: number; bytes: number } {
 
 /** The same events without the binary framing (JSON text in, as an SSE provider would have): the floor. */
 function runWithoutFraming(payloads: Array<[string, string]>): number {
-  const translator = createBedrockStreamTranslator('bedrock', 'us.anthropic.claude-sonnet-4-20250514-v1:0', { id: 'chatcmpl-bench', created: 1 });
+  const translator = createBedrockStreamTranslator('bedrock', 'us.anthropic.claude-sonnet-4-20250514-v1:0', {
+    id: 'chatcmpl-bench',
+    created: 1,
+  });
   let bytes = 0;
   for (const [eventType, text] of payloads) {
     let out = '';
-    for (const c of translator.push({ eventType, payload: JSON.parse(text) } as never)) out += `data: ${JSON.stringify(c)}\n\n`;
+    for (const c of translator.push({ eventType, payload: JSON.parse(text) } as never))
+      out += `data: ${JSON.stringify(c)}\n\n`;
     bytes += out.length;
   }
   return bytes;
@@ -106,8 +149,12 @@ for (let b = 0; b < batches; b++) {
   events += batchEvents;
 }
 perEvent.sort((a, b) => a - b);
-console.log(`bedrock stream translation: ${events} events, ${batches} batches of ${streamsPerBatch} streams (${chunks.length} network chunks, ${chunks.reduce((n, c) => n + c.byteLength, 0)} bytes each)`);
-console.log(`  CPU per decoded+translated event: best ${perEvent[0].toFixed(2)} µs, median ${perEvent[Math.floor(batches / 2)].toFixed(2)} µs  (${sink} bytes of SSE produced)`);
+console.log(
+  `bedrock stream translation: ${events} events, ${batches} batches of ${streamsPerBatch} streams (${chunks.length} network chunks, ${chunks.reduce((n, c) => n + c.byteLength, 0)} bytes each)`,
+);
+console.log(
+  `  CPU per decoded+translated event: best ${perEvent[0].toFixed(2)} µs, median ${perEvent[Math.floor(batches / 2)].toFixed(2)} µs  (${sink} bytes of SSE produced)`,
+);
 
 const floor: number[] = [];
 for (let b = 0; b < batches; b++) {
@@ -117,4 +164,6 @@ for (let b = 0; b < batches; b++) {
   floor.push((cpu.user + cpu.system) / (streamsPerBatch * payloads.length));
 }
 floor.sort((a, b) => a - b);
-console.log(`  of which JSON.parse + translate + JSON.stringify alone (no framing, CRCs, headers): best ${floor[0].toFixed(2)} µs, median ${floor[Math.floor(batches / 2)].toFixed(2)} µs`);
+console.log(
+  `  of which JSON.parse + translate + JSON.stringify alone (no framing, CRCs, headers): best ${floor[0].toFixed(2)} µs, median ${floor[Math.floor(batches / 2)].toFixed(2)} µs`,
+);

@@ -53,7 +53,11 @@ async function relayOnce(frames: readonly Buffer[], relay: () => SyncRelay | Asy
   made.close();
 }
 
-async function cpuPerEvent(streams: number, frames: readonly Buffer[], relay: () => SyncRelay | AsyncGenerator<string>): Promise<number> {
+async function cpuPerEvent(
+  streams: number,
+  frames: readonly Buffer[],
+  relay: () => SyncRelay | AsyncGenerator<string>,
+): Promise<number> {
   // Warm up the JIT first, then measure.
   for (let i = 0; i < 2_000; i++) await relayOnce(frames, relay);
   const before = process.cpuUsage();
@@ -67,9 +71,13 @@ export async function measureTranslation(streams = 20_000) {
   const openAIFrames = openAIStreamFrames(18, true).map((frame) => Buffer.from(frame));
   const relayOptions = { stripUsage: true, keepPayloads: true };
   const passthrough = await cpuPerEvent(streams, openAIFrames, () =>
-    PassthroughRelay ? new PassthroughRelay(openai, relayOptions, {}) : passthroughModule.passthroughStream(replay(openAIFrames), openai, relayOptions, {}),
+    PassthroughRelay
+      ? new PassthroughRelay(openai, relayOptions, {})
+      : passthroughModule.passthroughStream(replay(openAIFrames), openai, relayOptions, {}),
   );
-  const lines = [`Pass-through relay of an OpenAI stream (${openAIFrames.length} frames): ${passthrough.toFixed(2)} µs CPU per event.`];
+  const lines = [
+    `Pass-through relay of an OpenAI stream (${openAIFrames.length} frames): ${passthrough.toFixed(2)} µs CPU per event.`,
+  ];
   let translated: number | undefined;
   const anthropic = anthropicProvider();
   if (anthropic?.createStreamTranslator) {
@@ -82,9 +90,13 @@ export async function measureTranslation(streams = 20_000) {
       strictParams: false,
     };
     translated = await cpuPerEvent(streams, frames, () =>
-      TranslatedRelay ? new TranslatedRelay(anthropic, call, relayOptions, {}) : translatedModule.translatedStream(replay(frames), anthropic, call, relayOptions, {}),
+      TranslatedRelay
+        ? new TranslatedRelay(anthropic, call, relayOptions, {})
+        : translatedModule.translatedStream(replay(frames), anthropic, call, relayOptions, {}),
     );
-    lines.push(`Anthropic stream translated to OpenAI chunks (${frames.length} events): ${translated.toFixed(2)} µs CPU per event (target ≤ 3 µs).`);
+    lines.push(
+      `Anthropic stream translated to OpenAI chunks (${frames.length} events): ${translated.toFixed(2)} µs CPU per event (target ≤ 3 µs).`,
+    );
   } else {
     lines.push('Anthropic translation: skipped, this build has no Anthropic provider.');
   }

@@ -21,12 +21,31 @@ const EVENTS = 2_000;
 const EVENTS_PER_NETWORK_CHUNK = 4;
 const ROUNDS = 40;
 
-const recorded = readFileSync(new URL('../test/fixtures/gemini/streaming-success-basic-reply-short.sse', import.meta.url), 'utf8')
+const recorded = readFileSync(
+  new URL('../test/fixtures/gemini/streaming-success-basic-reply-short.sse', import.meta.url),
+  'utf8',
+)
   .split('\r\n\r\n')
   .filter((frame) => frame.startsWith('data: '))
   .map((frame) => JSON.parse(frame.slice(6)));
 
-const words = ['the', 'capital', 'of', 'Wyoming', 'is', 'Cheyenne', 'which', 'sits', 'near', 'the', 'Colorado', 'border', 'café', '—', '✓'];
+const words = [
+  'the',
+  'capital',
+  'of',
+  'Wyoming',
+  'is',
+  'Cheyenne',
+  'which',
+  'sits',
+  'near',
+  'the',
+  'Colorado',
+  'border',
+  'café',
+  '—',
+  '✓',
+];
 const events = Array.from({ length: EVENTS }, (_, i) => {
   const template = structuredClone(i === EVENTS - 1 ? recorded[2] : recorded[1]);
   template.candidates[0].content.parts[0].text = ` ${words.slice(i % 5, (i % 5) + 8).join(' ')}`;
@@ -35,10 +54,17 @@ const events = Array.from({ length: EVENTS }, (_, i) => {
 const frames = events.map((event) => `data: ${JSON.stringify(event)}\r\n\r\n`);
 const encoder = new TextEncoder();
 const networkChunks: Uint8Array[] = [];
-for (let i = 0; i < frames.length; i += EVENTS_PER_NETWORK_CHUNK) networkChunks.push(encoder.encode(frames.slice(i, i + EVENTS_PER_NETWORK_CHUNK).join('')));
+for (let i = 0; i < frames.length; i += EVENTS_PER_NETWORK_CHUNK)
+  networkChunks.push(encoder.encode(frames.slice(i, i + EVENTS_PER_NETWORK_CHUNK).join('')));
 const decodedEvents = events.map((event) => ({ data: JSON.stringify(event) }));
 
-const context = { providerId: 'google', secrets: [], model: 'gemini-2.0-flash', newId: () => 'bench', now: () => 1_700_000_000 };
+const context = {
+  providerId: 'google',
+  secrets: [],
+  model: 'gemini-2.0-flash',
+  newId: () => 'bench',
+  now: () => 1_700_000_000,
+};
 
 function translateOnly(): number {
   const translator = createGeminiStreamTranslator(context);
@@ -78,4 +104,6 @@ console.log(`Gemini stream translation: ${EVENTS} events x ${ROUNDS} rounds, Nod
 measure('translate', translateOnly);
 const provider = measure('decode + translate', () => decodeAndTranslate(false));
 const full = measure('decode + translate + serialise', () => decodeAndTranslate(true));
-console.log(`provider work (bytes → chunks): ${provider <= 3 ? 'within' : 'OVER'} the 3 µs target; with the engine's serialisation: ${full.toFixed(2)} µs`);
+console.log(
+  `provider work (bytes → chunks): ${provider <= 3 ? 'within' : 'OVER'} the 3 µs target; with the engine's serialisation: ${full.toFixed(2)} µs`,
+);

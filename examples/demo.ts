@@ -54,7 +54,9 @@ const server = app.listen(port, () => {
   const base = `http://localhost:${port}/api`;
   const model = realProviders.includes('openai') ? 'gpt-4o-mini' : 'demo-chat';
   console.log(`modelgate demo listening on ${base}`);
-  console.log(`providers: ${Object.keys(providers).join(', ')}${realProviders.length ? '' : ' (set OPENAI_API_KEY or another key for real models)'}`);
+  console.log(
+    `providers: ${Object.keys(providers).join(', ')}${realProviders.length ? '' : ' (set OPENAI_API_KEY or another key for real models)'}`,
+  );
   console.log(`request log: ${logPath}\n`);
   console.log('Try it with curl (streaming, through a model that fails at random and falls back):\n');
   console.log(

@@ -44,15 +44,20 @@ export function parseLayerTable(text) {
 export function layerLookup(layers) {
   const names = new Set(layers.map(([name]) => name));
   for (const [name, , mayImport] of layers) {
-    for (const other of mayImport) if (!names.has(other)) throw new Error(`one-way-layers: layer "${name}" names an unknown layer "${other}"`);
+    for (const other of mayImport)
+      if (!names.has(other)) throw new Error(`one-way-layers: layer "${name}" names an unknown layer "${other}"`);
   }
-  const holdings = layers.flatMap(([name, holds]) => holds.map((path) => ({ name, path }))).sort((a, b) => b.path.length - a.path.length);
+  const holdings = layers
+    .flatMap(([name, holds]) => holds.map((path) => ({ name, path })))
+    .sort((a, b) => b.path.length - a.path.length);
   const allowed = new Map(layers.map(([name, , mayImport]) => [name, new Set([name, ...mayImport])]));
   return {
     /** The layer of a path relative to the root (a `.js` import names its `.ts` file), if any. */
     layerOf(path) {
       const file = path.split(sep).join('/').replace(/\.js$/, '.ts');
-      return holdings.find((holding) => (holding.path.endsWith('/') ? file.startsWith(holding.path) : file === holding.path))?.name;
+      return holdings.find((holding) =>
+        holding.path.endsWith('/') ? file.startsWith(holding.path) : file === holding.path,
+      )?.name;
     },
     mayImport: (from, to) => allowed.get(from)?.has(to) ?? false,
     allowedFrom: (from) => [...(allowed.get(from) ?? [])].filter((name) => name !== from),
@@ -67,7 +72,11 @@ export const oneWayLayers = {
     schema: [
       {
         type: 'object',
-        properties: { root: { type: 'string' }, layers: { type: 'array' }, pending: { type: 'array', items: { type: 'string' } } },
+        properties: {
+          root: { type: 'string' },
+          layers: { type: 'array' },
+          pending: { type: 'array', items: { type: 'string' } },
+        },
         required: ['root', 'layers'],
         additionalProperties: false,
       },
@@ -84,26 +93,41 @@ export const oneWayLayers = {
     /** @param {import('estree').Node} node @param {unknown} source */
     function check(node, source) {
       if (own === undefined || typeof source !== 'string' || !source.startsWith('.')) return;
-      const target = relative(root, resolve(dirname(context.filename), source)).split(sep).join('/').replace(/\.js$/, '.ts');
+      const target = relative(root, resolve(dirname(context.filename), source))
+        .split(sep)
+        .join('/')
+        .replace(/\.js$/, '.ts');
       const layer = lookup.layerOf(target);
       if (layer !== undefined && lookup.mayImport(own, layer)) return;
       const entry = `${file} -> ${target}`;
       if (pendingHere.has(entry)) return void pendingSeen.add(entry);
       const where = layer === undefined ? `${target}, which is in no layer` : `layer "${layer}" (${target})`;
       const may = lookup.allowedFrom(own).join(', ') || 'nothing';
-      context.report({ node, message: `${file} may not import from ${where} (DESIGN.md §2; the table is in eslint.config.js). Layer "${own}" may import only: ${may}.` });
+      context.report({
+        node,
+        message: `${file} may not import from ${where} (DESIGN.md §2; the table is in eslint.config.js). Layer "${own}" may import only: ${may}.`,
+      });
     }
 
     return {
       Program(node) {
-        if (own === undefined) context.report({ node, message: `${file} is in no layer of the table in eslint.config.js: add its folder there (DESIGN.md §2).` });
+        if (own === undefined)
+          context.report({
+            node,
+            message: `${file} is in no layer of the table in eslint.config.js: add its folder there (DESIGN.md §2).`,
+          });
       },
       ImportDeclaration: (node) => check(node, node.source.value),
       ExportAllDeclaration: (node) => check(node, node.source.value),
       ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
       ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value),
       'Program:exit'(node) {
-        for (const entry of pendingHere) if (!pendingSeen.has(entry)) context.report({ node, message: `The pending import "${entry}" no longer occurs: remove it from eslint.config.js.` });
+        for (const entry of pendingHere)
+          if (!pendingSeen.has(entry))
+            context.report({
+              node,
+              message: `The pending import "${entry}" no longer occurs: remove it from eslint.config.js.`,
+            });
       },
     };
   },

@@ -19,7 +19,10 @@ export interface PublishedEntry {
 
 interface PackageJson {
   name: string;
-  exports: Record<string, string | { import: { types: string; default: string }; require: { types: string; default: string } }>;
+  exports: Record<
+    string,
+    string | { import: { types: string; default: string }; require: { types: string; default: string } }
+  >;
 }
 
 export function readPackageJson(): PackageJson {

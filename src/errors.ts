@@ -170,12 +170,19 @@ export class GatewayConfigError extends Error {
   override name = 'GatewayConfigError';
 }
 
-export function invalidRequest(message: string, param: string | null = null, code: ErrorCode = 'invalid_request'): GatewayError {
+export function invalidRequest(
+  message: string,
+  param: string | null = null,
+  code: ErrorCode = 'invalid_request',
+): GatewayError {
   return new GatewayError({ status: 400, message, param, code });
 }
 
 /** The codes of what a provider cannot do (the 415s of the request's own encoding are not among them). */
-export type UnsupportedCode = Exclude<Extract<ErrorCode, `unsupported_${string}`>, 'unsupported_media_type' | 'unsupported_content_encoding'>;
+export type UnsupportedCode = Exclude<
+  Extract<ErrorCode, `unsupported_${string}`>,
+  'unsupported_media_type' | 'unsupported_content_encoding'
+>;
 
 /**
  * A provider cannot do what the request asks (a parameter under `strictParams`, an operation, a
@@ -188,7 +195,12 @@ export function unsupported(code: UnsupportedCode, message: string, param: strin
 
 /** A provider has no credentials to call its upstream: the caller is not at fault, another provider may serve. */
 export function providerNotConfigured(providerId: string, missing = 'API key'): GatewayError {
-  return new GatewayError({ status: 502, code: 'provider_not_configured', fallback: true, message: `Provider \`${providerId}\` has no ${missing} configured.` });
+  return new GatewayError({
+    status: 502,
+    code: 'provider_not_configured',
+    fallback: true,
+    message: `Provider \`${providerId}\` has no ${missing} configured.`,
+  });
 }
 
 /** The upstream answered 2xx with a body the gateway cannot read: retryable, it may do better next time. */
@@ -203,12 +215,22 @@ export function upstreamInvalidStream(message: string, cause?: unknown): Gateway
 
 /** A stream that ended before the answer did (`before` says what was missing): one code for every provider. */
 export function upstreamStreamTruncated(providerId: string, before: string): GatewayError {
-  return new GatewayError({ status: 502, code: 'upstream_stream_truncated', retryable: true, message: `Provider \`${providerId}\` ended its stream before ${before}.` });
+  return new GatewayError({
+    status: 502,
+    code: 'upstream_stream_truncated',
+    retryable: true,
+    message: `Provider \`${providerId}\` ended its stream before ${before}.`,
+  });
 }
 
 /** A stream that ended without a single event of data. */
 export function upstreamEmptyStream(providerId: string): GatewayError {
-  return new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: `Provider \`${providerId}\` ended its stream without sending any data.` });
+  return new GatewayError({
+    status: 502,
+    code: 'upstream_empty_stream',
+    retryable: true,
+    message: `Provider \`${providerId}\` ended its stream without sending any data.`,
+  });
 }
 
 export function modelNotFound(model: string, hint: string, param = 'model'): GatewayError {

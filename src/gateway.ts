@@ -66,7 +66,10 @@ export function createGateway(input: GatewayOptions): Gateway {
     resolver,
     transport,
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
-    errorPolicy: { fallbackOnStatus: new Set(options.fallbackOnStatus ?? []), fallbackOnAuthError: options.fallbackOnAuthError ?? true },
+    errorPolicy: {
+      fallbackOnStatus: new Set(options.fallbackOnStatus ?? []),
+      fallbackOnAuthError: options.fallbackOnAuthError ?? true,
+    },
     timeouts: upstreamTimeouts(options.timeouts),
     globalFallbacks: options.fallbacks ?? [],
     strictParams: options.strictParams ?? false,
@@ -91,7 +94,12 @@ export function createGateway(input: GatewayOptions): Gateway {
     log.record.principal = context.principal ?? null;
     log.record.host_metadata = context.metadata ?? null;
     try {
-      if (closed) throw new GatewayError({ status: 503, code: 'gateway_closed', message: 'This gateway was closed (gateway.close()); it serves no more requests.' });
+      if (closed)
+        throw new GatewayError({
+          status: 503,
+          code: 'gateway_closed',
+          message: 'This gateway was closed (gateway.close()); it serves no more requests.',
+        });
       if ('contextError' in context) throw context.contextError;
       if (mounted === undefined) throw outsideMount(request.path, request.mount!);
       const route = findRoute(path);
@@ -115,13 +123,17 @@ export function createGateway(input: GatewayOptions): Gateway {
       if (typeof raw.model === 'string') log.record.requested_model = raw.model;
       const { params, body } = readGatewayParams(raw, request.headers);
       // A load balance group may stand in for the model.
-      const modelOptional = params.load_balance_group !== undefined || params.load_balance_models !== undefined || params.loadbalance_models !== undefined;
+      const modelOptional =
+        params.load_balance_group !== undefined ||
+        params.load_balance_models !== undefined ||
+        params.loadbalance_models !== undefined;
       validateRequestBody(body, modelOptional);
       endpoint.validate(body);
       return await proxyRequest(engine, { endpoint, body, params, log, signal: context.signal });
     } catch (thrown) {
       const error = toGatewayError(thrown);
-      if (!GatewayError.isInstance(thrown)) report(thrown, 'contextError' in context && thrown === context.contextError ? 'context' : 'handle');
+      if (!GatewayError.isInstance(thrown))
+        report(thrown, 'contextError' in context && thrown === context.contextError ? 'context' : 'handle');
       log.finish(error.status, error, error.code === 'client_closed_request');
       return errorResponse(error, log);
     }
@@ -130,7 +142,11 @@ export function createGateway(input: GatewayOptions): Gateway {
   async function shutDown(timeoutMs: number): Promise<void> {
     if (!(await inFlight.whenIdle(timeoutMs))) {
       for (const scope of engine.liveScopes) scope.end(closedMidway());
-      if (!(await inFlight.whenIdle(CUT_GRACE_MS))) report(new Error(`gateway.close(): ${inFlight.size} request(s) still had no log record after the cut`), 'close');
+      if (!(await inFlight.whenIdle(CUT_GRACE_MS)))
+        report(
+          new Error(`gateway.close(): ${inFlight.size} request(s) still had no log record after the cut`),
+          'close',
+        );
     }
     await Promise.allSettled([transport.close(), traffic.store.close()]);
     // Last, once every record is in: a sink closed earlier would refuse them.
@@ -154,7 +170,11 @@ function upstreamTimeouts(timeouts: ReturnType<typeof parseOptions>['timeouts'])
 }
 
 function closedMidway(): GatewayError {
-  return new GatewayError({ status: 503, code: 'gateway_closed', message: 'The gateway was closed (gateway.close()) before this request finished.' });
+  return new GatewayError({
+    status: 503,
+    code: 'gateway_closed',
+    message: 'The gateway was closed (gateway.close()) before this request finished.',
+  });
 }
 
 function errorResponse(error: GatewayError, log: RequestLog): JsonResponse {
@@ -198,7 +218,11 @@ function underMount(path: string, mount: string): string | undefined {
 
 function outsideMount(path: string, mount: string): GatewayError {
   const shown = path.split('?')[0].slice(0, 200);
-  return new GatewayError({ status: 404, code: 'unknown_url', message: `Unknown path \`${shown}\`: this gateway is mounted at ${mount.slice(0, 200)}; send requests to ${mount.slice(0, 200)}/chat/completions and the like.` });
+  return new GatewayError({
+    status: 404,
+    code: 'unknown_url',
+    message: `Unknown path \`${shown}\`: this gateway is mounted at ${mount.slice(0, 200)}; send requests to ${mount.slice(0, 200)}/chat/completions and the like.`,
+  });
 }
 
 function unknownPath(path: string): GatewayError {
@@ -222,19 +246,27 @@ function wrongMethod(method: string, allowed: string, path: string): GatewayErro
 function checkModelReferences(resolver: ModelResolver, options: ReturnType<typeof parseOptions>): void {
   const problems: string[] = [];
   for (const [alias, config] of Object.entries(options.models ?? {})) {
-    if (!resolver.resolve(config.target)) problems.push(`models.${alias}.target: \`${config.target}\` does not route to a configured provider`);
+    if (!resolver.resolve(config.target))
+      problems.push(`models.${alias}.target: \`${config.target}\` does not route to a configured provider`);
     config.fallbacks?.forEach((name, index) => {
-      if (!resolver.resolve(name)) problems.push(`models.${alias}.fallbacks.${index}: \`${name}\` does not route to a configured provider`);
+      if (!resolver.resolve(name))
+        problems.push(`models.${alias}.fallbacks.${index}: \`${name}\` does not route to a configured provider`);
     });
   }
   options.fallbacks?.forEach((name, index) => {
-    if (!resolver.resolve(name)) problems.push(`fallbacks.${index}: \`${name}\` does not route to a configured provider`);
+    if (!resolver.resolve(name))
+      problems.push(`fallbacks.${index}: \`${name}\` does not route to a configured provider`);
   });
   for (const [group, config] of Object.entries(options.loadBalanceGroups ?? {})) {
-    if (options.models && Object.hasOwn(options.models, group)) problems.push(`loadBalanceGroups.${group}: the name is also a model alias; pick another`);
+    if (options.models && Object.hasOwn(options.models, group))
+      problems.push(`loadBalanceGroups.${group}: the name is also a model alias; pick another`);
     config.models.forEach(({ model }, index) => {
-      if (!resolver.resolve(model)) problems.push(`loadBalanceGroups.${group}.models.${index}: \`${model}\` does not route to a configured provider`);
+      if (!resolver.resolve(model))
+        problems.push(
+          `loadBalanceGroups.${group}.models.${index}: \`${model}\` does not route to a configured provider`,
+        );
     });
   }
-  if (problems.length) throw new GatewayConfigError(`Invalid modelgate options:\n${problems.map((line) => `  - ${line}`).join('\n')}`);
+  if (problems.length)
+    throw new GatewayConfigError(`Invalid modelgate options:\n${problems.map((line) => `  - ${line}`).join('\n')}`);
 }

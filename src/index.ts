@@ -8,14 +8,43 @@
  * The Node host glue (`serveNodeRequest`, `requestSignal`, `writeNodeResponse`, ...) is `modelgate/node`'s.
  */
 export { createGateway, type Gateway } from './gateway.js';
-export type { GatewayRequest, GatewayResponse, HandleContext, JsonResponse, SseResponse, SseSink, ResponseHeaders } from './contract.js';
-export { GatewayConfigError, GatewayError, type GatewayErrorInit, type OpenAIErrorBody, type OpenAIErrorType } from './errors.js';
-export type { GatewayOptions, AuthorizeHook, AuthorizeInput, AuthorizeResult, ProviderOptions, EndpointOptions, ModelAlias } from './options.js';
+export type {
+  GatewayRequest,
+  GatewayResponse,
+  HandleContext,
+  JsonResponse,
+  SseResponse,
+  SseSink,
+  ResponseHeaders,
+} from './contract.js';
+export {
+  GatewayConfigError,
+  GatewayError,
+  type GatewayErrorInit,
+  type OpenAIErrorBody,
+  type OpenAIErrorType,
+} from './errors.js';
+export type {
+  GatewayOptions,
+  AuthorizeHook,
+  AuthorizeInput,
+  AuthorizeResult,
+  ProviderOptions,
+  EndpointOptions,
+  ModelAlias,
+} from './options.js';
 export { jsonlSink, type JsonlSink } from './logging/jsonl-sink.js';
 export type { LogRecord, AttemptRecord, LogSink, CustomerLog, CacheLog } from './logging/log-record.js';
 export { memoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export { redisStore, type RedisStoreOptions } from './store/redis-store.js';
-export { StoreUnavailableError, type Store, type BudgetLine, type BudgetState, type ReserveOutcome, type WindowOutcome } from './store/store.js';
+export {
+  StoreUnavailableError,
+  type Store,
+  type BudgetLine,
+  type BudgetState,
+  type ReserveOutcome,
+  type WindowOutcome,
+} from './store/store.js';
 export type { ModelInfo, CustomerOptions } from './traffic/traffic-options.js';
 export type { LogUsage } from './usage.js';
 export type { CostDetails } from './cost/cost-calculator.js';

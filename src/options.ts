@@ -17,7 +17,8 @@ const modelAliasSchema = z.strictObject({
   params: z.record(z.string(), z.unknown()).optional(),
 });
 
-const fn = <T>(name: string) => z.custom<T>((value) => typeof value === 'function', { message: `${name} must be a function` });
+const fn = <T>(name: string) =>
+  z.custom<T>((value) => typeof value === 'function', { message: `${name} must be a function` });
 
 const gatewayKeySchema = z.union([
   z.string().min(8, 'a gateway key must be at least 8 characters'),
@@ -69,7 +70,9 @@ const optionsSchema = z.strictObject({
   responseLimitBytes: z.number().int().positive().optional(),
   /** Advanced: your own transport (an undici dispatcher goes in `dispatcher`). */
   transport: z.custom<Transport>((value) => typeof value === 'object' && value !== null && 'send' in value).optional(),
-  dispatcher: z.custom<object>((value) => typeof value === 'object' && value !== null, { message: 'must be an undici Dispatcher' }).optional(),
+  dispatcher: z
+    .custom<object>((value) => typeof value === 'object' && value !== null, { message: 'must be an undici Dispatcher' })
+    .optional(),
   ...trafficOptionShapes,
 });
 
@@ -81,7 +84,8 @@ export interface AuthorizeInput {
   gatewayKey?: string;
 }
 
-export type AuthorizeResult = boolean | { principal?: string | Record<string, unknown>; metadata?: Record<string, unknown> };
+export type AuthorizeResult =
+  boolean | { principal?: string | Record<string, unknown>; metadata?: Record<string, unknown> };
 export type AuthorizeHook = (input: AuthorizeInput) => AuthorizeResult | Promise<AuthorizeResult>;
 
 export type GatewayOptions = z.input<typeof optionsSchema>;

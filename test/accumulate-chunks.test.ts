@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { accumulateChoices } from '../src/endpoints/chat-completions/accumulate-choices.js';
 import { fixtureChunks, fixtureJson } from './helpers/fixtures.js';
 
-const RECORDINGS = ['openai-chat/openai-text.chunks.jsonl', 'openai-chat/deepseek-tool-call.chunks.jsonl', 'openai-chat/xai-tool-call.chunks.jsonl'];
+const RECORDINGS = [
+  'openai-chat/openai-text.chunks.jsonl',
+  'openai-chat/deepseek-tool-call.chunks.jsonl',
+  'openai-chat/xai-tool-call.chunks.jsonl',
+];
 
 /** The same chunk, written so that no fast path can recognise it (a space after every colon). */
 const spaced = (payload: string) => JSON.stringify(JSON.parse(payload), null, 1);
@@ -24,7 +28,11 @@ describe('accumulateChoices', () => {
   it('rebuilds the recorded OpenAI answer', () => {
     const payloads = fixtureChunks('openai-chat/openai-text.chunks.jsonl').map((chunk) => JSON.stringify(chunk));
     const [choice] = accumulateChoices(payloads);
-    expect(choice.message.content).toBe(fixtureChunks('openai-chat/openai-text.chunks.jsonl').map((chunk: any) => chunk.choices[0]?.delta?.content ?? '').join(''));
+    expect(choice.message.content).toBe(
+      fixtureChunks('openai-chat/openai-text.chunks.jsonl')
+        .map((chunk: any) => chunk.choices[0]?.delta?.content ?? '')
+        .join(''),
+    );
     expect(choice.finish_reason).toBe('stop');
     expect(fixtureJson('openai-chat/openai-text.json').choices[0].finish_reason).toBe('stop');
   });
@@ -40,7 +48,9 @@ describe('accumulateChoices', () => {
       'not json',
     ];
     const output = accumulateChoices(payloads);
-    expect(output).toEqual(accumulateChoices(payloads.map((payload) => (payload.startsWith('{') ? spaced(payload) : payload))));
+    expect(output).toEqual(
+      accumulateChoices(payloads.map((payload) => (payload.startsWith('{') ? spaced(payload) : payload))),
+    );
     expect(output[0].message).toEqual({ role: 'assistant', content: 'a "quoted" \\ line\nnext éx!', refusal: 'no' });
     expect(output[1].message.content).toBe('second');
   });

@@ -11,7 +11,6 @@ import { HOST_KINDS, startHost, type Host, type HostContext, type HostKind } fro
 import { logCollector } from './helpers/logs.js';
 import { json, sleep, sse, startUpstream, type Upstream } from './helpers/upstream.js';
 
-
 describe.each(HOST_KINDS)('adapter contract: %s', (kind) => {
   let upstream: Upstream;
   let gateway: Gateway;
@@ -57,11 +56,15 @@ describe.each(HOST_KINDS)('adapter contract: %s', (kind) => {
   });
 
   it('streams under /v1 too', async () => {
-    const response = await api().post('/api/v1/chat/completions').send({ ...CHAT, stream: true }).buffer(true).parse((res, done) => {
-      let text = '';
-      res.on('data', (part: Buffer) => (text += part.toString()));
-      res.on('end', () => done(null, text));
-    });
+    const response = await api()
+      .post('/api/v1/chat/completions')
+      .send({ ...CHAT, stream: true })
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', (part: Buffer) => (text += part.toString()));
+        res.on('end', () => done(null, text));
+      });
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/event-stream/);
     expect(response.body).toContain('" world"');
@@ -93,13 +96,20 @@ describe.each(HOST_KINDS)('adapter contract: %s', (kind) => {
   it('refuses bodies that are not JSON, too large, or malformed', async () => {
     const text = await api().post('/api/chat/completions').set('content-type', 'text/plain').send('hello').expect(415);
     expect(text.body.error.code).toBe('unsupported_media_type');
-    const large = await api().post('/api/chat/completions').send({ ...CHAT, messages: [{ role: 'user', content: 'x'.repeat(70 * 1024) }] }).expect(413);
+    const large = await api()
+      .post('/api/chat/completions')
+      .send({ ...CHAT, messages: [{ role: 'user', content: 'x'.repeat(70 * 1024) }] })
+      .expect(413);
     expect(large.body.error.code).toBe('request_too_large');
     const missingModel = await api().post('/api/chat/completions').send({ messages: CHAT.messages }).expect(400);
     expect(missingModel.body.error).toMatchObject({ param: 'model', type: 'invalid_request_error' });
     // With a body parser in front, its error reaches expressGateway's own error handler / koaGatewayErrors.
     logs.records.length = 0;
-    const broken = await api().post('/api/chat/completions').set('content-type', 'application/json').send('{"model":').expect(400);
+    const broken = await api()
+      .post('/api/chat/completions')
+      .set('content-type', 'application/json')
+      .send('{"model":')
+      .expect(400);
     expect(broken.body.error).toMatchObject({ code: 'invalid_json', type: 'invalid_request_error' });
     const record = (await logs.settle(1)).find((entry) => entry.error_code === 'invalid_json');
     expect(record).toMatchObject({ status_code: 400, path: '/chat/completions', principal: 'host-user-7' });
@@ -110,12 +120,16 @@ describe.each(HOST_KINDS)('adapter contract: %s', (kind) => {
     const before = upstream.requests.length;
     const { origin, pathname } = new URL(host.baseURL);
     await new Promise<void>((resolve, reject) => {
-      const req = httpRequest(`${origin}${pathname}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-        res.once('data', () => {
-          req.destroy();
-          resolve();
-        });
-      });
+      const req = httpRequest(
+        `${origin}${pathname}/chat/completions`,
+        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        },
+      );
       req.on('error', () => undefined);
       req.once('error', reject);
       req.end(JSON.stringify({ ...CHAT, stream: true, messages: [{ role: 'user', content: 'slow stream' }] }));
@@ -127,16 +141,22 @@ describe.each(HOST_KINDS)('adapter contract: %s', (kind) => {
   });
 });
 
-
 /**
  * A host whose gateway has no reachable upstream (for answers the gateway gives itself), started
  * before the block's tests and closed after them.
  */
-function hostWithoutUpstream(kind: HostKind, options: { onError?: GatewayOptions['onError']; context?: HostContext } = {}) {
+function hostWithoutUpstream(
+  kind: HostKind,
+  options: { onError?: GatewayOptions['onError']; context?: HostContext } = {},
+) {
   const rig = { host: undefined as unknown as Host, logs: logCollector() };
   let gateway: Gateway;
   beforeAll(async () => {
-    gateway = createGateway({ providers: { openai: { apiKey: 'sk-test-contract', baseURL: 'http://127.0.0.1:9/v1' } }, onLog: rig.logs.sink, onError: options.onError });
+    gateway = createGateway({
+      providers: { openai: { apiKey: 'sk-test-contract', baseURL: 'http://127.0.0.1:9/v1' } },
+      onLog: rig.logs.sink,
+      onError: options.onError,
+    });
     rig.host = await startHost(kind, gateway, { context: options.context });
   });
   afterAll(async () => {
@@ -152,11 +172,15 @@ describe.each(['express+json', 'koa+bodyparser'] as const)('a host body parser i
   it("answers the parser's own limit (20 MB here) OpenAI-shaped, with a log record", async () => {
     // Chunked, without a Content-Length, so that the parser (not the declared length) finds it too large.
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(`${rig.host.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-        let text = '';
-        res.on('data', (part: Buffer) => (text += part.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      });
+      const req = httpRequest(
+        `${rig.host.baseURL}/chat/completions`,
+        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          let text = '';
+          res.on('data', (part: Buffer) => (text += part.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
       req.on('error', reject);
       const piece = 'x'.repeat(1024 * 1024);
       req.write(`{"model":"gpt-4o-mini","messages":[{"role":"user","content":"`);
@@ -181,7 +205,8 @@ describe.each(HOST_KINDS)('a context provider that throws: %s', (kind) => {
   const rig = hostWithoutUpstream(kind, {
     onError: (error, where) => reported.push({ error, where }),
     context: (request) => {
-      if (headerOf(request, 'x-test-context') === 'expired') throw new GatewayError({ status: 401, code: 'session_expired', message: 'Sign in again.' });
+      if (headerOf(request, 'x-test-context') === 'expired')
+        throw new GatewayError({ status: 401, code: 'session_expired', message: 'Sign in again.' });
       throw new Error('the host auth store is down');
     },
   });
@@ -194,12 +219,18 @@ describe.each(HOST_KINDS)('a context provider that throws: %s', (kind) => {
     const records = await rig.logs.settle(1);
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ status_code: 500, error_code: 'internal_error', principal: null });
-    expect(reported.map(({ error, where }) => `${where}: ${(error as Error).message}`)).toContain('context: the host auth store is down');
+    expect(reported.map(({ error, where }) => `${where}: ${(error as Error).message}`)).toContain(
+      'context: the host auth store is down',
+    );
   });
 
   it('answers a GatewayError it throws with that status and code, logged', async () => {
     rig.logs.records.length = 0;
-    const response = await request(rig.host.baseURL).post('/chat/completions').set('x-test-context', 'expired').send(CHAT).expect(401);
+    const response = await request(rig.host.baseURL)
+      .post('/chat/completions')
+      .set('x-test-context', 'expired')
+      .send(CHAT)
+      .expect(401);
     expect(response.body.error).toMatchObject({ code: 'session_expired', message: 'Sign in again.' });
     const records = await rig.logs.settle(1);
     expect(records).toHaveLength(1);

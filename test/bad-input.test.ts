@@ -44,7 +44,10 @@ const hosts = new Map<HostKind, Host>();
 const records: string[] = [];
 const reported: unknown[] = [];
 const client = new Agent({ connections: 16 });
-const prototypeNames = () => [Object.getOwnPropertyNames(Object.prototype), Object.getOwnPropertyNames(Array.prototype)].map((names) => names.sort().join());
+const prototypeNames = () =>
+  [Object.getOwnPropertyNames(Object.prototype), Object.getOwnPropertyNames(Array.prototype)].map((names) =>
+    names.sort().join(),
+  );
 const prototypesBefore = prototypeNames();
 
 beforeAll(async () => {
@@ -52,7 +55,13 @@ beforeAll(async () => {
     const kind = received.url.endsWith('/embeddings') ? 'embeddings' : 'chat';
     const problem = openAIRequestProblem(kind, received.body);
     if (!problem) {
-      if (kind === 'embeddings') return json(response, 200, { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.1] }], model: 'm', usage: { prompt_tokens: 1, total_tokens: 1 } });
+      if (kind === 'embeddings')
+        return json(response, 200, {
+          object: 'list',
+          data: [{ object: 'embedding', index: 0, embedding: [0.1] }],
+          model: 'm',
+          usage: { prompt_tokens: 1, total_tokens: 1 },
+        });
       return json(response, 200, completion('hello'));
     }
     // Like a careless vendor: the credentials it got, quoted in the error.
@@ -104,11 +113,16 @@ function problemsWith(testCase: BadCase, answer: Answer): string[] {
     return [...problems, `not JSON: ${answer.text.slice(0, 120)}`];
   }
   const shaped =
-    typeof error?.message === 'string' && typeof error.type === 'string' && (error.param === null || typeof error.param === 'string') && (error.code === null || typeof error.code === 'string');
+    typeof error?.message === 'string' &&
+    typeof error.type === 'string' &&
+    (error.param === null || typeof error.param === 'string') &&
+    (error.code === null || typeof error.code === 'string');
   if (!shaped) return [...problems, `not an OpenAI error: ${answer.text.slice(0, 160)}`];
   const said = `${error!.param ?? ''} ${error!.message}`.toLowerCase();
-  if (!testCase.names.some((name) => said.includes(name.toLowerCase()))) problems.push(`does not name ${testCase.names.join(' or ')}: ${answer.text.slice(0, 200)}`);
-  if ((error!.message as string).length > 2_000) problems.push(`a ${(error!.message as string).length}-character message`);
+  if (!testCase.names.some((name) => said.includes(name.toLowerCase())))
+    problems.push(`does not name ${testCase.names.join(' or ')}: ${answer.text.slice(0, 200)}`);
+  if ((error!.message as string).length > 2_000)
+    problems.push(`a ${(error!.message as string).length}-character message`);
   if (typeof answer.headers['x-request-id'] !== 'string') problems.push('no x-request-id');
   return problems;
 }
@@ -152,7 +166,8 @@ describe(`bad input: ${CASES.length} generated malformed requests`, () => {
     }
     if (records.length !== CASES.length) failures.push(`${records.length} log records for ${CASES.length} requests`);
     const everything = [...answers.map(({ answer }) => JSON.stringify(answer ?? {})), ...records].join('\n');
-    if (everything.includes(PROVIDER_KEY) || everything.includes('BADINPUT-provider')) failures.push('the provider key appears in a response or a log record');
+    if (everything.includes(PROVIDER_KEY) || everything.includes('BADINPUT-provider'))
+      failures.push('the provider key appears in a response or a log record');
     const byStatus: Record<string, number> = {};
     for (const { answer } of answers) if (answer) byStatus[answer.status] = (byStatus[answer.status] ?? 0) + 1;
     console.log(`bad input: ${answers.length} requests, answered ${JSON.stringify(byStatus)}`);
@@ -164,7 +179,12 @@ describe(`bad input: ${CASES.length} generated malformed requests`, () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(prototypeNames()).toEqual(prototypesBefore);
     for (const kind of HOST_KINDS) {
-      const answer = await send(kind, { name: 'valid', json: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Still there?' }] }, hosts: 'all', names: [] });
+      const answer = await send(kind, {
+        name: 'valid',
+        json: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Still there?' }] },
+        hosts: 'all',
+        names: [],
+      });
       expect(answer.status, kind).toBe(200);
       expect(JSON.parse(answer.text).choices[0].message.content).toBe('hello');
     }

@@ -63,7 +63,10 @@ describe.each(OWN_READERS)('body read bounds: %s', (kind) => {
   };
 
   it('answers a body trickled byte by byte with a logged 408 once bodyReadMs passed, and closes', async () => {
-    const result = await outcome(send({ headers: { ...JSON_HEAD, 'content-length': '60000' }, first: START, piece: 'x', everyMs: 50 }), logs);
+    const result = await outcome(
+      send({ headers: { ...JSON_HEAD, 'content-length': '60000' }, first: START, piece: 'x', everyMs: 50 }),
+      logs,
+    );
     expect(result.status).toBe(408);
     expect(result.error).toMatchObject({ code: 'request_body_timeout', type: 'timeout_error' });
     expect(result.at).toBeGreaterThanOrEqual(BODY_READ_MS - 50);
@@ -74,14 +77,23 @@ describe.each(OWN_READERS)('body read bounds: %s', (kind) => {
   });
 
   it('answers a chunked body that never ends with a 408, and closes', async () => {
-    const result = await outcome(send({ headers: { ...JSON_HEAD, 'transfer-encoding': 'chunked' }, first: START, chunked: true }), logs);
+    const result = await outcome(
+      send({ headers: { ...JSON_HEAD, 'transfer-encoding': 'chunked' }, first: START, chunked: true }),
+      logs,
+    );
     expect(result.status).toBe(408);
     expect(result.at).toBeLessThan(BODY_READ_MS + SLACK_MS);
     expect(result.closedAfterMs).toBeLessThan(SLACK_MS);
   });
 
   it('stops reading after a 413 on a chunked upload: the connection closes while the client still sends', async () => {
-    const exchange = send({ headers: { ...JSON_HEAD, 'transfer-encoding': 'chunked' }, first: START, piece: 'x'.repeat(16 * 1024), everyMs: 10, chunked: true });
+    const exchange = send({
+      headers: { ...JSON_HEAD, 'transfer-encoding': 'chunked' },
+      first: START,
+      piece: 'x'.repeat(16 * 1024),
+      everyMs: 10,
+      chunked: true,
+    });
     const result = await outcome(exchange, logs);
     expect(result.status).toBe(413);
     expect(result.error.code).toBe('request_too_large');
@@ -92,14 +104,31 @@ describe.each(OWN_READERS)('body read bounds: %s', (kind) => {
   });
 
   it('stops reading after a 413 on a declared Content-Length over the limit', async () => {
-    const result = await outcome(send({ headers: { ...JSON_HEAD, 'content-length': String(50 * 1024 * 1024) }, first: START, piece: 'x'.repeat(16 * 1024), everyMs: 10 }), logs);
+    const result = await outcome(
+      send({
+        headers: { ...JSON_HEAD, 'content-length': String(50 * 1024 * 1024) },
+        first: START,
+        piece: 'x'.repeat(16 * 1024),
+        everyMs: 10,
+      }),
+      logs,
+    );
     expect(result.status).toBe(413);
     expect(result.headers.connection).toBe('close');
     expect(result.closedAfterMs).toBeLessThan(SLACK_MS);
   });
 
   it('closes after a 415 given before the body was read', async () => {
-    const result = await outcome(send({ headers: { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' }, first: 'hello', piece: 'x'.repeat(1024), everyMs: 10, chunked: true }), logs);
+    const result = await outcome(
+      send({
+        headers: { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' },
+        first: 'hello',
+        piece: 'x'.repeat(1024),
+        everyMs: 10,
+        chunked: true,
+      }),
+      logs,
+    );
     expect(result.status).toBe(415);
     expect(result.headers.connection).toBe('close');
     expect(result.closedAfterMs).toBeLessThan(SLACK_MS);
@@ -107,7 +136,10 @@ describe.each(OWN_READERS)('body read bounds: %s', (kind) => {
 
   it('keeps the connection of a request whose body arrived whole', async () => {
     const body = JSON.stringify(CHAT);
-    const exchange = send({ headers: { ...JSON_HEAD, 'content-length': String(Buffer.byteLength(body)) }, first: body });
+    const exchange = send({
+      headers: { ...JSON_HEAD, 'content-length': String(Buffer.byteLength(body)) },
+      first: body,
+    });
     try {
       const answer = await exchange.answer;
       expect(answer.status).toBe(200);
@@ -131,7 +163,12 @@ describe.each(['node', 'fetch'] as const)('the request deadline covers the body 
       json(response, 200, completion('late'));
     });
     // bodyReadMs keeps its default (60 s): the 600 ms deadline is the bound.
-    gateway = createGateway({ providers: { openai: { apiKey: 'sk-test-bounds', baseURL: upstream.baseURL } }, timeouts: { requestMs: 600 }, retry: { maxRetries: 0 }, onLog: logs.sink });
+    gateway = createGateway({
+      providers: { openai: { apiKey: 'sk-test-bounds', baseURL: upstream.baseURL } },
+      timeouts: { requestMs: 600 },
+      retry: { maxRetries: 0 },
+      onLog: logs.sink,
+    });
     host = await startHost(kind, gateway);
   });
   afterAll(async () => {
@@ -142,7 +179,15 @@ describe.each(['node', 'fetch'] as const)('the request deadline covers the body 
 
   it('a body still arriving at the deadline is a 408 at the deadline', async () => {
     logs.records.length = 0;
-    const result = await outcome(rawRequest(`${host.baseURL}/chat/completions`, { headers: { ...JSON_HEAD, 'content-length': '60000' }, first: START, piece: 'x', everyMs: 50 }), logs);
+    const result = await outcome(
+      rawRequest(`${host.baseURL}/chat/completions`, {
+        headers: { ...JSON_HEAD, 'content-length': '60000' },
+        first: START,
+        piece: 'x',
+        everyMs: 50,
+      }),
+      logs,
+    );
     expect(result.status).toBe(408);
     expect(result.at).toBeLessThan(600 + SLACK_MS);
   });

@@ -15,7 +15,8 @@ import { sleep, startUpstream, type Upstream } from './helpers/upstream.js';
 
 let upstream: Upstream;
 let redis: RedisServer | undefined;
-const answerNormally = (request: any, response: any) => reply(request, response, { promptTokens: 7, completionTokens: 10 });
+const answerNormally = (request: any, response: any) =>
+  reply(request, response, { promptTokens: 7, completionTokens: 10 });
 
 beforeAll(async () => {
   [upstream, redis] = await Promise.all([startUpstream(answerNormally), hasRedis ? startRedis() : undefined]);
@@ -30,15 +31,20 @@ const ask = (extra: Record<string, unknown> = {}) => chat('gpt-4o-mini', { max_t
 const DAY_MS = 86_400_000;
 
 let prefixCounter = 0;
-const stores: Array<[string, () => Store]> = [
-  ['memory', () => memoryStore()],
-];
-if (hasRedis) stores.push(['redis', () => redisStore({ url: redis!.url, prefix: `integrity${++prefixCounter}:`, ...PATIENT_REDIS })]);
+const stores: Array<[string, () => Store]> = [['memory', () => memoryStore()]];
+if (hasRedis)
+  stores.push([
+    'redis',
+    () => redisStore({ url: redis!.url, prefix: `integrity${++prefixCounter}:`, ...PATIENT_REDIS }),
+  ]);
 
 const hosts: Host[] = [];
 const logs = logCollector();
 
-async function serve(store: Store, options: Partial<GatewayOptions> = {}): Promise<(body: unknown) => Promise<{ status: number; body: any }>> {
+async function serve(
+  store: Store,
+  options: Partial<GatewayOptions> = {},
+): Promise<(body: unknown) => Promise<{ status: number; body: any }>> {
   const gateway = createGateway({
     providers: { openai: { apiKey: 'sk-test-integrity-000001', baseURL: upstream.baseURL } },
     store,
@@ -51,7 +57,11 @@ async function serve(store: Store, options: Partial<GatewayOptions> = {}): Promi
   const host = await startHost('express', gateway);
   hosts.push({ ...host, close: async () => (await host.close(), await gateway.close()) });
   return async (body) => {
-    const response = await fetch(`${host.baseURL}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${host.baseURL}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, body: await response.json() };
   };
 }
@@ -71,7 +81,15 @@ describe.each(stores)('budgets on the %s store', (_kind, makeStore) => {
     const statuses: number[] = [];
     for (let i = 0; i < 15; i++) {
       const duration = durations[i % durations.length];
-      statuses.push((await send(ask({ customer_params: { customer_identifier: 'acme', ...(duration ? { budget_duration: duration } : {}) } }))).status);
+      statuses.push(
+        (
+          await send(
+            ask({
+              customer_params: { customer_identifier: 'acme', ...(duration ? { budget_duration: duration } : {}) },
+            }),
+          )
+        ).status,
+      );
     }
     // $0.05 at $0.01 a request: five answers in all, not five per duration the caller can name.
     expect(statuses.filter((status) => status === 200)).toHaveLength(5);
@@ -82,16 +100,32 @@ describe.each(stores)('budgets on the %s store', (_kind, makeStore) => {
 
   it('takes no limit from customer_params for a customer the operator configured', async () => {
     const send = await serve(makeStore(), { customers: { acme: { totalBudget: 0.02, name: 'Acme' } } });
-    const loosened = { customer_identifier: 'acme', name: 'Someone Else', email: 'caller@example.com', total_budget: 1_000, period_budget: 1_000, rate_limit: 1, markup_percentage: 0 };
+    const loosened = {
+      customer_identifier: 'acme',
+      name: 'Someone Else',
+      email: 'caller@example.com',
+      total_budget: 1_000,
+      period_budget: 1_000,
+      rate_limit: 1,
+      markup_percentage: 0,
+    };
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await send(ask({ customer_params: loosened }))).status);
     expect(statuses).toEqual([200, 200, 429, 429]); // the operator's $0.02, and no caller rate limit of 1 either
     const [record] = await logs.waitFor(4);
-    expect(record.customer).toMatchObject({ name: 'Acme', email: 'caller@example.com', period_budget: null, rate_limit: null, total_budget: { limit_usd: 0.02 } });
+    expect(record.customer).toMatchObject({
+      name: 'Acme',
+      email: 'caller@example.com',
+      period_budget: null,
+      rate_limit: null,
+      total_budget: { limit_usd: 0.02 },
+    });
   });
 
   it('reserves for every choice a request asks for (n)', async () => {
-    upstream.handle((request, response) => reply(request, response, { promptTokens: 7, completionTokens: 10 * (request.body.n ?? 1) }));
+    upstream.handle((request, response) =>
+      reply(request, response, { promptTokens: 7, completionTokens: 10 * (request.body.n ?? 1) }),
+    );
     const send = await serve(makeStore(), { customers: { many: { totalBudget: 1 } } });
     expect((await send(ask({ n: 200, customer_identifier: 'many' }))).status).toBe(200);
     const [record] = await logs.waitFor(1);
@@ -105,7 +139,9 @@ describe.each(stores)('budgets on the %s store', (_kind, makeStore) => {
 
   it('keeps an astronomical estimate or cost exact in the store: still counted, never a store error', async () => {
     // Nothing bounds `n`; 1e20 choices of 10 tokens cost $1e18, past what a store counts exactly.
-    upstream.handle((request, response) => reply(request, response, { promptTokens: 7, completionTokens: 10 * (request.body.n ?? 1) }));
+    upstream.handle((request, response) =>
+      reply(request, response, { promptTokens: 7, completionTokens: 10 * (request.body.n ?? 1) }),
+    );
     const send = await serve(makeStore(), { customers: { huge: { totalBudget: 1 } }, onStoreError: 'open' });
     expect((await send(ask({ n: 1e20, customer_identifier: 'huge' }))).status).toBe(200);
     const over = await send(ask({ customer_identifier: 'huge' }));
@@ -119,8 +155,16 @@ describe.each(stores)('budgets on the %s store', (_kind, makeStore) => {
 describe('state made for caller-supplied customer ids', () => {
   it.skipIf(!hasRedis)('expires on Redis: the rate-limit window, the period and an idle total budget', async () => {
     const prefix = `ttl${++prefixCounter}:`;
-    const send = await serve(redisStore({ url: redis!.url, prefix, ...PATIENT_REDIS }), { customers: { operator: { totalBudget: 5 } } });
-    const invented = { customer_identifier: 'made-up-7', rate_limit: 10, period_budget: 1, budget_duration: 'daily', total_budget: 5 };
+    const send = await serve(redisStore({ url: redis!.url, prefix, ...PATIENT_REDIS }), {
+      customers: { operator: { totalBudget: 5 } },
+    });
+    const invented = {
+      customer_identifier: 'made-up-7',
+      rate_limit: 10,
+      period_budget: 1,
+      budget_duration: 'daily',
+      total_budget: 5,
+    };
     expect((await send(ask({ customer_params: invented }))).status).toBe(200);
     expect((await send(ask({ customer_identifier: 'operator' }))).status).toBe(200);
     const raw = new Redis(redis!.url);

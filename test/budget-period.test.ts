@@ -19,6 +19,8 @@ describe('budget periods (UTC calendar)', () => {
     expect(budgetPeriod('weekly', new Date('2024-03-03T12:00:00Z')).label).toBe('2024-02-26');
     expect(budgetPeriod('weekly', new Date('2024-03-04T00:00:00Z')).label).toBe('2024-03-04');
     expect(budgetPeriod('weekly', new Date('2025-01-01T08:00:00Z')).label).toBe('2024-12-30');
-    expect(budgetPeriod('monthly', new Date('2024-12-31T23:00:00Z')).end.toISOString()).toBe('2025-01-01T00:00:00.000Z');
+    expect(budgetPeriod('monthly', new Date('2024-12-31T23:00:00Z')).end.toISOString()).toBe(
+      '2025-01-01T00:00:00.000Z',
+    );
   });
 });

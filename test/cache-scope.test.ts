@@ -36,7 +36,9 @@ interface Sent {
   body: any;
 }
 
-async function serve(options: Partial<GatewayOptions> = {}): Promise<(body: unknown, headers?: Record<string, string>) => Promise<Sent>> {
+async function serve(
+  options: Partial<GatewayOptions> = {},
+): Promise<(body: unknown, headers?: Record<string, string>) => Promise<Sent>> {
   const gateway = createGateway({
     providers: { openai: { apiKey: OPERATOR_KEY, baseURL: upstream.baseURL } },
     store: memoryStore(),
@@ -46,7 +48,11 @@ async function serve(options: Partial<GatewayOptions> = {}): Promise<(body: unkn
   const host = await startHost('express', gateway);
   hosts.push({ ...host, close: async () => (await host.close(), await gateway.close()) });
   return async (body, headers = {}) => {
-    const response = await fetch(`${host.baseURL}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const response = await fetch(`${host.baseURL}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, cache: response.headers.get('x-modelgate-cache'), body: await response.json() };
   };
 }
@@ -57,7 +63,8 @@ afterEach(async () => {
   await sleep(20);
 });
 
-const withKey = (key: string, extra: Record<string, unknown> = {}) => chat('gpt-4o-mini', { customer_credentials: { openai: { api_key: key } }, ...extra });
+const withKey = (key: string, extra: Record<string, unknown> = {}) =>
+  chat('gpt-4o-mini', { customer_credentials: { openai: { api_key: key } }, ...extra });
 
 describe('the cache scope', () => {
   it("never serves an answer paid with another caller's credentials", async () => {
@@ -91,8 +98,17 @@ describe('the cache scope', () => {
   });
 
   it('lets answers cross callers only when the operator shares the cache', async () => {
-    const send = await serve({ cache: { shared: true }, gatewayKeys: [{ key: 'mg-test-scope-key-a', name: 'a' }, { key: 'mg-test-scope-key-b', name: 'b' }] });
-    const as = (key: string, customer: string) => send(chat('gpt-4o-mini', { cache_enabled: true, customer_identifier: customer }), { authorization: `Bearer ${key}` });
+    const send = await serve({
+      cache: { shared: true },
+      gatewayKeys: [
+        { key: 'mg-test-scope-key-a', name: 'a' },
+        { key: 'mg-test-scope-key-b', name: 'b' },
+      ],
+    });
+    const as = (key: string, customer: string) =>
+      send(chat('gpt-4o-mini', { cache_enabled: true, customer_identifier: customer }), {
+        authorization: `Bearer ${key}`,
+      });
     expect((await as('mg-test-scope-key-a', 'alice')).cache).toBe('miss');
     expect((await as('mg-test-scope-key-b', 'bob')).cache).toBe('hit');
     // Credentials stay part of the scope even then.

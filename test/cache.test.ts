@@ -12,7 +12,14 @@ import { startHost, type Host } from './helpers/hosts.js';
 import { fixtureChunks, fixtureJson } from './helpers/fixtures.js';
 import { logCollector } from './helpers/logs.js';
 import { assertValidOpenAIResponse } from './helpers/openai-response-spec.js';
-import { freePort, hasRedis, PATIENT_REDIS, PATIENT_STORE_TIMEOUT_MS, startRedis, type RedisServer } from './helpers/redis.js';
+import {
+  freePort,
+  hasRedis,
+  PATIENT_REDIS,
+  PATIENT_STORE_TIMEOUT_MS,
+  startRedis,
+  type RedisServer,
+} from './helpers/redis.js';
 import { json, sse, sleep, startUpstream, type Upstream } from './helpers/upstream.js';
 
 const TOOL_CALL = fixtureJson('openai-chat/deepseek-tool-call.json');
@@ -22,17 +29,19 @@ let upstream: Upstream;
 let redis: RedisServer | undefined;
 
 beforeAll(async () => {
-  [upstream, redis] = await Promise.all([startUpstream((request, response) => reply(request, response, { content: 'Cached words here.' })), hasRedis ? startRedis() : undefined]);
+  [upstream, redis] = await Promise.all([
+    startUpstream((request, response) => reply(request, response, { content: 'Cached words here.' })),
+    hasRedis ? startRedis() : undefined,
+  ]);
 });
 afterAll(async () => {
   await Promise.all([upstream.close(), redis?.stop()]);
 });
 
 let prefix = 0;
-const stores: Array<[string, () => Store]> = [
-  ['memory', () => memoryStore()],
-];
-if (hasRedis) stores.push(['redis', () => redisStore({ url: redis!.url, prefix: `cache${++prefix}:`, ...PATIENT_REDIS })]);
+const stores: Array<[string, () => Store]> = [['memory', () => memoryStore()]];
+if (hasRedis)
+  stores.push(['redis', () => redisStore({ url: redis!.url, prefix: `cache${++prefix}:`, ...PATIENT_REDIS })]);
 
 describe.each(stores)('cache on the %s store', (_kind, makeStore) => {
   const gateways: Gateway[] = [];
@@ -63,10 +72,22 @@ describe.each(stores)('cache on the %s store', (_kind, makeStore) => {
 
   it('answers the same question from the cache, whatever the key order and gateway parameters', async () => {
     const gw = gateway();
-    const first = await post(gw, { model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'user', content: 'Hi' }], cache_enabled: true, metadata: { a: 1 } });
+    const first = await post(gw, {
+      model: 'gpt-4o-mini',
+      temperature: 0,
+      messages: [{ role: 'user', content: 'Hi' }],
+      cache_enabled: true,
+      metadata: { a: 1 },
+    });
     expect(first.headers['x-modelgate-cache']).toBe('miss');
     // (Not `customer_identifier`: without a gateway key or principal it names the caller, and scopes the cache.)
-    const second = await post(gw, { messages: [{ content: 'Hi', role: 'user' }], cache_enabled: true, temperature: 0, model: 'gpt-4o-mini', thread_identifier: 'someone' });
+    const second = await post(gw, {
+      messages: [{ content: 'Hi', role: 'user' }],
+      cache_enabled: true,
+      temperature: 0,
+      model: 'gpt-4o-mini',
+      thread_identifier: 'someone',
+    });
     expect(second.status).toBe(200);
     expect(second.headers['x-modelgate-cache']).toBe('hit');
     expect(second.headers['x-modelgate-attempts']).toBe('0');
@@ -78,7 +99,9 @@ describe.each(stores)('cache on the %s store', (_kind, makeStore) => {
     expect(hit).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', usage: null, cost_usd: 0, attempts: [] });
     expect(miss.cost_usd).toBeGreaterThan(0);
     // A different question, or different parameters, is a miss.
-    expect((await post(gw, { ...chat('gpt-4o-mini'), temperature: 1, cache_enabled: true })).headers['x-modelgate-cache']).toBe('miss');
+    expect(
+      (await post(gw, { ...chat('gpt-4o-mini'), temperature: 1, cache_enabled: true })).headers['x-modelgate-cache'],
+    ).toBe('miss');
   });
 
   it('stores a streamed answer and replays it to streaming and non-streaming clients', async () => {
@@ -107,7 +130,9 @@ describe.each(stores)('cache on the %s store', (_kind, makeStore) => {
     expect(replayed.at(-1)!.usage).toMatchObject({ prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 });
     expect(replayed.find((chunk) => chunk.choices[0]?.finish_reason)!.choices[0].finish_reason).toBe('stop');
 
-    const { data, response } = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Stream please' }] }).withResponse();
+    const { data, response } = await client.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Stream please' }] })
+      .withResponse();
     expect(response.headers.get('x-modelgate-cache')).toBe('hit');
     expect(data.choices[0].message).toMatchObject({ role: 'assistant', content: 'Cached words here.' });
     expect(data.usage?.total_tokens).toBe(15);
@@ -117,7 +142,10 @@ describe.each(stores)('cache on the %s store', (_kind, makeStore) => {
   it('replays a recorded tool call as a stream that follows the OpenAI spec', async () => {
     upstream.handle((_request, response) => json(response, 200, TOOL_CALL));
     const gw = gateway({ cache: { enabled: true } });
-    const body = chat('deepseek-chat', { model: 'openai/deepseek-reasoner', tools: [{ type: 'function', function: { name: 'weather' } }] });
+    const body = chat('deepseek-chat', {
+      model: 'openai/deepseek-reasoner',
+      tools: [{ type: 'function', function: { name: 'weather' } }],
+    });
     const stored = await post(gw, body);
     expect(stored.body).toEqual(TOOL_CALL);
     const replay = await post(gw, { ...body, stream: true, stream_options: { include_usage: true } });
@@ -125,15 +153,29 @@ describe.each(stores)('cache on the %s store', (_kind, makeStore) => {
     expect(replay.done).toBe(true);
     for (const event of replay.events!) assertValidOpenAIResponse('chunk', event);
     const calls = replay.events!.flatMap((event) => event.choices[0]?.delta?.tool_calls ?? []);
-    expect(calls).toEqual([{ index: 0, id: TOOL_CALL.choices[0].message.tool_calls[0].id, type: 'function', function: { name: 'weather', arguments: '{"location": "San Francisco"}' } }]);
+    expect(calls).toEqual([
+      {
+        index: 0,
+        id: TOOL_CALL.choices[0].message.tool_calls[0].id,
+        type: 'function',
+        function: { name: 'weather', arguments: '{"location": "San Francisco"}' },
+      },
+    ]);
     expect(replay.events!.map((event) => event.choices[0]?.finish_reason).filter(Boolean)).toEqual(['tool_calls']);
-    expect(replay.events!.map((event) => event.choices[0]?.delta?.reasoning_content).filter(Boolean)).toEqual([TOOL_CALL.choices[0].message.reasoning_content]);
+    expect(replay.events!.map((event) => event.choices[0]?.delta?.reasoning_content).filter(Boolean)).toEqual([
+      TOOL_CALL.choices[0].message.reasoning_content,
+    ]);
     expect(replay.events!.at(-1).usage).toEqual(TOOL_CALL.usage);
     expect(upstream.requests).toHaveLength(1);
   });
 
   it('stores a recorded stream as a completion that follows the OpenAI spec', async () => {
-    upstream.handle((request, response) => sse(response, request.body.stream_options?.include_usage ? TEXT_CHUNKS : TEXT_CHUNKS.filter((chunk) => !chunk.usage)));
+    upstream.handle((request, response) =>
+      sse(
+        response,
+        request.body.stream_options?.include_usage ? TEXT_CHUNKS : TEXT_CHUNKS.filter((chunk) => !chunk.usage),
+      ),
+    );
     const gw = gateway({ cache: { enabled: true } });
     const streamed = await post(gw, chat('gpt-4.1-nano', { stream: true }));
     const text = streamed.events!.map((event) => event.choices[0]?.delta?.content ?? '').join('');
@@ -141,19 +183,33 @@ describe.each(stores)('cache on the %s store', (_kind, makeStore) => {
     const hit = await post(gw, chat('gpt-4.1-nano'));
     expect(hit.headers['x-modelgate-cache']).toBe('hit');
     assertValidOpenAIResponse('completion', hit.body);
-    expect(hit.body).toMatchObject({ id: TEXT_CHUNKS[0].id, object: 'chat.completion', model: TEXT_CHUNKS[0].model, system_fingerprint: TEXT_CHUNKS[0].system_fingerprint });
-    expect(hit.body.choices).toEqual([{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: 'stop' }]);
+    expect(hit.body).toMatchObject({
+      id: TEXT_CHUNKS[0].id,
+      object: 'chat.completion',
+      model: TEXT_CHUNKS[0].model,
+      system_fingerprint: TEXT_CHUNKS[0].system_fingerprint,
+    });
+    expect(hit.body.choices).toEqual([
+      { index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: 'stop' },
+    ]);
     expect(hit.body.usage).toMatchObject({ prompt_tokens: 16, completion_tokens: 300, total_tokens: 316 });
   });
 
   it('keeps tenants apart, and customers too when asked', async () => {
-    const gw = gateway({ gatewayKeys: [{ key: 'mg-test-tenant-a-key', name: 'a' }, { key: 'mg-test-tenant-b-key', name: 'b' }], cache: { enabled: true } });
+    const gw = gateway({
+      gatewayKeys: [
+        { key: 'mg-test-tenant-a-key', name: 'a' },
+        { key: 'mg-test-tenant-b-key', name: 'b' },
+      ],
+      cache: { enabled: true },
+    });
     const as = (key: string) => ({ headers: { authorization: `Bearer ${key}` } });
     expect((await post(gw, chat('gpt-4o-mini'), as('mg-test-tenant-a-key'))).headers['x-modelgate-cache']).toBe('miss');
     expect((await post(gw, chat('gpt-4o-mini'), as('mg-test-tenant-a-key'))).headers['x-modelgate-cache']).toBe('hit');
     expect((await post(gw, chat('gpt-4o-mini'), as('mg-test-tenant-b-key'))).headers['x-modelgate-cache']).toBe('miss');
 
-    const byCustomer = (customer: string) => chat('gpt-4o-mini', { customer_identifier: customer, cache_options: { cache_by_customer: true } });
+    const byCustomer = (customer: string) =>
+      chat('gpt-4o-mini', { customer_identifier: customer, cache_options: { cache_by_customer: true } });
     expect((await post(gw, byCustomer('c1'), as('mg-test-tenant-a-key'))).headers['x-modelgate-cache']).toBe('miss');
     expect((await post(gw, byCustomer('c1'), as('mg-test-tenant-a-key'))).headers['x-modelgate-cache']).toBe('hit');
     expect((await post(gw, byCustomer('c2'), as('mg-test-tenant-a-key'))).headers['x-modelgate-cache']).toBe('miss');
@@ -168,7 +224,14 @@ describe.each(stores)('cache on the %s store', (_kind, makeStore) => {
   it('caches embeddings too', async () => {
     upstream.handle((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.25, -0.5] }], model: 'text-embedding-3-small', usage: { prompt_tokens: 2, total_tokens: 2 } }));
+      response.end(
+        JSON.stringify({
+          object: 'list',
+          data: [{ object: 'embedding', index: 0, embedding: [0.25, -0.5] }],
+          model: 'text-embedding-3-small',
+          usage: { prompt_tokens: 2, total_tokens: 2 },
+        }),
+      );
     });
     const gw = gateway({ cache: { enabled: true } });
     const body = { model: 'text-embedding-3-small', input: 'cache me' };

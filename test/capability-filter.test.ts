@@ -17,7 +17,11 @@ beforeAll(async () => {
   upstream = await startUpstream((request, response) => reply(request, response));
   gateway = createGateway({
     providers: { openai: { apiKey: 'sk-test-capabilities-0001', baseURL: upstream.baseURL } },
-    modelInfo: { 'openai/gpt-4o-mini': { jsonSchema: false }, 'my-local-model': { contextWindow: 100 }, 'gpt-4-turbo': { tools: false } },
+    modelInfo: {
+      'openai/gpt-4o-mini': { jsonSchema: false },
+      'my-local-model': { contextWindow: 100 },
+      'gpt-4-turbo': { tools: false },
+    },
     models: { local: { target: 'openai/my-local-model' } },
     onLog: logs.sink,
   });
@@ -27,7 +31,13 @@ afterAll(async () => {
   await upstream.close();
 });
 
-const image = { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] };
+const image = {
+  role: 'user',
+  content: [
+    { type: 'text', text: 'What is this?' },
+    { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+  ],
+};
 const tool = { type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: {} } } };
 
 async function lastRecord() {
@@ -45,7 +55,13 @@ describe('capability filter', () => {
     expect(answer.headers['x-modelgate-attempts']).toBe('1');
     expect(upstream.requests.at(-1)!.body.model).toBe('gpt-4o-mini');
     const record = await lastRecord();
-    expect(record.attempts[0]).toMatchObject({ provider: 'openai', model: 'gpt-4', skipped: 'capability', error_code: 'skipped_capability', status_code: null });
+    expect(record.attempts[0]).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-4',
+      skipped: 'capability',
+      error_code: 'skipped_capability',
+      status_code: null,
+    });
     expect(record.attempts[0].error).toContain('does not accept images');
     expect(record.fallback_used).toBe(true);
   });
@@ -58,9 +74,15 @@ describe('capability filter', () => {
 
   it('skips a model whose context window is too small for the prompt', async () => {
     const long = 'lorem ipsum '.repeat(4_000); // 48,000 characters (and the role): about 12,001 tokens
-    const answer = await post(gateway, { model: 'gpt-4', messages: [{ role: 'user', content: long }], fallback_models: ['gpt-4.1-nano'] });
+    const answer = await post(gateway, {
+      model: 'gpt-4',
+      messages: [{ role: 'user', content: long }],
+      fallback_models: ['gpt-4.1-nano'],
+    });
     expect(answer.headers['x-modelgate-model']).toBe('gpt-4.1-nano');
-    expect((await lastRecord()).attempts[0].error).toMatch(/context window of 8192 tokens, too small for a prompt of about 12001 tokens/);
+    expect((await lastRecord()).attempts[0].error).toMatch(
+      /context window of 8192 tokens, too small for a prompt of about 12001 tokens/,
+    );
   });
 
   it('counts max_tokens against the context window, with windows from modelInfo', async () => {
@@ -71,7 +93,10 @@ describe('capability filter', () => {
 
   it('uses modelInfo over the catalogue (json_schema off, tools off)', async () => {
     const format = { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' } } };
-    const answer = await post(gateway, chat('gpt-4o-mini', { response_format: format, fallback_models: ['gpt-4.1-nano'] }));
+    const answer = await post(
+      gateway,
+      chat('gpt-4o-mini', { response_format: format, fallback_models: ['gpt-4.1-nano'] }),
+    );
     expect(answer.headers['x-modelgate-model']).toBe('gpt-4.1-nano');
     expect((await lastRecord()).attempts[0].error).toContain('does not support response_format json_schema');
     const tools = await post(gateway, chat('gpt-4-turbo', { tools: [tool], fallback_models: ['gpt-4.1-nano'] }));
@@ -87,11 +112,18 @@ describe('capability filter', () => {
   });
 
   it('answers 400 naming every reason when no model can serve', async () => {
-    const answer = await post(gateway, { model: 'gpt-4', messages: [image], tools: [tool], fallback_models: ['o1-mini'] });
+    const answer = await post(gateway, {
+      model: 'gpt-4',
+      messages: [image],
+      tools: [tool],
+      fallback_models: ['o1-mini'],
+    });
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe('model_cannot_serve_request');
     expect(answer.headers['x-modelgate-attempts']).toBeUndefined(); // skips are not tries
-    expect(answer.body.error.message).toBe('No model can serve this request: openai/gpt-4 does not accept images; openai/o1-mini does not support tools.');
+    expect(answer.body.error.message).toBe(
+      'No model can serve this request: openai/gpt-4 does not accept images; openai/o1-mini does not support tools.',
+    );
     const record = await lastRecord();
     expect(record.status_code).toBe(400);
     expect(record.attempts.map((attempt) => attempt.skipped)).toEqual(['capability', 'capability']);
@@ -100,7 +132,14 @@ describe('capability filter', () => {
   it('leaves embeddings alone', async () => {
     upstream.handle((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.1] }], model: 'text-embedding-3-small', usage: { prompt_tokens: 2, total_tokens: 2 } }));
+      response.end(
+        JSON.stringify({
+          object: 'list',
+          data: [{ object: 'embedding', index: 0, embedding: [0.1] }],
+          model: 'text-embedding-3-small',
+          usage: { prompt_tokens: 2, total_tokens: 2 },
+        }),
+      );
     });
     const answer = await post(gateway, { model: 'text-embedding-3-small', input: 'hello' }, { path: '/v1/embeddings' });
     expect(answer.status).toBe(200);

@@ -28,7 +28,16 @@ const logs = logCollector();
 const tools: OpenAI.Chat.ChatCompletionTool[] = [
   {
     type: 'function',
-    function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false } },
+    function: {
+      name: 'get_weather',
+      description: 'Weather for a city',
+      parameters: {
+        type: 'object',
+        properties: { city: { type: 'string' } },
+        required: ['city'],
+        additionalProperties: false,
+      },
+    },
   },
 ];
 
@@ -40,7 +49,15 @@ const tools: OpenAI.Chat.ChatCompletionTool[] = [
 const GEMINI_TOOL_CALL = {
   candidates: [
     {
-      content: { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: 'c2lnbmF0dXJlLWZyb20tZ2VtaW5p' }] },
+      content: {
+        role: 'model',
+        parts: [
+          {
+            functionCall: { name: 'get_weather', args: { city: 'Paris' } },
+            thoughtSignature: 'c2lnbmF0dXJlLWZyb20tZ2VtaW5p',
+          },
+        ],
+      },
       finishReason: 'STOP',
       index: 0,
     },
@@ -54,13 +71,20 @@ beforeAll(async () => {
   openai = await startUpstream((_request, response) => openAIError(response, 503, 'The server is overloaded'));
   claude = await startUpstream();
   gemini = await startUpstream((_request, response) => geminiSse(response, [GEMINI_TOOL_CALL]));
-  bedrock = await startUpstream((_request, response) => bedrockError(response, 429, 'ThrottlingException', 'Too many requests, please wait before trying again.'));
+  bedrock = await startUpstream((_request, response) =>
+    bedrockError(response, 429, 'ThrottlingException', 'Too many requests, please wait before trying again.'),
+  );
   gateway = createGateway({
     providers: {
       openai: { apiKey: 'sk-test-cross', baseURL: openai.baseURL },
       anthropic: { apiKey: 'sk-ant-test-cross', baseURL: `${claude.origin}/v1` },
       google: { apiKey: 'AIza-test-cross-000000000000000', baseURL: `${gemini.origin}/v1beta` },
-      bedrock: { region: 'us-east-1', accessKeyId: 'AKIDTESTCROSS', secretAccessKey: 'test-secret-not-real', baseURL: bedrock.origin },
+      bedrock: {
+        region: 'us-east-1',
+        accessKeyId: 'AKIDTESTCROSS',
+        secretAccessKey: 'test-secret-not-real',
+        baseURL: bedrock.origin,
+      },
     },
     retry: { maxRetries: 0 },
     onLog: logs.sink,
@@ -79,8 +103,15 @@ describe('a fallback chain across providers, with tools', () => {
   it('streams a tool call from the third provider, and answers the tool result from another one', async () => {
     // Turn 1: OpenAI fails, Claude opens a stream then reports overloaded, Gemini answers.
     const opening = recordedEvents('anthropic-text.chunks.jsonl').slice(0, 3);
-    claude.handle((_request, response) => writeAnthropicStream(response, toWire([...opening, event({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })])));
-    const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'user', content: 'What is the weather in Paris?' }];
+    claude.handle((_request, response) =>
+      writeAnthropicStream(
+        response,
+        toWire([...opening, event({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })]),
+      ),
+    );
+    const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
+      { role: 'user', content: 'What is the weather in Paris?' },
+    ];
     const runner = client.chat.completions.stream({
       model: 'gpt-4o',
       messages,
@@ -99,7 +130,11 @@ describe('a fallback chain across providers, with tools', () => {
     claude.handle((_request, response) => json(response, 200, fixtureJson('anthropic/anthropic-text.json')));
     const second = await client.chat.completions.create({
       model: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
-      messages: [...messages, assistant as OpenAI.Chat.ChatCompletionMessageParam, { role: 'tool', tool_call_id: call.id, content: '21°C and sunny' }],
+      messages: [
+        ...messages,
+        assistant as OpenAI.Chat.ChatCompletionMessageParam,
+        { role: 'tool', tool_call_id: call.id, content: '21°C and sunny' },
+      ],
       tools,
       ...({ fallback_models: ['anthropic/claude-sonnet-4-5'] } as object),
     });
@@ -111,12 +146,17 @@ describe('a fallback chain across providers, with tools', () => {
     assertValidAnthropicRequest(sent);
     expect(sent.messages).toEqual([
       { role: 'user', content: [{ type: 'text', text: 'What is the weather in Paris?' }] },
-      { role: 'assistant', content: [{ type: 'tool_use', id: call.id, name: 'get_weather', input: { city: 'Paris' } }] },
+      {
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: call.id, name: 'get_weather', input: { city: 'Paris' } }],
+      },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: '21°C and sunny' }] },
     ]);
 
     const records = await logs.settle(2);
-    expect(records.map((record) => record.attempts.map((attempt) => `${attempt.provider}:${attempt.status_code}`))).toEqual([
+    expect(
+      records.map((record) => record.attempts.map((attempt) => `${attempt.provider}:${attempt.status_code}`)),
+    ).toEqual([
       ['openai:503', 'anthropic:529', 'google:200'],
       ['bedrock:429', 'anthropic:200'],
     ]);

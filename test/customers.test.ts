@@ -8,12 +8,20 @@ import { createGateway, memoryStore, redisStore, type Gateway, type GatewayOptio
 import { chat, completionChunks, fail, reply } from './helpers/chat-upstream.js';
 import { post } from './helpers/call.js';
 import { logCollector } from './helpers/logs.js';
-import { freePort, hasRedis, PATIENT_REDIS, PATIENT_STORE_TIMEOUT_MS, startRedis, type RedisServer } from './helpers/redis.js';
+import {
+  freePort,
+  hasRedis,
+  PATIENT_REDIS,
+  PATIENT_STORE_TIMEOUT_MS,
+  startRedis,
+  type RedisServer,
+} from './helpers/redis.js';
 import { sleep, startUpstream, type Upstream } from './helpers/upstream.js';
 
 let upstream: Upstream;
 let redis: RedisServer | undefined;
-const answerNormally = (request: any, response: any) => reply(request, response, { promptTokens: 7, completionTokens: 10 });
+const answerNormally = (request: any, response: any) =>
+  reply(request, response, { promptTokens: 7, completionTokens: 10 });
 
 beforeAll(async () => {
   [upstream, redis] = await Promise.all([startUpstream(answerNormally), hasRedis ? startRedis() : undefined]);
@@ -27,10 +35,9 @@ const PRICED = { pricing: { 'openai/gpt-4o-mini': { input: 0, output: 1_000 } } 
 const ask = (extra: Record<string, unknown> = {}) => chat('gpt-4o-mini', { max_tokens: 10, ...extra });
 
 let prefix = 0;
-const stores: Array<[string, () => Store]> = [
-  ['memory', () => memoryStore()],
-];
-if (hasRedis) stores.push(['redis', () => redisStore({ url: redis!.url, prefix: `customers${++prefix}:`, ...PATIENT_REDIS })]);
+const stores: Array<[string, () => Store]> = [['memory', () => memoryStore()]];
+if (hasRedis)
+  stores.push(['redis', () => redisStore({ url: redis!.url, prefix: `customers${++prefix}:`, ...PATIENT_REDIS })]);
 
 describe.each(stores)('customers on the %s store', (_kind, makeStore) => {
   const gateways: Gateway[] = [];
@@ -73,7 +80,10 @@ describe.each(stores)('customers on the %s store', (_kind, makeStore) => {
     expect(refused.headers['x-should-retry']).toBe('true');
     expect(upstream.requests).toHaveLength(3);
     const records = await logs.waitFor(4);
-    expect(records[0].customer).toMatchObject({ customer_identifier: 'cust-rl', rate_limit: { limit: 3, remaining: 2 } });
+    expect(records[0].customer).toMatchObject({
+      customer_identifier: 'cust-rl',
+      rate_limit: { limit: 3, remaining: 2 },
+    });
     expect(records[0].customer_identifier).toBe('cust-rl');
     expect(records[3]).toMatchObject({ status_code: 429, error_code: 'customer_rate_limit_exceeded' });
   });
@@ -89,27 +99,41 @@ describe.each(stores)('customers on the %s store', (_kind, makeStore) => {
 
   it('spends a period budget down and then refuses with insufficient_quota', async () => {
     const gw = gateway();
-    const budget = { customer_params: { customer_identifier: 'cust-budget', period_budget: 0.05, budget_duration: 'daily' } };
+    const budget = {
+      customer_params: { customer_identifier: 'cust-budget', period_budget: 0.05, budget_duration: 'daily' },
+    };
     for (let i = 0; i < 5; i++) expect((await post(gw, ask(budget))).status).toBe(200);
     const over = await post(gw, ask(budget));
     expect(over.status).toBe(429);
     expect(over.body.error.type).toBe('insufficient_quota');
     expect(over.body.error.code).toBe('insufficient_quota');
-    expect(over.body.error.message).toMatch(/^Customer `cust-budget` has used up its daily budget of \$0\.0500 \(\$0\.0500 spent\)\. It resets at \d{4}-\d{2}-\d{2}T00:00:00\.000Z\.$/);
+    expect(over.body.error.message).toMatch(
+      /^Customer `cust-budget` has used up its daily budget of \$0\.0500 \(\$0\.0500 spent\)\. It resets at \d{4}-\d{2}-\d{2}T00:00:00\.000Z\.$/,
+    );
     expect(over.headers['x-modelgate-budget-reset']).toMatch(/T00:00:00.000Z$/);
     expect(upstream.requests).toHaveLength(5);
     const records = await logs.waitFor(6);
-    expect(records[0].customer).toMatchObject({ reserved_usd: 0.01, charged_usd: 0.01, period_budget: { duration: 'daily', limit_usd: 0.05, spent_usd: 0.01 } });
+    expect(records[0].customer).toMatchObject({
+      reserved_usd: 0.01,
+      charged_usd: 0.01,
+      period_budget: { duration: 'daily', limit_usd: 0.05, spent_usd: 0.01 },
+    });
     expect(records[4].customer?.period_budget?.spent_usd).toBeCloseTo(0.05, 12);
   });
 
   it('never lets concurrent requests overspend: 100 at once against a budget for 10', async () => {
-    upstream.handle((request, response) => reply(request, response, { promptTokens: 7, completionTokens: 10, delayMs: 50 }));
+    upstream.handle((request, response) =>
+      reply(request, response, { promptTokens: 7, completionTokens: 10, delayMs: 50 }),
+    );
     const gw = gateway({ customers: { 'cust-burst': { totalBudget: 0.1 } } });
-    const answers = await Promise.all(Array.from({ length: 100 }, () => post(gw, ask({ customer_identifier: 'cust-burst' }))));
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, () => post(gw, ask({ customer_identifier: 'cust-burst' }))),
+    );
     const ok = answers.filter((answer) => answer.status === 200);
     expect(ok).toHaveLength(10);
-    expect(answers.filter((answer) => answer.status === 429 && answer.body.error.code === 'insufficient_quota')).toHaveLength(90);
+    expect(
+      answers.filter((answer) => answer.status === 429 && answer.body.error.code === 'insufficient_quota'),
+    ).toHaveLength(90);
     expect(upstream.requests).toHaveLength(10);
     const records = await logs.waitFor(100);
     const spent = Math.max(...records.map((record) => record.customer?.total_budget?.spent_usd ?? 0));
@@ -118,7 +142,9 @@ describe.each(stores)('customers on the %s store', (_kind, makeStore) => {
 
   it('releases the reservation of a failed request, and applies the markup', async () => {
     const gw = gateway({ budgetExceededStatus: 402 });
-    const budget = { customer_params: { customer_identifier: 'cust-fail', total_budget: 0.02, markup_percentage: 100 } };
+    const budget = {
+      customer_params: { customer_identifier: 'cust-fail', total_budget: 0.02, markup_percentage: 100 },
+    };
     upstream.handle((_request, response) => fail(response, 500));
     for (let i = 0; i < 3; i++) expect((await post(gw, ask(budget))).status).toBe(502);
     upstream.handle(answerNormally);
@@ -128,12 +154,19 @@ describe.each(stores)('customers on the %s store', (_kind, makeStore) => {
     expect(over.body.error.message).toContain('total budget of $0.0200');
     const records = await logs.waitFor(5);
     expect(records[0].customer).toMatchObject({ reserved_usd: 0.02, charged_usd: 0, total_budget: { spent_usd: 0 } });
-    expect(records[3].customer).toMatchObject({ charged_usd: 0.02, markup_percentage: 100, total_budget: { limit_usd: 0.02, spent_usd: 0.02 } });
+    expect(records[3].customer).toMatchObject({
+      charged_usd: 0.02,
+      markup_percentage: 100,
+      total_budget: { limit_usd: 0.02, spent_usd: 0.02 },
+    });
   });
 
   it('settles a streamed request with the usage it reported', async () => {
     const gw = gateway();
-    const answer = await post(gw, ask({ stream: true, customer_params: { customer_identifier: 'cust-stream', total_budget: 1 } }));
+    const answer = await post(
+      gw,
+      ask({ stream: true, customer_params: { customer_identifier: 'cust-stream', total_budget: 1 } }),
+    );
     expect(answer.status).toBe(200);
     expect(answer.done).toBe(true);
     const [record] = await logs.waitFor(1);
@@ -151,7 +184,10 @@ describe.each(stores)('customers on the %s store', (_kind, makeStore) => {
     const gw = gateway();
     const client = new AbortController();
     const budget = { customer_params: { customer_identifier: 'cust-leaves', total_budget: 0.01 } };
-    const answer = await gw.handle({ method: 'POST', path: '/chat/completions', headers: {}, body: ask({ stream: true, ...budget }) }, { signal: client.signal });
+    const answer = await gw.handle(
+      { method: 'POST', path: '/chat/completions', headers: {}, body: ask({ stream: true, ...budget }) },
+      { signal: client.signal },
+    );
     if (answer.kind !== 'sse') throw new Error(`expected a stream, got ${answer.status}`);
     for await (const piece of answer.body) {
       expect(String(piece)).toContain('Hello');
@@ -170,7 +206,13 @@ describe.each(stores)('customers on the %s store', (_kind, makeStore) => {
 
   it('prices budgets from the catalogue when no pricing is configured', async () => {
     const gw = gateway({ pricing: undefined });
-    await post(gw, chat('gpt-4o-mini', { max_tokens: 10, customer_params: { customer_identifier: 'cust-catalogue', total_budget: 1 } }));
+    await post(
+      gw,
+      chat('gpt-4o-mini', {
+        max_tokens: 10,
+        customer_params: { customer_identifier: 'cust-catalogue', total_budget: 1 },
+      }),
+    );
     const [record] = await logs.waitFor(1);
     expect(record.cost_usd).toBeGreaterThan(0);
     expect(record.customer!.charged_usd).toBeCloseTo(record.cost_usd!, 12);
@@ -196,7 +238,10 @@ describe('the store when customers need it', () => {
 
   it('makes no store call for requests that use no store-backed feature', async () => {
     const { store, calls } = counting(memoryStore());
-    const gw = createGateway({ providers: { openai: { apiKey: 'sk-test-customers-000001', baseURL: upstream.baseURL } }, store });
+    const gw = createGateway({
+      providers: { openai: { apiKey: 'sk-test-customers-000001', baseURL: upstream.baseURL } },
+      store,
+    });
     expect((await post(gw, ask({ customer_identifier: 'just-a-label' }))).status).toBe(200);
     expect((await post(gw, ask({ stream: true }))).status).toBe(200);
     expect(calls).toEqual([]);
@@ -211,7 +256,10 @@ describe('the store when customers need it', () => {
       onLog: logs.sink,
       ...PRICED,
     });
-    const answer = await post(gw, ask({ customer_params: { customer_identifier: 'c', rate_limit: 1, total_budget: 0.001 } }));
+    const answer = await post(
+      gw,
+      ask({ customer_params: { customer_identifier: 'c', rate_limit: 1, total_budget: 0.001 } }),
+    );
     expect(answer.status).toBe(200);
     const [record] = await logs.waitFor(1);
     expect(record.store_errors).toHaveLength(2); // the rate limit and the reservation (nothing to settle then)

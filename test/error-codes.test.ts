@@ -12,7 +12,13 @@ import { ERROR_CODES } from '../src/errors.js';
 const SRC = new URL('../src/', import.meta.url).pathname;
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
+  );
 }
 
 /** `code: 'x'` in an object literal (the factories' code arguments are typed ErrorCode: tsc checks those). */
@@ -22,7 +28,9 @@ const NOT_ERROR_CODES = new Set(['custom']);
 
 describe('ERROR_CODES', () => {
   // errors.ts without the list itself: its factories write codes too.
-  const texts = sourceFiles(SRC).map((file) => readFileSync(file, 'utf8').replace(/export const ERROR_CODES = \[[^\]]*\] as const;/, ''));
+  const texts = sourceFiles(SRC).map((file) =>
+    readFileSync(file, 'utf8').replace(/export const ERROR_CODES = \[[^\]]*\] as const;/, ''),
+  );
   const written = new Set<string>();
   for (const text of texts) for (const match of text.matchAll(WRITTEN)) written.add(match[1]);
   for (const code of NOT_ERROR_CODES) written.delete(code);

@@ -50,7 +50,11 @@ describe('retries', () => {
     expect(served(response)).toBe('from primary');
     expect(response.headers['x-modelgate-attempts']).toBe('3');
     const [record] = await logs.settle(1);
-    expect(record.attempts.map((attempt) => [attempt.status_code, attempt.retry])).toEqual([[500, 0], [503, 1], [200, 2]]);
+    expect(record.attempts.map((attempt) => [attempt.status_code, attempt.retry])).toEqual([
+      [500, 0],
+      [503, 1],
+      [200, 2],
+    ]);
   });
 
   it('honours retry-after-ms from the upstream', async () => {
@@ -68,7 +72,10 @@ describe('retries', () => {
     const off = await post(gateway, { ...CHAT, retry_params: { retry_enabled: false } });
     expect(off.status).toBe(502);
     expect(primary.requests).toHaveLength(1);
-    const four = await post(gateway, { ...CHAT, retry_params: { retry_enabled: true, num_retries: 3, retry_after: 0.001 } });
+    const four = await post(gateway, {
+      ...CHAT,
+      retry_params: { retry_enabled: true, num_retries: 3, retry_after: 0.001 },
+    });
     expect(four.status).toBe(502);
     expect(primary.requests).toHaveLength(5);
   });
@@ -76,11 +83,20 @@ describe('retries', () => {
   it('does not retry or fall back on an ordinary 4xx, and passes it through', async () => {
     gatewayWith({ fallbacks: ['backup/any'] });
     primary.handle((_request, response) =>
-      json(response, 400, { error: { message: "Unrecognized request argument supplied: foo", type: 'invalid_request_error', param: 'foo', code: null } }),
+      json(response, 400, {
+        error: {
+          message: 'Unrecognized request argument supplied: foo',
+          type: 'invalid_request_error',
+          param: 'foo',
+          code: null,
+        },
+      }),
     );
     const response = await post(gateway, CHAT);
     expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ error: { param: 'foo', message: expect.stringContaining('Unrecognized request argument') } });
+    expect(response.body).toMatchObject({
+      error: { param: 'foo', message: expect.stringContaining('Unrecognized request argument') },
+    });
     expect(primary.requests).toHaveLength(1);
     expect(backup.requests).toHaveLength(0);
   });
@@ -115,11 +131,23 @@ describe('fallbacks', () => {
     });
     primary.handle((_request, response) => openAIError(response, 503, 'down'));
     backup.handle((request, response) =>
-      request.body.model === 'global-fallback' ? json(response, 200, completion('global')) : openAIError(response, 500, 'down too'),
+      request.body.model === 'global-fallback'
+        ? json(response, 200, completion('global'))
+        : openAIError(response, 500, 'down too'),
     );
-    const response = await post(gateway, { ...CHAT, model: 'main', fallback_models: ['backup/request-fallback'], models: ['backup/keywords-models'] });
+    const response = await post(gateway, {
+      ...CHAT,
+      model: 'main',
+      fallback_models: ['backup/request-fallback'],
+      models: ['backup/keywords-models'],
+    });
     expect(served(response)).toBe('global');
-    expect(backup.requests.map((request) => request.body.model)).toEqual(['request-fallback', 'keywords-models', 'alias-fallback', 'global-fallback']);
+    expect(backup.requests.map((request) => request.body.model)).toEqual([
+      'request-fallback',
+      'keywords-models',
+      'alias-fallback',
+      'global-fallback',
+    ]);
     const [record] = await logs.settle(1);
     expect(record.attempts.map((attempt) => `${attempt.provider}/${attempt.model}`)).toEqual([
       'openai/gpt-4o',
@@ -128,7 +156,12 @@ describe('fallbacks', () => {
       'backup/alias-fallback',
       'backup/global-fallback',
     ]);
-    expect(record).toMatchObject({ requested_model: 'main', provider: 'backup', model: 'global-fallback', fallback_used: true });
+    expect(record).toMatchObject({
+      requested_model: 'main',
+      provider: 'backup',
+      model: 'global-fallback',
+      fallback_used: true,
+    });
   });
 
   it('falls back when the upstream refuses the gateway key, and answers 502 when nothing else is left', async () => {
@@ -146,7 +179,12 @@ describe('fallbacks', () => {
     gatewayWith();
     const host = await startHost('express', gateway);
     try {
-      const ask = (extra: object) => fetch(`${host.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...CHAT, model: 'nowhere/gpt-x', ...extra }) });
+      const ask = (extra: object) =>
+        fetch(`${host.baseURL}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ...CHAT, model: 'nowhere/gpt-x', ...extra }),
+        });
       const withFallback = await ask({ fallback_models: ['backup/y'] });
       expect(withFallback.status).toBe(200);
       expect(((await withFallback.json()) as any).choices[0].message.content).toBe('from backup');
@@ -156,7 +194,12 @@ describe('fallbacks', () => {
       expect(((await alone.json()) as any).error).toMatchObject({ code: 'model_not_found', param: 'model' });
       const [served, refused] = await logs.settle(2);
       expect(served.attempts).toEqual([
-        expect.objectContaining({ model: 'nowhere/gpt-x', skipped: 'unroutable', error_code: 'skipped_unroutable', status_code: null }),
+        expect.objectContaining({
+          model: 'nowhere/gpt-x',
+          skipped: 'unroutable',
+          error_code: 'skipped_unroutable',
+          status_code: null,
+        }),
         expect.objectContaining({ provider: 'backup', model: 'y', status_code: 200 }),
       ]);
       expect(served.attempts[0].error).toMatch(/`nowhere\/gpt-x` is not available in this gateway/);
@@ -181,17 +224,25 @@ describe('fallbacks', () => {
     const response = await post(gateway, { ...CHAT, fallback_models: ['dead/x', 'backup/y'] });
     expect(served(response)).toBe('from backup');
     const [record] = await logs.settle(1);
-    expect(record.attempts.map((attempt) => attempt.error_code)).toEqual(['provider_not_configured', 'upstream_connection_error', null]);
+    expect(record.attempts.map((attempt) => attempt.error_code)).toEqual([
+      'provider_not_configured',
+      'upstream_connection_error',
+      null,
+    ]);
   });
 
   it('tells the client not to retry once the chain is exhausted, keeping retry-after', async () => {
     gatewayWith({ retry: { maxRetries: 0 } });
-    primary.handle((_request, response) => openAIError(response, 429, 'Rate limit reached for sk-proj-abcdefghijklmnop', { 'retry-after': '7' }));
+    primary.handle((_request, response) =>
+      openAIError(response, 429, 'Rate limit reached for sk-proj-abcdefghijklmnop', { 'retry-after': '7' }),
+    );
     const response = await post(gateway, CHAT);
     expect(response.status).toBe(429);
     expect(response.headers['x-should-retry']).toBe('false');
     expect(response.headers['retry-after']).toBe('7');
-    expect((response.body as any).error.message).toMatch(/Provider `openai` answered HTTP 429: Rate limit reached for \[redacted\]/);
+    expect((response.body as any).error.message).toMatch(
+      /Provider `openai` answered HTTP 429: Rate limit reached for \[redacted\]/,
+    );
   });
 });
 

@@ -25,7 +25,8 @@ describe('fetch adapter', () => {
     expect(response.status).toBe(500);
     expect(await response.json()).toEqual({
       error: {
-        message: 'The host read the request body before modelgate could: mount the fetch handler before any middleware that reads the body.',
+        message:
+          'The host read the request body before modelgate could: mount the fetch handler before any middleware that reads the body.',
         type: 'api_error',
         param: null,
         code: 'body_already_read',

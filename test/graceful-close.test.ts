@@ -28,10 +28,20 @@ afterAll(() => upstream.close());
 
 const providers = () => ({ openai: { apiKey: 'sk-test-close', baseURL: upstream.baseURL } });
 const logFile = () => join(mkdtempSync(join(tmpdir(), 'modelgate-close-')), 'requests.jsonl');
-const lines = (path: string): LogRecord[] => readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+const lines = (path: string): LogRecord[] =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 
 async function openStream(gateway: ReturnType<typeof createGateway>, content: string) {
-  const response = await gateway.handle({ method: 'POST', path: '/chat/completions', headers: {}, body: { ...CHAT, stream: true, messages: [{ role: 'user', content }] } });
+  const response = await gateway.handle({
+    method: 'POST',
+    path: '/chat/completions',
+    headers: {},
+    body: { ...CHAT, stream: true, messages: [{ role: 'user', content }] },
+  });
   if (response.kind !== 'sse') throw new Error(`expected a stream, got ${response.status}`);
   const iterator = response.body[Symbol.asyncIterator]();
   const first = await iterator.next();
@@ -77,7 +87,11 @@ describe('gateway.close()', () => {
   it('waits at most timeoutMs: a stream still running then is cut with an error frame and logged', async () => {
     const path = logFile();
     const errors: unknown[] = [];
-    const gateway = createGateway({ providers: providers(), onLog: jsonlSink(path), onError: (error) => errors.push(error) });
+    const gateway = createGateway({
+      providers: providers(),
+      onLog: jsonlSink(path),
+      onError: (error) => errors.push(error),
+    });
     const stream = await openStream(gateway, 'stall');
     const reading = stream.rest();
     const started = performance.now();

@@ -28,10 +28,22 @@ afterAll(async () => {
 
 let prefix = 0;
 const stores: Array<[string, () => () => Store]> = [
-  ['memory', () => { const shared = memoryStore(); return () => shared; }],
+  [
+    'memory',
+    () => {
+      const shared = memoryStore();
+      return () => shared;
+    },
+  ],
 ];
 if (hasRedis) {
-  stores.push(['redis', () => { const name = `health${++prefix}:`; return () => redisStore({ url: redis!.url, prefix: name, ...PATIENT_REDIS }); }]);
+  stores.push([
+    'redis',
+    () => {
+      const name = `health${++prefix}:`;
+      return () => redisStore({ url: redis!.url, prefix: name, ...PATIENT_REDIS });
+    },
+  ]);
 }
 
 describe.each(stores)('health on the %s store', (_kind, storeFactory) => {
@@ -89,7 +101,12 @@ describe.each(stores)('health on the %s store', (_kind, storeFactory) => {
     expect(skipped.status).toBe(200);
     expect(primary.requests).toHaveLength(2); // not tried
     const record = await lastRecord();
-    expect(record.attempts[0]).toMatchObject({ provider: 'openai', deployment: 'openai', skipped: 'cooldown', status_code: null });
+    expect(record.attempts[0]).toMatchObject({
+      provider: 'openai',
+      deployment: 'openai',
+      skipped: 'cooldown',
+      status_code: null,
+    });
     expect(record.attempts[0].error).toMatch(/openai \(gpt-4o-mini\) is cooling down for 1 s after 2 failures/);
     expect(skipped.headers['x-modelgate-attempts']).toBe('1');
 
@@ -195,7 +212,11 @@ describe('health bookkeeping that fails slowly', () => {
     });
     const host = await startHost('express', gw);
     try {
-      const answer = await fetch(`${host.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(chat('gpt-4o-mini')) });
+      const answer = await fetch(`${host.baseURL}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(chat('gpt-4o-mini')),
+      });
       expect(((await answer.json()) as any).choices[0].message.content).toBe('backup');
       await sleep(400); // past the store timeout
       expect(delivered).toHaveLength(1);

@@ -17,10 +17,16 @@ import { rawRequest } from './helpers/raw-client.js';
 import { json, startUpstream, type Upstream } from './helpers/upstream.js';
 
 const LIMIT = 64 * 1024;
-const bigChat = (bytes: number) => JSON.stringify({ ...CHAT, messages: [{ role: 'user', content: 'x'.repeat(bytes) }] });
+const bigChat = (bytes: number) =>
+  JSON.stringify({ ...CHAT, messages: [{ role: 'user', content: 'x'.repeat(bytes) }] });
 
 /** Posts and checks the answer left exactly one log record with its status. */
-async function post(baseURL: string, logs: ReturnType<typeof logCollector>, body: string | Buffer, headers: Record<string, string> = {}) {
+async function post(
+  baseURL: string,
+  logs: ReturnType<typeof logCollector>,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+) {
   logs.records.length = 0;
   const response = await fetch(`${baseURL}/chat/completions`, {
     method: 'POST',
@@ -48,7 +54,11 @@ describe.each(PARSER_HOST_KINDS)('behind a host body parser: %s', (kind) => {
 
   beforeAll(async () => {
     upstream = await startUpstream((_request, response) => json(response, 200, completion('Hello')));
-    gateway = createGateway({ providers: { openai: { apiKey: 'sk-test-parsers', baseURL: upstream.baseURL } }, bodyLimitBytes: LIMIT, onLog: logs.sink });
+    gateway = createGateway({
+      providers: { openai: { apiKey: 'sk-test-parsers', baseURL: upstream.baseURL } },
+      bodyLimitBytes: LIMIT,
+      onLog: logs.sink,
+    });
     host = await startHost(kind, gateway);
   });
   afterAll(async () => {
@@ -154,19 +164,29 @@ describe('Express: the ways a user mounts the gateway behind a parser', () => {
         app.use(router);
       },
     ],
-    ['with expressGatewayErrors after it as before (the first error handler answers)', (app) => app.use('/api', express.json(), expressGateway(gateway), expressGatewayErrors(gateway))],
+    [
+      'with expressGatewayErrors after it as before (the first error handler answers)',
+      (app) => app.use('/api', express.json(), expressGateway(gateway), expressGatewayErrors(gateway)),
+    ],
   ];
 
-  it.each(setups)('%s: the parser error is answered and logged once; a good request is served', async (_name, mount) => {
-    const app = express();
-    mount(app);
-    const baseURL = await serve(app);
-    const broken = await post(baseURL, logs, '{"model":');
-    expect(broken.status).toBe(400);
-    expect(broken.body.error.code).toBe('invalid_json');
-    const served = await post(baseURL, logs, JSON.stringify({ model: 'demo-chat', messages: [{ role: 'user', content: 'hi' }] }));
-    expect(served.status).toBe(200);
-  });
+  it.each(setups)(
+    '%s: the parser error is answered and logged once; a good request is served',
+    async (_name, mount) => {
+      const app = express();
+      mount(app);
+      const baseURL = await serve(app);
+      const broken = await post(baseURL, logs, '{"model":');
+      expect(broken.status).toBe(400);
+      expect(broken.body.error.code).toBe('invalid_json');
+      const served = await post(
+        baseURL,
+        logs,
+        JSON.stringify({ model: 'demo-chat', messages: [{ role: 'user', content: 'hi' }] }),
+      );
+      expect(served.status).toBe(200);
+    },
+  );
 
   it('cannot answer from inside a router mounted after an app-level parser (Express never passes an error down into a router)', async () => {
     // What the docs say: this layout needs expressGatewayErrors at the app level (the express+router host has it).
@@ -177,7 +197,11 @@ describe('Express: the ways a user mounts the gateway behind a parser', () => {
     app.use('/api', router);
     const baseURL = await serve(app);
     logs.records.length = 0;
-    const response = await fetch(`${baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":' });
+    const response = await fetch(`${baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"model":',
+    });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -188,10 +212,17 @@ describe('Express: the ways a user mounts the gateway behind a parser', () => {
     const app = express();
     app.use((_req, _res, next) => next(new Error('the session store is down')));
     app.use('/api', expressGateway(gateway));
-    app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => void res.status(503).send(`host: ${error.message}`));
+    app.use(
+      (error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
+        void res.status(503).send(`host: ${error.message}`),
+    );
     const baseURL = await serve(app);
     logs.records.length = 0;
-    const response = await fetch(`${baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CHAT) });
+    const response = await fetch(`${baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(CHAT),
+    });
     expect(response.status).toBe(503);
     expect(await response.text()).toBe('host: the session store is down');
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -38,7 +38,8 @@ function nested(depth: number): unknown {
   return value;
 }
 
-const errorOf = (response: { body?: unknown }) => (response.body as { error: { message: string; param: string | null; code: string | null } }).error;
+const errorOf = (response: { body?: unknown }) =>
+  (response.body as { error: { message: string; param: string | null; code: string | null } }).error;
 
 describe('nesting', () => {
   it('answers a body nested thousands of levels deep with a 400 that names the field, and logs it', async () => {
@@ -59,7 +60,10 @@ describe('nesting', () => {
   });
 
   it('accepts what real requests nest (a tool schema 40 levels deep)', async () => {
-    const response = await post(gateway, { ...CHAT, tools: [{ type: 'function', function: { name: 'f', parameters: nested(40) } }] });
+    const response = await post(gateway, {
+      ...CHAT,
+      tools: [{ type: 'function', function: { name: 'f', parameters: nested(40) } }],
+    });
     expect(response.status).toBe(200);
   });
 
@@ -72,7 +76,12 @@ describe('nesting', () => {
 });
 
 describe('header injection', () => {
-  const postChat = (body: unknown) => fetch(`${host.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const postChat = (body: unknown) =>
+    fetch(`${host.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('refuses a model name with a line break (it would land in a response header)', async () => {
     const response = await postChat({ ...CHAT, model: 'openai/gpt-4o-mini\r\nX-Injected: yes' });
@@ -156,11 +165,18 @@ describe('a client that leaves while sending its body', () => {
     const url = new URL(host.baseURL);
     const socket = connect(Number(url.port), url.hostname);
     await new Promise((resolve) => socket.once('connect', resolve));
-    socket.write(`POST ${url.pathname}/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"model":"gpt-4o-mini",`);
+    socket.write(
+      `POST ${url.pathname}/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"model":"gpt-4o-mini",`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     socket.destroy();
     const [record] = await logs.settle(1);
-    expect(record).toMatchObject({ status_code: 499, status: 'aborted', client_aborted: true, error_code: 'client_closed_request' });
+    expect(record).toMatchObject({
+      status_code: 499,
+      status: 'aborted',
+      client_aborted: true,
+      error_code: 'client_closed_request',
+    });
     expect(reported).toEqual([]);
   });
 });

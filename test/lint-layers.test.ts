@@ -18,9 +18,13 @@ beforeAll(() => {
 
 /** The layer-related messages for `source` imported from a file at `path`. */
 async function lintImport(path: string, source: string, typeOnly = false): Promise<string[]> {
-  const code = typeOnly ? `import type { Server } from '${source}';\nexport type { Server };\n` : `import * as imported from '${source}';\nexport { imported };\n`;
+  const code = typeOnly
+    ? `import type { Server } from '${source}';\nexport type { Server };\n`
+    : `import * as imported from '${source}';\nexport { imported };\n`;
   const [result] = await eslint.lintText(code, { filePath: join(ROOT, path) });
-  return result.messages.filter((message) => message.ruleId === LAYER_RULE || message.ruleId?.endsWith('no-restricted-imports')).map((message) => message.message);
+  return result.messages
+    .filter((message) => message.ruleId === LAYER_RULE || message.ruleId?.endsWith('no-restricted-imports'))
+    .map((message) => message.message);
 }
 
 describe('layer rule', () => {
@@ -54,7 +58,9 @@ describe('layer rule', () => {
 
   it('refuses a file in no layer, so a new folder is placed in the table first', async () => {
     const messages = await lintImport('src/new-folder/snippet.ts', '../errors.js');
-    expect(messages).toEqual(['src/new-folder/snippet.ts is in no layer of the table in eslint.config.js: add its folder there (DESIGN.md §2).']);
+    expect(messages).toEqual([
+      'src/new-folder/snippet.ts is in no layer of the table in eslint.config.js: add its folder there (DESIGN.md §2).',
+    ]);
   });
 
   it("keeps Node's server objects in the Node host layer (the core may name the header type)", async () => {

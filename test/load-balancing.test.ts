@@ -78,7 +78,9 @@ describe('deployments of one provider', () => {
     const [record] = await logs.waitFor(1);
     // One try on the first deployment, then the second with its retry.
     expect(record.attempts.map((attempt) => attempt.retry)).toEqual([0, 0, 1]);
-    expect(new Set(record.attempts.map((attempt) => attempt.deployment))).toEqual(new Set(['openai/east', 'openai/west']));
+    expect(new Set(record.attempts.map((attempt) => attempt.deployment))).toEqual(
+      new Set(['openai/east', 'openai/west']),
+    );
 
     logs.records.length = 0;
     east.handle((_request, response) => fail(response, 500));
@@ -102,17 +104,37 @@ describe('deployments of one provider', () => {
 
   it('refuses duplicate endpoint names at createGateway', () => {
     expect(() =>
-      createGateway({ providers: { openai: { endpoints: [{ name: 'a', apiKey: 'sk-test-1' }, { name: 'a', apiKey: 'sk-test-2' }] } } }),
+      createGateway({
+        providers: {
+          openai: {
+            endpoints: [
+              { name: 'a', apiKey: 'sk-test-1' },
+              { name: 'a', apiKey: 'sk-test-2' },
+            ],
+          },
+        },
+      }),
     ).toThrow(/providers\.openai\.endpoints: the name `a` is used twice/);
   });
 });
 
 describe('load balance groups', () => {
-  const groups = { loadBalanceGroups: { pool: { models: [{ model: 'openai/gpt-4o-mini', weight: 1 }, { model: 'groq/llama-3.1-8b-instant', weight: 1 }] } } };
+  const groups = {
+    loadBalanceGroups: {
+      pool: {
+        models: [
+          { model: 'openai/gpt-4o-mini', weight: 1 },
+          { model: 'groq/llama-3.1-8b-instant', weight: 1 },
+        ],
+      },
+    },
+  };
 
   it('chooses from a named group when the request sends no model, and fails over inside it', async () => {
     const gw = gateway(groups);
-    const answers = await Promise.all(Array.from({ length: 60 }, () => post(gw, chat(undefined, { load_balance_group: { group_id: 'pool' } }))));
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, () => post(gw, chat(undefined, { load_balance_group: { group_id: 'pool' } }))),
+    );
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
     const models = answers.map((answer) => answer.headers['x-modelgate-model']);
     expect(models.filter((model) => model === 'gpt-4o-mini').length).toBeGreaterThan(15);
@@ -134,9 +156,17 @@ describe('load balance groups', () => {
 
   it('takes the models sent with the request, and the deprecated load_balance_models', async () => {
     const gw = gateway();
-    const sent = await post(gw, chat(undefined, { load_balance_group: { group_id: 'adhoc', models: [{ model: 'groq/llama-3.1-8b-instant', weight: 5 }] } }));
+    const sent = await post(
+      gw,
+      chat(undefined, {
+        load_balance_group: { group_id: 'adhoc', models: [{ model: 'groq/llama-3.1-8b-instant', weight: 5 }] },
+      }),
+    );
     expect(sent.headers['x-modelgate-provider']).toBe('groq');
-    const legacy = await post(gw, chat(undefined, { loadbalance_models: [{ model: 'groq/llama-3.1-8b-instant', weight: 1 }] }));
+    const legacy = await post(
+      gw,
+      chat(undefined, { loadbalance_models: [{ model: 'groq/llama-3.1-8b-instant', weight: 1 }] }),
+    );
     expect(legacy.status).toBe(200);
     expect(legacy.headers['x-modelgate-provider']).toBe('groq');
   });
@@ -146,14 +176,19 @@ describe('load balance groups', () => {
     const answer = await post(gw, chat(undefined, { load_balance_group: { group_id: 'nope' } }));
     expect(answer.status).toBe(404);
     expect(answer.body.error.code).toBe('load_balance_group_not_found');
-    expect(() => gateway({ loadBalanceGroups: { bad: { models: [{ model: 'nowhere/x' }] } } })).toThrow(/loadBalanceGroups\.bad\.models\.0/);
+    expect(() => gateway({ loadBalanceGroups: { bad: { models: [{ model: 'nowhere/x' }] } } })).toThrow(
+      /loadBalanceGroups\.bad\.models\.0/,
+    );
   });
 });
 
 describe('caller keys', () => {
   it('refuses customer_credentials unless the gateway allows them', async () => {
     const gw = gateway();
-    const answer = await post(gw, chat('gpt-4o-mini', { customer_credentials: { openai: { api_key: 'sk-test-customer-own-key-1' } } }));
+    const answer = await post(
+      gw,
+      chat('gpt-4o-mini', { customer_credentials: { openai: { api_key: 'sk-test-customer-own-key-1' } } }),
+    );
     expect(answer.status).toBe(403);
     expect(answer.body.error.code).toBe('customer_credentials_not_allowed');
     expect(east.requests.length + west.requests.length).toBe(0);
@@ -161,7 +196,10 @@ describe('caller keys', () => {
 
   it('uses customer_credentials and credential_override, and logs no key', async () => {
     const gw = gateway({ allowCustomerCredentials: true });
-    const own = await post(gw, chat('gpt-4o-mini', { customer_credentials: { openai: { api_key: 'sk-test-customer-own-key-1' } } }));
+    const own = await post(
+      gw,
+      chat('gpt-4o-mini', { customer_credentials: { openai: { api_key: 'sk-test-customer-own-key-1' } } }),
+    );
     expect(own.status).toBe(200);
     const first = [...east.requests, ...west.requests][0];
     expect(first.headers.authorization).toBe('Bearer sk-test-customer-own-key-1');
@@ -186,31 +224,55 @@ describe('caller keys', () => {
     const refuse = (_request: unknown, response: import('node:http').ServerResponse) => fail(response, 401);
     east.handle(refuse);
     west.handle(refuse);
-    const answer = await post(gw, chat('gpt-4o-mini', { customer_credentials: { openai: { api_key: 'sk-test-customer-bad-key-1' } } }));
+    const answer = await post(
+      gw,
+      chat('gpt-4o-mini', { customer_credentials: { openai: { api_key: 'sk-test-customer-bad-key-1' } } }),
+    );
     expect(answer.status).toBe(401);
     expect(answer.body.error).toMatchObject({ code: 'invalid_customer_credentials', param: 'customer_credentials' });
     expect(JSON.stringify(answer.body)).not.toContain('sk-test-customer-bad-key-1');
   });
 
   it("uses only the caller's key, never the operator's other credentials (Bedrock)", () => {
-    const options = { bedrock: { region: 'us-east-1', accessKeyId: 'AKIDTESTOPERATOR', secretAccessKey: 'operator-secret-test' } };
+    const options = {
+      bedrock: { region: 'us-east-1', accessKeyId: 'AKIDTESTOPERATOR', secretAccessKey: 'operator-secret-test' },
+    };
     const providers = createProviders(options);
-    const [deployment] = new DeploymentTable(options, providers).withKeys(providers.get('bedrock')!, [{ apiKey: 'caller-bedrock-key-test', label: 'customer' }]);
+    const [deployment] = new DeploymentTable(options, providers).withKeys(providers.get('bedrock')!, [
+      { apiKey: 'caller-bedrock-key-test', label: 'customer' },
+    ]);
     expect(deployment.id).toBe('bedrock/customer');
     expect(deployment.provider.secrets).toEqual(['caller-bedrock-key-test']);
-    const request = deployment.provider.buildRequest({ operation: 'chat', model: 'anthropic.claude-3-haiku-20240307-v1:0', body: chat('x'), stream: false, strictParams: false });
+    const request = deployment.provider.buildRequest({
+      operation: 'chat',
+      model: 'anthropic.claude-3-haiku-20240307-v1:0',
+      body: chat('x'),
+      stream: false,
+      strictParams: false,
+    });
     expect(request.headers.authorization).toBe('Bearer caller-bedrock-key-test');
     expect(request.url).toMatch(/^https:\/\/bedrock-runtime\.us-east-1\.amazonaws\.com\//);
   });
 
   it("sends a caller's Gemini key to the Gemini API, not the operator's Vertex AI project", () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const credentials = { client_email: 'gateway@project-test.iam.gserviceaccount.com', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
+    const credentials = {
+      client_email: 'gateway@project-test.iam.gserviceaccount.com',
+      private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    };
     const options = { google: { vertex: { project: 'project-test', location: 'us-central1', credentials } } };
     const providers = createProviders(options);
-    const [deployment] = new DeploymentTable(options, providers).withKeys(providers.get('google')!, [{ apiKey: 'caller-gemini-key-test', label: 'customer' }]);
+    const [deployment] = new DeploymentTable(options, providers).withKeys(providers.get('google')!, [
+      { apiKey: 'caller-gemini-key-test', label: 'customer' },
+    ]);
     expect(deployment.provider.secrets).toEqual(['caller-gemini-key-test']);
-    const request = deployment.provider.buildRequest({ operation: 'chat', model: 'gemini-2.5-flash', body: chat('gemini-2.5-flash'), stream: false, strictParams: false });
+    const request = deployment.provider.buildRequest({
+      operation: 'chat',
+      model: 'gemini-2.5-flash',
+      body: chat('gemini-2.5-flash'),
+      stream: false,
+      strictParams: false,
+    });
     expect(request.headers['x-goog-api-key']).toBe('caller-gemini-key-test');
     expect(request.url).toMatch(/^https:\/\/generativelanguage\.googleapis\.com\//);
   });
@@ -221,7 +283,9 @@ describe('caller keys', () => {
       { credentials: { openai: { api_key: 'sk-test-customer-a-000001' } }, weight: 1 },
       { credentials: { openai: { api_key: 'sk-test-customer-b-000002' } }, weight: 1 },
     ];
-    await Promise.all(Array.from({ length: 40 }, () => post(gw, chat('gpt-4o-mini', { customer_credentials: credentials }))));
+    await Promise.all(
+      Array.from({ length: 40 }, () => post(gw, chat('gpt-4o-mini', { customer_credentials: credentials }))),
+    );
     const keys = [...east.requests, ...west.requests].map((request) => request.headers.authorization);
     expect(keys.filter((key) => key === 'Bearer sk-test-customer-a-000001').length).toBeGreaterThan(8);
     expect(keys.filter((key) => key === 'Bearer sk-test-customer-b-000002').length).toBeGreaterThan(8);
@@ -231,12 +295,20 @@ describe('caller keys', () => {
 describe('exclusions', () => {
   it('leaves out excluded models and providers, and reports them in the attempts', async () => {
     const gw = gateway();
-    const answer = await post(gw, chat('gpt-4o-mini', { fallback_models: ['groq/llama-3.1-8b-instant'], exclude_providers: ['openai'] }));
+    const answer = await post(
+      gw,
+      chat('gpt-4o-mini', { fallback_models: ['groq/llama-3.1-8b-instant'], exclude_providers: ['openai'] }),
+    );
     expect(answer.status).toBe(200);
     expect(answer.headers['x-modelgate-provider']).toBe('groq');
     expect(answer.headers['x-modelgate-attempts']).toBe('1');
     const [record] = await logs.waitFor(1);
-    expect(record.attempts[0]).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', skipped: 'excluded', status_code: null });
+    expect(record.attempts[0]).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      skipped: 'excluded',
+      status_code: null,
+    });
     expect(record.attempts[1]).toMatchObject({ provider: 'groq', status_code: 200 });
     expect(record.fallback_used).toBe(true);
   });

@@ -26,14 +26,24 @@ const providers = () => ({ openai: { apiKey: 'sk-test-log', baseURL: upstream.ba
 describe('one log record per request', () => {
   it('for successes, failures, bad input, unknown paths, wrong methods and oversized bodies', async () => {
     const logs = logCollector();
-    const gateway = createGateway({ providers: providers(), onLog: logs.sink, retry: { maxRetries: 1, initialDelayMs: 1 }, bodyLimitBytes: 1000 });
+    const gateway = createGateway({
+      providers: providers(),
+      onLog: logs.sink,
+      retry: { maxRetries: 1, initialDelayMs: 1 },
+      bodyLimitBytes: 1000,
+    });
     const requests: Array<Promise<unknown>> = [
       post(gateway, CHAT),
       post(gateway, { ...CHAT, stream: true }).then(readSse),
       post(gateway, { ...CHAT, messages: [{ role: 'user', content: 'fail' }] }),
       post(gateway, { ...CHAT, model: 42 }),
       post(gateway, { ...CHAT, customer_identifier: ['x'] }),
-      gateway.handle({ method: 'POST', path: '/chat/completions', headers: { 'content-type': 'application/json' }, rawBody: '{not json' }),
+      gateway.handle({
+        method: 'POST',
+        path: '/chat/completions',
+        headers: { 'content-type': 'application/json' },
+        rawBody: '{not json',
+      }),
       gateway.handle({ method: 'POST', path: '/chat/completions', headers: {}, rawBody: 'x'.repeat(2000) }),
       gateway.handle({ method: 'GET', path: '/nope', headers: {} }),
       gateway.handle({ method: 'DELETE', path: '/models', headers: {} }),
@@ -42,10 +52,16 @@ describe('one log record per request', () => {
     await Promise.all(requests);
     const records = await logs.settle(requests.length);
     expect(records).toHaveLength(requests.length);
-    expect(records.map((record) => record.status_code).sort()).toEqual([200, 200, 200, 400, 400, 400, 404, 405, 413, 502].sort());
+    expect(records.map((record) => record.status_code).sort()).toEqual(
+      [200, 200, 200, 400, 400, 400, 404, 405, 413, 502].sort(),
+    );
     expect(new Set(records.map((record) => record.id)).size).toBe(requests.length);
     const failed = records.find((record) => record.status_code === 502)!;
-    expect(failed).toMatchObject({ status: 'error', error_message: expect.stringContaining('boom'), requested_model: 'gpt-4o-mini' });
+    expect(failed).toMatchObject({
+      status: 'error',
+      error_message: expect.stringContaining('boom'),
+      requested_model: 'gpt-4o-mini',
+    });
     expect(failed.attempts).toHaveLength(2);
     await gateway.close();
   });
@@ -53,7 +69,11 @@ describe('one log record per request', () => {
   it('carries the documented fields', async () => {
     const logs = logCollector();
     const gateway = createGateway({ providers: providers(), onLog: logs.sink });
-    await post(gateway, { ...CHAT, temperature: 0.5, customer_identifier: 'c1', custom_identifier: 'x1', metadata: { k: 'v' } }, { principal: { id: 'u1' }, metadata: { region: 'eu' } });
+    await post(
+      gateway,
+      { ...CHAT, temperature: 0.5, customer_identifier: 'c1', custom_identifier: 'x1', metadata: { k: 'v' } },
+      { principal: { id: 'u1' }, metadata: { region: 'eu' } },
+    );
     const [record] = await logs.settle(1);
     const expected: Partial<LogRecord> = {
       method: 'POST',
@@ -73,7 +93,14 @@ describe('one log record per request', () => {
       host_metadata: { region: 'eu' },
       params: { model: 'gpt-4o-mini', temperature: 0.5 },
       input: CHAT.messages,
-      usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5, cached_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 },
+      usage: {
+        prompt_tokens: 3,
+        completion_tokens: 2,
+        total_tokens: 5,
+        cached_tokens: 0,
+        cache_write_tokens: 0,
+        reasoning_tokens: 0,
+      },
     };
     expect(record).toMatchObject(expected);
     expect(Date.parse(record.end_time)).toBeGreaterThanOrEqual(Date.parse(record.start_time));
@@ -102,7 +129,11 @@ describe('log sinks', () => {
       () => Promise.reject(new Error('async sink down')),
       () => new Promise((resolve) => setTimeout(resolve, 2_000)),
     ]) {
-      const gateway = createGateway({ providers: providers(), onLog: sink, onError: (error) => errors.push((error as Error).message) });
+      const gateway = createGateway({
+        providers: providers(),
+        onLog: sink,
+        onError: (error) => errors.push((error as Error).message),
+      });
       const started = performance.now();
       const response = await post(gateway, CHAT);
       expect(response.status).toBe(200);
@@ -120,14 +151,21 @@ describe('log sinks', () => {
     await post(gateway, { ...CHAT, model: 'missing-model' });
     await new Promise((resolve) => setTimeout(resolve, 20));
     await gateway.close(); // flushes the sink
-    const lines = readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const lines = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((line) => line.status_code)).toEqual([200, 404]);
   });
 
   it('jsonlSink refuses records after close, instead of reopening the file', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'modelgate-')), 'requests.jsonl');
     const errors: unknown[] = [];
-    const gateway = createGateway({ providers: providers(), onLog: jsonlSink(path), onError: (error) => errors.push(error) });
+    const gateway = createGateway({
+      providers: providers(),
+      onLog: jsonlSink(path),
+      onError: (error) => errors.push(error),
+    });
     await post(gateway, CHAT);
     await new Promise((resolve) => setTimeout(resolve, 20));
     await gateway.close();
@@ -159,4 +197,3 @@ describe('log sinks', () => {
     await sink.close();
   });
 });
-

@@ -23,7 +23,9 @@ interface GatewayProcess {
 const SCRIPT = fileURLToPath(new URL('./helpers/gateway-process.ts', import.meta.url));
 
 async function startGatewayProcess(name: string, config: GatewayProcessConfig): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, JSON.stringify(config)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const logs: LogRecord[] = [];
   let exitCode: number | null = null;
   child.once('exit', (code) => (exitCode = code ?? -1));
@@ -52,7 +54,11 @@ async function startGatewayProcess(name: string, config: GatewayProcessConfig): 
 }
 
 async function send(gateway: GatewayProcess, body: unknown): Promise<{ status: number; headers: Headers; body: any }> {
-  const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(gateway.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, headers: response.headers, body: await response.json() };
 }
 
@@ -74,7 +80,11 @@ const priced = (request: any, response: any) => reply(request, response, { compl
 
 beforeAll(async () => {
   if (!hasRedis) return;
-  [redis, upstream, backup] = await Promise.all([startRedis(), startUpstream(priced), startUpstream((request, response) => reply(request, response, { content: 'backup' }))]);
+  [redis, upstream, backup] = await Promise.all([
+    startRedis(),
+    startUpstream(priced),
+    startUpstream((request, response) => reply(request, response, { content: 'backup' })),
+  ]);
   const config = { upstream: upstream.baseURL, backup: backup.baseURL, redis: redis.url, prefix: 'multi:' };
   [open, closed] = await Promise.all([
     startGatewayProcess('open', { ...config, onStoreError: 'open' }),
@@ -102,7 +112,9 @@ describe.skipIf(!hasRedis)('two gateway processes on one Redis', () => {
     const records = await waitForLogs([open, closed], 100);
     expect(records.filter((record) => record.store_errors)).toEqual([]); // the store answered every call
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(10);
-    expect(answers.filter((answer) => answer.status === 429 && answer.body.error.code === 'insufficient_quota')).toHaveLength(90);
+    expect(
+      answers.filter((answer) => answer.status === 429 && answer.body.error.code === 'insufficient_quota'),
+    ).toHaveLength(90);
     expect(upstream.requests).toHaveLength(10);
     // Each process took half the requests: the ten are the budget of both together.
     expect([open.logs.length, closed.logs.length]).toEqual([50, 50]);
@@ -112,7 +124,8 @@ describe.skipIf(!hasRedis)('two gateway processes on one Redis', () => {
   it('share a rate limit', async () => {
     reset();
     const answers = [];
-    for (let i = 0; i < 8; i++) answers.push(await send(i % 2 ? open : closed, chat('gpt-4o-mini', { customer_identifier: 'limited' })));
+    for (let i = 0; i < 8; i++)
+      answers.push(await send(i % 2 ? open : closed, chat('gpt-4o-mini', { customer_identifier: 'limited' })));
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
     expect(Number(answers[5].headers.get('retry-after'))).toBeGreaterThan(0);
   });
@@ -134,7 +147,11 @@ describe.skipIf(!hasRedis)('two gateway processes on one Redis', () => {
 
   it('share the cache', async () => {
     reset();
-    const body = chat('gpt-4o-mini', { messages: [{ role: 'user', content: 'shared cache' }], cache_enabled: true, fallback_models: ['groq/llama-3.1-8b-instant'] });
+    const body = chat('gpt-4o-mini', {
+      messages: [{ role: 'user', content: 'shared cache' }],
+      cache_enabled: true,
+      fallback_models: ['groq/llama-3.1-8b-instant'],
+    });
     const first = await send(open, body);
     expect(first.headers.get('x-modelgate-cache')).toBe('miss');
     const second = await send(closed, body);
@@ -144,12 +161,21 @@ describe.skipIf(!hasRedis)('two gateway processes on one Redis', () => {
 
   it('follow their onStoreError policy when Redis dies mid-run, and recover when it returns', async () => {
     reset();
-    const limited = chat('gpt-4o-mini', { customer_params: { customer_identifier: 'mid-run', rate_limit: 1_000 }, fallback_models: ['groq/llama-3.1-8b-instant'] });
+    const limited = chat('gpt-4o-mini', {
+      customer_params: { customer_identifier: 'mid-run', rate_limit: 1_000 },
+      fallback_models: ['groq/llama-3.1-8b-instant'],
+    });
     const inFlight: Array<Promise<{ gateway: string; status: number; ms: number }>> = [];
     for (let i = 0; i < 40; i++) {
       const gateway = i % 2 ? open : closed;
       const started = Date.now();
-      inFlight.push(send(gateway, limited).then((answer) => ({ gateway: gateway.name, status: answer.status, ms: Date.now() - started })));
+      inFlight.push(
+        send(gateway, limited).then((answer) => ({
+          gateway: gateway.name,
+          status: answer.status,
+          ms: Date.now() - started,
+        })),
+      );
       if (i === 15) await redis.kill();
       await sleep(5);
     }
@@ -165,7 +191,9 @@ describe.skipIf(!hasRedis)('two gateway processes on one Redis', () => {
     expect((await send(closed, chat('gpt-4o-mini'))).status).toBe(200);
 
     const records = await waitForLogs([open, closed], 41);
-    const openFailure = open.logs.find((record) => record.store_errors?.some((note) => /^rate_limit \(open\): /.test(note)));
+    const openFailure = open.logs.find((record) =>
+      record.store_errors?.some((note) => /^rate_limit \(open\): /.test(note)),
+    );
     expect(openFailure?.status_code).toBe(200);
     const closedFailure = closed.logs.find((record) => record.status_code === 503);
     expect(closedFailure).toMatchObject({ error_code: 'store_unavailable' });

@@ -5,9 +5,20 @@
  * (CreateEmbeddingRequest: input is a string, strings, an array of token ids or arrays of them).
  */
 import { describe, expect, it } from 'vitest';
-import { embeddingsList, embeddingUsage, float32Base64, readEmbeddingsRequest, type EmbeddingParamPolicy } from '../src/providers/openai-embeddings.js';
+import {
+  embeddingsList,
+  embeddingUsage,
+  float32Base64,
+  readEmbeddingsRequest,
+  type EmbeddingParamPolicy,
+} from '../src/providers/openai-embeddings.js';
 
-const POLICY: EmbeddingParamPolicy = { vendor: 'Test Vendor', mapped: ['dimensions'], dropped: { user: 'no equivalent' }, refused: { extra_refused: 'never' } };
+const POLICY: EmbeddingParamPolicy = {
+  vendor: 'Test Vendor',
+  mapped: ['dimensions'],
+  dropped: { user: 'no equivalent' },
+  refused: { extra_refused: 'never' },
+};
 
 describe('float32Base64', () => {
   it('is little-endian float32, decoded as the openai SDK does', () => {
@@ -22,34 +33,71 @@ describe('float32Base64', () => {
 
 describe('readEmbeddingsRequest', () => {
   it('reads text inputs, the encoding and dimensions', () => {
-    expect(readEmbeddingsRequest({ model: 'm', input: 'one', dimensions: 8, encoding_format: 'base64' }, POLICY, false)).toEqual({ texts: ['one'], encoding: 'base64', dimensions: 8, droppedParams: [] });
-    expect(readEmbeddingsRequest({ model: 'm', input: ['a', 'b'], encoding_format: null }, POLICY, false)).toMatchObject({ texts: ['a', 'b'], encoding: 'float' });
+    expect(
+      readEmbeddingsRequest({ model: 'm', input: 'one', dimensions: 8, encoding_format: 'base64' }, POLICY, false),
+    ).toEqual({ texts: ['one'], encoding: 'base64', dimensions: 8, droppedParams: [] });
+    expect(
+      readEmbeddingsRequest({ model: 'm', input: ['a', 'b'], encoding_format: null }, POLICY, false),
+    ).toMatchObject({ texts: ['a', 'b'], encoding: 'float' });
   });
 
   it('refuses token ids (one array or several) naming the vendor, and non-string items', () => {
-    for (const input of [[1, 2, 3], [[1, 2], [3]]]) {
-      expect(() => readEmbeddingsRequest({ model: 'm', input }, POLICY, false)).toThrow(expect.objectContaining({ status: 400, code: 'unsupported_input', param: 'input', message: expect.stringContaining('Test Vendor embeds text only') }));
+    for (const input of [
+      [1, 2, 3],
+      [[1, 2], [3]],
+    ]) {
+      expect(() => readEmbeddingsRequest({ model: 'm', input }, POLICY, false)).toThrow(
+        expect.objectContaining({
+          status: 400,
+          code: 'unsupported_input',
+          param: 'input',
+          message: expect.stringContaining('Test Vendor embeds text only'),
+        }),
+      );
     }
-    expect(() => readEmbeddingsRequest({ model: 'm', input: ['a', { text: 'b' }] }, POLICY, false)).toThrow(expect.objectContaining({ status: 400, param: 'input[1]' }));
-    expect(() => readEmbeddingsRequest({ model: 'm', input: [] }, POLICY, false)).toThrow(expect.objectContaining({ status: 400, param: 'input' }));
+    expect(() => readEmbeddingsRequest({ model: 'm', input: ['a', { text: 'b' }] }, POLICY, false)).toThrow(
+      expect.objectContaining({ status: 400, param: 'input[1]' }),
+    );
+    expect(() => readEmbeddingsRequest({ model: 'm', input: [] }, POLICY, false)).toThrow(
+      expect.objectContaining({ status: 400, param: 'input' }),
+    );
   });
 
   it('refuses a bad encoding_format or dimensions', () => {
-    expect(() => readEmbeddingsRequest({ model: 'm', input: 'x', encoding_format: 'int8' }, POLICY, false)).toThrow(expect.objectContaining({ param: 'encoding_format' }));
+    expect(() => readEmbeddingsRequest({ model: 'm', input: 'x', encoding_format: 'int8' }, POLICY, false)).toThrow(
+      expect.objectContaining({ param: 'encoding_format' }),
+    );
     for (const dimensions of [0, -3, 1.5, '256']) {
-      expect(() => readEmbeddingsRequest({ model: 'm', input: 'x', dimensions }, POLICY, false)).toThrow(expect.objectContaining({ param: 'dimensions' }));
+      expect(() => readEmbeddingsRequest({ model: 'm', input: 'x', dimensions }, POLICY, false)).toThrow(
+        expect.objectContaining({ param: 'dimensions' }),
+      );
     }
   });
 
   it('drops and reports what the policy drops or does not know, refuses it under strictParams, always refuses the refused', () => {
-    expect(readEmbeddingsRequest({ model: 'm', input: 'x', user: 'u', something_new: 1, other: null }, POLICY, false).droppedParams).toEqual(['user', 'something_new']);
-    expect(() => readEmbeddingsRequest({ model: 'm', input: 'x', user: 'u' }, POLICY, true)).toThrow(expect.objectContaining({ code: 'unsupported_parameter', param: 'user', message: expect.stringContaining('strictParams') }));
-    expect(() => readEmbeddingsRequest({ model: 'm', input: 'x', extra_refused: true }, POLICY, false)).toThrow(expect.objectContaining({ code: 'unsupported_parameter', param: 'extra_refused', message: expect.stringContaining('never') }));
+    expect(
+      readEmbeddingsRequest({ model: 'm', input: 'x', user: 'u', something_new: 1, other: null }, POLICY, false)
+        .droppedParams,
+    ).toEqual(['user', 'something_new']);
+    expect(() => readEmbeddingsRequest({ model: 'm', input: 'x', user: 'u' }, POLICY, true)).toThrow(
+      expect.objectContaining({
+        code: 'unsupported_parameter',
+        param: 'user',
+        message: expect.stringContaining('strictParams'),
+      }),
+    );
+    expect(() => readEmbeddingsRequest({ model: 'm', input: 'x', extra_refused: true }, POLICY, false)).toThrow(
+      expect.objectContaining({
+        code: 'unsupported_parameter',
+        param: 'extra_refused',
+        message: expect.stringContaining('never'),
+      }),
+    );
   });
 });
 
 describe('embeddingsList', () => {
-  it('is OpenAI\'s list, with usage only when there is some', () => {
+  it("is OpenAI's list, with usage only when there is some", () => {
     expect(embeddingsList([[1, 2], 'AACAPw=='], 'm', embeddingUsage(5))).toEqual({
       object: 'list',
       data: [

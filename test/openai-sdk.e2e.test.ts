@@ -41,7 +41,9 @@ function replayText(stream: boolean) {
   rig.upstream.handle((request, response) => {
     if (!request.body.stream) return json(response, 200, TEXT_RESPONSE);
     // The recording was made with include_usage; drop its usage chunk when it was not asked for.
-    const chunks = request.body.stream_options?.include_usage ? TEXT_CHUNKS : TEXT_CHUNKS.filter((chunk) => !chunk.usage);
+    const chunks = request.body.stream_options?.include_usage
+      ? TEXT_CHUNKS
+      : TEXT_CHUNKS.filter((chunk) => !chunk.usage);
     return sse(response, chunks);
   });
   return stream;
@@ -60,7 +62,12 @@ describe('chat.completions through the OpenAI SDK', () => {
     expect(response.headers.get('x-modelgate-fallback')).toBe('false');
     expect(Number(response.headers.get('x-modelgate-overhead-ms'))).toBeGreaterThanOrEqual(0);
     const [record] = await logs.settle(1);
-    expect(record.usage).toMatchObject({ prompt_tokens: 16, completion_tokens: 363, total_tokens: 379, cached_tokens: 0 });
+    expect(record.usage).toMatchObject({
+      prompt_tokens: 16,
+      completion_tokens: 363,
+      total_tokens: 379,
+      cached_tokens: 0,
+    });
     expect(record.output).toEqual(TEXT_RESPONSE.choices);
   });
 
@@ -113,11 +120,18 @@ describe('chat.completions through the OpenAI SDK', () => {
   });
 
   it('accumulates a streamed tool call with chat.completions.stream()', async () => {
-    rig.upstream.handle((request, response) => sse(response, request.body.stream_options?.include_usage ? TOOL_CHUNKS : TOOL_CHUNKS.filter((c) => !c.usage)));
+    rig.upstream.handle((request, response) =>
+      sse(response, request.body.stream_options?.include_usage ? TOOL_CHUNKS : TOOL_CHUNKS.filter((c) => !c.usage)),
+    );
     const runner = rig.client.chat.completions.stream({
       model: 'openai/deepseek-chat',
       messages: [{ role: 'user', content: 'What is the weather in Paris?' }],
-      tools: [{ type: 'function', function: { name: 'weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } },
+        },
+      ],
     });
     const completion = await runner.finalChatCompletion();
     const call = completion.choices[0].message.tool_calls![0] as OpenAI.Chat.ChatCompletionMessageFunctionToolCall;
@@ -132,14 +146,36 @@ describe('chat.completions through the OpenAI SDK', () => {
     rig.upstream.handle((_request, response) => json(response, 200, TEXT_RESPONSE));
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
       { role: 'user', content: 'Weather in Paris?' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"location":"Paris"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"location":"Paris"}' } },
+        ],
+      },
       { role: 'tool', tool_call_id: 'call_1', content: '{"temp":21}' },
     ];
     const response_format = {
       type: 'json_schema' as const,
-      json_schema: { name: 'answer', strict: true, schema: { type: 'object', properties: { temp: { type: 'number' } }, required: ['temp'], additionalProperties: false } },
+      json_schema: {
+        name: 'answer',
+        strict: true,
+        schema: {
+          type: 'object',
+          properties: { temp: { type: 'number' } },
+          required: ['temp'],
+          additionalProperties: false,
+        },
+      },
     };
-    await rig.client.chat.completions.create({ model: 'gpt-4.1-nano', messages, response_format, temperature: 0, seed: 7, logit_bias: { '50256': -100 } });
+    await rig.client.chat.completions.create({
+      model: 'gpt-4.1-nano',
+      messages,
+      response_format,
+      temperature: 0,
+      seed: 7,
+      logit_bias: { '50256': -100 },
+    });
     const sent = rig.upstream.requests[0].body;
     expect(sent.messages).toEqual(messages);
     expect(sent.response_format).toEqual(response_format);
@@ -149,7 +185,11 @@ describe('chat.completions through the OpenAI SDK', () => {
   it('applies an alias target and its parameter defaults, the request winning', async () => {
     rig.upstream.handle((_request, response) => json(response, 200, TEXT_RESPONSE));
     await rig.client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'x' }] });
-    await rig.client.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'x' }], temperature: 1 });
+    await rig.client.chat.completions.create({
+      model: 'fast',
+      messages: [{ role: 'user', content: 'x' }],
+      temperature: 1,
+    });
     expect(rig.upstream.requests[0].body).toMatchObject({ model: 'gpt-4.1-nano', temperature: 0.2 });
     expect(rig.upstream.requests[1].body).toMatchObject({ model: 'gpt-4.1-nano', temperature: 1 });
   });
@@ -168,7 +208,11 @@ describe('chat.completions through the OpenAI SDK', () => {
         disable_log: true,
       }),
     });
-    expect(rig.upstream.requests[0].body).toEqual({ model: 'gpt-4.1-nano', messages: [{ role: 'user', content: 'x' }], some_future_parameter: { enabled: true } });
+    expect(rig.upstream.requests[0].body).toEqual({
+      model: 'gpt-4.1-nano',
+      messages: [{ role: 'user', content: 'x' }],
+      some_future_parameter: { enabled: true },
+    });
     rig.upstream.requests.length = 0; // this body is deliberately outside the spec
   });
 
@@ -179,7 +223,12 @@ describe('chat.completions through the OpenAI SDK', () => {
       messages: [{ role: 'user', content: 'x' }],
       ...gatewayParams({ request_breakdown: true, customer_identifier: 'c9' }),
     });
-    expect(body.request_breakdown).toMatchObject({ provider: 'openai', model: 'gpt-4.1-nano', usage: { total_tokens: 379 }, customer_identifier: 'c9' });
+    expect(body.request_breakdown).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-4.1-nano',
+      usage: { total_tokens: 379 },
+      customer_identifier: 'c9',
+    });
     expect(body.request_breakdown.attempts).toHaveLength(1);
 
     replayText(true);
@@ -194,14 +243,21 @@ describe('chat.completions through the OpenAI SDK', () => {
     const last = chunks.at(-1);
     expect(last.choices).toEqual([]);
     const streamUsage = TEXT_CHUNKS.find((chunk) => chunk.usage)!.usage;
-    expect(last.request_breakdown).toMatchObject({ provider: 'openai', usage: { total_tokens: streamUsage.total_tokens } });
+    expect(last.request_breakdown).toMatchObject({
+      provider: 'openai',
+      usage: { total_tokens: streamUsage.total_tokens },
+    });
   });
 });
 
 describe('embeddings and models', () => {
   it('creates embeddings', async () => {
     rig.upstream.handle((_request, response) => json(response, 200, EMBEDDING));
-    const result = await rig.client.embeddings.create({ model: 'text-embedding-3-small', input: ['sunny day at the beach'], encoding_format: 'float' });
+    const result = await rig.client.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: ['sunny day at the beach'],
+      encoding_format: 'float',
+    });
     expect(result).toEqual(EMBEDDING);
     expect(rig.upstream.requests[0].url).toBe('/v1/embeddings');
     const [record] = await logs.settle(1);
@@ -216,6 +272,9 @@ describe('embeddings and models', () => {
     const model = await rig.client.models.retrieve('fast');
     expect(model).toMatchObject({ id: 'fast', object: 'model', owned_by: 'modelgate' });
     expect(await rig.client.models.retrieve('openai/gpt-4.1-nano')).toMatchObject({ owned_by: 'openai' });
-    await expect(rig.client.models.retrieve('no-such-model')).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+    await expect(rig.client.models.retrieve('no-such-model')).rejects.toMatchObject({
+      status: 404,
+      code: 'model_not_found',
+    });
   });
 });

@@ -22,8 +22,12 @@ const entries = publishedEntries();
 describe('package.json', () => {
   it('publishes the core and every adapter folder', () => {
     expect(entries.map((entry) => entry.specifier)).toContain('modelgate');
-    const adapters = readdirSync(new URL('adapters/', ROOT), { withFileTypes: true }).filter((dirent) => dirent.isDirectory());
-    expect(entries.map((entry) => entry.subpath).sort()).toEqual(['.', ...adapters.map((dirent) => `./${dirent.name}`)].sort());
+    const adapters = readdirSync(new URL('adapters/', ROOT), { withFileTypes: true }).filter((dirent) =>
+      dirent.isDirectory(),
+    );
+    expect(entries.map((entry) => entry.subpath).sort()).toEqual(
+      ['.', ...adapters.map((dirent) => `./${dirent.name}`)].sort(),
+    );
     for (const entry of entries) expect(existsSync(new URL(entry.source, ROOT)), entry.source).toBe(true);
   });
 

@@ -21,7 +21,13 @@ type Json = Record<string, any>;
 function responsesUsage(usage: Json): NormalizedUsage {
   const cached = usage.input_tokens_details?.cached_tokens ?? 0;
   const reasoning = usage.output_tokens_details?.reasoning_tokens ?? 0;
-  return { inputTokens: usage.input_tokens - cached, cacheReadTokens: cached, cacheWriteTokens: 0, outputTokens: usage.output_tokens - reasoning, reasoningTokens: reasoning };
+  return {
+    inputTokens: usage.input_tokens - cached,
+    cacheReadTokens: cached,
+    cacheWriteTokens: 0,
+    outputTokens: usage.output_tokens - reasoning,
+    reasoningTokens: reasoning,
+  };
 }
 
 /** The log output of a Responses stream: its text and its function call arguments. */
@@ -67,7 +73,8 @@ const responsesFormat: StreamFormat = {
 };
 
 /** OpenAI's wire framing of a Responses stream: each event named by an `event:` line. */
-const wire = (events: readonly Json[]) => events.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join('');
+const wire = (events: readonly Json[]) =>
+  events.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join('');
 
 async function relay(text: string, cuts: number[], format: StreamFormat = responsesFormat) {
   const bytes = encoder.encode(text);
@@ -82,7 +89,14 @@ async function relay(text: string, cuts: number[], format: StreamFormat = respon
   let relayed = '';
   let error: string | undefined;
   try {
-    for await (const piece of passthroughStream(body(), provider, { stripUsage: true, keepPayloads: false, keepOutput: true }, tap, format)) relayed += piece;
+    for await (const piece of passthroughStream(
+      body(),
+      provider,
+      { stripUsage: true, keepPayloads: false, keepOutput: true },
+      tap,
+      format,
+    ))
+      relayed += piece;
   } catch (thrown) {
     error = GatewayError.isInstance(thrown) ? thrown.code! : String(thrown);
   }
@@ -102,7 +116,7 @@ function recordedOutput(answer: Json) {
 
 const RECORDINGS = ['azure-text', 'azure-tool-call'];
 
-describe('the pass-through relay reads a stream by its route\'s format', () => {
+describe("the pass-through relay reads a stream by its route's format", () => {
   for (const name of RECORDINGS) {
     const events = fixtureChunks<Json>(`openai-responses/${name}.chunks.jsonl`);
     const stream = wire(events);
@@ -117,7 +131,8 @@ describe('the pass-through relay reads a stream by its route\'s format', () => {
       };
       expect(await relay(stream, [])).toEqual(expected);
       const length = encoder.encode(stream).length;
-      for (let cut = 1; cut < length; cut += 13) expect(await relay(stream, [cut]), `split at ${cut}`).toEqual(expected);
+      for (let cut = 1; cut < length; cut += 13)
+        expect(await relay(stream, [cut]), `split at ${cut}`).toEqual(expected);
     });
 
     it(`${name}: cut before response.completed is truncated, by the same format's rule`, async () => {

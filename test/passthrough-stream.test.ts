@@ -15,7 +15,8 @@ const decoder = new TextDecoder();
 
 const chunk = (delta: object, finish: string | null = null, extra = '') =>
   `{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":${JSON.stringify(delta)},"finish_reason":${finish === null ? 'null' : `"${finish}"`}}]${extra}}`;
-const USAGE = '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8}}';
+const USAGE =
+  '{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8}}';
 
 interface Outcome {
   text: string;
@@ -27,7 +28,11 @@ interface Outcome {
   yieldsBeforeData: number;
 }
 
-async function relay(bytes: Uint8Array, cuts: number[], options: PassthroughOptions = { stripUsage: true, keepPayloads: true, keepOutput: true }): Promise<Outcome> {
+async function relay(
+  bytes: Uint8Array,
+  cuts: number[],
+  options: PassthroughOptions = { stripUsage: true, keepPayloads: true, keepOutput: true },
+): Promise<Outcome> {
   async function* body() {
     let start = 0;
     for (const cut of [...cuts, bytes.length]) {
@@ -51,18 +56,35 @@ async function relay(bytes: Uint8Array, cuts: number[], options: PassthroughOpti
   return { text, usage: tap.usage, output, firstPayload: tap.firstPayload, error, yieldsBeforeData: 0 };
 }
 
-const frames = (eol: string, ...payloads: string[]) => payloads.map((payload) => `data: ${payload}${eol}${eol}`).join('');
+const frames = (eol: string, ...payloads: string[]) =>
+  payloads.map((payload) => `data: ${payload}${eol}${eol}`).join('');
 
 const LF_STREAM =
   ': keep-alive\n\n' +
-  frames('\n', chunk({ role: 'assistant', content: '' }), chunk({ content: 'Héllo 🌍' }), chunk({ content: ' wörld' }), chunk({}, 'stop'), USAGE, '[DONE]');
+  frames(
+    '\n',
+    chunk({ role: 'assistant', content: '' }),
+    chunk({ content: 'Héllo 🌍' }),
+    chunk({ content: ' wörld' }),
+    chunk({}, 'stop'),
+    USAGE,
+    '[DONE]',
+  );
 
 const CASES: Array<{ name: string; stream: string; expected: Partial<Outcome>; textBeforeCommit?: string }> = [
   {
     name: 'LF stream with a keep-alive, usage (stripped) and [DONE] (left to the engine)',
     stream: LF_STREAM,
     expected: {
-      text: ': keep-alive\n\n' + frames('\n', chunk({ role: 'assistant', content: '' }), chunk({ content: 'Héllo 🌍' }), chunk({ content: ' wörld' }), chunk({}, 'stop')),
+      text:
+        ': keep-alive\n\n' +
+        frames(
+          '\n',
+          chunk({ role: 'assistant', content: '' }),
+          chunk({ content: 'Héllo 🌍' }),
+          chunk({ content: ' wörld' }),
+          chunk({}, 'stop'),
+        ),
       usage: { inputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 3, reasoningTokens: 0 },
       output: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'Héllo 🌍 wörld' } }],
       firstPayload: chunk({ role: 'assistant', content: '' }),
@@ -85,7 +107,11 @@ const CASES: Array<{ name: string; stream: string; expected: Partial<Outcome>; t
   },
   {
     name: 'usage carried on a content chunk (kept, usage removed from it)',
-    stream: frames('\n', chunk({ content: 'a' }, 'stop', ',"usage":{"prompt_tokens":2,"completion_tokens":1,"total_tokens":3}'), '[DONE]'),
+    stream: frames(
+      '\n',
+      chunk({ content: 'a' }, 'stop', ',"usage":{"prompt_tokens":2,"completion_tokens":1,"total_tokens":3}'),
+      '[DONE]',
+    ),
     expected: {
       text: frames('\n', chunk({ content: 'a' }, 'stop')),
       usage: { inputTokens: 2, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 1, reasoningTokens: 0 },
@@ -95,11 +121,19 @@ const CASES: Array<{ name: string; stream: string; expected: Partial<Outcome>; t
   {
     name: '"usage":null on every chunk is not a usage chunk',
     stream: frames('\n', chunk({ content: 'a' }, null, ',"usage":null'), chunk({}, 'stop', ',"usage":null'), '[DONE]'),
-    expected: { text: frames('\n', chunk({ content: 'a' }, null, ',"usage":null'), chunk({}, 'stop', ',"usage":null')), usage: undefined, error: undefined },
+    expected: {
+      text: frames('\n', chunk({ content: 'a' }, null, ',"usage":null'), chunk({}, 'stop', ',"usage":null')),
+      usage: undefined,
+      error: undefined,
+    },
   },
   {
     name: 'an error payload after the first data',
-    stream: frames('\n', chunk({ content: 'a' }), '{"error":{"message":"overloaded","type":"server_error","code":"overloaded"}}'),
+    stream: frames(
+      '\n',
+      chunk({ content: 'a' }),
+      '{"error":{"message":"overloaded","type":"server_error","code":"overloaded"}}',
+    ),
     // In one network chunk with the first data the error comes before commit (nothing relayed, the
     // engine falls back); once the first data went out, everything before the error is relayed.
     expected: { text: '', error: 'overloaded' },
@@ -107,7 +141,13 @@ const CASES: Array<{ name: string; stream: string; expected: Partial<Outcome>; t
   },
   {
     name: 'a malformed usage chunk',
-    stream: frames('\n', chunk({ content: 'a' }), chunk({}, 'stop'), '{"id":"c1","choices":[],"usage":{"prompt_tokens":5,"completion_', '[DONE]'),
+    stream: frames(
+      '\n',
+      chunk({ content: 'a' }),
+      chunk({}, 'stop'),
+      '{"id":"c1","choices":[],"usage":{"prompt_tokens":5,"completion_',
+      '[DONE]',
+    ),
     // Like any upstream error: before commit when it comes with the first data, after it otherwise.
     expected: { text: '', error: 'upstream_invalid_response' },
     textBeforeCommit: frames('\n', chunk({ content: 'a' }), chunk({}, 'stop')),
@@ -115,12 +155,18 @@ const CASES: Array<{ name: string; stream: string; expected: Partial<Outcome>; t
   {
     name: 'a stream that ends unfinished',
     stream: frames('\n', chunk({ content: 'a' }), chunk({ content: 'b' })),
-    expected: { text: frames('\n', chunk({ content: 'a' }), chunk({ content: 'b' })), error: 'upstream_stream_truncated' },
+    expected: {
+      text: frames('\n', chunk({ content: 'a' }), chunk({ content: 'b' })),
+      error: 'upstream_stream_truncated',
+    },
   },
   {
     name: 'a finish reason written with spaces, and an unterminated last frame',
     stream: `data: ${chunk({ content: 'a' })}\n\ndata: {"id":"c1","choices":[{"index":0,"delta":{},"finish_reason" : "stop"}]}`,
-    expected: { text: `data: ${chunk({ content: 'a' })}\n\ndata: {"id":"c1","choices":[{"index":0,"delta":{},"finish_reason" : "stop"}]}\n\n`, error: undefined },
+    expected: {
+      text: `data: ${chunk({ content: 'a' })}\n\ndata: {"id":"c1","choices":[{"index":0,"delta":{},"finish_reason" : "stop"}]}\n\n`,
+      error: undefined,
+    },
   },
   {
     name: 'a stream cut in the middle of its last event',
@@ -145,7 +191,8 @@ describe('pass-through relay', () => {
       const whole = await relay(bytes, []);
       const same = async (cuts: number[]) => {
         const outcome = await relay(bytes, cuts);
-        if (sample.textBeforeCommit !== undefined && outcome.text === sample.textBeforeCommit) outcome.text = whole.text;
+        if (sample.textBeforeCommit !== undefined && outcome.text === sample.textBeforeCommit)
+          outcome.text = whole.text;
         expect(outcome, `split at ${cuts.join(', ')}`).toEqual(whole);
       };
       for (let cut = 1; cut < bytes.length; cut++) await same([cut]);
@@ -165,7 +212,11 @@ describe('pass-through relay', () => {
   });
 
   it('keeps the usage chunk when the client asked for it', async () => {
-    const outcome = await relay(encoder.encode(LF_STREAM), [], { stripUsage: false, keepPayloads: false, keepOutput: false });
+    const outcome = await relay(encoder.encode(LF_STREAM), [], {
+      stripUsage: false,
+      keepPayloads: false,
+      keepOutput: false,
+    });
     expect(outcome.text).toContain(`data: ${USAGE}\n\n`);
     expect(outcome.output).toBeUndefined();
   });
@@ -174,7 +225,11 @@ describe('pass-through relay', () => {
     const tap: StreamTap = {};
     const pieces: Array<{ at: number; text: string }> = [];
     let received = 0;
-    const parts = [': keep-alive\n\n', `data: ${chunk({ content: 'a' })}\n\ndata: ${chunk({ content: 'b' })}\n\n`, `data: ${chunk({}, 'stop')}\n\n`];
+    const parts = [
+      ': keep-alive\n\n',
+      `data: ${chunk({ content: 'a' })}\n\ndata: ${chunk({ content: 'b' })}\n\n`,
+      `data: ${chunk({}, 'stop')}\n\n`,
+    ];
     async function* body() {
       for (const part of parts) {
         received++;

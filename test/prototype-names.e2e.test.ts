@@ -33,7 +33,13 @@ beforeAll(async () => {
     }
     json(response, 200, geminiAnswer());
   });
-  bedrock = await startUpstream((_request, response) => json(response, 200, { output: { message: { role: 'assistant', content: [{ text: 'ok' }] } }, stopReason: 'end_turn', usage: { inputTokens: 3, outputTokens: 1, totalTokens: 4 } }));
+  bedrock = await startUpstream((_request, response) =>
+    json(response, 200, {
+      output: { message: { role: 'assistant', content: [{ text: 'ok' }] } },
+      stopReason: 'end_turn',
+      usage: { inputTokens: 3, outputTokens: 1, totalTokens: 4 },
+    }),
+  );
   gateway = createGateway({
     providers: {
       google: { apiKey: 'operator-google-key-0001', baseURL: `${gemini.origin}/v1beta` },
@@ -59,9 +65,18 @@ afterEach(() => {
 });
 
 async function chat(body: Record<string, unknown>) {
-  const response = await fetch(`${host.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${host.baseURL}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
-  return { status: response.status, headers: Object.fromEntries(response.headers), text, body: response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined };
+  return {
+    status: response.status,
+    headers: Object.fromEntries(response.headers),
+    text,
+    body: response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined,
+  };
 }
 
 const user = (content: unknown) => ({ role: 'user', content });
@@ -70,7 +85,11 @@ describe('Gemini tool schemas', () => {
   it('treats a prototype name as a schema type as unknown (dropped and reported), not as a Gemini type', async () => {
     for (const type of PROTOTYPE_NAMES) {
       const parameters = { type: 'object', properties: { value: { type } } };
-      const answer = await chat({ model: 'google/gemini-2.5-flash', messages: [user('hi')], tools: [{ type: 'function', function: { name: 'f', parameters } }] });
+      const answer = await chat({
+        model: 'google/gemini-2.5-flash',
+        messages: [user('hi')],
+        tools: [{ type: 'function', function: { name: 'f', parameters } }],
+      });
       expect(answer.status).toBe(200);
       const sent = gemini.requests.at(-1)!.body.tools[0].functionDeclarations[0].parameters;
       expect(sent).toEqual({ type: 'OBJECT', properties: { value: {} } });
@@ -84,10 +103,18 @@ describe('Gemini tool schemas', () => {
       { "type": "object", "properties": { "constructor": { "type": "string", "description": "who made it" }, "toString": { "type": "integer" } } },
       { "properties": { "valueOf": { "type": "boolean" }, "__proto__": { "type": "number" } }, "required": ["constructor"] }
     ]}`);
-    const answer = await chat({ model: 'google/gemini-2.5-flash', messages: [user('hi')], tools: [{ type: 'function', function: { name: 'f', parameters } }] });
+    const answer = await chat({
+      model: 'google/gemini-2.5-flash',
+      messages: [user('hi')],
+      tools: [{ type: 'function', function: { name: 'f', parameters } }],
+    });
     expect(answer.status).toBe(200);
     const sent = gemini.requests.at(-1)!.body.tools[0].functionDeclarations[0].parameters;
-    expect(sent.properties).toEqual(JSON.parse('{"constructor":{"type":"STRING","description":"who made it"},"toString":{"type":"INTEGER"},"valueOf":{"type":"BOOLEAN"},"__proto__":{"type":"NUMBER"}}'));
+    expect(sent.properties).toEqual(
+      JSON.parse(
+        '{"constructor":{"type":"STRING","description":"who made it"},"toString":{"type":"INTEGER"},"valueOf":{"type":"BOOLEAN"},"__proto__":{"type":"NUMBER"}}',
+      ),
+    );
     expect(Object.keys(sent.properties)).toEqual(['constructor', 'toString', 'valueOf', '__proto__']);
     expect(sent.required).toEqual(['constructor']);
   });
@@ -127,7 +154,11 @@ describe('Bedrock media', () => {
     for (const name of PROTOTYPE_NAMES) {
       const content = [{ type: 'image_url', image_url: { url: `s3://bucket/picture.${name}` } }];
       const answer = await chat({ model: 'aws/anthropic.claude-3-haiku-20240307-v1:0', messages: [user(content)] });
-      expect({ name, status: answer.status, code: answer.body?.error?.code }).toEqual({ name, status: 400, code: 'unsupported_image_format' });
+      expect({ name, status: answer.status, code: answer.body?.error?.code }).toEqual({
+        name,
+        status: 400,
+        code: 'unsupported_image_format',
+      });
     }
     expect(bedrock.requests).toEqual([]);
   });

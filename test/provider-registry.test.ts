@@ -33,8 +33,14 @@ describe('the provider registry', () => {
     for (const kind of PROVIDER_KINDS) {
       const key = kindFacts(kind)?.modelsDev;
       if (!key) continue;
-      const module = (await import(`tokenlens/providers/${key}`)) as Record<string, { models?: Record<string, unknown> }>;
-      const names = Object.keys(Object.values(module).find((value) => typeof value === 'object' && value !== null && 'models' in value)?.models ?? {});
+      const module = (await import(`tokenlens/providers/${key}`)) as Record<
+        string,
+        { models?: Record<string, unknown> }
+      >;
+      const names = Object.keys(
+        Object.values(module).find((value) => typeof value === 'object' && value !== null && 'models' in value)
+          ?.models ?? {},
+      );
       for (const name of names) {
         const claimants = MODEL_FAMILIES.filter((family) => family.pattern.test(name)).map((family) => family.kind);
         expect(claimants.length, `${name} is claimed by ${claimants.join(' and ')}`).toBeLessThanOrEqual(1);
@@ -47,10 +53,14 @@ describe('the provider registry', () => {
   it('is the only place that names a kind: no file of the core outside src/providers/ does', () => {
     const src = new URL('../src/', import.meta.url).pathname;
     const files = (function walk(dir: string): string[] {
-      return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)]));
+      return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)],
+      );
     })(src).filter((file) => file.endsWith('.ts') && !file.startsWith(join(src, 'providers')));
     const kindLiteral = new RegExp(`'(${PROVIDER_KINDS.join('|')})'`);
-    expect(files.filter((file) => kindLiteral.test(readFileSync(file, 'utf8'))).map((file) => file.slice(src.length))).toEqual([]);
+    expect(
+      files.filter((file) => kindLiteral.test(readFileSync(file, 'utf8'))).map((file) => file.slice(src.length)),
+    ).toEqual([]);
   });
 
   it('types each entry of options.providers as the options of its kind', () => {
@@ -64,6 +74,8 @@ describe('the provider registry', () => {
       // @ts-expect-error `region` is a Bedrock option: with kind anthropic, a type error
       claude: { kind: 'anthropic', apiKey: 'k', region: 'us-east-1' },
     };
-    expect(() => createGateway({ providers: wrong })).toThrow(/providers\.claude\.region: applies to kind `bedrock` only/);
+    expect(() => createGateway({ providers: wrong })).toThrow(
+      /providers\.claude\.region: applies to kind `bedrock` only/,
+    );
   });
 });

@@ -17,7 +17,12 @@ const COMPRESS = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync 
 const OWN_READERS: HostKind[] = ['node', 'express', 'koa', 'fetch'];
 
 /** Posts a body to the host's chat route; every answer must leave exactly one log record with its status. */
-async function post(host: Host, logs: ReturnType<typeof logCollector>, body: Buffer | string, headers: Record<string, string>) {
+async function post(
+  host: Host,
+  logs: ReturnType<typeof logCollector>,
+  body: Buffer | string,
+  headers: Record<string, string>,
+) {
   logs.records.length = 0;
   const response = await fetch(`${host.baseURL}/chat/completions`, {
     method: 'POST',
@@ -39,7 +44,11 @@ describe.each(HOST_KINDS)('request body encodings: %s', (kind) => {
 
   beforeAll(async () => {
     upstream = await startUpstream((_request, response) => json(response, 200, completion('Hello')));
-    gateway = createGateway({ providers: { openai: { apiKey: 'sk-test-encoding', baseURL: upstream.baseURL } }, bodyLimitBytes: LIMIT, onLog: logs.sink });
+    gateway = createGateway({
+      providers: { openai: { apiKey: 'sk-test-encoding', baseURL: upstream.baseURL } },
+      bodyLimitBytes: LIMIT,
+      onLog: logs.sink,
+    });
     host = await startHost(kind, gateway);
   });
   afterAll(async () => {
@@ -71,7 +80,12 @@ describe.each(OWN_READERS)('request bodies the gateway reads itself: %s', (kind)
   const logs = logCollector();
 
   beforeAll(async () => {
-    gateway = createGateway({ providers: { openai: { apiKey: 'sk-test-encoding', baseURL: 'http://127.0.0.1:9/v1' } }, bodyLimitBytes: LIMIT, retry: { maxRetries: 0 }, onLog: logs.sink });
+    gateway = createGateway({
+      providers: { openai: { apiKey: 'sk-test-encoding', baseURL: 'http://127.0.0.1:9/v1' } },
+      bodyLimitBytes: LIMIT,
+      retry: { maxRetries: 0 },
+      onLog: logs.sink,
+    });
     host = await startHost(kind, gateway);
   });
   afterAll(async () => {
@@ -87,7 +101,9 @@ describe.each(OWN_READERS)('request bodies the gateway reads itself: %s', (kind)
   });
 
   it('counts the inflated size against the body limit: a small gzip bomb is a 413', async () => {
-    const bomb = gzipSync(JSON.stringify({ ...CHAT, messages: [{ role: 'user', content: ' '.repeat(4 * 1024 * 1024) }] }));
+    const bomb = gzipSync(
+      JSON.stringify({ ...CHAT, messages: [{ role: 'user', content: ' '.repeat(4 * 1024 * 1024) }] }),
+    );
     expect(bomb.byteLength).toBeLessThan(LIMIT / 4);
     const answer = await send(bomb, { 'content-encoding': 'gzip' });
     expect(answer.status).toBe(413);

@@ -21,7 +21,8 @@ vi.mock('../src/engine/served-headers.js', { spy: true });
 vi.mock('../src/cost/record-usage.js', { spy: true });
 
 let upstream: Upstream;
-const answerNormally = (request: ReceivedRequest, response: any) => reply(request, response, { promptTokens: 7, completionTokens: 10 });
+const answerNormally = (request: ReceivedRequest, response: any) =>
+  reply(request, response, { promptTokens: 7, completionTokens: 10 });
 
 /** A stream that sends its first content, more a moment later, and then never ends on its own. */
 async function heldStream(request: ReceivedRequest, response: any): Promise<void> {
@@ -80,7 +81,8 @@ afterEach(async () => {
   upstream.handle(answerNormally);
 });
 
-const ask = (stream: boolean) => chat('gpt-4o-mini', { max_tokens: 10, customer_identifier: CUSTOMER, ...(stream ? { stream: true } : {}) });
+const ask = (stream: boolean) =>
+  chat('gpt-4o-mini', { max_tokens: 10, customer_identifier: CUSTOMER, ...(stream ? { stream: true } : {}) });
 
 async function send(host: Host, body: object): Promise<{ status: number; text: string }> {
   const response = await fetch(`${host.baseURL}/chat/completions`, {
@@ -95,7 +97,10 @@ async function send(host: Host, body: object): Promise<{ status: number; text: s
 /** Resolves once the upstream saw its request closed by the gateway; fails after `ms`. */
 async function closedWithin(request: ReceivedRequest, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the upstream request was still open after ${ms} ms`)), ms)));
+  const late = new Promise<never>(
+    (_, reject) =>
+      (timer = setTimeout(() => reject(new Error(`the upstream request was still open after ${ms} ms`)), ms)),
+  );
   try {
     await Promise.race([request.closed, late]);
   } finally {
@@ -121,24 +126,109 @@ const prototypeSpies: Array<{ mockRestore(): void }> = [];
 function throwOnCall<T extends object>(prototype: T, method: keyof T & string, nth = 1): void {
   const original = prototype[method] as (...args: unknown[]) => unknown;
   let calls = 0;
-  const spy = vi.spyOn(prototype as Record<string, (...args: unknown[]) => unknown>, method).mockImplementation(function (this: unknown, ...args: unknown[]) {
-    if (++calls === nth) throw injected();
-    return original.apply(this, args);
-  });
+  const spy = vi
+    .spyOn(prototype as Record<string, (...args: unknown[]) => unknown>, method)
+    .mockImplementation(function (this: unknown, ...args: unknown[]) {
+      if (++calls === nth) throw injected();
+      return original.apply(this, args);
+    });
   prototypeSpies.push(spy);
 }
 
 const faults: Fault[] = [
-  { name: 'noteServed (stream)', stream: true, held: true, outcome: 'error-before-response', charged: false, inject: () => vi.mocked(served.noteServed).mockImplementationOnce(() => { throw injected(); }) },
-  { name: 'servedHeaders (stream)', stream: true, held: true, outcome: 'error-before-response', charged: false, inject: () => vi.mocked(served.servedHeaders).mockImplementationOnce(() => { throw injected(); }) },
-  { name: 'StreamResponse.commit', stream: true, held: true, outcome: 'error-before-response', charged: false, inject: () => throwOnCall(StreamResponse.prototype, 'commit') },
-  { name: 'the relay, before commit', stream: true, held: true, outcome: 'error-before-response', charged: false, inject: () => throwOnCall(PassthroughRelay.prototype, 'push', 1) },
-  { name: 'the relay, after commit', stream: true, held: true, outcome: 'error-frame', charged: true, inject: () => throwOnCall(PassthroughRelay.prototype, 'push', 2) },
-  { name: 'the relay closing, while settling', stream: true, outcome: 'completed', charged: true, inject: () => throwOnCall(PassthroughRelay.prototype, 'close', 1) },
-  { name: 'recordUsage, while settling a stream', stream: true, outcome: 'completed', charged: true, inject: () => vi.mocked(recordUsageModule.recordUsage).mockImplementationOnce(() => { throw injected(); }) },
-  { name: 'noteServed (JSON)', stream: false, outcome: 'error-before-response', charged: false, inject: () => vi.mocked(served.noteServed).mockImplementationOnce(() => { throw injected(); }) },
-  { name: 'servedHeaders (JSON)', stream: false, outcome: 'error-before-response', charged: false, inject: () => vi.mocked(served.servedHeaders).mockImplementationOnce(() => { throw injected(); }) },
-  { name: 'recordUsage (JSON)', stream: false, outcome: 'error-before-response', charged: false, inject: () => vi.mocked(recordUsageModule.recordUsage).mockImplementationOnce(() => { throw injected(); }) },
+  {
+    name: 'noteServed (stream)',
+    stream: true,
+    held: true,
+    outcome: 'error-before-response',
+    charged: false,
+    inject: () =>
+      vi.mocked(served.noteServed).mockImplementationOnce(() => {
+        throw injected();
+      }),
+  },
+  {
+    name: 'servedHeaders (stream)',
+    stream: true,
+    held: true,
+    outcome: 'error-before-response',
+    charged: false,
+    inject: () =>
+      vi.mocked(served.servedHeaders).mockImplementationOnce(() => {
+        throw injected();
+      }),
+  },
+  {
+    name: 'StreamResponse.commit',
+    stream: true,
+    held: true,
+    outcome: 'error-before-response',
+    charged: false,
+    inject: () => throwOnCall(StreamResponse.prototype, 'commit'),
+  },
+  {
+    name: 'the relay, before commit',
+    stream: true,
+    held: true,
+    outcome: 'error-before-response',
+    charged: false,
+    inject: () => throwOnCall(PassthroughRelay.prototype, 'push', 1),
+  },
+  {
+    name: 'the relay, after commit',
+    stream: true,
+    held: true,
+    outcome: 'error-frame',
+    charged: true,
+    inject: () => throwOnCall(PassthroughRelay.prototype, 'push', 2),
+  },
+  {
+    name: 'the relay closing, while settling',
+    stream: true,
+    outcome: 'completed',
+    charged: true,
+    inject: () => throwOnCall(PassthroughRelay.prototype, 'close', 1),
+  },
+  {
+    name: 'recordUsage, while settling a stream',
+    stream: true,
+    outcome: 'completed',
+    charged: true,
+    inject: () =>
+      vi.mocked(recordUsageModule.recordUsage).mockImplementationOnce(() => {
+        throw injected();
+      }),
+  },
+  {
+    name: 'noteServed (JSON)',
+    stream: false,
+    outcome: 'error-before-response',
+    charged: false,
+    inject: () =>
+      vi.mocked(served.noteServed).mockImplementationOnce(() => {
+        throw injected();
+      }),
+  },
+  {
+    name: 'servedHeaders (JSON)',
+    stream: false,
+    outcome: 'error-before-response',
+    charged: false,
+    inject: () =>
+      vi.mocked(served.servedHeaders).mockImplementationOnce(() => {
+        throw injected();
+      }),
+  },
+  {
+    name: 'recordUsage (JSON)',
+    stream: false,
+    outcome: 'error-before-response',
+    charged: false,
+    inject: () =>
+      vi.mocked(recordUsageModule.recordUsage).mockImplementationOnce(() => {
+        throw injected();
+      }),
+  },
 ];
 
 describe('a fault anywhere in the response path', () => {

@@ -21,7 +21,9 @@ const logs = logCollector();
 
 beforeAll(async () => {
   openai = await startUpstream((_request, response) => json(response, 200, EMBEDDING));
-  claude = await startUpstream((_request, response) => json(response, 500, { type: 'error', error: { type: 'api_error', message: 'must not be called' } }));
+  claude = await startUpstream((_request, response) =>
+    json(response, 500, { type: 'error', error: { type: 'api_error', message: 'must not be called' } }),
+  );
   gateway = createGateway({
     providers: {
       openai: { apiKey: 'sk-test-routes-0001', baseURL: openai.baseURL, models: ['text-embedding-3-small'] },
@@ -56,7 +58,8 @@ describe('routes', () => {
     expect(answer.status).toBe(404);
     expect(answer.body.error).toMatchObject({
       code: 'unknown_url',
-      message: 'Unknown path `/responses`. This gateway serves POST /chat/completions, POST /embeddings and GET /models (also under /v1).',
+      message:
+        'Unknown path `/responses`. This gateway serves POST /chat/completions, POST /embeddings and GET /models (also under /v1).',
     });
     expect((await logs.settle(1))[0]).toMatchObject({ endpoint: null, status_code: 404 });
   });
@@ -79,9 +82,16 @@ describe('routes', () => {
   it('serves GET /models/{model}, a model name with a slash included', async () => {
     const answer = await call('GET', '/v1/models/anthropic%2Fclaude-sonnet-4-5');
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ id: 'anthropic/claude-sonnet-4-5', object: 'model', created: 0, owned_by: 'anthropic' });
+    expect(answer.body).toEqual({
+      id: 'anthropic/claude-sonnet-4-5',
+      object: 'model',
+      created: 0,
+      owned_by: 'anthropic',
+    });
     const listed = await call('GET', '/models');
-    expect(listed.body.data.map((model: { id: string }) => model.id)).toEqual(expect.arrayContaining(['text-embedding-3-small', 'claude-sonnet-4-5']));
+    expect(listed.body.data.map((model: { id: string }) => model.id)).toEqual(
+      expect.arrayContaining(['text-embedding-3-small', 'claude-sonnet-4-5']),
+    );
   });
 });
 
@@ -98,20 +108,31 @@ describe('who serves a route', () => {
     expect(claude.requests).toHaveLength(0);
     const [record] = await logs.settle(1);
     expect(record).toMatchObject({ endpoint: 'embeddings', status_code: 400, error_code: 'unsupported_operation' });
-    expect(record.attempts).toMatchObject([{ provider: 'anthropic', model: 'claude-sonnet-4-5', error_code: 'unsupported_operation', status_code: null }]);
+    expect(record.attempts).toMatchObject([
+      { provider: 'anthropic', model: 'claude-sonnet-4-5', error_code: 'unsupported_operation', status_code: null },
+    ]);
   });
 
   it('falls back from a provider that does not serve the route to one that does', async () => {
     logs.records.length = 0;
     claude.reset();
     openai.reset();
-    const answer = await call('POST', '/embeddings', { model: 'anthropic/claude-sonnet-4-5', input: 'Hello', fallback_models: ['openai/text-embedding-3-small'] });
+    const answer = await call('POST', '/embeddings', {
+      model: 'anthropic/claude-sonnet-4-5',
+      input: 'Hello',
+      fallback_models: ['openai/text-embedding-3-small'],
+    });
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual(EMBEDDING);
     expect(claude.requests).toHaveLength(0);
     expect(openai.requests.map((request) => request.url)).toEqual(['/v1/embeddings']);
     const [record] = await logs.settle(1);
-    expect(record).toMatchObject({ endpoint: 'embeddings', provider: 'openai', model: 'text-embedding-3-small', fallback_used: true });
+    expect(record).toMatchObject({
+      endpoint: 'embeddings',
+      provider: 'openai',
+      model: 'text-embedding-3-small',
+      fallback_used: true,
+    });
     expect(record.attempts.map((attempt) => attempt.error_code)).toEqual(['unsupported_operation', null]);
   });
 });

@@ -33,8 +33,12 @@ describe('scrubSecrets', () => {
 
   it('removes the configured secrets, whatever their shape, and keeps the scheme of a bearer value', () => {
     const configured = 'operator-secret-value-0001';
-    expect(scrubSecrets(`Incorrect API key provided: ${configured}`, [configured])).toBe('Incorrect API key provided: [redacted]');
-    expect(scrubSecrets('Authorization: Bearer Pq7Lm2Xv9Kt4Rw8Zn3Bc6Hd1Jf5Gs0Ya was refused', [])).toBe('Authorization: Bearer [redacted] was refused');
+    expect(scrubSecrets(`Incorrect API key provided: ${configured}`, [configured])).toBe(
+      'Incorrect API key provided: [redacted]',
+    );
+    expect(scrubSecrets('Authorization: Bearer Pq7Lm2Xv9Kt4Rw8Zn3Bc6Hd1Jf5Gs0Ya was refused', [])).toBe(
+      'Authorization: Bearer [redacted] was refused',
+    );
   });
 
   it('removes a configured secret from the whole text before cutting it, so no half of it survives', () => {
@@ -66,7 +70,9 @@ describe('scrubIdentifier', () => {
   it('keeps a plain code, cut to its bound', () => {
     expect(scrubIdentifier('invalid_api_key', [])).toBe('invalid_api_key');
     expect(scrubIdentifier('x'.repeat(100), [])).toBe('x'.repeat(64));
-    expect(scrubIdentifier('messages[3].content[0].image_url.url', [], 128)).toBe('messages[3].content[0].image_url.url');
+    expect(scrubIdentifier('messages[3].content[0].image_url.url', [], 128)).toBe(
+      'messages[3].content[0].image_url.url',
+    );
   });
 
   it('drops a code that quotes a key or holds control characters, and anything not a string', () => {
@@ -82,7 +88,12 @@ describe('scrubIdentifier', () => {
 describe('scrubErrorFields and scrubError', () => {
   it('scrubs every field of what a provider read from an error body', () => {
     const secret = 'operator-secret-value-0001';
-    expect(scrubErrorFields({ message: `bad key ${secret}`, code: secret, type: SHAPED.google, param: 'model', status: 401 }, [secret])).toEqual({
+    expect(
+      scrubErrorFields(
+        { message: `bad key ${secret}`, code: secret, type: SHAPED.google, param: 'model', status: 401 },
+        [secret],
+      ),
+    ).toEqual({
       message: 'bad key [redacted]',
       code: null,
       type: null,
@@ -94,9 +105,23 @@ describe('scrubErrorFields and scrubError', () => {
   it('returns a clean error as it is, and a scrubbed copy of one that quotes a key', () => {
     const clean = new GatewayError({ status: 502, code: 'upstream_error', message: 'Provider `x` failed.' });
     expect(scrubError(clean, ['operator-secret-value-0001'])).toBe(clean);
-    const leaky = new GatewayError({ status: 429, code: SHAPED.openai, message: `Provider \`x\` said: ${SHAPED.openai}`, retryable: true, retryAfterMs: 1000, upstreamStatus: 429 });
+    const leaky = new GatewayError({
+      status: 429,
+      code: SHAPED.openai,
+      message: `Provider \`x\` said: ${SHAPED.openai}`,
+      retryable: true,
+      retryAfterMs: 1000,
+      upstreamStatus: 429,
+    });
     const scrubbed = scrubError(leaky, []);
-    expect(scrubbed.toJSON()).toEqual({ error: { message: 'Provider `x` said: [redacted]', type: 'rate_limit_error', param: null, code: 'upstream_error' } });
+    expect(scrubbed.toJSON()).toEqual({
+      error: {
+        message: 'Provider `x` said: [redacted]',
+        type: 'rate_limit_error',
+        param: null,
+        code: 'upstream_error',
+      },
+    });
     expect(scrubbed).toMatchObject({ status: 429, retryable: true, retryAfterMs: 1000, upstreamStatus: 429 });
   });
 });

@@ -29,7 +29,8 @@ beforeAll(async () => {
   gateway = createGateway({
     providers: { openai: { apiKey: PROVIDER_KEY, baseURL: upstream.baseURL } },
     gatewayKeys: [{ key: GATEWAY_KEY, name: 'team-a' }],
-    authorize: ({ headers, gatewayKey }) => (headers['x-team'] === 'blocked' ? false : { principal: `${gatewayKey}:${headers['x-team'] ?? 'none'}` }),
+    authorize: ({ headers, gatewayKey }) =>
+      headers['x-team'] === 'blocked' ? false : { principal: `${gatewayKey}:${headers['x-team'] ?? 'none'}` },
     retry: { maxRetries: 0 },
     onLog: logs.sink,
   });
@@ -54,7 +55,12 @@ describe('gateway keys and the authorize hook', () => {
   });
 
   it('lets the OpenAI SDK in with the gateway key, names the key (not the key) and the principal in the log', async () => {
-    const client = new OpenAI({ baseURL: host.baseURL, apiKey: GATEWAY_KEY, maxRetries: 0, defaultHeaders: { 'x-team': 'red' } });
+    const client = new OpenAI({
+      baseURL: host.baseURL,
+      apiKey: GATEWAY_KEY,
+      maxRetries: 0,
+      defaultHeaders: { 'x-team': 'red' },
+    });
     await client.chat.completions.create(CHAT as never);
     await logs.settle(3);
     const record = logs.records.find((entry) => entry.status_code === 200)!;
@@ -75,7 +81,12 @@ describe('gateway keys and the authorize hook', () => {
       providers: { openai: { apiKey: PROVIDER_KEY, baseURL: upstream.baseURL } },
       authorize: ({ headers }) => {
         if (headers['x-session'] === 'expired') {
-          throw new GatewayError({ status: 401, code: 'session_expired', message: 'Your session expired; sign in again.', headers: { 'www-authenticate': 'Bearer' } });
+          throw new GatewayError({
+            status: 401,
+            code: 'session_expired',
+            message: 'Your session expired; sign in again.',
+            headers: { 'www-authenticate': 'Bearer' },
+          });
         }
         if (headers['x-session'] === 'bug') throw new Error('a bug in the hook');
         return true;
@@ -85,7 +96,14 @@ describe('gateway keys and the authorize hook', () => {
     const expired = await post(own, CHAT, {}, { 'x-session': 'expired' });
     expect(expired.status).toBe(401);
     expect(expired.headers['www-authenticate']).toBe('Bearer');
-    expect(expired.body).toEqual({ error: { message: 'Your session expired; sign in again.', type: 'authentication_error', param: null, code: 'session_expired' } });
+    expect(expired.body).toEqual({
+      error: {
+        message: 'Your session expired; sign in again.',
+        type: 'authentication_error',
+        param: null,
+        code: 'session_expired',
+      },
+    });
     // Anything else thrown is a bug: a 500 that reveals nothing, reported to onError.
     const bug = await post(own, CHAT, {}, { 'x-session': 'bug' });
     expect(bug.status).toBe(500);
@@ -103,13 +121,20 @@ describe('secrets never leave', () => {
     const responses = [
       await post(gateway, { ...CHAT, messages: [{ role: 'user', content: 'fail-auth' }] }, {}, auth),
       await post(gateway, { ...CHAT, messages: [{ role: 'user', content: 'fail-echo' }] }, {}, auth),
-      await post(gateway, { ...CHAT, stream: true }, {}, auth).then(async (response) => ({ ...response, body: await readSse(response) })),
+      await post(gateway, { ...CHAT, stream: true }, {}, auth).then(async (response) => ({
+        ...response,
+        body: await readSse(response),
+      })),
       await post(gateway, CHAT, {}, auth),
       await post(gateway, { ...CHAT, model: 'unknown-model' }, {}, auth),
     ];
     expect(responses.map((response) => response.status)).toEqual([502, 502, 200, 200, 404]);
     const records = await logs.settle(responses.length);
-    const everything = JSON.stringify({ bodies: responses.map((response) => response.body), headers: responses.map((response) => response.headers), records });
+    const everything = JSON.stringify({
+      bodies: responses.map((response) => response.body),
+      headers: responses.map((response) => response.headers),
+      records,
+    });
     expect(everything).not.toContain(PROVIDER_KEY);
     expect(everything).not.toContain(GATEWAY_KEY);
     expect(everything).not.toContain('SECRET');
@@ -118,7 +143,12 @@ describe('secrets never leave', () => {
 
   it('lets no request choose the upstream URL', async () => {
     const before = upstream.requests.length;
-    const response = await post(gateway, { ...CHAT, model: 'http://127.0.0.1:1/v1' }, {}, { authorization: `Bearer ${GATEWAY_KEY}` });
+    const response = await post(
+      gateway,
+      { ...CHAT, model: 'http://127.0.0.1:1/v1' },
+      {},
+      { authorization: `Bearer ${GATEWAY_KEY}` },
+    );
     expect(response.status).toBe(404);
     expect(upstream.requests.length).toBe(before);
   });

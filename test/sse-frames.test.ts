@@ -60,7 +60,12 @@ describe('SSE decoding', () => {
   });
 
   it('gives the same events when fed one byte at a time', () => {
-    expect(eventsWithSplit(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1))).toEqual(EXPECTED);
+    expect(
+      eventsWithSplit(
+        bytes,
+        Array.from({ length: bytes.length - 1 }, (_, i) => i + 1),
+      ),
+    ).toEqual(EXPECTED);
   });
 
   it('keeps raw frames byte-exact for pass-through', () => {
@@ -108,7 +113,8 @@ describe('SSE frame splitting: line endings in every arrangement', () => {
   // each kind of boundary and just before or after it.
   const endings = ['\n', '\r', '\r\n'];
   let text = '';
-  for (const a of endings) for (const b of endings) for (const c of endings) text += `data: x${a}${b}: c${c}data: é${a}${c}${b}`;
+  for (const a of endings)
+    for (const b of endings) for (const c of endings) text += `data: x${a}${b}: c${c}data: é${a}${c}${b}`;
   text += '\n\n';
   const bytes = encoder.encode(text);
   const expected = referenceFrames(text);
@@ -132,9 +138,13 @@ describe('SSE frame splitting: line endings in every arrangement', () => {
 
   it('cuts the same frames at random cut points', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 300; round++) {
-      const cuts = [...new Set(Array.from({ length: 1 + Math.floor(random() * 40) }, () => 1 + Math.floor(random() * (bytes.length - 1))))].sort((a, b) => a - b);
+      const cuts = [
+        ...new Set(
+          Array.from({ length: 1 + Math.floor(random() * 40) }, () => 1 + Math.floor(random() * (bytes.length - 1))),
+        ),
+      ].sort((a, b) => a - b);
       expect(split(cuts), `cuts ${cuts.join(',')}`).toEqual(expected);
     }
   });
@@ -151,12 +161,12 @@ describe('SSE frame splitting: long frames', () => {
 
   it('cuts the same frames whatever the chunk sizes', () => {
     let seed = 11;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 50; round++) {
       const splitter = new SseFrameSplitter(1024 * 1024);
       const frames: string[] = [];
       const sizes = [1, 2, 3, 5, 700, 4_000, 9_000, 20_000];
-      for (let at = 0; at < bytes.length; ) {
+      for (let at = 0; at < bytes.length;) {
         const size = sizes[Math.floor(random() * sizes.length)];
         frames.push(...splitter.push(bytes.subarray(at, at + size)));
         at += size;
@@ -216,4 +226,3 @@ describe('SSE frame splitting: cost and bounds', () => {
     expect(frames).toBe(10_000);
   });
 });
-

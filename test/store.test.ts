@@ -18,10 +18,9 @@ afterAll(async () => {
 });
 
 let prefixCounter = 0;
-const makers: Array<[string, () => Store]> = [
-  ['memory', () => memoryStore()],
-];
-if (hasRedis) makers.push(['redis', () => redisStore({ url: redis!.url, prefix: `test${++prefixCounter}:`, ...PATIENT_REDIS })]);
+const makers: Array<[string, () => Store]> = [['memory', () => memoryStore()]];
+if (hasRedis)
+  makers.push(['redis', () => redisStore({ url: redis!.url, prefix: `test${++prefixCounter}:`, ...PATIENT_REDIS })]);
 
 describe.each(makers)('%s store', (_name, make) => {
   let store: Store;
@@ -45,7 +44,9 @@ describe.each(makers)('%s store', (_name, make) => {
     expect(await store.set('v1', 'a', 1_000)).toBe(true);
     expect(await store.set('v1', 'b', 1_000, { onlyIfAbsent: true })).toBe(false);
     expect(await store.getMany(['v1', 'missing'])).toEqual(['a', null]);
-    const winners = await Promise.all(Array.from({ length: 20 }, (_, i) => store.set('lock', String(i), 1_000, { onlyIfAbsent: true })));
+    const winners = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.set('lock', String(i), 1_000, { onlyIfAbsent: true })),
+    );
     expect(winners.filter(Boolean)).toHaveLength(1);
     await store.delete(['v1', 'lock']);
     expect(await store.getMany(['v1', 'lock'])).toEqual([null, null]);
@@ -67,7 +68,9 @@ describe.each(makers)('%s store', (_name, make) => {
       { key: 'b:period', limit: 1_000, ttlMs: 60_000 },
       { key: 'b:total', limit: 10_000 },
     ];
-    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => store.reserve(lines, `r${i}`, 100, 10_000)));
+    const outcomes = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => store.reserve(lines, `r${i}`, 100, 10_000)),
+    );
     const admitted = outcomes.filter((o) => o.ok);
     expect(admitted).toHaveLength(10);
     const refused = outcomes.find((o) => !o.ok)!;

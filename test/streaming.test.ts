@@ -48,7 +48,9 @@ const contentOf = (text: string) =>
 describe('peek before commit', () => {
   it('falls back invisibly when the upstream answers 200 and then sends an error event', async () => {
     gatewayWith();
-    primary.handle((_request, response) => sse(response, [{ error: { message: 'The server had an error', type: 'server_error' } }], { done: false }));
+    primary.handle((_request, response) =>
+      sse(response, [{ error: { message: 'The server had an error', type: 'server_error' } }], { done: false }),
+    );
     const response = await post(gateway, { ...STREAM, fallback_models: ['backup/x'] });
     expect(response.status).toBe(200);
     expect(response.headers['x-modelgate-provider']).toBe('backup');
@@ -70,9 +72,22 @@ describe('peek before commit', () => {
 
   it('holds keep-alive comments until the first data, then relays them', async () => {
     gatewayWith();
-    primary.handle((_request, response) => sse(response, [': PROCESSING\n\n', 'data: ' + JSON.stringify(chunk('a')) + '\n\n', ': PROCESSING\n\n', 'data: ' + JSON.stringify(chunk(null, 'stop')) + '\n\ndata: [DONE]\n\n'], { raw: true }));
+    primary.handle((_request, response) =>
+      sse(
+        response,
+        [
+          ': PROCESSING\n\n',
+          'data: ' + JSON.stringify(chunk('a')) + '\n\n',
+          ': PROCESSING\n\n',
+          'data: ' + JSON.stringify(chunk(null, 'stop')) + '\n\ndata: [DONE]\n\n',
+        ],
+        { raw: true },
+      ),
+    );
     const text = await readSse(await post(gateway, STREAM));
-    expect(text).toBe(`: PROCESSING\n\ndata: ${JSON.stringify(chunk('a'))}\n\n: PROCESSING\n\ndata: ${JSON.stringify(chunk(null, 'stop'))}\n\ndata: [DONE]\n\n`);
+    expect(text).toBe(
+      `: PROCESSING\n\ndata: ${JSON.stringify(chunk('a'))}\n\n: PROCESSING\n\ndata: ${JSON.stringify(chunk(null, 'stop'))}\n\ndata: [DONE]\n\n`,
+    );
   });
 });
 
@@ -80,9 +95,17 @@ describe('after commit', () => {
   it('ends with an OpenAI-shaped error frame when the upstream sends an error mid-stream', async () => {
     gatewayWith();
     // The pause makes the first chunk reach the client before the error (same TCP chunk would still fall back).
-    primary.handle((_request, response) => sse(response, [chunk('partial'), { error: { message: 'overloaded', type: 'server_error', code: 'overloaded' } }], { done: false, delayMs: 30 }));
+    primary.handle((_request, response) =>
+      sse(
+        response,
+        [chunk('partial'), { error: { message: 'overloaded', type: 'server_error', code: 'overloaded' } }],
+        { done: false, delayMs: 30 },
+      ),
+    );
     const payloads = ssePayloads(await readSse(await post(gateway, { ...STREAM, fallback_models: ['backup/x'] })));
-    expect(payloads.at(-1)).toEqual({ error: { message: expect.stringContaining('overloaded'), type: 'api_error', param: null, code: 'overloaded' } });
+    expect(payloads.at(-1)).toEqual({
+      error: { message: expect.stringContaining('overloaded'), type: 'api_error', param: null, code: 'overloaded' },
+    });
     expect(payloads).not.toContain('[DONE]');
     expect(backup.requests).toHaveLength(0);
     const [record] = await logs.settle(1);
@@ -147,12 +170,16 @@ describe('client disconnect', () => {
     const host = await startHost('node', gateway);
     try {
       await new Promise<void>((resolve, reject) => {
-        const req = httpRequest(`${host.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-          res.once('data', () => {
-            req.destroy(); // the client goes away after the first bytes
-            resolve();
-          });
-        });
+        const req = httpRequest(
+          `${host.baseURL}/chat/completions`,
+          { method: 'POST', headers: { 'content-type': 'application/json' } },
+          (res) => {
+            res.once('data', () => {
+              req.destroy(); // the client goes away after the first bytes
+              resolve();
+            });
+          },
+        );
         req.on('error', () => undefined);
         req.once('error', reject);
         req.end(JSON.stringify(STREAM));

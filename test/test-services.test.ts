@@ -13,8 +13,12 @@ afterAll(() => rmSync(emptyPath, { recursive: true, force: true }));
 
 /** Loads test/helpers/services.ts in a fresh Node whose PATH holds no service. */
 function loadServices(env: Record<string, string>) {
-  const script = "const { services } = await import('./test/helpers/services.ts'); console.log(JSON.stringify(services.map((s) => [s.command, s.available])));";
-  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { PATH: emptyPath, ...env }, encoding: 'utf8' });
+  const script =
+    "const { services } = await import('./test/helpers/services.ts'); console.log(JSON.stringify(services.map((s) => [s.command, s.available])));";
+  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: { PATH: emptyPath, ...env },
+    encoding: 'utf8',
+  });
 }
 
 describe('system services the tests need', () => {
@@ -27,6 +31,8 @@ describe('system services the tests need', () => {
   it('fail the run when MODELGATE_TEST_REQUIRE names them', () => {
     const run = loadServices({ MODELGATE_TEST_REQUIRE: 'redis-server' });
     expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain('redis-server is required (MODELGATE_TEST_REQUIRE=redis-server) but cannot be started');
+    expect(run.stderr).toContain(
+      'redis-server is required (MODELGATE_TEST_REQUIRE=redis-server) but cannot be started',
+    );
   });
 });

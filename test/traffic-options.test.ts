@@ -23,14 +23,23 @@ describe('traffic options', () => {
   it('names the offending path', () => {
     expect(configError({ store: {} })).toMatch(/store: must be a Store/);
     expect(configError({ onStoreError: 'maybe' })).toMatch(/onStoreError:/);
-    expect(configError({ providers: { openai: { endpoints: [{ name: 'a b' }] } } })).toMatch(/providers\.openai\.endpoints\.0\.name: an endpoint name may only hold/);
-    expect(configError({ providers: { openai: { endpoints: [{ name: 'a', weight: 0 }] } } })).toMatch(/providers\.openai\.endpoints\.0\.weight/);
-    expect(configError({ customers: { acme: { budgetDuration: 'hourly' } } })).toMatch(/customers\.acme\.budgetDuration/);
+    expect(configError({ providers: { openai: { endpoints: [{ name: 'a b' }] } } })).toMatch(
+      /providers\.openai\.endpoints\.0\.name: an endpoint name may only hold/,
+    );
+    expect(configError({ providers: { openai: { endpoints: [{ name: 'a', weight: 0 }] } } })).toMatch(
+      /providers\.openai\.endpoints\.0\.weight/,
+    );
+    expect(configError({ customers: { acme: { budgetDuration: 'hourly' } } })).toMatch(
+      /customers\.acme\.budgetDuration/,
+    );
     expect(configError({ modelInfo: { 'gpt-4o': { contextWindow: -1 } } })).toMatch(/modelInfo\.gpt-4o\.contextWindow/);
     expect(configError({ budgetExceededStatus: 403 })).toMatch(/budgetExceededStatus/);
-    expect(configError({ models: { pool: { target: 'gpt-4o' } }, loadBalanceGroups: { pool: { models: [{ model: 'gpt-4o' }] } } })).toMatch(
-      /loadBalanceGroups\.pool: the name is also a model alias/,
-    );
+    expect(
+      configError({
+        models: { pool: { target: 'gpt-4o' } },
+        loadBalanceGroups: { pool: { models: [{ model: 'gpt-4o' }] } },
+      }),
+    ).toMatch(/loadBalanceGroups\.pool: the name is also a model alias/);
   });
 });
 
@@ -46,7 +55,10 @@ describe('traffic gateway parameters', () => {
       [{ cache_options: { per_user: true } }, 'cache_options'],
       [{ load_balance_group: { models: [] } }, 'load_balance_group.group_id'],
       [{ exclude_providers: 'openai' }, 'exclude_providers'],
-      [{ customer_credentials: { openai: { api_key: 'sk-test-with\nnewline' } } }, 'customer_credentials.openai.api_key'],
+      [
+        { customer_credentials: { openai: { api_key: 'sk-test-with\nnewline' } } },
+        'customer_credentials.openai.api_key',
+      ],
       [{ credential_override: { 'gpt-4o': { key: 'x' } } }, 'credential_override.gpt-4o.api_key'],
     ];
     for (const [extra, param] of cases) {

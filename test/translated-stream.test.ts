@@ -9,7 +9,13 @@ import type { ChatCompletionChunk } from '../src/providers/openai-types.js';
 import type { Provider, ProviderCall } from '../src/providers/types.js';
 
 const encoder = new TextEncoder();
-const chunkWith = (content: string): ChatCompletionChunk => ({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content }, finish_reason: null }] });
+const chunkWith = (content: string): ChatCompletionChunk => ({
+  id: 'x',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'm',
+  choices: [{ index: 0, delta: { content }, finish_reason: null }],
+});
 
 /** A toy provider whose events are `data: <word>` frames: `boom` is an error event, `end` finishes. */
 const provider = {
@@ -19,7 +25,8 @@ const provider = {
     let finished = false;
     return {
       push: (event: { data: string }) => {
-        if (event.data === 'boom') throw new GatewayError({ status: 502, code: 'toy_error', retryable: true, message: 'boom' });
+        if (event.data === 'boom')
+          throw new GatewayError({ status: 502, code: 'toy_error', retryable: true, message: 'boom' });
         if (event.data === 'end') finished = true;
         return [chunkWith(event.data)];
       },
@@ -39,7 +46,14 @@ async function run(networkChunks: string[]) {
     for (const text of networkChunks) yield encoder.encode(text);
   }
   try {
-    for await (const piece of translatedStream(body(), provider, {} as ProviderCall, { stripUsage: true, keepPayloads: false }, {})) pieces.push(piece);
+    for await (const piece of translatedStream(
+      body(),
+      provider,
+      {} as ProviderCall,
+      { stripUsage: true, keepPayloads: false },
+      {},
+    ))
+      pieces.push(piece);
   } catch (thrown) {
     error = thrown;
   }

@@ -33,10 +33,18 @@ interface Translating {
 }
 
 const anthropicEvents = recordedEvents('anthropic-text.chunks.jsonl');
-const anthropicError = (type: string, message: string): Writer => (response) =>
-  writeAnthropicStream(response, toWire([anthropicEvents[0], event({ type: 'error', error: { type, message } })]));
-const geminiError = (code: number, status: string): Writer => (response) => geminiSse(response, [{ error: { code, message: `${status} in the stream`, status } }]);
-const bedrockException = (type: string): Writer => (response) => writeEventStream(response, exceptionMessage(type, { message: `${type} in the stream` }));
+const anthropicError =
+  (type: string, message: string): Writer =>
+  (response) =>
+    writeAnthropicStream(response, toWire([anthropicEvents[0], event({ type: 'error', error: { type, message } })]));
+const geminiError =
+  (code: number, status: string): Writer =>
+  (response) =>
+    geminiSse(response, [{ error: { code, message: `${status} in the stream`, status } }]);
+const bedrockException =
+  (type: string): Writer =>
+  (response) =>
+    writeEventStream(response, exceptionMessage(type, { message: `${type} in the stream` }));
 
 let anthropic: Upstream;
 let gemini: Upstream;
@@ -57,7 +65,13 @@ const PROVIDERS: Record<string, Translating> = {
     upstream: () => gemini,
     authErrorInStream: geminiError(401, 'UNAUTHENTICATED'),
     badRequestInStream: geminiError(400, 'INVALID_ARGUMENT'),
-    cutAfterContent: (response) => geminiSse(response, [{ candidates: [{ content: { role: 'model', parts: [{ text: 'Half an ans' }] }, index: 0 }], responseId: 'cut-1' }]),
+    cutAfterContent: (response) =>
+      geminiSse(response, [
+        {
+          candidates: [{ content: { role: 'model', parts: [{ text: 'Half an ans' }] }, index: 0 }],
+          responseId: 'cut-1',
+        },
+      ]),
   },
   bedrock: {
     model: 'bedrock/anthropic.claude-3-haiku-20240307-v1:0',
@@ -96,7 +110,12 @@ async function serve(options: Partial<GatewayOptions> = {}): Promise<Host> {
     providers: {
       anthropic: { apiKey: 'sk-ant-test-kit', baseURL: `${anthropic.origin}/v1` },
       google: { apiKey: 'AIza-test-kit-000000000000000', baseURL: `${gemini.origin}/v1beta` },
-      bedrock: { region: 'us-east-1', accessKeyId: 'AKIDTESTKIT', secretAccessKey: 'test-secret-kit-not-real', baseURL: bedrock.origin },
+      bedrock: {
+        region: 'us-east-1',
+        accessKeyId: 'AKIDTESTKIT',
+        secretAccessKey: 'test-secret-kit-not-real',
+        baseURL: bedrock.origin,
+      },
       openai: { apiKey: 'sk-test-kit', baseURL: openai.baseURL },
     },
     retry: { maxRetries: 0 },
@@ -117,9 +136,14 @@ interface Answer {
 }
 
 async function ask(host: Host, body: Record<string, unknown>): Promise<Answer> {
-  const response = await fetch(`${host.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${host.baseURL}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
-  if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) return { status: response.status, body: JSON.parse(text) };
+  if (!(response.headers.get('content-type') ?? '').includes('text/event-stream'))
+    return { status: response.status, body: JSON.parse(text) };
   const payloads = text
     .split('\n\n')
     .filter((frame) => frame.startsWith('data: ') && frame !== 'data: [DONE]')
@@ -128,8 +152,14 @@ async function ask(host: Host, body: Record<string, unknown>): Promise<Answer> {
 }
 
 const messages = [{ role: 'user', content: 'Say hello' }];
-const withFallback = (provider: Translating, extra: Record<string, unknown> = {}) => ({ model: provider.model, messages, fallback_models: ['openai/gpt-4o-mini'], ...extra });
-const streamedText = (answer: Answer) => (answer.events ?? []).map((chunk) => chunk.choices?.[0]?.delta?.content ?? '').join('');
+const withFallback = (provider: Translating, extra: Record<string, unknown> = {}) => ({
+  model: provider.model,
+  messages,
+  fallback_models: ['openai/gpt-4o-mini'],
+  ...extra,
+});
+const streamedText = (answer: Answer) =>
+  (answer.events ?? []).map((chunk) => chunk.choices?.[0]?.delta?.content ?? '').join('');
 
 describe.each(Object.entries(PROVIDERS))('%s, a translating provider', (_name, provider) => {
   it('refuses a parameter it cannot honour under strictParams, and the next model serves the request', async () => {

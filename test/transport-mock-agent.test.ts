@@ -33,8 +33,12 @@ function setup() {
 describe('upstream failures through a MockAgent', () => {
   it('retries a connection reset and then succeeds', async () => {
     const { pool, logs } = setup();
-    pool.intercept({ path: '/v1/chat/completions', method: 'POST' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-    pool.intercept({ path: '/v1/chat/completions', method: 'POST' }).reply(200, completion('after reset'), { headers: { 'content-type': 'application/json' } });
+    pool
+      .intercept({ path: '/v1/chat/completions', method: 'POST' })
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    pool
+      .intercept({ path: '/v1/chat/completions', method: 'POST' })
+      .reply(200, completion('after reset'), { headers: { 'content-type': 'application/json' } });
     const response = await post(gateway, CHAT);
     expect(response.status).toBe(200);
     const [record] = await logs.settle(1);
@@ -49,7 +53,10 @@ describe('upstream failures through a MockAgent', () => {
     [422, 422, 'upstream_error'],
   ])('maps upstream %i to %i (%s)', async (upstreamStatus, clientStatus, code) => {
     const { pool } = setup();
-    pool.intercept({ path: '/v1/chat/completions', method: 'POST' }).reply(upstreamStatus, { error: { message: 'nope' } }).times(2);
+    pool
+      .intercept({ path: '/v1/chat/completions', method: 'POST' })
+      .reply(upstreamStatus, { error: { message: 'nope' } })
+      .times(2);
     const response = await post(gateway, CHAT);
     expect(response.status).toBe(clientStatus);
     expect((response.body as any).error.code).toBe(code);

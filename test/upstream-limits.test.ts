@@ -21,7 +21,9 @@ let logs: ReturnType<typeof logCollector>;
 beforeEach(async () => {
   primary = await startUpstream();
   backup = await startUpstream((request, response) =>
-    request.body.stream ? sse(response, [chunk('from backup'), chunk(null, 'stop')]) : json(response, 200, completion('from backup')),
+    request.body.stream
+      ? sse(response, [chunk('from backup'), chunk(null, 'stop')])
+      : json(response, 200, completion('from backup')),
   );
   logs = logCollector();
   gateway = createGateway({
@@ -71,7 +73,11 @@ describe('upstream size limits', () => {
   it('refuses a stream event that grows past the limit before commit, and falls back', async () => {
     endless('data: {"choices":[{"index":0,"delta":{"content":"', 'text/event-stream');
     const text = await readSse(await post(gateway, { ...CHAT, stream: true, fallback_models: ['backup/gpt-4o-mini'] }));
-    expect(ssePayloads(text).map((payload: any) => payload?.choices?.[0]?.delta?.content).filter(Boolean)).toEqual(['from backup']);
+    expect(
+      ssePayloads(text)
+        .map((payload: any) => payload?.choices?.[0]?.delta?.content)
+        .filter(Boolean),
+    ).toEqual(['from backup']);
     const [record] = await logs.settle(1);
     expect(record.attempts.map((attempt) => attempt.error_code)).toEqual(['upstream_response_too_large', null]);
     expect(primary.requests).toHaveLength(1);
@@ -79,7 +85,10 @@ describe('upstream size limits', () => {
   });
 
   it('ends a committed stream with an error frame when an event grows past the limit', async () => {
-    endless(`data: ${JSON.stringify(chunk('first'))}\n\ndata: {"choices":[{"index":0,"delta":{"content":"`, 'text/event-stream');
+    endless(
+      `data: ${JSON.stringify(chunk('first'))}\n\ndata: {"choices":[{"index":0,"delta":{"content":"`,
+      'text/event-stream',
+    );
     const text = await readSse(await post(gateway, { ...CHAT, stream: true }));
     const payloads = ssePayloads(text) as any[];
     expect(payloads[0].choices[0].delta.content).toBe('first');
@@ -98,7 +107,11 @@ describe('upstream size limits on complete events', () => {
     });
     const text = await readSse(await post(gateway, { ...CHAT, stream: true, fallback_models: ['backup/gpt-4o-mini'] }));
     expect(text).not.toContain('xxxxxxxx');
-    expect(ssePayloads(text).map((payload: any) => payload?.choices?.[0]?.delta?.content).filter(Boolean)).toEqual(['from backup']);
+    expect(
+      ssePayloads(text)
+        .map((payload: any) => payload?.choices?.[0]?.delta?.content)
+        .filter(Boolean),
+    ).toEqual(['from backup']);
     const [record] = await logs.settle(1);
     expect(record.attempts.map((attempt) => attempt.error_code)).toEqual(['upstream_response_too_large', null]);
   });
@@ -112,7 +125,13 @@ const NETWORK_CHUNK = 16 * 1024;
  * loop, so that they arrive as separate reads), then `tail`; stops when the gateway lets go.
  * Resolves with the bytes of filler written.
  */
-async function longLine(response: ServerResponse, head: string, size: number, tail: string, contentType = 'text/event-stream'): Promise<number> {
+async function longLine(
+  response: ServerResponse,
+  head: string,
+  size: number,
+  tail: string,
+  contentType = 'text/event-stream',
+): Promise<number> {
   response.writeHead(200, { 'content-type': contentType });
   response.write(head);
   const filler = Buffer.alloc(NETWORK_CHUNK, 'a');
@@ -120,7 +139,9 @@ async function longLine(response: ServerResponse, head: string, size: number, ta
   while (sent < size && !response.destroyed) {
     const accepted = response.write(filler);
     sent += filler.length;
-    await new Promise((resolve) => (accepted ? setImmediate(resolve) : response.once('drain', resolve).once('close', resolve)));
+    await new Promise((resolve) =>
+      accepted ? setImmediate(resolve) : response.once('drain', resolve).once('close', resolve),
+    );
   }
   if (!response.destroyed) response.end(tail);
   return sent;
@@ -156,9 +177,16 @@ describe('one large event, on every stream path', () => {
       ...(responseLimitBytes ? { responseLimitBytes } : {}),
     });
     const host = await startHost('node', made);
-    closers.push(() => host.close(), () => made.close());
+    closers.push(
+      () => host.close(),
+      () => made.close(),
+    );
     return async (body: object) => {
-      const response = await fetch(`${host.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${host.baseURL}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       // Read as bytes: the client's own decoding is not what is measured.
       const reader = response.body!.getReader();
       let bytes = 0;
@@ -172,7 +200,8 @@ describe('one large event, on every stream path', () => {
   }
 
   const STREAM = { ...CHAT, stream: true };
-  const openAIHead = 'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"';
+  const openAIHead =
+    'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"';
   const openAITail = `"},"finish_reason":null}]}\n\ndata: ${JSON.stringify(chunk(null, 'stop'))}\n\ndata: [DONE]\n\n`;
 
   it('relays a 32 MiB OpenAI event that arrives in 16 KiB chunks at linear cost', async () => {
@@ -209,7 +238,10 @@ describe('one large event, on every stream path', () => {
         written += flood.length;
         await new Promise((resolve) => setImmediate(resolve));
       }
-      if (!response.destroyed) response.end(`data: ${JSON.stringify(chunk('late'))}\n\ndata: ${JSON.stringify(chunk(null, 'stop'))}\n\ndata: [DONE]\n\n`);
+      if (!response.destroyed)
+        response.end(
+          `data: ${JSON.stringify(chunk('late'))}\n\ndata: ${JSON.stringify(chunk(null, 'stop'))}\n\ndata: [DONE]\n\n`,
+        );
     });
     const result = await send(STREAM);
     expect(result.status).toBe(502);
@@ -246,4 +278,3 @@ describe('one large event, on every stream path', () => {
     expect(await written).toBeLessThan(4 * MiB);
   });
 });
-

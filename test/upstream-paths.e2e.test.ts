@@ -26,14 +26,26 @@ let host: Host;
 
 beforeAll(async () => {
   // Any path answers 404: a request that reaches the upstream at all is what the tests look for.
-  upstream = await startUpstream((_request, response) => json(response, 404, { error: { message: 'no such path', code: 'not_found' } }));
+  upstream = await startUpstream((_request, response) =>
+    json(response, 404, { error: { message: 'no such path', code: 'not_found' } }),
+  );
   gateway = createGateway({
     providers: {
       azure: { apiKey: 'operator-azure-key-0001', baseURL: upstream.origin, deployments: { 'gpt-4o': 'gpt4o-prod' } },
-      azurev1: { kind: 'azure', apiKey: 'operator-azure-key-0002', baseURL: upstream.origin, apiVersion: 'v1', deployments: { 'gpt-4o': 'gpt4o-prod' } },
+      azurev1: {
+        kind: 'azure',
+        apiKey: 'operator-azure-key-0002',
+        baseURL: upstream.origin,
+        apiVersion: 'v1',
+        deployments: { 'gpt-4o': 'gpt4o-prod' },
+      },
       aws: { kind: 'bedrock', region: 'us-east-1', baseURL: upstream.origin, apiKey: 'operator-bedrock-key-0003' },
       google: { apiKey: 'operator-google-key-0004', baseURL: `${upstream.origin}/v1beta` },
-      vertex: { kind: 'google', baseURL: `${upstream.origin}/v1beta1`, vertex: { project: 'test-project', location: 'us-central1', credentials: VERTEX_KEY } },
+      vertex: {
+        kind: 'google',
+        baseURL: `${upstream.origin}/v1beta1`,
+        vertex: { project: 'test-project', location: 'us-central1', credentials: VERTEX_KEY },
+      },
     },
     retry: { maxRetries: 0 },
     health: false,
@@ -55,12 +67,22 @@ async function chat(model: string, extra: Record<string, unknown> = {}) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi' }], ...extra }),
   });
-  return { status: response.status, body: (await response.json()) as { error?: { code: string; param: string | null; message: string } } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { error?: { code: string; param: string | null; message: string } },
+  };
 }
 
 async function embed(model: string) {
-  const response = await fetch(`${host.baseURL}/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, input: 'Hi' }) });
-  return { status: response.status, body: (await response.json()) as { error?: { code: string; param: string | null } } };
+  const response = await fetch(`${host.baseURL}/embeddings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model, input: 'Hi' }),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { error?: { code: string; param: string | null } },
+  };
 }
 
 /** Names that are, or decode to, a dot segment, or that would split one segment into several. */
@@ -73,14 +95,30 @@ describe('names that would leave their path segment are refused before any upstr
     ['google', [...DOT_SEGMENTS, ...SPLITTING, 'models/..', 'tunedModels/%2e%2e', 'models/a/b']],
     ['vertex', [...DOT_SEGMENTS, ...SPLITTING, 'models/..']],
     // A Bedrock ARN holds slashes (percent-encoded into the one segment), but no dot segment between them.
-    ['aws', [...DOT_SEGMENTS, 'a/../b', '../converse', 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/..', 'x\\..\\y', 'gpt%2f..']],
+    [
+      'aws',
+      [
+        ...DOT_SEGMENTS,
+        'a/../b',
+        '../converse',
+        'arn:aws:bedrock:us-east-1:123456789012:inference-profile/..',
+        'x\\..\\y',
+        'gpt%2f..',
+      ],
+    ],
   ];
   for (const [provider, names] of cases) {
     it(`${provider}: ${names.length} names, streaming and not`, async () => {
       for (const name of names) {
         for (const stream of [false, true]) {
           const { status, body } = await chat(`${provider}/${name}`, { stream });
-          expect({ name, stream, status, code: body.error?.code, param: body.error?.param }).toEqual({ name, stream, status: 400, code: 'invalid_model_name', param: 'model' });
+          expect({ name, stream, status, code: body.error?.code, param: body.error?.param }).toEqual({
+            name,
+            stream,
+            status: 400,
+            code: 'invalid_model_name',
+            param: 'model',
+          });
         }
       }
       expect(upstream.requests.map((request) => request.url)).toEqual([]);
@@ -89,7 +127,13 @@ describe('names that would leave their path segment are refused before any upstr
 
   it('the same for embeddings (Azure, Bedrock, Gemini)', async () => {
     // (`aws/..` names no embeddings model at all: refused as unsupported_model, also before any call.)
-    for (const model of ['azure/..', 'aws/amazon.titan-embed-text-v2:0/..', 'aws/cohere.embed-english-v3/%2e%2e', 'google/..', 'google/%2e%2e']) {
+    for (const model of [
+      'azure/..',
+      'aws/amazon.titan-embed-text-v2:0/..',
+      'aws/cohere.embed-english-v3/%2e%2e',
+      'google/..',
+      'google/%2e%2e',
+    ]) {
       const { status, body } = await embed(model);
       expect({ model, status, code: body.error?.code }).toEqual({ model, status: 400, code: 'invalid_model_name' });
     }
@@ -99,7 +143,17 @@ describe('names that would leave their path segment are refused before any upstr
 
 describe('names that are fine reach the path they name, percent-encoded', () => {
   it('Azure: a configured deployment, an unconfigured name as itself, prototype names as plain names', async () => {
-    for (const model of ['gpt-4o', 'gpt-4o-mini', 'constructor', '__proto__', 'toString', 'hasOwnProperty', 'my.deployment', 'a..b']) await chat(`azure/${model}`);
+    for (const model of [
+      'gpt-4o',
+      'gpt-4o-mini',
+      'constructor',
+      '__proto__',
+      'toString',
+      'hasOwnProperty',
+      'my.deployment',
+      'a..b',
+    ])
+      await chat(`azure/${model}`);
     expect(upstream.requests.map((request) => request.url.replace(/\?.*$/, ''))).toEqual([
       '/openai/deployments/gpt4o-prod/chat/completions',
       '/openai/deployments/gpt-4o-mini/chat/completions',
@@ -124,7 +178,9 @@ describe('names that are fine reach the path they name, percent-encoded', () => 
 
   it('Bedrock: model ids and ARNs as one encoded segment', async () => {
     await chat('aws/anthropic.claude-3-haiku-20240307-v1:0');
-    await chat('aws/arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet-20241022-v2:0');
+    await chat(
+      'aws/arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet-20241022-v2:0',
+    );
     expect(upstream.requests.map((request) => request.url)).toEqual([
       '/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse',
       '/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.anthropic.claude-3-5-sonnet-20241022-v2%3A0/converse',

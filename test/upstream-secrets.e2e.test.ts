@@ -38,7 +38,11 @@ const OPERATOR_KEYS = {
   anthropic: 'operator-anthropic-secret-5b9d2f7e1a',
   google: 'operator-google-secret-2a6c8e4f9b',
 };
-const AWS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'operator-aws-secret-access-key-7e3b1d5f9c2a', sessionToken: 'operator-aws-session-token-1f8d3b6e2c9a' };
+const AWS = {
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'operator-aws-secret-access-key-7e3b1d5f9c2a',
+  sessionToken: 'operator-aws-session-token-1f8d3b6e2c9a',
+};
 const BYOK_KEY = 'caller-byok-secret-6d2f9a1e7c3b';
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const VERTEX_KEY = {
@@ -88,7 +92,11 @@ beforeAll(async () => {
       azure: { apiKey: OPERATOR_KEYS.azure, baseURL: upstream.origin },
       anthropic: { apiKey: OPERATOR_KEYS.anthropic, baseURL: upstream.baseURL },
       google: { apiKey: OPERATOR_KEYS.google, baseURL: `${upstream.origin}/v1beta` },
-      vertex: { kind: 'google', baseURL: `${upstream.origin}/v1beta1`, vertex: { project: 'test-project', location: 'us-central1', credentials: VERTEX_KEY } },
+      vertex: {
+        kind: 'google',
+        baseURL: `${upstream.origin}/v1beta1`,
+        vertex: { project: 'test-project', location: 'us-central1', credentials: VERTEX_KEY },
+      },
       aws: { kind: 'bedrock', region: 'us-east-1', baseURL: upstream.origin, ...AWS },
     },
     allowCustomerCredentials: true,
@@ -114,9 +122,11 @@ function secretsOf(request: ReceivedRequest): string[] {
     if (typeof value === 'string') found.push(value);
   }
   const authorization = headers.authorization;
-  if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) found.push(authorization.slice('Bearer '.length));
+  if (typeof authorization === 'string' && authorization.startsWith('Bearer '))
+    found.push(authorization.slice('Bearer '.length));
   // Secrets that never travel, quoted anyway: SigV4's secret key, the service account's private key.
-  if (typeof authorization === 'string' && authorization.startsWith('AWS4-HMAC-SHA256')) found.push(AWS.secretAccessKey);
+  if (typeof authorization === 'string' && authorization.startsWith('AWS4-HMAC-SHA256'))
+    found.push(AWS.secretAccessKey);
   if (request.url.startsWith('/v1beta1/projects/')) found.push(VERTEX_KEY.private_key);
   for (const secret of found) echoed.add(secret);
   return found;
@@ -144,12 +154,20 @@ async function answer(request: ReceivedRequest, response: ServerResponse): Promi
         return json(response, 400, { error: { code: 400, message, status: field } });
       case 'bedrock':
         // A header value holds no line breaks: the type travels in the body then.
-        return json(response, 400, { message, __type: field, code: field }, field.includes('\n') ? {} : { 'x-amzn-errortype': field });
+        return json(
+          response,
+          400,
+          { message, __type: field, code: field },
+          field.includes('\n') ? {} : { 'x-amzn-errortype': field },
+        );
     }
   }
   switch (wire) {
     case 'openai':
-      return sse(response, [chunk('Hello'), { error: { message, type: field, param: field, code: field } }], { delayMs: 30, done: false });
+      return sse(response, [chunk('Hello'), { error: { message, type: field, param: field, code: field } }], {
+        delayMs: 30,
+        done: false,
+      });
     case 'anthropic': {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       response.write(ANTHROPIC_OPENING);
@@ -159,7 +177,12 @@ async function answer(request: ReceivedRequest, response: ServerResponse): Promi
     }
     case 'gemini': {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.write(geminiFrame({ candidates: [{ content: { role: 'model', parts: [{ text: 'Hello' }] }, index: 0 }], modelVersion: 'gemini-2.5-flash' }));
+      response.write(
+        geminiFrame({
+          candidates: [{ content: { role: 'model', parts: [{ text: 'Hello' }] }, index: 0 }],
+          modelVersion: 'gemini-2.5-flash',
+        }),
+      );
       await sleep(30);
       response.end(geminiFrame({ error: { code: 500, message, status: field } }));
       return;
@@ -191,14 +214,29 @@ interface Outcome {
 async function send(target: Target, stream: boolean, byok: boolean): Promise<Outcome> {
   const body: Record<string, unknown> = { model: target.model, messages: [{ role: 'user', content: 'Hi' }], stream };
   if (byok) body.customer_credentials = { [target.provider]: { api_key: BYOK_KEY } };
-  const response = await fetch(`${host.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${host.baseURL}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, headers: Object.fromEntries(response.headers), text: await response.text() };
 }
 
 /** Every secret, and a long middle piece of each, so that a half-scrubbed key fails too. */
 function forbidden(): string[] {
-  const whole = [...echoed, ...KEY_SHAPED, BEARER_TOKEN, ...Object.values(OPERATOR_KEYS), AWS.secretAccessKey, AWS.sessionToken, BYOK_KEY, VERTEX_KEY.private_key];
-  const pieces = whole.map((secret) => secret.slice(Math.floor(secret.length / 2) - 8, Math.floor(secret.length / 2) + 8));
+  const whole = [
+    ...echoed,
+    ...KEY_SHAPED,
+    BEARER_TOKEN,
+    ...Object.values(OPERATOR_KEYS),
+    AWS.secretAccessKey,
+    AWS.sessionToken,
+    BYOK_KEY,
+    VERTEX_KEY.private_key,
+  ];
+  const pieces = whole.map((secret) =>
+    secret.slice(Math.floor(secret.length / 2) - 8, Math.floor(secret.length / 2) + 8),
+  );
   // The private key's base64 lines, each of which would give part of it away.
   const pemLines = VERTEX_KEY.private_key.split('\n').filter((line) => line.length >= 40);
   return [...whole, ...pieces, ...pemLines];
@@ -206,11 +244,17 @@ function forbidden(): string[] {
 
 function expectNoSecret(what: string, text: string): void {
   for (const secret of forbidden()) {
-    if (text.includes(secret)) throw new Error(`${what} carries a secret (${secret.slice(0, 12)}…): ${text.slice(0, 2000)}`);
+    if (text.includes(secret))
+      throw new Error(`${what} carries a secret (${secret.slice(0, 12)}…): ${text.slice(0, 2000)}`);
   }
 }
 
-async function check(target: Target, shape: Scenario['shape'], fields: Scenario['fields'], byok: boolean): Promise<void> {
+async function check(
+  target: Target,
+  shape: Scenario['shape'],
+  fields: Scenario['fields'],
+  byok: boolean,
+): Promise<void> {
   scenario = { shape, fields };
   logs.records.length = 0;
   const before = upstream.requests.length;
@@ -239,7 +283,13 @@ async function check(target: Target, shape: Scenario['shape'], fields: Scenario[
   // The message still says what happened, without the keys.
   expect(error.message).toContain('[redacted]');
   expect(error.message.length).toBeLessThanOrEqual(700);
-  for (const identifier of [error.code, error.param, error.type, record.error_code, ...record.attempts.map((attempt) => attempt.error_code)]) {
+  for (const identifier of [
+    error.code,
+    error.param,
+    error.type,
+    record.error_code,
+    ...record.attempts.map((attempt) => attempt.error_code),
+  ]) {
     if (identifier !== null && identifier !== undefined) expect(identifier.length).toBeLessThanOrEqual(128);
   }
 }
@@ -248,14 +298,19 @@ describe('an upstream error that quotes keys reaches no client, header or log', 
   for (const target of TARGETS) {
     describe(target.provider, () => {
       for (const fields of ['key', 'key-shaped'] as const) {
-        it(`an HTTP error with the ${fields === 'key' ? 'operator key' : 'key-shaped strings'} in code, param and type`, () => check(target, 'http', fields, false));
-        it(`an in-stream error after the first content, ${fields === 'key' ? 'operator key' : 'key-shaped strings'} in its fields`, () => check(target, 'stream', fields, false));
+        it(`an HTTP error with the ${fields === 'key' ? 'operator key' : 'key-shaped strings'} in code, param and type`, () =>
+          check(target, 'http', fields, false));
+        it(`an in-stream error after the first content, ${fields === 'key' ? 'operator key' : 'key-shaped strings'} in its fields`, () =>
+          check(target, 'stream', fields, false));
         if (target.wire === 'bedrock') {
-          it(`an unmodelled in-stream error (:error-code), ${fields}`, () => check(target, 'stream-unmodelled', fields, false));
+          it(`an unmodelled in-stream error (:error-code), ${fields}`, () =>
+            check(target, 'stream-unmodelled', fields, false));
         }
         if (target.byok) {
-          it(`with the caller's key (customer_credentials): an HTTP error quoting it, ${fields}`, () => check(target, 'http', fields, true));
-          it(`with the caller's key (customer_credentials): an in-stream error quoting it, ${fields}`, () => check(target, 'stream', fields, true));
+          it(`with the caller's key (customer_credentials): an HTTP error quoting it, ${fields}`, () =>
+            check(target, 'http', fields, true));
+          it(`with the caller's key (customer_credentials): an in-stream error quoting it, ${fields}`, () =>
+            check(target, 'stream', fields, true));
         }
       }
     });

@@ -20,7 +20,10 @@ export interface FetchGatewayOptions {
 
 const encoder = new TextEncoder();
 
-export function fetchGateway(gateway: Gateway, options: FetchGatewayOptions = {}): (request: Request) => Promise<Response> {
+export function fetchGateway(
+  gateway: Gateway,
+  options: FetchGatewayOptions = {},
+): (request: Request) => Promise<Response> {
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   return async (request) => {
     const url = new URL(request.url);
@@ -50,7 +53,11 @@ export function fetchGateway(gateway: Gateway, options: FetchGatewayOptions = {}
         status: result.status,
         // Answered before the body was read to its end (a 413, a 408, a 415, a 401): ask the host to
         // close the connection rather than read the rest of the upload.
-        headers: { ...result.headers, 'content-type': 'application/json; charset=utf-8', ...(requestBody && !requestBody.ended() ? CLOSE : undefined) },
+        headers: {
+          ...result.headers,
+          'content-type': 'application/json; charset=utf-8',
+          ...(requestBody && !requestBody.ended() ? CLOSE : undefined),
+        },
       });
     }
     const iterator = result.body[Symbol.asyncIterator]();
@@ -108,6 +115,7 @@ async function* bodyAlreadyRead(): AsyncIterable<Uint8Array> {
   throw new GatewayError({
     status: 500,
     code: 'body_already_read',
-    message: 'The host read the request body before modelgate could: mount the fetch handler before any middleware that reads the body.',
+    message:
+      'The host read the request body before modelgate could: mount the fetch handler before any middleware that reads the body.',
   });
 }

@@ -12,7 +12,14 @@
  */
 import type { Context, Next } from 'koa';
 import { hostContext, type ContextProvider, type Gateway, type GatewayRequest } from '../../src/index.js';
-import { gatewayRequestFromNode, isBodyParserError, keptBodyBytes, requestSignal, stillReceiving, writeNodeResponse } from '../node/index.js';
+import {
+  gatewayRequestFromNode,
+  isBodyParserError,
+  keptBodyBytes,
+  requestSignal,
+  stillReceiving,
+  writeNodeResponse,
+} from '../node/index.js';
 
 export interface KoaGatewayOptions {
   /** Only paths under this prefix are served (others go to the next middleware). */
@@ -66,7 +73,12 @@ export function koaGatewayErrors(gateway: Gateway, options: KoaGatewayOptions = 
       await next();
     } catch (error) {
       if (!underPrefix(ctx, prefix) || !isBodyParserError(error) || ctx.headerSent) throw error;
-      const request: GatewayRequest = { method: ctx.method, path: ctx.path.slice(prefix.length) || '/', headers: ctx.req.headers, bodyError: error };
+      const request: GatewayRequest = {
+        method: ctx.method,
+        path: ctx.path.slice(prefix.length) || '/',
+        headers: ctx.req.headers,
+        bodyError: error,
+      };
       await serveKoa(gateway, ctx, request, options);
     }
   };
@@ -76,7 +88,12 @@ function underPrefix(ctx: Context, prefix: string): boolean {
   return !prefix || ctx.path === prefix || ctx.path.startsWith(`${prefix}/`);
 }
 
-async function serveKoa(gateway: Gateway, ctx: Context, request: GatewayRequest, options: KoaGatewayOptions): Promise<void> {
+async function serveKoa(
+  gateway: Gateway,
+  ctx: Context,
+  request: GatewayRequest,
+  options: KoaGatewayOptions,
+): Promise<void> {
   const context = await hostContext(options.context, ctx);
   const signal = requestSignal(ctx.res);
   const result = await gateway.handle(request, { ...context, signal });

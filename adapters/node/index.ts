@@ -21,14 +21,22 @@ export interface NodeGatewayOptions {
   context?: ContextProvider<IncomingMessage>;
 }
 
-export function nodeGateway(gateway: Gateway, options: NodeGatewayOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+export function nodeGateway(
+  gateway: Gateway,
+  options: NodeGatewayOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
   const mount = (options.basePath ?? '').replace(/\/+$/, '');
   return (req, res) => {
     void (async () => {
       const context = await hostContext(options.context, req);
       await serveNodeRequest(gateway, req, res, req.url ?? '/', { context, mount });
     })().catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"Internal gateway error.","type":"api_error","param":null,"code":"internal_error"}}');
+      if (!res.headersSent)
+        res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(
+            '{"error":{"message":"Internal gateway error.","type":"api_error","param":null,"code":"internal_error"}}',
+          );
       else res.destroy();
     });
   };

@@ -30,7 +30,12 @@ export const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 
 
 /** Starts `script` (a bench entry, e.g. `bare-proxy`) from the bundle `buildBench()` wrote. */
 export function startChild(script: string, args: string[], options: ChildOptions = {}): Child {
-  const node = [process.execPath, ...(options.nodeFlags ?? []), join(options.buildDir ?? BUILD_DIR, `${script}.js`), ...args];
+  const node = [
+    process.execPath,
+    ...(options.nodeFlags ?? []),
+    join(options.buildDir ?? BUILD_DIR, `${script}.js`),
+    ...args,
+  ];
   const [command, ...rest] = options.cpu !== undefined && HAS_TASKSET ? ['taskset', '-c', options.cpu, ...node] : node;
   const child: ChildProcess = spawn(command, rest, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -39,14 +44,18 @@ export function startChild(script: string, args: string[], options: ChildOptions
   const pending = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => {
-    exited = true;
-    for (const waiter of pending.values()) waiter.reject(new Error(`${script} exited`));
-    pending.clear();
-    resolve();
-  }));
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      for (const waiter of pending.values()) waiter.reject(new Error(`${script} exited`));
+      pending.clear();
+      resolve();
+    }),
+  );
   const ready = new Promise<any>((resolve, reject) => {
-    child.once('message', (message: any) => (message?.type === 'ready' ? resolve(message) : reject(new Error(`${script}: unexpected first message`))));
+    child.once('message', (message: any) =>
+      message?.type === 'ready' ? resolve(message) : reject(new Error(`${script}: unexpected first message`)),
+    );
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
   });
   ready.catch(() => {});

@@ -36,7 +36,9 @@ export function profileCosts(profile: Profile, requests: number): ProfileCosts {
     const { functionName, url, lineNumber } = byId.get(profile.samples[i])!.callFrame;
     if (functionName === '(idle)') continue;
     const micros = (profile.timeDeltas[i] ?? 0) / requests;
-    const file = url.replace(/^file:\/\/.*?\/(node_modules|\.bench\/build)\//, '').replace(/chunk-[A-Z0-9]+\.js/, 'chunk.js');
+    const file = url
+      .replace(/^file:\/\/.*?\/(node_modules|\.bench\/build)\//, '')
+      .replace(/chunk-[A-Z0-9]+\.js/, 'chunk.js');
     // Bundled code moves between builds: name and file only, so that two builds compare.
     const key = `${functionName || '(anonymous)'}  ${file}${file && !file.startsWith('chunk.js') ? `:${lineNumber + 1}` : ''}`;
     byFunction[key] = (byFunction[key] ?? 0) + micros;
@@ -61,11 +63,18 @@ export function formatCosts(costs: ProfileCosts, top: number): string {
 export function formatComparison(costs: ProfileCosts, baseline: ProfileCosts, top: number): string {
   const diff = (mine: Record<string, number>, theirs: Record<string, number>) => {
     const keys = new Set([...Object.keys(mine), ...Object.keys(theirs)]);
-    return [...keys].map((key) => [key, (mine[key] ?? 0) - (theirs[key] ?? 0)] as const).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+    return [...keys]
+      .map((key) => [key, (mine[key] ?? 0) - (theirs[key] ?? 0)] as const)
+      .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
   };
-  const lines = [`CPU per request: ${us(costs.total)} against ${us(baseline.total)} (${us(costs.total - baseline.total)} more)`, '', 'Difference by area:'];
+  const lines = [
+    `CPU per request: ${us(costs.total)} against ${us(baseline.total)} (${us(costs.total - baseline.total)} more)`,
+    '',
+    'Difference by area:',
+  ];
   for (const [name, value] of diff(costs.byArea, baseline.byArea).slice(0, 15)) lines.push(`  ${us(value)}  ${name}`);
   lines.push('', `Largest differences by function (top ${top}):`);
-  for (const [name, value] of diff(costs.byFunction, baseline.byFunction).slice(0, top)) lines.push(`  ${us(value)}  ${name}`);
+  for (const [name, value] of diff(costs.byFunction, baseline.byFunction).slice(0, top))
+    lines.push(`  ${us(value)}  ${name}`);
   return lines.join('\n');
 }

@@ -16,7 +16,11 @@ function fixturesDir(): string {
 
 const FIXTURES = fixturesDir();
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
-const jsonl = (name: string) => fixture(name).split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line));
+const jsonl = (name: string) =>
+  fixture(name)
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line));
 
 export const OPENAI_JSON = fixture('openai-chat/openai-text.json').replace(/\s*\n\s*/g, '');
 
@@ -45,12 +49,18 @@ const anthropicText: string = JSON.parse(fixture('anthropic/anthropic-text.json'
  */
 export function anthropicStreamFrames(textDeltas: number): string[] {
   const head = anthropicEvents.filter((event) => ['message_start', 'content_block_start', 'ping'].includes(event.type));
-  const tail = anthropicEvents.filter((event) => ['content_block_stop', 'message_delta', 'message_stop'].includes(event.type));
+  const tail = anthropicEvents.filter((event) =>
+    ['content_block_stop', 'message_delta', 'message_stop'].includes(event.type),
+  );
   const words = anthropicText.split(/(?<= )/);
   const per = Math.ceil(words.length / textDeltas);
   const deltas = [];
   for (let i = 0; i < words.length; i += per) {
-    deltas.push({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: words.slice(i, i + per).join('') } });
+    deltas.push({
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'text_delta', text: words.slice(i, i + per).join('') },
+    });
   }
   return [...head, ...deltas, ...tail].map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
 }

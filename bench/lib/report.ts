@@ -42,9 +42,14 @@ export function throughputTable(rows: Row[]): string {
   ];
   for (const row of rows) {
     const rps = median(row.trials.map((trial) => trial.rps));
-    const bare = rows.find((other) => other.scenario === row.scenario && other.setup.kind === 'bare' && other.setup.framework === row.setup.framework);
-    const ratio = row.setup.kind === 'modelgate' && bare ? rps / median(bare.trials.map((trial) => trial.rps)) : Number.NaN;
-    const logs = row.setup.kind === 'bare' ? '' : row.trials.every((trial) => trial.logsMatched) ? '1 per request' : 'MISMATCH';
+    const bare = rows.find(
+      (other) =>
+        other.scenario === row.scenario && other.setup.kind === 'bare' && other.setup.framework === row.setup.framework,
+    );
+    const ratio =
+      row.setup.kind === 'modelgate' && bare ? rps / median(bare.trials.map((trial) => trial.rps)) : Number.NaN;
+    const logs =
+      row.setup.kind === 'bare' ? '' : row.trials.every((trial) => trial.logsMatched) ? '1 per request' : 'MISMATCH';
     lines.push(
       `| ${row.scenario} | ${row.setup.name} | ${fmt(rps)} | ${row.setup.kind === 'bare' ? '' : fmt(ratio, 2)} | ` +
         `${fmt(median(row.trials.map((t) => t.p50)), 2)} | ${fmt(median(row.trials.map((t) => t.p99)), 2)} | ` +
@@ -62,8 +67,9 @@ export function ttftTable(rows: TtftRow[]): string {
     const p50 = median(row.p50) * 1000;
     const bare = rows.find((other) => other.setup.kind === 'bare' && other.setup.framework === row.setup.framework);
     const added = row.setup.kind === 'modelgate' && bare ? p50 - median(bare.p50) * 1000 : Number.NaN;
-    lines.push(`| ${row.setup.name} | ${fmt(p50)} | ${fmt(median(row.p90) * 1000)} | ${row.setup.kind === 'bare' ? '' : fmt(added)} |`);
+    lines.push(
+      `| ${row.setup.name} | ${fmt(p50)} | ${fmt(median(row.p90) * 1000)} | ${row.setup.kind === 'bare' ? '' : fmt(added)} |`,
+    );
   }
   return lines.join('\n');
 }
-

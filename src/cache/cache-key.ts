@@ -9,7 +9,13 @@ import { createHash } from 'node:crypto';
 /** Request fields that change how an answer is delivered, not what it says. */
 const DELIVERY_FIELDS = new Set(['model', 'stream', 'stream_options']);
 
-export function cacheKey(scope: string, operation: string, provider: string, model: string, body: Record<string, unknown>): string {
+export function cacheKey(
+  scope: string,
+  operation: string,
+  provider: string,
+  model: string,
+  body: Record<string, unknown>,
+): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify([scope, operation, provider, model]));
   hash.update('\n');
@@ -19,7 +25,8 @@ export function cacheKey(scope: string, operation: string, provider: string, mod
 
 /** JSON with object keys in sorted order at every depth; `skip` applies to the top level only. */
 export function canonicalJson(value: unknown, skip?: ReadonlySet<string>): string {
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
     const parts: string[] = [];
     for (const key of Object.keys(value).sort()) {
@@ -64,6 +71,7 @@ export function cacheScope(facts: ScopeFacts): string {
         : undefined;
   let scope = tenant ?? 'anonymous';
   if (facts.byCustomer || tenant === undefined) scope += `|customer:${JSON.stringify(facts.customer ?? null)}`;
-  if (facts.credentials !== undefined) scope += `|credentials:${createHash('sha256').update(canonicalJson(facts.credentials)).digest('hex')}`;
+  if (facts.credentials !== undefined)
+    scope += `|credentials:${createHash('sha256').update(canonicalJson(facts.credentials)).digest('hex')}`;
   return scope;
 }

@@ -50,14 +50,26 @@ export function cacheSettings(defaults: CacheDefaults | undefined, params: Gatew
 
 /** Whether to send `x-modelgate-cache` at all: the gateway or the request cares about caching. */
 export function cacheMentioned(defaults: CacheDefaults | undefined, params: GatewayParams): boolean {
-  return defaults !== undefined || params.cache_enabled !== undefined || params.cache_ttl !== undefined || params.cache_options !== undefined;
+  return (
+    defaults !== undefined ||
+    params.cache_enabled !== undefined ||
+    params.cache_ttl !== undefined ||
+    params.cache_options !== undefined
+  );
 }
 
 export class ResponseCache {
   constructor(private readonly calls: StoreCalls) {}
 
   /** One key per provider/model of the chain, in chain order. */
-  keys(chain: readonly ChainTarget[], operation: string, body: Record<string, unknown>, record: LogRecord, params: GatewayParams, settings: CacheSettings): Map<string, string> {
+  keys(
+    chain: readonly ChainTarget[],
+    operation: string,
+    body: Record<string, unknown>,
+    record: LogRecord,
+    params: GatewayParams,
+    settings: CacheSettings,
+  ): Map<string, string> {
     const scope = cacheScope({
       gatewayKey: record.gateway_key,
       principal: record.principal,
@@ -69,13 +81,17 @@ export class ResponseCache {
     const keys = new Map<string, string>();
     for (const target of chain) {
       const served = `${target.provider.id}/${target.model}`;
-      if (!keys.has(served)) keys.set(served, cacheKey(scope, operation, target.provider.id, target.model, { ...target.params, ...body }));
+      if (!keys.has(served))
+        keys.set(served, cacheKey(scope, operation, target.provider.id, target.model, { ...target.params, ...body }));
     }
     return keys;
   }
 
   /** The first cached answer in chain order; undefined on a miss or a store failure (noted in the record). */
-  async lookup(keys: ReadonlyMap<string, string>, record: LogRecord): Promise<{ entry?: CachedEntry; failed: boolean }> {
+  async lookup(
+    keys: ReadonlyMap<string, string>,
+    record: LogRecord,
+  ): Promise<{ entry?: CachedEntry; failed: boolean }> {
     const values = await this.calls.attempt('cache', record, (store) => store.getCached([...keys.values()]));
     if (!values) return { failed: true };
     for (const value of values) {
@@ -102,7 +118,9 @@ export class ResponseCache {
 /** Every provider key the request brings (`customer_credentials`, `credential_override`, a group's `credentials`), or undefined. */
 function callerCredentials(params: GatewayParams): unknown {
   const groups = [params.load_balance_group?.models, params.load_balance_models, params.loadbalance_models];
-  const inGroups = groups.flatMap((models) => models?.flatMap((entry) => (entry.credentials ? [entry.credentials] : [])) ?? []);
+  const inGroups = groups.flatMap(
+    (models) => models?.flatMap((entry) => (entry.credentials ? [entry.credentials] : [])) ?? [],
+  );
   if (!params.customer_credentials && !params.credential_override && !inGroups.length) return undefined;
   return [params.customer_credentials ?? null, params.credential_override ?? null, inGroups];
 }

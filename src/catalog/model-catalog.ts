@@ -45,7 +45,9 @@ export class ModelCatalog {
       // An Azure or OpenAI-compatible deployment often serves OpenAI's models.
       for (const other of kindFacts(kind)?.catalogueAlso ?? []) wanted.add(other);
     }
-    this.ready = Promise.all([...wanted].filter((kind) => kindFacts(kind)?.modelsDev).map((kind) => this.load(kind))).then(() => {
+    this.ready = Promise.all(
+      [...wanted].filter((kind) => kindFacts(kind)?.modelsDev).map((kind) => this.load(kind)),
+    ).then(() => {
       this.loaded = true;
     });
   }
@@ -69,7 +71,9 @@ export class ModelCatalog {
   private find(provider: Provider, model: string, alias?: string): ModelFacts | undefined {
     const known = this.fromCatalogue(provider.kind, model) ?? this.fromCatalogue(familyKindOf(model), model);
     const override =
-      ownValue(this.overrides, `${provider.id}/${model}`) ?? (alias !== undefined ? ownValue(this.overrides, alias) : undefined) ?? ownValue(this.overrides, model);
+      ownValue(this.overrides, `${provider.id}/${model}`) ??
+      (alias !== undefined ? ownValue(this.overrides, alias) : undefined) ??
+      ownValue(this.overrides, model);
     if (!override) return known;
     return { ...known, ...definedOnly(override) };
   }
@@ -90,8 +94,13 @@ export class ModelCatalog {
 
   private async load(kind: string): Promise<void> {
     try {
-      const module = (await import(`tokenlens/providers/${kindFacts(kind)!.modelsDev}`)) as Record<string, ModelsDevProvider>;
-      const data = Object.values(module).find((value) => typeof value === 'object' && value !== null && 'models' in value);
+      const module = (await import(`tokenlens/providers/${kindFacts(kind)!.modelsDev}`)) as Record<
+        string,
+        ModelsDevProvider
+      >;
+      const data = Object.values(module).find(
+        (value) => typeof value === 'object' && value !== null && 'models' in value,
+      );
       if (data?.models) this.byKind.set(kind, data.models);
     } catch {
       // No catalogue data for this kind: its models are simply unknown.

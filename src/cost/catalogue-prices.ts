@@ -26,7 +26,8 @@ export function findCataloguePrice(kind: string, model: string): CataloguePrice 
   // Each kind's catalogue id is in its descriptor; a kind without one (ollama, openai-compatible, demo: local or unknown servers) has no catalogue prices.
   const facts = kindFacts(kind);
   const providerId = facts?.prices;
-  if (!providerId) return `the price catalogue does not cover provider kind \`${kind}\`; set a price in options.pricing`;
+  if (!providerId)
+    return `the price catalogue does not cover provider kind \`${kind}\`; set a price in options.pricing`;
   let match: ReturnType<typeof calcPrice>;
   try {
     match = calcPrice({}, facts.priceModelName ? facts.priceModelName(model) : model, { providerId });
@@ -35,11 +36,14 @@ export function findCataloguePrice(kind: string, model: string): CataloguePrice 
   }
   if (!match) return `${CATALOGUE_SOURCE} has no price for \`${model}\` at ${providerId}; set one in options.pricing`;
   const id = `${match.provider.id}/${match.model.id}`;
-  const conditional: ConditionalPrice[] = Array.isArray(match.model.prices) ? match.model.prices : [{ prices: match.model.prices }];
+  const conditional: ConditionalPrice[] = Array.isArray(match.model.prices)
+    ? match.model.prices
+    : [{ prices: match.model.prices }];
   const choices: Choice[] = [];
   for (const entry of conditional) {
     const applies = constraintTest(entry.constraint);
-    if (!applies) return `${CATALOGUE_SOURCE} prices \`${id}\` under a condition this build does not understand (${JSON.stringify(entry.constraint)})`;
+    if (!applies)
+      return `${CATALOGUE_SOURCE} prices \`${id}\` under a condition this build does not understand (${JSON.stringify(entry.constraint)})`;
     choices.push({ applies, prices: toBucketPrices(id, entry.prices) });
   }
   if (choices.length === 1) {
@@ -86,7 +90,9 @@ function toBucketPrices(id: string, prices: ModelPrice): BucketPrices | string {
 function rate(value: ModelPrice[string]): Rate | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'number') return checked(value);
-  const tiers = [...value.tiers].map((tier) => ({ start: checked(tier.start), price: checked(tier.price) })).sort((a, b) => a.start - b.start);
+  const tiers = [...value.tiers]
+    .map((tier) => ({ start: checked(tier.start), price: checked(tier.price) }))
+    .sort((a, b) => a.start - b.start);
   return { base: checked(value.base), tiers };
 }
 

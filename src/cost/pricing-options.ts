@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 
-const perMillion = z.number({ error: 'must be a price in USD per million tokens' }).min(0, 'must be a price in USD per million tokens, 0 or more');
+const perMillion = z
+  .number({ error: 'must be a price in USD per million tokens' })
+  .min(0, 'must be a price in USD per million tokens, 0 or more');
 
 /** Prices of one model in USD per million tokens. */
 export const modelPricingSchema = z.strictObject({
@@ -26,7 +28,12 @@ export const modelPricingSchema = z.strictObject({
 export const pricingSchema = z.record(z.string(), modelPricingSchema).superRefine((pricing, context) => {
   // Checked here rather than on the key schema, whose message zod replaces with "Invalid key in record".
   for (const key of Object.keys(pricing)) {
-    if (!/^\S+$/.test(key)) context.addIssue({ code: 'custom', path: [key], message: 'a pricing key is `provider/model`, `model` or `provider/*`, without spaces' });
+    if (!/^\S+$/.test(key))
+      context.addIssue({
+        code: 'custom',
+        path: [key],
+        message: 'a pricing key is `provider/model`, `model` or `provider/*`, without spaces',
+      });
   }
 });
 

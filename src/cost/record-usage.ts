@@ -6,12 +6,20 @@ import type { CostCalculator, PricedProvider } from './cost-calculator.js';
  * Puts a request's usage and its cost (or why the cost is unknown) into its log record.
  * `unavailableReason` says why there is no usage when the provider knows better than "none reported".
  */
-export function recordUsage(record: LogRecord, usage: NormalizedUsage | undefined, costs: CostCalculator, provider: PricedProvider, model: string, unavailableReason?: string): void {
+export function recordUsage(
+  record: LogRecord,
+  usage: NormalizedUsage | undefined,
+  costs: CostCalculator,
+  provider: PricedProvider,
+  model: string,
+  unavailableReason?: string,
+): void {
   if (!usage) {
     record.usage = null;
     record.cost_usd = null;
     record.cost = null;
-    record.cost_unavailable_reason = unavailableReason ?? `provider \`${provider.id}\` reported no token usage for this request`;
+    record.cost_unavailable_reason =
+      unavailableReason ?? `provider \`${provider.id}\` reported no token usage for this request`;
     return;
   }
   record.usage = toLogUsage(usage);

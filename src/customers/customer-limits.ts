@@ -64,7 +64,12 @@ export class CustomerLimits {
     };
     if (settings.periodBudget !== undefined) {
       const period = budgetPeriod(settings.budgetDuration);
-      log.period_budget = { duration: settings.budgetDuration, limit_usd: settings.periodBudget, spent_usd: null, resets_at: period.end.toISOString() };
+      log.period_budget = {
+        duration: settings.budgetDuration,
+        limit_usd: settings.periodBudget,
+        spent_usd: null,
+        resets_at: period.end.toISOString(),
+      };
     }
     record.customer = log;
     return log;
@@ -74,11 +79,16 @@ export class CustomerLimits {
   async checkRate(settings: CustomerSettings, record: LogRecord): Promise<Record<string, string>> {
     const limit = settings.rateLimit;
     if (limit === undefined) return {};
-    const outcome = await this.calls.enforce('rate_limit', record, (store) => store.hitWindow(`ratelimit:${settings.id}`, limit, RATE_WINDOW_MS));
+    const outcome = await this.calls.enforce('rate_limit', record, (store) =>
+      store.hitWindow(`ratelimit:${settings.id}`, limit, RATE_WINDOW_MS),
+    );
     if (!outcome) return {};
     const remaining = Math.max(0, limit - outcome.count);
     if (record.customer?.rate_limit) record.customer.rate_limit.remaining = remaining;
-    const headers = { 'x-ratelimit-limit-requests': String(limit), 'x-ratelimit-remaining-requests': String(remaining) };
+    const headers = {
+      'x-ratelimit-limit-requests': String(limit),
+      'x-ratelimit-remaining-requests': String(remaining),
+    };
     if (outcome.allowed) return headers;
     const seconds = Math.max(1, Math.ceil(outcome.retryAfterMs / 1000));
     throw new GatewayError({
@@ -91,7 +101,12 @@ export class CustomerLimits {
   }
 
   /** Reserves the estimated cost on the customer's budgets, or refuses the request. */
-  async reserve(settings: CustomerSettings, estimateUsd: number, deadlineMs: number, record: LogRecord): Promise<Reservation | undefined> {
+  async reserve(
+    settings: CustomerSettings,
+    estimateUsd: number,
+    deadlineMs: number,
+    record: LogRecord,
+  ): Promise<Reservation | undefined> {
     if (!hasBudget(settings)) return undefined;
     const lines: BudgetLine[] = [];
     let period: BudgetPeriod | undefined;
@@ -99,7 +114,11 @@ export class CustomerLimits {
       period = budgetPeriod(settings.budgetDuration);
       // Kept a day past the period's end so a late settlement still finds it.
       const ttlMs = period.end.getTime() - Date.now() + 86_400_000;
-      lines.push({ key: `budget:${settings.id}:${settings.budgetDuration}:${period.label}`, limit: toNano(settings.periodBudget), ttlMs });
+      lines.push({
+        key: `budget:${settings.id}:${settings.budgetDuration}:${period.label}`,
+        limit: toNano(settings.periodBudget),
+        ttlMs,
+      });
     }
     if (settings.totalBudget !== undefined) {
       const ttlMs = settings.configured ? undefined : CALLER_TOTAL_BUDGET_TTL_MS;
@@ -128,7 +147,9 @@ export class CustomerLimits {
   async settle(reservation: Reservation, costUsd: number, record: LogRecord): Promise<void> {
     const charged = exactNano(Math.round(withMarkup(costUsd, reservation.settings) * NANO));
     if (record.customer) record.customer.charged_usd = charged / NANO;
-    const states = await this.calls.attempt('budget', record, (store) => store.settle(reservation.lines, reservation.id, charged));
+    const states = await this.calls.attempt('budget', record, (store) =>
+      store.settle(reservation.lines, reservation.id, charged),
+    );
     if (states) this.noteSpend(reservation, states, record);
     else this.late.retry(reservation.lines, reservation.id, charged);
   }
@@ -137,8 +158,10 @@ export class CustomerLimits {
     const log = record.customer;
     if (!log) return;
     let index = 0;
-    if (log.period_budget && reservation.settings.periodBudget !== undefined) log.period_budget.spent_usd = states[index++].spent / NANO;
-    if (log.total_budget && reservation.settings.totalBudget !== undefined) log.total_budget.spent_usd = states[index].spent / NANO;
+    if (log.period_budget && reservation.settings.periodBudget !== undefined)
+      log.period_budget.spent_usd = states[index++].spent / NANO;
+    if (log.total_budget && reservation.settings.totalBudget !== undefined)
+      log.total_budget.spent_usd = states[index].spent / NANO;
   }
 
   private overBudget(reservation: Reservation, states: readonly BudgetState[], refusedAt: number): GatewayError {

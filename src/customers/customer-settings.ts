@@ -24,12 +24,23 @@ export interface CustomerSettings {
   markupPercentage: number;
 }
 
-export function customerSettings(configured: Readonly<Record<string, CustomerOptions>>, params: GatewayParams): CustomerSettings | undefined {
+export function customerSettings(
+  configured: Readonly<Record<string, CustomerOptions>>,
+  params: GatewayParams,
+): CustomerSettings | undefined {
   const requested = params.customer_params;
   const id = requested?.customer_identifier ?? params.customer_identifier;
   if (id === undefined) {
-    if (requested && (requested.rate_limit !== undefined || requested.period_budget !== undefined || requested.total_budget !== undefined)) {
-      throw invalidRequest('`customer_params` with limits needs a `customer_identifier`.', 'customer_params.customer_identifier');
+    if (
+      requested &&
+      (requested.rate_limit !== undefined ||
+        requested.period_budget !== undefined ||
+        requested.total_budget !== undefined)
+    ) {
+      throw invalidRequest(
+        '`customer_params` with limits needs a `customer_identifier`.',
+        'customer_params.customer_identifier',
+      );
     }
     return undefined;
   }

@@ -17,7 +17,13 @@ export const DEFAULT_OUTPUT_ESTIMATE = 4_096;
  * allows, for each of the `n` choices it asks for (the prompt is billed once, the output per
  * choice). Undefined when the model has no known price.
  */
-export function estimateCost(costs: CostCalculator, provider: PricedProvider, model: string, facts: ModelFacts | undefined, needs: RequestNeeds): number | undefined {
+export function estimateCost(
+  costs: CostCalculator,
+  provider: PricedProvider,
+  model: string,
+  facts: ModelFacts | undefined,
+  needs: RequestNeeds,
+): number | undefined {
   const usage: NormalizedUsage = {
     inputTokens: Math.ceil(needs.promptChars / 3) + 4 * needs.messages + 3,
     cacheReadTokens: 0,
@@ -29,6 +35,11 @@ export function estimateCost(costs: CostCalculator, provider: PricedProvider, mo
 }
 
 /** What the usage cost; undefined when the model has no known price. */
-export function actualCost(costs: CostCalculator, provider: PricedProvider, model: string, usage: NormalizedUsage): number | undefined {
+export function actualCost(
+  costs: CostCalculator,
+  provider: PricedProvider,
+  model: string,
+  usage: NormalizedUsage,
+): number | undefined {
   return costs.cost(provider, model, usage).cost_usd ?? undefined;
 }

@@ -18,7 +18,15 @@ export const embeddings = {
   inputField: 'input',
   needs(body) {
     const inputs = Array.isArray(body.input) ? body.input.length : 1;
-    return { tools: false, images: false, jsonSchema: false, promptChars: textLength(body.input), messages: inputs, maxOutputTokens: 0, choices: 1 };
+    return {
+      tools: false,
+      images: false,
+      jsonSchema: false,
+      promptChars: textLength(body.input),
+      messages: inputs,
+      maxOutputTokens: 0,
+      choices: 1,
+    };
   },
   checksCapabilities: false,
   cacheable: true,
@@ -29,7 +37,11 @@ export const embeddings = {
     const data = Array.isArray(answer.data) ? (answer.data as Array<{ embedding?: unknown }>) : [];
     const first = data[0]?.embedding;
     // base64 (the openai SDK's default) holds 4 bytes of float32 per dimension.
-    const dimensions = Array.isArray(first) ? first.length : typeof first === 'string' ? Buffer.byteLength(first, 'base64') / 4 : null;
+    const dimensions = Array.isArray(first)
+      ? first.length
+      : typeof first === 'string'
+        ? Buffer.byteLength(first, 'base64') / 4
+        : null;
     return { embeddings: data.length, dimensions };
   },
   // Anthropic has no embeddings; Vertex AI's google provider refuses them itself (another wire format).

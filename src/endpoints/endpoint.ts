@@ -65,7 +65,11 @@ export interface StreamFormat {
   /** The request_breakdown frame; `firstPayload` (the stream's first data) lends it its id and model. */
   breakdownFrame(firstPayload: string | undefined, breakdown: { request_id: string; model: string | null }): string;
   /** The JSON answer a finished stream amounts to: what the cache stores. */
-  answerFromStream(payloads: readonly string[], firstPayload: string | undefined, usage: NormalizedUsage | undefined): Record<string, unknown>;
+  answerFromStream(
+    payloads: readonly string[],
+    firstPayload: string | undefined,
+    usage: NormalizedUsage | undefined,
+  ): Record<string, unknown>;
   /** A cached JSON answer as a complete stream, `end` included; the usage only when `includeUsage`. */
   replay(answer: Record<string, unknown>, includeUsage: boolean): string;
 }

@@ -27,7 +27,8 @@ export interface FoundRoute {
 /** The record serving a path (normalised: no query, no trailing slash, no `/v1`), or undefined. */
 export function findRoute(path: string): FoundRoute | undefined {
   for (const endpoint of WITH_ITEMS) {
-    if (path.startsWith(endpoint.path) && path[endpoint.path.length] === '/') return { endpoint, item: safeDecode(path.slice(endpoint.path.length + 1)) };
+    if (path.startsWith(endpoint.path) && path[endpoint.path.length] === '/')
+      return { endpoint, item: safeDecode(path.slice(endpoint.path.length + 1)) };
   }
   return BY_PATH.get(path);
 }

@@ -12,7 +12,8 @@ export const models = {
   method: 'GET',
   path: '/models',
   hasItems: true,
-  answer: ({ resolver, groups }, id) => (id === undefined ? listModels(resolver, groups) : retrieveModel(resolver, id, groups)),
+  answer: ({ resolver, groups }, id) =>
+    id === undefined ? listModels(resolver, groups) : retrieveModel(resolver, id, groups),
 } as const satisfies LocalEndpoint;
 
 type Groups = Readonly<Record<string, unknown>>;

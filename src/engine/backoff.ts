@@ -6,13 +6,23 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 2, initialDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 20_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxRetries: 2,
+  initialDelayMs: 250,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 20_000,
+};
 
 /**
  * Exponential backoff with jitter (between half and all of the exponential step), never shorter
  * than what the upstream asked for. Undefined means: do not retry this target.
  */
-export function retryDelayMs(retry: number, policy: RetryPolicy, retryAfterMs?: number, random: () => number = Math.random): number | undefined {
+export function retryDelayMs(
+  retry: number,
+  policy: RetryPolicy,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number | undefined {
   const step = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** retry);
   const jittered = step / 2 + (random() * step) / 2;
   if (retryAfterMs === undefined) return jittered;

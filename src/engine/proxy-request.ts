@@ -42,7 +42,14 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
   recordRequest(record, input);
 
   const deadlineMs = params.deadline_ms ?? engine.timeouts.requestMs;
-  const plan = await planRequest(engine.traffic, { endpoint, body, params, record, track: (work) => log.track(work), deadlineMs });
+  const plan = await planRequest(engine.traffic, {
+    endpoint,
+    body,
+    params,
+    record,
+    track: (work) => log.track(work),
+    deadlineMs,
+  });
   if (plan.cached) return serveCached(plan, endpoint, stream, body, params, log, input.signal);
   const scope = new RequestScope(deadlineMs, input.signal, engine.liveScopes, log.startedAt);
   const run: ChainRun = {
@@ -87,7 +94,15 @@ async function proxyJson({ engine, input, plan, scope, timing, policy, callFor }
   const record = log.record;
   let result: ChainResult<JsonOutcome>;
   try {
-    result = await runChain(plan.chain, scope, policy, record.attempts, timing, (target) => sendJsonCall(engine, input.endpoint, target, callFor(target), scope), plan.observer);
+    result = await runChain(
+      plan.chain,
+      scope,
+      policy,
+      record.attempts,
+      timing,
+      (target) => sendJsonCall(engine, input.endpoint, target, callFor(target), scope),
+      plan.observer,
+    );
   } finally {
     scope.dispose(); // the upstream body is read whole: the request holds no connection from here on
   }
@@ -106,7 +121,15 @@ async function proxyJson({ engine, input, plan, scope, timing, policy, callFor }
   return answer;
 }
 
-async function proxyStream({ engine, input, plan, scope, timing, policy, callFor }: ChainRun): Promise<GatewayResponse> {
+async function proxyStream({
+  engine,
+  input,
+  plan,
+  scope,
+  timing,
+  policy,
+  callFor,
+}: ChainRun): Promise<GatewayResponse> {
   const { body, params, log } = input;
   const record = log.record;
   const format = input.endpoint.stream!;
@@ -114,15 +137,27 @@ async function proxyStream({ engine, input, plan, scope, timing, policy, callFor
   /** The stream the chain opened, once one did: whatever fails after that must let go of it. */
   let stream: OpenedStream['stream'] | undefined;
   try {
-    const opened = await runChain(plan.chain, scope, policy, record.attempts, timing, async (target) => {
-      const askUsage = target.provider.streamUsage === 'request' && !clientWantsUsage;
-      const extra = askUsage ? format.askForUsage(body) : undefined;
-      // The cache needs the chunks to store the finished answer.
-      const options = { stripUsage: !clientWantsUsage, keepPayloads: plan.cacheSettings !== undefined, keepOutput: !params.disable_log };
-      const value = await openStream(engine, input.endpoint, target, callFor(target, extra), scope, options);
-      stream = value.stream;
-      return value;
-    }, plan.observer);
+    const opened = await runChain(
+      plan.chain,
+      scope,
+      policy,
+      record.attempts,
+      timing,
+      async (target) => {
+        const askUsage = target.provider.streamUsage === 'request' && !clientWantsUsage;
+        const extra = askUsage ? format.askForUsage(body) : undefined;
+        // The cache needs the chunks to store the finished answer.
+        const options = {
+          stripUsage: !clientWantsUsage,
+          keepPayloads: plan.cacheSettings !== undefined,
+          keepOutput: !params.disable_log,
+        };
+        const value = await openStream(engine, input.endpoint, target, callFor(target, extra), scope, options);
+        stream = value.stream;
+        return value;
+      },
+      plan.observer,
+    );
     noteServed(record, opened, log, timing, opened.value.droppedParams);
     record.ttft_ms = round(log.elapsedMs());
     const headers: ResponseHeaders = {
@@ -158,7 +193,7 @@ function retryPolicy(base: RetryPolicy, requested: GatewayParams['retry_params']
   if (!requested) return base;
   return {
     ...base,
-    maxRetries: requested.retry_enabled === false ? 0 : requested.num_retries ?? base.maxRetries,
+    maxRetries: requested.retry_enabled === false ? 0 : (requested.num_retries ?? base.maxRetries),
     initialDelayMs: requested.retry_after !== undefined ? requested.retry_after * 1000 : base.initialDelayMs,
   };
 }

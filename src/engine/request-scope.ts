@@ -37,7 +37,10 @@ export class RequestScope {
       this.signal = this.controller.signal;
     }
     this.deadlineAt = startedAt + deadlineMs;
-    this.timer = setTimeout(() => this.end(deadlineExceeded(deadlineMs)), Math.max(0, this.deadlineAt - performance.now()));
+    this.timer = setTimeout(
+      () => this.end(deadlineExceeded(deadlineMs)),
+      Math.max(0, this.deadlineAt - performance.now()),
+    );
     this.timer.unref();
     if (this.adopted) return;
     if (clientSignal?.aborted) this.end(clientClosed());
@@ -82,5 +85,9 @@ export class RequestScope {
 }
 
 function deadlineExceeded(ms: number): GatewayError {
-  return new GatewayError({ status: 504, code: 'request_timeout', message: `The request exceeded its deadline of ${ms} ms.` });
+  return new GatewayError({
+    status: 504,
+    code: 'request_timeout',
+    message: `The request exceeded its deadline of ${ms} ms.`,
+  });
 }

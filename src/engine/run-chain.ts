@@ -61,7 +61,14 @@ export async function runChain<T>(
         lastError = error;
         if (!error.retryable && !error.fallback) throw error;
         // A rate limit with a fallback left moves on at once instead of waiting; so does a failed probe.
-        if (!error.retryable || (error.status === 429 && hasNext) || siblingNext || (probe && hasNext) || retry >= policy.maxRetries) break;
+        if (
+          !error.retryable ||
+          (error.status === 429 && hasNext) ||
+          siblingNext ||
+          (probe && hasNext) ||
+          retry >= policy.maxRetries
+        )
+          break;
         const delay = retryDelayMs(retry, policy, error.retryAfterMs);
         if (delay === undefined || delay >= scope.remainingMs()) break;
         const waitStart = performance.now();
@@ -73,7 +80,14 @@ export async function runChain<T>(
   throw lastError ?? new GatewayError({ status: 500, code: 'empty_chain', message: 'No model to try.' });
 }
 
-function attemptRecord(target: ChainTarget, retry: number, durationMs: number, status: number | null, error?: GatewayError, probe = false): AttemptRecord {
+function attemptRecord(
+  target: ChainTarget,
+  retry: number,
+  durationMs: number,
+  status: number | null,
+  error?: GatewayError,
+  probe = false,
+): AttemptRecord {
   const record: AttemptRecord = {
     provider: target.provider.id,
     model: target.model,

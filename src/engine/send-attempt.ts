@@ -19,7 +19,13 @@ interface Sent {
   response: UpstreamResponse;
 }
 
-async function send(engine: EngineContext, endpoint: ModelEndpoint, target: ChainTarget, call: ProviderCall, scope: RequestScope): Promise<Sent> {
+async function send(
+  engine: EngineContext,
+  endpoint: ModelEndpoint,
+  target: ChainTarget,
+  call: ProviderCall,
+  scope: RequestScope,
+): Promise<Sent> {
   const provider = target.provider;
   if (!servingOf(endpoint, provider)) throw notServedBy(endpoint, provider);
   const built = provider.buildRequest(call);
@@ -42,7 +48,13 @@ export interface JsonOutcome extends ConvertedResponse {
   text?: string;
 }
 
-export async function sendForJson(engine: EngineContext, endpoint: ModelEndpoint, target: ChainTarget, call: ProviderCall, scope: RequestScope): Promise<JsonOutcome> {
+export async function sendForJson(
+  engine: EngineContext,
+  endpoint: ModelEndpoint,
+  target: ChainTarget,
+  call: ProviderCall,
+  scope: RequestScope,
+): Promise<JsonOutcome> {
   const { request, response } = await send(engine, endpoint, target, call, scope);
   const text = await response.text(engine.responseLimitBytes);
   let json: unknown;
@@ -52,12 +64,19 @@ export async function sendForJson(engine: EngineContext, endpoint: ModelEndpoint
     json = undefined;
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new GatewayError({ status: 502, code: 'upstream_invalid_response', retryable: true, upstreamStatus: response.status, message: `Provider \`${target.provider.id}\` sent a response that is not a JSON object.` });
+    throw new GatewayError({
+      status: 502,
+      code: 'upstream_invalid_response',
+      retryable: true,
+      upstreamStatus: response.status,
+      message: `Provider \`${target.provider.id}\` sent a response that is not a JSON object.`,
+    });
   }
   const body = json as Record<string, unknown>;
   const error = endpoint.errorIn(body);
   if (error !== undefined) throw upstreamStreamError(target.provider, error, engine.errorPolicy, false);
-  if (target.provider.convertResponse) return { ...target.provider.convertResponse(call, body), droppedParams: request.droppedParams };
+  if (target.provider.convertResponse)
+    return { ...target.provider.convertResponse(call, body), droppedParams: request.droppedParams };
   return { body, usage: endpoint.usageOf(body), droppedParams: request.droppedParams, text };
 }
 

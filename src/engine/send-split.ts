@@ -17,7 +17,13 @@ import { sendForJson, type JsonOutcome } from './send-attempt.js';
  */
 const PART_CONCURRENCY = 8;
 
-export async function sendJsonCall(engine: EngineContext, endpoint: ModelEndpoint, target: ChainTarget, call: ProviderCall, scope: RequestScope): Promise<JsonOutcome> {
+export async function sendJsonCall(
+  engine: EngineContext,
+  endpoint: ModelEndpoint,
+  target: ChainTarget,
+  call: ProviderCall,
+  scope: RequestScope,
+): Promise<JsonOutcome> {
   const split = call.stream ? undefined : target.provider.splitCall?.(call);
   if (!split) return sendForJson(engine, endpoint, target, call, scope);
   const { calls } = split;

@@ -9,7 +9,13 @@ import type { TrafficPlan } from '../traffic/plan-request.js';
 import { toWellFormed } from '../util/well-formed.js';
 import type { ChainResult, ChainTiming } from './run-chain.js';
 
-export function noteServed(record: LogRecord, result: ChainResult<unknown>, log: RequestLog, timing: ChainTiming, droppedParams?: string[]): void {
+export function noteServed(
+  record: LogRecord,
+  result: ChainResult<unknown>,
+  log: RequestLog,
+  timing: ChainTiming,
+  droppedParams?: string[],
+): void {
   record.dropped_params = droppedParams?.length ? droppedParams : null;
   record.provider = result.target.provider.id;
   record.model = result.target.model;

@@ -61,7 +61,8 @@ export function streamEnding(
       let answer: Record<string, unknown> | undefined;
       try {
         fillStreamOutcome(log.record, tap, params, noteUsage);
-        if (ok && plan.cacheSettings && tap.payloads) answer = format.answerFromStream(tap.payloads, tap.firstPayload, tap.usage);
+        if (ok && plan.cacheSettings && tap.payloads)
+          answer = format.answerFromStream(tap.payloads, tap.firstPayload, tap.usage);
       } catch (error) {
         // A bug in the bookkeeping: the client's outcome stands, the budget and the log still settle.
         report(error, 'stream');
@@ -75,7 +76,12 @@ export function streamEnding(
   };
 }
 
-function fillStreamOutcome(record: LogRecord, tap: OpenedStream['tap'], params: GatewayParams, noteUsage: UsageNote): void {
+function fillStreamOutcome(
+  record: LogRecord,
+  tap: OpenedStream['tap'],
+  params: GatewayParams,
+  noteUsage: UsageNote,
+): void {
   noteUsage(tap.usage);
   if (!params.disable_log && tap.output) record.output = tap.output.value();
 }

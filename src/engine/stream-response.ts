@@ -229,7 +229,16 @@ export class StreamResponse implements AsyncIterableIterator<string>, BodyListen
       this.scope.signal.removeEventListener('abort', this.onAbort);
       this.stopUpstream();
       this.closeRelay();
-      peek.reject(failed ? failure : new GatewayError({ status: 502, code: 'upstream_empty_stream', retryable: true, message: 'The upstream sent an empty stream.' }));
+      peek.reject(
+        failed
+          ? failure
+          : new GatewayError({
+              status: 502,
+              code: 'upstream_empty_stream',
+              retryable: true,
+              message: 'The upstream sent an empty stream.',
+            }),
+      );
       return;
     }
     if (this.outcome || this.settled) return;

@@ -43,7 +43,9 @@ export class TranslatedRelay implements ChunkRelay {
     private readonly options: PassthroughOptions,
     private readonly tap: StreamTap,
   ) {
-    this.decoder = provider.createStreamDecoder?.({ maxEventBytes: options.maxEventBytes }) ?? sseEventDecoder(options.maxEventBytes);
+    this.decoder =
+      provider.createStreamDecoder?.({ maxEventBytes: options.maxEventBytes }) ??
+      sseEventDecoder(options.maxEventBytes);
     this.held = new HeldText(options.maxEventBytes);
     this.translator = provider.createStreamTranslator!(call);
     if (options.keepPayloads) tap.payloads = [];
@@ -116,7 +118,8 @@ export class TranslatedRelay implements ChunkRelay {
 function carriesContent(chunk: ChatCompletionChunk): boolean {
   for (const choice of chunk.choices) {
     const delta = choice.delta;
-    if (choice.finish_reason || delta.content || delta.tool_calls?.length || delta.reasoning_content || delta.refusal) return true;
+    if (choice.finish_reason || delta.content || delta.tool_calls?.length || delta.reasoning_content || delta.refusal)
+      return true;
   }
   return false;
 }

@@ -36,11 +36,19 @@ export function upstreamHttpError(
   bodyText: string,
   policy: UpstreamErrorPolicy,
 ): GatewayError {
-  return classifyUpstreamError(provider, { info: provider.parseError(upstreamStatus, bodyText, headers), httpStatus: upstreamStatus, headers }, policy);
+  return classifyUpstreamError(
+    provider,
+    { info: provider.parseError(upstreamStatus, bodyText, headers), httpStatus: upstreamStatus, headers },
+    policy,
+  );
 }
 
 /** An error event a provider's decoder or translator threw: classified as an HTTP error of the status it stands for. */
-export function upstreamEventError(provider: Provider, event: UpstreamErrorEvent, policy: UpstreamErrorPolicy = DEFAULT_POLICY): GatewayError {
+export function upstreamEventError(
+  provider: Provider,
+  event: UpstreamErrorEvent,
+  policy: UpstreamErrorPolicy = DEFAULT_POLICY,
+): GatewayError {
   return classifyUpstreamError(provider, { info: event.info, httpStatus: 200, inStream: true }, policy);
 }
 
@@ -48,7 +56,12 @@ export function upstreamEventError(provider: Provider, event: UpstreamErrorEvent
  * An OpenAI-shaped error object inside a 200 answer: an `error` event of a relayed stream, or an
  * `{ "error": ... }` body. It names no status, so it is classified as a failure on the upstream's side.
  */
-export function upstreamStreamError(provider: Provider, error: unknown, policy: UpstreamErrorPolicy = DEFAULT_POLICY, inStream = true): GatewayError {
+export function upstreamStreamError(
+  provider: Provider,
+  error: unknown,
+  policy: UpstreamErrorPolicy = DEFAULT_POLICY,
+  inStream = true,
+): GatewayError {
   const fields = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
   const info: UpstreamErrorInfo = {
     message: typeof fields.message === 'string' ? fields.message : 'unknown error',
@@ -64,7 +77,11 @@ export function upstreamStreamError(provider: Provider, error: unknown, policy: 
  * alike: what may be retried or fall back, which status and code the client sees, and a message
  * that names the provider but never carries a key.
  */
-export function classifyUpstreamError(provider: Provider, failure: UpstreamFailure, policy: UpstreamErrorPolicy): GatewayError {
+export function classifyUpstreamError(
+  provider: Provider,
+  failure: UpstreamFailure,
+  policy: UpstreamErrorPolicy,
+): GatewayError {
   const { httpStatus, headers = {} } = failure;
   // Everything the provider read is upstream text: scrubbed and bounded before any use.
   const info = scrubErrorFields(failure.info, provider.secrets);
@@ -77,7 +94,9 @@ export function classifyUpstreamError(provider: Provider, failure: UpstreamFailu
   // for when the provider named one (an overloaded_error event is a 529, as over HTTP).
   const upstreamStatus = inAnswer ? (info.status ?? httpStatus) : httpStatus;
   const where = `Provider \`${provider.id}\``;
-  const said = inAnswer ? `an error like HTTP ${status} in its ${failure.inStream ? 'stream' : 'response'}` : `HTTP ${httpStatus}`;
+  const said = inAnswer
+    ? `an error like HTTP ${status} in its ${failure.inStream ? 'stream' : 'response'}`
+    : `HTTP ${httpStatus}`;
   if ((status === 401 || status === 403) && provider.credentials === 'caller') {
     // The key came with the request: the caller is at fault, and the operator's keys must not stand in.
     return new GatewayError({

@@ -16,7 +16,12 @@ export interface HealthPolicy {
   maxCooldownMs: number;
 }
 
-export const DEFAULT_HEALTH_POLICY: HealthPolicy = { failureThreshold: 3, failureWindowMs: 60_000, cooldownMs: 10_000, maxCooldownMs: 300_000 };
+export const DEFAULT_HEALTH_POLICY: HealthPolicy = {
+  failureThreshold: 3,
+  failureWindowMs: 60_000,
+  cooldownMs: 10_000,
+  maxCooldownMs: 300_000,
+};
 
 /** Stored under the cooldown key while a deployment is unhealthy. */
 interface Cooldown {
@@ -54,11 +59,16 @@ export class HealthMonitor {
         if (!cooldown) return { state: 'healthy' };
         const target = chain[index];
         if (at < cooldown.until) {
-          return { state: 'cooling', message: `${target.deployment} (${target.model}) is cooling down for ${Math.ceil((cooldown.until - at) / 1000)} s after ${cooldown.reason}` };
+          return {
+            state: 'cooling',
+            message: `${target.deployment} (${target.model}) is cooling down for ${Math.ceil((cooldown.until - at) / 1000)} s after ${cooldown.reason}`,
+          };
         }
         const probeMs = Math.max(this.policy.cooldownMs, 10_000);
         const mine = await this.store.set(probeKey(target), String(at), probeMs, { onlyIfAbsent: true });
-        return mine ? { state: 'probe' } : { state: 'cooling', message: `${target.deployment} (${target.model}) is being probed by another request` };
+        return mine
+          ? { state: 'probe' }
+          : { state: 'cooling', message: `${target.deployment} (${target.model}) is being probed by another request` };
       }),
     );
   }
@@ -79,7 +89,13 @@ export class HealthMonitor {
       return;
     }
     if (error.status === 429 && error.retryAfterMs !== undefined) {
-      await this.coolDown(target, 0, `a 429 asking to wait ${Math.ceil(error.retryAfterMs / 1000)} s`, at, error.retryAfterMs);
+      await this.coolDown(
+        target,
+        0,
+        `a 429 asking to wait ${Math.ceil(error.retryAfterMs / 1000)} s`,
+        at,
+        error.retryAfterMs,
+      );
       return;
     }
     const failures = await this.store.increment(failuresKey(target), 1, this.policy.failureWindowMs);
@@ -91,7 +107,13 @@ export class HealthMonitor {
     await this.store.delete([cooldownKey(target), failuresKey(target), probeKey(target)]);
   }
 
-  private async coolDown(target: ChainTarget, level: number, reason: string, at: number, forMs?: number): Promise<void> {
+  private async coolDown(
+    target: ChainTarget,
+    level: number,
+    reason: string,
+    at: number,
+    forMs?: number,
+  ): Promise<void> {
     const duration = Math.min(this.policy.maxCooldownMs, forMs ?? this.policy.cooldownMs * 2 ** level);
     const cooldown: Cooldown = { until: at + duration, level, reason };
     // Kept a while past its end, so the next request knows to probe; forgotten if nobody comes.

@@ -16,7 +16,10 @@ export type Authorizer = (request: GatewayRequest, path: string) => Promise<Auth
  * `authorize` hook. With neither configured every caller is let in: the host's own middleware is
  * then the gate.
  */
-export function createAuthorizer(keys: ReadonlyArray<string | { key: string; name: string }>, hook: AuthorizeHook | undefined): Authorizer {
+export function createAuthorizer(
+  keys: ReadonlyArray<string | { key: string; name: string }>,
+  hook: AuthorizeHook | undefined,
+): Authorizer {
   const digests = keys.map((entry, index) => {
     const key = typeof entry === 'string' ? entry : entry.key;
     return { digest: sha256(key), name: typeof entry === 'string' ? `key#${index + 1}` : entry.name };
@@ -27,16 +30,31 @@ export function createAuthorizer(keys: ReadonlyArray<string | { key: string; nam
     if (digests.length) {
       const presented = presentedKey(request.headers);
       if (!presented) {
-        throw new GatewayError({ status: 401, code: 'missing_api_key', message: 'This gateway needs a key: send it as `Authorization: Bearer <key>`.' });
+        throw new GatewayError({
+          status: 401,
+          code: 'missing_api_key',
+          message: 'This gateway needs a key: send it as `Authorization: Bearer <key>`.',
+        });
       }
       const digest = sha256(presented);
       const match = digests.find((entry) => timingSafeEqual(entry.digest, digest));
-      if (!match) throw new GatewayError({ status: 401, code: 'invalid_api_key', message: 'The gateway key is not valid.' });
+      if (!match)
+        throw new GatewayError({ status: 401, code: 'invalid_api_key', message: 'The gateway key is not valid.' });
       result.gatewayKey = match.name;
     }
     if (hook) {
-      const verdict = await hook({ method: request.method, path, headers: request.headers, gatewayKey: result.gatewayKey });
-      if (verdict === false) throw new GatewayError({ status: 403, code: 'forbidden', message: 'The caller is not allowed to use this gateway.' });
+      const verdict = await hook({
+        method: request.method,
+        path,
+        headers: request.headers,
+        gatewayKey: result.gatewayKey,
+      });
+      if (verdict === false)
+        throw new GatewayError({
+          status: 403,
+          code: 'forbidden',
+          message: 'The caller is not allowed to use this gateway.',
+        });
       if (typeof verdict === 'object' && verdict !== null) {
         result.principal = verdict.principal;
         result.metadata = verdict.metadata;

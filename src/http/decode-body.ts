@@ -28,12 +28,21 @@ export function decompressorFor(header: string | string[] | undefined): Decompre
 }
 
 /** Inflates a compressed body; what it inflates to counts against the same limit (no zip bombs). */
-export async function decompressBody(compressed: Buffer, decompress: Decompressor, limitBytes: number, tooLarge: () => GatewayError): Promise<Buffer> {
+export async function decompressBody(
+  compressed: Buffer,
+  decompress: Decompressor,
+  limitBytes: number,
+  tooLarge: () => GatewayError,
+): Promise<Buffer> {
   try {
     return await decompress(compressed, { maxOutputLength: limitBytes });
   } catch (error) {
     if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge();
-    throw invalidRequest(`The request body could not be decompressed: ${(error as Error).message}`, null, 'invalid_body');
+    throw invalidRequest(
+      `The request body could not be decompressed: ${(error as Error).message}`,
+      null,
+      'invalid_body',
+    );
   }
 }
 

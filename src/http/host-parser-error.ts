@@ -36,8 +36,15 @@ interface ParserErrorFields {
 const NOT_INFLATABLE = { status: 400, code: 'invalid_body' };
 
 /** The status and code for an error a host body parser marked as its own, if it is one of those. */
-function knownParserError({ type, status, message, code, errno }: ParserErrorFields): { status: number; code: string } | undefined {
-  if (status === 415 && typeof message === 'string' && INFLATION_UNSUPPORTED.test(message)) return PARSER_ERROR_TYPES['encoding.unsupported'];
+function knownParserError({
+  type,
+  status,
+  message,
+  code,
+  errno,
+}: ParserErrorFields): { status: number; code: string } | undefined {
+  if (status === 415 && typeof message === 'string' && INFLATION_UNSUPPORTED.test(message))
+    return PARSER_ERROR_TYPES['encoding.unsupported'];
   if (typeof code === 'string' && typeof errno === 'number' && INFLATE_ERROR_CODE.test(code)) return NOT_INFLATABLE;
   return typeof type === 'string' && Object.hasOwn(PARSER_ERROR_TYPES, type) ? PARSER_ERROR_TYPES[type] : undefined;
 }
@@ -49,7 +56,10 @@ function knownParserError({ type, status, message, code, errno }: ParserErrorFie
  */
 export function isBodyParserError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  return knownParserError(error) !== undefined || (error instanceof SyntaxError && (error as ParserErrorFields).status === 400);
+  return (
+    knownParserError(error) !== undefined ||
+    (error instanceof SyntaxError && (error as ParserErrorFields).status === 400)
+  );
 }
 
 /** A host parser's error as the GatewayError the gateway answers for the same problem. */
@@ -59,8 +69,17 @@ export function hostParserError(error: unknown): GatewayError {
   const known = knownParserError(fields);
   const detail = typeof message === 'string' ? message.slice(0, 200) : 'unreadable body';
   // The same words as when the gateway inflates the body itself (decode-body.ts).
-  if (known === NOT_INFLATABLE) return new GatewayError({ status: 400, code: 'invalid_body', message: `The request body could not be decompressed: ${detail}` });
+  if (known === NOT_INFLATABLE)
+    return new GatewayError({
+      status: 400,
+      code: 'invalid_body',
+      message: `The request body could not be decompressed: ${detail}`,
+    });
   const httpStatus = known?.status ?? (typeof status === 'number' && status >= 400 && status < 500 ? status : 400);
   const code = known?.code ?? (httpStatus === 400 ? 'invalid_json' : 'invalid_body');
-  return new GatewayError({ status: httpStatus, code, message: `The host's body parser refused the request body: ${detail}.` });
+  return new GatewayError({
+    status: httpStatus,
+    code,
+    message: `The host's body parser refused the request body: ${detail}.`,
+  });
 }

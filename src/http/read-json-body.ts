@@ -29,11 +29,16 @@ export async function readJsonBody(request: GatewayRequest, limits: BodyLimits):
   const raw = request.rawBody ?? (typeof value === 'string' || value instanceof Uint8Array ? value : undefined);
   if (raw !== undefined) {
     if (contentType !== undefined && !JSON_TYPE.test(contentType)) {
-      throw new GatewayError({ status: 415, code: 'unsupported_media_type', message: `The request body must be JSON (Content-Type: application/json), not \`${contentType.slice(0, 100)}\`.` });
+      throw new GatewayError({
+        status: 415,
+        code: 'unsupported_media_type',
+        message: `The request body must be JSON (Content-Type: application/json), not \`${contentType.slice(0, 100)}\`.`,
+      });
     }
     assertUtf8(contentType);
     const text = await readText(raw, limits, decompressorFor(request.headers['content-encoding']));
-    if (text.trim() === '') throw invalidRequest('The request body is empty; it must be a JSON object.', null, 'missing_body');
+    if (text.trim() === '')
+      throw invalidRequest('The request body is empty; it must be a JSON object.', null, 'missing_body');
     try {
       value = JSON.parse(text);
     } catch (error) {
@@ -60,7 +65,8 @@ function assertParsedWithinLimit(request: GatewayRequest, body: object, declared
   let size = request.bodyBytes;
   if (size === undefined) {
     const encoding = request.headers['content-encoding'];
-    if (declared && (encoding === undefined || encoding === '' || String(encoding).toLowerCase() === 'identity')) return;
+    if (declared && (encoding === undefined || encoding === '' || String(encoding).toLowerCase() === 'identity'))
+      return;
     try {
       size = Buffer.byteLength(JSON.stringify(body));
     } catch {
@@ -71,7 +77,11 @@ function assertParsedWithinLimit(request: GatewayRequest, body: object, declared
 }
 
 /** A string body was decoded by the host already; bytes may still be compressed. */
-async function readText(raw: NonNullable<GatewayRequest['rawBody']>, limits: BodyLimits, decompress: Decompressor | undefined): Promise<string> {
+async function readText(
+  raw: NonNullable<GatewayRequest['rawBody']>,
+  limits: BodyLimits,
+  decompress: Decompressor | undefined,
+): Promise<string> {
   const { limitBytes } = limits;
   if (typeof raw === 'string') {
     if (Buffer.byteLength(raw) > limitBytes) throw tooLarge(limitBytes);
@@ -82,7 +92,10 @@ async function readText(raw: NonNullable<GatewayRequest['rawBody']>, limits: Bod
   return bytes.toString('utf8');
 }
 
-async function readBytes(raw: Uint8Array | AsyncIterable<Uint8Array>, { limitBytes, readTimeoutMs }: BodyLimits): Promise<Buffer> {
+async function readBytes(
+  raw: Uint8Array | AsyncIterable<Uint8Array>,
+  { limitBytes, readTimeoutMs }: BodyLimits,
+): Promise<Buffer> {
   if (raw instanceof Uint8Array) {
     if (raw.byteLength > limitBytes) throw tooLarge(limitBytes);
     return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
@@ -91,7 +104,12 @@ async function readBytes(raw: Uint8Array | AsyncIterable<Uint8Array>, { limitByt
   if (isNodeReadable(raw)) {
     try {
       // A request Node received whole (`complete`, most small bodies) is read from memory: no timer needed.
-      return await collectStream(raw, limitBytes, () => tooLarge(limitBytes), (raw as { complete?: boolean }).complete === true ? undefined : timeout);
+      return await collectStream(
+        raw,
+        limitBytes,
+        () => tooLarge(limitBytes),
+        (raw as { complete?: boolean }).complete === true ? undefined : timeout,
+      );
     } catch (error) {
       // The body stream fails when the client goes away while sending it: not a gateway bug.
       throw GatewayError.isInstance(error) ? error : clientClosed();
@@ -138,9 +156,17 @@ function stopIterating(iterator: AsyncIterator<Uint8Array>): void {
 }
 
 function tooLarge(limitBytes: number): GatewayError {
-  return new GatewayError({ status: 413, code: 'request_too_large', message: `The request body exceeds the limit of ${limitBytes} bytes.` });
+  return new GatewayError({
+    status: 413,
+    code: 'request_too_large',
+    message: `The request body exceeds the limit of ${limitBytes} bytes.`,
+  });
 }
 
 function bodyTimeout(ms: number): GatewayError {
-  return new GatewayError({ status: 408, code: 'request_body_timeout', message: `The request body did not arrive within ${Math.max(0, Math.round(ms))} ms.` });
+  return new GatewayError({
+    status: 408,
+    code: 'request_body_timeout',
+    message: `The request body did not arrive within ${Math.max(0, Math.round(ms))} ms.`,
+  });
 }

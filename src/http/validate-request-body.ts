@@ -13,7 +13,11 @@ export function validateRequestBody(body: Record<string, unknown>, modelOptional
     throw invalidRequest('You must provide a model parameter (a non-empty string).', 'model', 'missing_model');
   }
   if (typeof model === 'string' && !isModelName(model)) {
-    throw invalidRequest(`\`model\` must be a model name: at most ${MAX_MODEL_NAME} characters, without control characters or lone UTF-16 surrogates.`, 'model', 'invalid_model');
+    throw invalidRequest(
+      `\`model\` must be a model name: at most ${MAX_MODEL_NAME} characters, without control characters or lone UTF-16 surrogates.`,
+      'model',
+      'invalid_model',
+    );
   }
   assertParameterNames(body);
 }
@@ -26,7 +30,12 @@ const MAX_MODEL_NAME = 256;
  */
 function assertParameterNames(body: Record<string, unknown>): void {
   for (const key in body) {
-    if (!isWellFormed(key)) throw invalidRequest(`The parameter name \`${quoted(key)}\` is not well-formed Unicode (it holds a lone UTF-16 surrogate).`, quoted(key), 'invalid_parameter_name');
+    if (!isWellFormed(key))
+      throw invalidRequest(
+        `The parameter name \`${quoted(key)}\` is not well-formed Unicode (it holds a lone UTF-16 surrogate).`,
+        quoted(key),
+        'invalid_parameter_name',
+      );
   }
 }
 
@@ -60,7 +69,11 @@ export function assertNesting(body: Record<string, unknown>, max = MAX_NESTING):
   for (const key of Object.keys(body)) {
     const value = body[key];
     if (typeof value === 'object' && value !== null && nestsDeeperThan(value, max - 1)) {
-      throw invalidRequest(`\`${quoted(key)}\` is nested more than ${max} levels deep.`, quoted(key), 'nesting_too_deep');
+      throw invalidRequest(
+        `\`${quoted(key)}\` is nested more than ${max} levels deep.`,
+        quoted(key),
+        'nesting_too_deep',
+      );
     }
   }
 }

@@ -10,7 +10,12 @@ let waiting: unknown[] = [];
  * delays or breaks the response it describes. `done` runs once the sink has it (and has settled
  * the promise it returned, if any). The records of one turn share one `setImmediate`.
  */
-export function emitLog(sink: LogSink | undefined, record: LogRecord, report: ErrorReporter, done: () => void = noop): void {
+export function emitLog(
+  sink: LogSink | undefined,
+  record: LogRecord,
+  report: ErrorReporter,
+  done: () => void = noop,
+): void {
   if (!sink) return done();
   if (waiting.length === 0) setImmediate(deliverWaiting);
   waiting.push(sink, record, report, done);

@@ -45,7 +45,9 @@ export function jsonlSink(path: string, options: JsonlSinkOptions = {}): JsonlSi
     }
     stream ??= open();
     if (stream.writableLength > maxPending) {
-      throw new Error(`jsonlSink(${path}) has ${stream.writableLength} bytes waiting for the disk; the record ${record.id} was not written.`);
+      throw new Error(
+        `jsonlSink(${path}) has ${stream.writableLength} bytes waiting for the disk; the record ${record.id} was not written.`,
+      );
     }
     stream.write(`${JSON.stringify(record)}\n`);
   }) as JsonlSink;

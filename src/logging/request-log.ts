@@ -103,7 +103,8 @@ export class RequestLog {
       record.error_code = error.code;
     }
     if (this.omitted) this.settled?.();
-    else if (this.pending) void Promise.allSettled(this.pending).then(() => emitLog(this.sink, record, this.report, this.settled));
+    else if (this.pending)
+      void Promise.allSettled(this.pending).then(() => emitLog(this.sink, record, this.report, this.settled));
     else emitLog(this.sink, record, this.report, this.settled);
   }
 }

@@ -13,7 +13,13 @@ export async function serveNodeRequest(
   request: IncomingMessage,
   response: ServerResponse,
   path: string,
-  options: { parsedBody?: unknown; bodyBytes?: number; bodyError?: unknown; mount?: string; context?: Omit<HandleContext, 'signal'> } = {},
+  options: {
+    parsedBody?: unknown;
+    bodyBytes?: number;
+    bodyError?: unknown;
+    mount?: string;
+    context?: Omit<HandleContext, 'signal'>;
+  } = {},
 ): Promise<void> {
   const signal = requestSignal(response);
   let result: GatewayResponse;

@@ -7,7 +7,8 @@ import { hasControlCharacter, isModelName } from '../http/validate-request-body.
 
 const MAX_IDENTIFIER = 120;
 /** Only a wrong type gets this message; other issues (unknown keys, ...) keep zod's own. */
-const mustBeAn = (what: string) => (issue: { code: string }) => (issue.code === 'invalid_type' ? `must be ${what}` : undefined);
+const mustBeAn = (what: string) => (issue: { code: string }) =>
+  issue.code === 'invalid_type' ? `must be ${what}` : undefined;
 
 /** Identifiers and metadata may end up in headers downstream (exporters, proxies): no line breaks there. */
 const noControlCharacters = (text: string) => !hasControlCharacter(text);
@@ -18,20 +19,32 @@ const identifier = z
   .max(MAX_IDENTIFIER, `must be at most ${MAX_IDENTIFIER} characters`)
   .refine(noControlCharacters, 'must not contain control characters (line breaks, tabs, NUL)');
 
-const modelList = z.array(
-  z
-    .string({ error: 'must be a list of model names' })
-    .min(1, 'must not hold an empty model name')
-    .refine(isModelName, 'must hold model names of at most 256 characters, without control characters or lone UTF-16 surrogates'),
-  { error: 'must be a list of model names' },
-).max(16, 'may hold at most 16 models');
+const modelList = z
+  .array(
+    z
+      .string({ error: 'must be a list of model names' })
+      .min(1, 'must not hold an empty model name')
+      .refine(
+        isModelName,
+        'must hold model names of at most 256 characters, without control characters or lone UTF-16 surrogates',
+      ),
+    { error: 'must be a list of model names' },
+  )
+  .max(16, 'may hold at most 16 models');
 
 const metadata = z
   // zod reports a bad key as "Invalid key in record": say what is wrong with it instead.
   .record(
     z.string().max(128).refine(noControlCharacters),
     z.unknown().refine(noLineBreakOrNul, 'metadata values must not contain line breaks or NUL characters'),
-    { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object' : issue.code === 'invalid_key' ? 'keys must be at most 128 characters, without control characters' : undefined) },
+    {
+      error: (issue) =>
+        issue.code === 'invalid_type'
+          ? 'must be an object'
+          : issue.code === 'invalid_key'
+            ? 'keys must be at most 128 characters, without control characters'
+            : undefined,
+    },
   )
   .refine((value) => Object.keys(value).length <= 64, 'may hold at most 64 keys');
 
@@ -51,12 +64,19 @@ const providerCredentials = z
   .record(z.string().max(MAX_IDENTIFIER), apiKeyCredentials, { error: 'must be an object keyed by provider id' })
   .refine((value) => !Array.isArray(value), 'must be an object keyed by provider id');
 
-const weight = z.number({ error: 'must be a number' }).positive('must be positive').max(1_000_000, 'must be at most 1000000');
+const weight = z
+  .number({ error: 'must be a number' })
+  .positive('must be positive')
+  .max(1_000_000, 'must be at most 1000000');
 
 const weightedModels = z
   .array(
     z.strictObject(
-      { model: z.string({ error: 'must be a model name' }).min(1, 'must not be empty'), weight: weight.optional(), credentials: apiKeyCredentials.optional() },
+      {
+        model: z.string({ error: 'must be a model name' }).min(1, 'must not be empty'),
+        weight: weight.optional(),
+        credentials: apiKeyCredentials.optional(),
+      },
       { error: 'must be an object like { "model": "...", "weight": 1 }' },
     ),
     { error: 'must be a list of { model, weight }' },
@@ -64,7 +84,10 @@ const weightedModels = z
   .min(1, 'must hold at least one model')
   .max(16, 'may hold at most 16 models');
 
-const budget = z.number({ error: 'must be a number (USD)' }).min(0, 'must not be negative').max(1e9, 'must be at most 1000000000 (USD)');
+const budget = z
+  .number({ error: 'must be a number (USD)' })
+  .min(0, 'must not be negative')
+  .max(1e9, 'must be at most 1000000000 (USD)');
 
 export const gatewayParamShapes = {
   customer_identifier: identifier,
@@ -78,15 +101,28 @@ export const gatewayParamShapes = {
   retry_params: z.strictObject(
     {
       retry_enabled: z.boolean({ error: 'must be a boolean' }).optional(),
-      num_retries: z.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must not be negative').max(10, 'must be at most 10').optional(),
-      retry_after: z.number({ error: 'must be a number of seconds' }).min(0, 'must not be negative').max(60, 'must be at most 60 (seconds)').optional(),
+      num_retries: z
+        .number({ error: 'must be a number' })
+        .int('must be an integer')
+        .min(0, 'must not be negative')
+        .max(10, 'must be at most 10')
+        .optional(),
+      retry_after: z
+        .number({ error: 'must be a number of seconds' })
+        .min(0, 'must not be negative')
+        .max(60, 'must be at most 60 (seconds)')
+        .optional(),
     },
     { error: mustBeAn('an object') },
   ),
   disable_log: z.boolean({ error: 'must be a boolean' }),
   request_breakdown: z.boolean({ error: 'must be a boolean' }),
   /** modelgate's own: a deadline for the whole request, retries and fallbacks included. */
-  deadline_ms: z.number({ error: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1 (ms)').max(3_600_000, 'must be at most 3600000 (ms, one hour)'),
+  deadline_ms: z
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be at least 1 (ms)')
+    .max(3_600_000, 'must be at most 3600000 (ms, one hour)'),
   // Load balancing and deployments
   load_balance_group: z.strictObject(
     { group_id: identifier.min(1, 'must not be empty'), models: weightedModels.optional() },
@@ -100,7 +136,9 @@ export const gatewayParamShapes = {
     [
       providerCredentials,
       z
-        .array(z.strictObject({ credentials: providerCredentials, weight: weight.optional() }), { error: 'must be a list of { credentials, weight }' })
+        .array(z.strictObject({ credentials: providerCredentials, weight: weight.optional() }), {
+          error: 'must be a list of { credentials, weight }',
+        })
         .min(1, 'must hold at least one { credentials, weight }')
         .max(16, 'may hold at most 16 entries'),
     ],
@@ -111,13 +149,21 @@ export const gatewayParamShapes = {
     .record(z.string().min(1).max(MAX_IDENTIFIER), apiKeyCredentials, { error: 'must be an object keyed by model' })
     .refine((value) => !Array.isArray(value), 'must be an object keyed by model'),
   exclude_models: modelList,
-  exclude_providers: z.array(identifier, { error: 'must be a list of provider ids' }).max(32, 'may hold at most 32 providers'),
+  exclude_providers: z
+    .array(identifier, { error: 'must be a list of provider ids' })
+    .max(32, 'may hold at most 32 providers'),
   // Cache
   cache_enabled: z.boolean({ error: 'must be a boolean' }),
   /** Seconds a cached response stays valid. */
-  cache_ttl: z.number({ error: 'must be a number of seconds' }).positive('must be positive').max(365 * 86_400, 'must be at most 31536000 (seconds, a year)'),
+  cache_ttl: z
+    .number({ error: 'must be a number of seconds' })
+    .positive('must be positive')
+    .max(365 * 86_400, 'must be at most 31536000 (seconds, a year)'),
   cache_options: z.strictObject(
-    { cache_by_customer: z.boolean({ error: 'must be a boolean' }).optional(), omit_log: z.boolean({ error: 'must be a boolean' }).optional() },
+    {
+      cache_by_customer: z.boolean({ error: 'must be a boolean' }).optional(),
+      omit_log: z.boolean({ error: 'must be a boolean' }).optional(),
+    },
     { error: 'must be an object' },
   ),
   // Customers
@@ -127,26 +173,46 @@ export const gatewayParamShapes = {
       name: z.string({ error: 'must be a string' }).max(200, 'must be at most 200 characters').optional(),
       email: z.string({ error: 'must be a string' }).max(320, 'must be at most 320 characters').optional(),
       period_budget: budget.optional(),
-      budget_duration: z.enum(['daily', 'weekly', 'monthly', 'yearly'], { error: 'must be daily, weekly, monthly or yearly' }).optional(),
+      budget_duration: z
+        .enum(['daily', 'weekly', 'monthly', 'yearly'], { error: 'must be daily, weekly, monthly or yearly' })
+        .optional(),
       total_budget: budget.optional(),
       /** Requests per minute. */
-      rate_limit: z.number({ error: 'must be a number of requests per minute' }).int('must be an integer').positive('must be positive').max(1_000_000, 'must be at most 1000000').optional(),
-      markup_percentage: z.number({ error: 'must be a number' }).min(0, 'must not be negative').max(10_000, 'must be at most 10000').optional(),
+      rate_limit: z
+        .number({ error: 'must be a number of requests per minute' })
+        .int('must be an integer')
+        .positive('must be positive')
+        .max(1_000_000, 'must be at most 1000000')
+        .optional(),
+      markup_percentage: z
+        .number({ error: 'must be a number' })
+        .min(0, 'must not be negative')
+        .max(10_000, 'must be at most 10000')
+        .optional(),
     },
     { error: 'must be an object' },
   ),
 } as const;
 
-const isIdentifier = (value: unknown) => typeof value === 'string' && value.length <= MAX_IDENTIFIER && !hasControlCharacter(value);
+const isIdentifier = (value: unknown) =>
+  typeof value === 'string' && value.length <= MAX_IDENTIFIER && !hasControlCharacter(value);
 const isModelList = (value: unknown) =>
-  Array.isArray(value) && value.length <= 16 && value.every((name) => typeof name === 'string' && name.length > 0 && isModelName(name));
+  Array.isArray(value) &&
+  value.length <= 16 &&
+  value.every((name) => typeof name === 'string' && name.length > 0 && isModelName(name));
 function isMetadata(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return false; // a plain object, as JSON makes
   let keys = 0;
   for (const key in value) {
-    if (++keys > 64 || key.length > 128 || hasControlCharacter(key) || !noLineBreakOrNul((value as Record<string, unknown>)[key])) return false;
+    if (
+      ++keys > 64 ||
+      key.length > 128 ||
+      hasControlCharacter(key) ||
+      !noLineBreakOrNul((value as Record<string, unknown>)[key])
+    )
+      return false;
   }
   return true;
 }

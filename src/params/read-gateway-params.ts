@@ -9,7 +9,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { invalidRequest, quoted } from '../errors.js';
 import { assertNesting } from '../http/validate-request-body.js';
-import { acceptsAsIs, gatewayParamShapes, isGatewayParam, GATEWAY_PARAM_NAMES, type GatewayParams, type GatewayParamName } from './gateway-params.js';
+import {
+  acceptsAsIs,
+  gatewayParamShapes,
+  isGatewayParam,
+  GATEWAY_PARAM_NAMES,
+  type GatewayParams,
+  type GatewayParamName,
+} from './gateway-params.js';
 
 const NESTED_KEYS = ['modelgate_params', 'keywordsai_params'] as const;
 const HEADER_KEYS = ['x-modelgate-params', 'x-data-keywordsai-params'] as const;
@@ -31,7 +38,11 @@ export function readGatewayParams(body: Record<string, unknown>, headers: Incomi
           origin[key] = label;
         }
       } else if (strict) {
-        throw invalidRequest(`Unknown gateway parameter \`${quoted(key)}\` in ${label}. Known: ${GATEWAY_PARAM_NAMES.join(', ')}.`, label, 'unknown_gateway_parameter');
+        throw invalidRequest(
+          `Unknown gateway parameter \`${quoted(key)}\` in ${label}. Known: ${GATEWAY_PARAM_NAMES.join(', ')}.`,
+          label,
+          'unknown_gateway_parameter',
+        );
       }
     }
   };
@@ -53,7 +64,8 @@ export function readGatewayParams(body: Record<string, unknown>, headers: Incomi
     // The rest of extra_body are request parameters, as the OpenAI SDKs would have sent them.
     for (const key of Object.keys(extraBody)) {
       if (key === '__proto__') throw invalidRequest('`extra_body` must not contain a `__proto__` key.', 'extra_body');
-      if (!isGatewayParam(key) && !NESTED_KEYS.includes(key as never) && !Object.hasOwn(forward, key)) forward[key] = extraBody[key];
+      if (!isGatewayParam(key) && !NESTED_KEYS.includes(key as never) && !Object.hasOwn(forward, key))
+        forward[key] = extraBody[key];
     }
     for (const nested of NESTED_KEYS) {
       const inner = objectField(extraBody, nested, `extra_body.${nested}`);
@@ -73,7 +85,11 @@ export function readGatewayParams(body: Record<string, unknown>, headers: Incomi
   for (const key of Object.keys(raw) as GatewayParamName[]) {
     if (raw[key] === undefined || raw[key] === null) continue;
     if (holdsPrototypeKey(raw[key])) {
-      throw invalidRequest(`Invalid gateway parameter \`${key}\`: must not contain a \`__proto__\` key.`, key, 'invalid_gateway_parameter');
+      throw invalidRequest(
+        `Invalid gateway parameter \`${key}\`: must not contain a \`__proto__\` key.`,
+        key,
+        'invalid_gateway_parameter',
+      );
     }
     if (acceptsAsIs[key]?.(raw[key])) {
       (params as Record<string, unknown>)[key] = raw[key];
@@ -84,7 +100,11 @@ export function readGatewayParams(body: Record<string, unknown>, headers: Incomi
       const issue = result.error.issues[0];
       const where = quoted(issue.path.length ? `${key}.${issue.path.join('.')}` : key);
       const from = origin[key] === key ? '' : ` (from ${origin[key]})`;
-      throw invalidRequest(`Invalid gateway parameter \`${where}\`${from}: ${issue.message}.`, where, 'invalid_gateway_parameter');
+      throw invalidRequest(
+        `Invalid gateway parameter \`${where}\`${from}: ${issue.message}.`,
+        where,
+        'invalid_gateway_parameter',
+      );
     }
     (params as Record<string, unknown>)[key] = result.data;
   }
@@ -117,7 +137,11 @@ function decodeHeader(name: string, value: string): Record<string, unknown> {
     parsed = undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalidRequest(`The \`${name}\` header must hold a JSON object, raw or base64-encoded.`, name, 'invalid_gateway_parameter');
+    throw invalidRequest(
+      `The \`${name}\` header must hold a JSON object, raw or base64-encoded.`,
+      name,
+      'invalid_gateway_parameter',
+    );
   }
   assertNesting(parsed as Record<string, unknown>);
   return parsed as Record<string, unknown>;

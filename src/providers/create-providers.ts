@@ -21,7 +21,12 @@ export function createProviders(options: Readonly<Record<string, Options>>): Map
 export function createProvider(id: string, config: Options): Provider {
   const kind = config.kind ?? (isProviderKind(id) ? id : undefined);
   const descriptor = kind === undefined ? undefined : descriptorOf(kind);
-  if (!descriptor) return invalidProviderOption(id, 'kind', `required for a provider id that is not a known kind (${PROVIDER_KINDS.join(', ')})`);
+  if (!descriptor)
+    return invalidProviderOption(
+      id,
+      'kind',
+      `required for a provider id that is not a known kind (${PROVIDER_KINDS.join(', ')})`,
+    );
   // The options were checked against this descriptor's schema at createGateway (or by the caller).
   return descriptor.create(id, { ...config, kind } as Parameters<typeof descriptor.create>[1]);
 }

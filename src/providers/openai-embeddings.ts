@@ -39,27 +39,46 @@ const COMMON_MAPPED = ['model', 'input', 'encoding_format'];
  * Reads and checks an OpenAI embeddings body against a provider's policy. A parameter the policy does
  * not name is dropped and reported (refused under `strictParams`); `null` counts as absent.
  */
-export function readEmbeddingsRequest(body: Record<string, unknown>, policy: EmbeddingParamPolicy, strict: boolean): EmbeddingsRequest {
+export function readEmbeddingsRequest(
+  body: Record<string, unknown>,
+  policy: EmbeddingParamPolicy,
+  strict: boolean,
+): EmbeddingsRequest {
   const report = new ParamReport({ vendor: policy.vendor }, strict);
   for (const key of Object.keys(body)) {
     const value = body[key];
     if (value === null || value === undefined || COMMON_MAPPED.includes(key) || policy.mapped.includes(key)) continue;
     const refused = policy.refused && Object.hasOwn(policy.refused, key) ? policy.refused[key] : undefined;
     if (refused) report.refuse(key, refused);
-    report.drop(key, policy.dropped && Object.hasOwn(policy.dropped, key) ? policy.dropped[key] : `not an OpenAI embeddings parameter modelgate translates for ${policy.vendor}`);
+    report.drop(
+      key,
+      policy.dropped && Object.hasOwn(policy.dropped, key)
+        ? policy.dropped[key]
+        : `not an OpenAI embeddings parameter modelgate translates for ${policy.vendor}`,
+    );
   }
-  return { texts: readTexts(body.input, policy.vendor), encoding: readEncoding(body.encoding_format), dimensions: readDimensions(body.dimensions), droppedParams: report.dropped };
+  return {
+    texts: readTexts(body.input, policy.vendor),
+    encoding: readEncoding(body.encoding_format),
+    dimensions: readDimensions(body.dimensions),
+    droppedParams: report.dropped,
+  };
 }
 
 /** `input` as texts: a string or an array of strings. Token arrays are refused: these upstreams embed text. */
 function readTexts(input: unknown, vendor: string): string[] {
   if (typeof input === 'string') return [input];
-  if (!Array.isArray(input) || input.length === 0) throw invalidRequest('`input` must be a string or a non-empty array of strings.', 'input');
+  if (!Array.isArray(input) || input.length === 0)
+    throw invalidRequest('`input` must be a string or a non-empty array of strings.', 'input');
   for (let i = 0; i < input.length; i++) {
     const item: unknown = input[i];
     if (typeof item === 'string') continue;
     if (typeof item === 'number' || Array.isArray(item)) {
-      throw unsupported('unsupported_input', `\`input\` holds token ids; ${vendor} embeds text only (it has no tokenizer shared with OpenAI). Send the text as a string or an array of strings.`, 'input');
+      throw unsupported(
+        'unsupported_input',
+        `\`input\` holds token ids; ${vendor} embeds text only (it has no tokenizer shared with OpenAI). Send the text as a string or an array of strings.`,
+        'input',
+      );
     }
     throw invalidRequest(`\`input[${i}]\` must be a string.`, `input[${i}]`);
   }
@@ -107,7 +126,11 @@ export function isVector(value: unknown): value is number[] {
  * OpenAI's `list` response. `usage` is OpenAI's embeddings shape; it is left out when the upstream
  * reported no token counts rather than filled with invented ones (the log record says why).
  */
-export function embeddingsList(embeddings: ReadonlyArray<number[] | string>, model: string, usage: NormalizedUsage | undefined): Record<string, unknown> {
+export function embeddingsList(
+  embeddings: ReadonlyArray<number[] | string>,
+  model: string,
+  usage: NormalizedUsage | undefined,
+): Record<string, unknown> {
   const body: Record<string, unknown> = {
     object: 'list',
     data: embeddings.map((embedding, index) => ({ object: 'embedding', index, embedding })),

@@ -9,13 +9,24 @@ import type { ProviderDescriptor, ProviderInput, ProviderOptionsSchema } from '.
 import { isProviderKind, PROVIDER_KINDS, PROVIDERS } from './registry.js';
 
 /** The options schema of each registered descriptor, as a union. */
-type RegisteredSchema = (typeof PROVIDERS)[number] extends infer D ? (D extends ProviderDescriptor<infer Schema> ? Schema : never) : never;
+type RegisteredSchema = (typeof PROVIDERS)[number] extends infer D
+  ? D extends ProviderDescriptor<infer Schema>
+    ? Schema
+    : never
+  : never;
 
 /** The union of every kind's options, keyed on `kind`. */
-const providerOptionsUnion = z.discriminatedUnion('kind', PROVIDERS.map((descriptor) => descriptor.options) as unknown as [RegisteredSchema, ...RegisteredSchema[]]);
+const providerOptionsUnion = z.discriminatedUnion(
+  'kind',
+  PROVIDERS.map((descriptor) => descriptor.options) as unknown as [RegisteredSchema, ...RegisteredSchema[]],
+);
 
 /** One entry of `options.providers`, as a user writes it (`kind` optional when the id is a kind). */
-export type ProviderOptions = RegisteredSchema extends infer Schema ? (Schema extends ProviderOptionsSchema ? ProviderInput<Schema> : never) : never;
+export type ProviderOptions = RegisteredSchema extends infer Schema
+  ? Schema extends ProviderOptionsSchema
+    ? ProviderInput<Schema>
+    : never
+  : never;
 /** One entry of `options.providers`, checked, with its kind. */
 export type ParsedProviderOptions = z.output<typeof providerOptionsUnion>;
 /** One entry of a provider's `endpoints`. */
@@ -28,16 +39,23 @@ const KINDS_READING = { provider: new Map<string, string[]>(), endpoint: new Map
 for (const descriptor of PROVIDERS as readonly ProviderDescriptor[]) {
   const kinds = Object.keys(descriptor.kinds);
   const endpoint = (descriptor.options.shape.endpoints as z.ZodOptional<z.ZodArray<z.ZodObject>>).unwrap().element;
-  for (const [level, keys] of [['provider', Object.keys(descriptor.options.shape)], ['endpoint', Object.keys(endpoint.shape)]] as const) {
+  for (const [level, keys] of [
+    ['provider', Object.keys(descriptor.options.shape)],
+    ['endpoint', Object.keys(endpoint.shape)],
+  ] as const) {
     for (const key of keys) KINDS_READING[level].set(key, [...(KINDS_READING[level].get(key) ?? []), ...kinds]);
   }
 }
 
 export const providersOptionsSchema = z
-  .record(z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'a provider id may only hold letters, digits, _ . -'), z.custom<ProviderOptions>())
+  .record(
+    z.string().regex(/^[a-zA-Z0-9_.-]+$/, 'a provider id may only hold letters, digits, _ . -'),
+    z.custom<ProviderOptions>(),
+  )
   .transform((entries, context) => {
     const parsed: Record<string, ParsedProviderOptions> = {};
-    const report = (path: PropertyKey[], message: string, input: unknown) => context.issues.push({ code: 'custom', path, message, input });
+    const report = (path: PropertyKey[], message: string, input: unknown) =>
+      context.issues.push({ code: 'custom', path, message, input });
     for (const [id, entry] of Object.entries(entries)) {
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
         report([id], 'Invalid input: expected object', entry);
@@ -61,9 +79,19 @@ export const providersOptionsSchema = z
         for (const key of issue.keys) {
           const readers = KINDS_READING[level].get(key);
           if (!readers) unknown.push(key);
-          else report([id, ...issue.path, key], `applies to kind ${readers.map((name) => `\`${name}\``).join(' or ')} only; provider ${kind === id ? `\`${id}\`` : `\`${id}\` (kind \`${kind}\`)`} would ignore it`, entry);
+          else
+            report(
+              [id, ...issue.path, key],
+              `applies to kind ${readers.map((name) => `\`${name}\``).join(' or ')} only; provider ${kind === id ? `\`${id}\`` : `\`${id}\` (kind \`${kind}\`)`} would ignore it`,
+              entry,
+            );
         }
-        if (unknown.length) report([id, ...issue.path], `Unrecognized key${unknown.length > 1 ? 's' : ''}: ${unknown.map((key) => `"${key}"`).join(', ')}`, entry);
+        if (unknown.length)
+          report(
+            [id, ...issue.path],
+            `Unrecognized key${unknown.length > 1 ? 's' : ''}: ${unknown.map((key) => `"${key}"`).join(', ')}`,
+            entry,
+          );
       }
     }
     return parsed;

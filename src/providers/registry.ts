@@ -14,12 +14,23 @@ import type { KindFacts, KindOf, ProviderDescriptor, ProviderOptionsSchema } fro
 import { openAICompatibleDescriptor } from './openai-compatible/descriptor.js';
 
 /** In this order: it is the order kinds are listed in messages. */
-export const PROVIDERS = [openAICompatibleDescriptor, azureDescriptor, anthropicDescriptor, googleDescriptor, bedrockDescriptor, demoDescriptor] as const;
+export const PROVIDERS = [
+  openAICompatibleDescriptor,
+  azureDescriptor,
+  anthropicDescriptor,
+  googleDescriptor,
+  bedrockDescriptor,
+  demoDescriptor,
+] as const;
 
 type Registered = (typeof PROVIDERS)[number];
 
 /** Every provider kind: the OpenAI-compatible presets, `openai-compatible`, `azure`, `anthropic`, ... */
-export type ProviderKind = Registered extends infer D ? (D extends ProviderDescriptor<infer S> ? KindOf<S> : never) : never;
+export type ProviderKind = Registered extends infer D
+  ? D extends ProviderDescriptor<infer S>
+    ? KindOf<S>
+    : never
+  : never;
 
 const BY_KIND = new Map<string, ProviderDescriptor>();
 for (const descriptor of PROVIDERS as readonly ProviderDescriptor<ProviderOptionsSchema>[]) {

@@ -110,7 +110,11 @@ export interface Provider {
   /** Splits a call into several upstream requests (non-streaming only); undefined when one request serves it. */
   splitCall?(call: ProviderCall): SplitCall | undefined;
   /** Reads an upstream error body (already size-capped text); some providers name the error in a header. */
-  parseError(status: number, bodyText: string, headers?: Readonly<Record<string, string | string[] | undefined>>): UpstreamErrorInfo;
+  parseError(
+    status: number,
+    bodyText: string,
+    headers?: Readonly<Record<string, string | string[] | undefined>>,
+  ): UpstreamErrorInfo;
   /** Converts a successful non-streaming body; absent for OpenAI-compatible providers (used as is). */
   convertResponse?(call: ProviderCall, json: Record<string, unknown>): ConvertedResponse;
   /**

@@ -54,9 +54,15 @@ interface ModelEntry {
 }
 
 /** Adds a model unless the same provider/model is already in (a linear scan: chains are short). */
-function addModel(entries: ModelEntry[], name: string, target: RouteTarget | undefined, credentials?: { api_key: string }): void {
+function addModel(
+  entries: ModelEntry[],
+  name: string,
+  target: RouteTarget | undefined,
+  credentials?: { api_key: string },
+): void {
   if (!target) return;
-  for (const entry of entries) if (entry.target.provider === target.provider && entry.target.model === target.model) return;
+  for (const entry of entries)
+    if (entry.target.provider === target.provider && entry.target.model === target.model) return;
   entries.push({ name, target, credentials });
 }
 
@@ -78,7 +84,9 @@ export function buildChain(config: RoutingConfig, model: string | undefined, par
   // With fallbacks of its own, a request whose model cannot be routed goes on to them (as at Keywords AI).
   const mayGoOn = group === null && Boolean(params.fallback_models?.length || params.models?.length);
   for (const candidate of ordered) {
-    const target = mayGoOn ? resolver.resolve(candidate.name) : resolver.require(candidate.name, group ? 'load_balance_group' : 'model');
+    const target = mayGoOn
+      ? resolver.resolve(candidate.name)
+      : resolver.require(candidate.name, group ? 'load_balance_group' : 'model');
     if (target) addModel(targets, candidate.name, target, candidate.credentials);
     else skipped.push(unroutable(candidate.name, modelNotFound(candidate.name, resolver.hint()).message));
   }
@@ -92,12 +100,20 @@ export function buildChain(config: RoutingConfig, model: string | undefined, par
   for (const { name, target, credentials } of targets) {
     const why = exclusionOf(name, target, params);
     if (why) {
-      skipped.push({ provider: target.provider.id, model: target.model, deployment: null, reason: 'excluded', message: why });
+      skipped.push({
+        provider: target.provider.id,
+        model: target.model,
+        deployment: null,
+        reason: 'excluded',
+        message: why,
+      });
       modelIndex++;
       continue;
     }
     const keys = requestKeys(name, target, params, credentials);
-    const deployments = keys ? config.deployments.withKeys(target.provider, keys) : config.deployments.of(target.provider);
+    const deployments = keys
+      ? config.deployments.withKeys(target.provider, keys)
+      : config.deployments.of(target.provider);
     for (const deployment of deployments.length > 1 ? weightedOrder(deployments, random) : deployments) {
       chain.push({
         provider: deployment.provider,
@@ -123,12 +139,17 @@ export function buildChain(config: RoutingConfig, model: string | undefined, par
   return { chain, skipped, group };
 }
 
-function firstModels(config: RoutingConfig, model: string | undefined, params: GatewayParams): { candidates: Candidate[]; group: string | null } {
+function firstModels(
+  config: RoutingConfig,
+  model: string | undefined,
+  params: GatewayParams,
+): { candidates: Candidate[]; group: string | null } {
   const fromList = (list: ReadonlyArray<{ model: string; weight?: number; credentials?: { api_key: string } }>) =>
     list.map((entry) => ({ name: entry.model, weight: entry.weight ?? 1, credentials: entry.credentials }));
   // As with Keywords AI, an explicit model wins over a load balance group, unless it names one.
   if (model) {
-    if (Object.hasOwn(config.groups, model) && !config.resolver.resolve(model)) return { candidates: fromList(config.groups[model].models), group: model };
+    if (Object.hasOwn(config.groups, model) && !config.resolver.resolve(model))
+      return { candidates: fromList(config.groups[model].models), group: model };
     return { candidates: [{ name: model, weight: 1 }], group: null };
   }
   const requested = params.load_balance_group;
@@ -148,7 +169,11 @@ function firstModels(config: RoutingConfig, model: string | undefined, params: G
   }
   const legacy = params.load_balance_models ?? params.loadbalance_models;
   if (legacy) return { candidates: fromList(legacy), group: 'load_balance_models' };
-  throw invalidRequest('You must provide a model parameter (a non-empty string) or a load_balance_group.', 'model', 'missing_model');
+  throw invalidRequest(
+    'You must provide a model parameter (a non-empty string) or a load_balance_group.',
+    'model',
+    'missing_model',
+  );
 }
 
 /** A requested model no provider serves; `provider` is empty since none could be named. */
@@ -176,11 +201,19 @@ function checkCredentialsAllowed(config: RoutingConfig, params: GatewayParams, c
 }
 
 /** A caller's own keys for this target, most specific first: the group entry, the model, the provider. */
-function requestKeys(name: string, target: RouteTarget, params: GatewayParams, groupCredentials?: { api_key: string }): RequestKey[] | undefined {
+function requestKeys(
+  name: string,
+  target: RouteTarget,
+  params: GatewayParams,
+  groupCredentials?: { api_key: string },
+): RequestKey[] | undefined {
   if (groupCredentials) return [{ apiKey: groupCredentials.api_key, label: 'group-credentials' }];
   const override = params.credential_override;
   if (override) {
-    const entry = lookup(override, name) ?? lookup(override, `${target.provider.id}/${target.model}`) ?? lookup(override, target.model);
+    const entry =
+      lookup(override, name) ??
+      lookup(override, `${target.provider.id}/${target.model}`) ??
+      lookup(override, target.model);
     if (entry) return [{ apiKey: entry.api_key, label: 'credential-override' }];
   }
   const customer = params.customer_credentials;
@@ -203,9 +236,13 @@ function lookup<T>(record: Readonly<Record<string, T>>, key: string): T | undefi
 
 function exclusionOf(name: string, target: RouteTarget, params: GatewayParams): string | undefined {
   const provider: Provider = target.provider;
-  if (params.exclude_providers?.includes(provider.id)) return `${provider.id}/${target.model} is excluded by exclude_providers`;
+  if (params.exclude_providers?.includes(provider.id))
+    return `${provider.id}/${target.model} is excluded by exclude_providers`;
   const models = params.exclude_models;
-  if (models && (models.includes(name) || models.includes(target.model) || models.includes(`${provider.id}/${target.model}`))) {
+  if (
+    models &&
+    (models.includes(name) || models.includes(target.model) || models.includes(`${provider.id}/${target.model}`))
+  ) {
     return `${provider.id}/${target.model} is excluded by exclude_models`;
   }
   return undefined;

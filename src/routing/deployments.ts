@@ -27,7 +27,12 @@ export interface RequestKey {
  * The operator's credentials other than `apiKey` go when a caller brings a key: Bedrock (SigV4) and
  * Vertex AI (a service account) would prefer them to the caller's key, and bill the operator.
  */
-const NO_OPERATOR_CREDENTIALS = { accessKeyId: undefined, secretAccessKey: undefined, sessionToken: undefined, vertex: undefined };
+const NO_OPERATOR_CREDENTIALS = {
+  accessKeyId: undefined,
+  secretAccessKey: undefined,
+  sessionToken: undefined,
+  vertex: undefined,
+};
 
 export class DeploymentTable {
   private readonly byProvider = new Map<string, Deployment[]>();
@@ -46,9 +51,16 @@ export class DeploymentTable {
       this.byProvider.set(
         id,
         endpoints.map(({ name, weight, ...endpoint }) => {
-          if (seen.has(name)) throw new GatewayConfigError(`Invalid modelgate options:\n  - providers.${id}.endpoints: the name \`${name}\` is used twice`);
+          if (seen.has(name))
+            throw new GatewayConfigError(
+              `Invalid modelgate options:\n  - providers.${id}.endpoints: the name \`${name}\` is used twice`,
+            );
           seen.add(name);
-          return { id: `${id}/${name}`, provider: createProvider(id, { ...options[id], endpoints: undefined, ...endpoint }), weight: weight ?? 1 };
+          return {
+            id: `${id}/${name}`,
+            provider: createProvider(id, { ...options[id], endpoints: undefined, ...endpoint }),
+            weight: weight ?? 1,
+          };
         }),
       );
     }
@@ -67,10 +79,19 @@ export class DeploymentTable {
   withKeys(provider: Provider, keys: readonly RequestKey[]): Deployment[] {
     const { endpoints, ...config } = this.options[provider.id] ?? { kind: provider.kind as ProviderOptions['kind'] };
     // The first endpoint's place (its URL, resource, region, ...), never its key, headers or credentials.
-    const { name: _name, weight: _weight, apiKey: _apiKey, headers: _headers, ...where } = endpoints?.[0] ?? { name: '' };
+    const {
+      name: _name,
+      weight: _weight,
+      apiKey: _apiKey,
+      headers: _headers,
+      ...where
+    } = endpoints?.[0] ?? { name: '' };
     return keys.map((key) => ({
       id: `${provider.id}/${key.label}`,
-      provider: { ...createProvider(provider.id, { ...config, ...where, apiKey: key.apiKey, ...NO_OPERATOR_CREDENTIALS }), credentials: 'caller' as const },
+      provider: {
+        ...createProvider(provider.id, { ...config, ...where, apiKey: key.apiKey, ...NO_OPERATOR_CREDENTIALS }),
+        credentials: 'caller' as const,
+      },
       weight: key.weight ?? 1,
     }));
   }
@@ -80,7 +101,10 @@ export class DeploymentTable {
  * A weighted random order without replacement (Efraimidis–Spirakis): the first item is a weighted
  * choice, and the rest follow as the next choices, so failing over also honours the weights.
  */
-export function weightedOrder<T extends { weight: number }>(items: readonly T[], random: () => number = Math.random): T[] {
+export function weightedOrder<T extends { weight: number }>(
+  items: readonly T[],
+  random: () => number = Math.random,
+): T[] {
   if (items.length < 2) return [...items];
   return items
     .map((item) => ({ item, key: Math.pow(random() || Number.MIN_VALUE, 1 / item.weight) }))

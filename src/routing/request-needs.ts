@@ -57,7 +57,8 @@ export function textLength(value: unknown): number {
   }
   if (typeof value === 'object' && value !== null) {
     let total = 0;
-    for (const key of Object.keys(value)) if (!BLOB_KEYS.has(key)) total += textLength((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value))
+      if (!BLOB_KEYS.has(key)) total += textLength((value as Record<string, unknown>)[key]);
     return total;
   }
   return 0;

@@ -63,7 +63,14 @@ export class ModelResolver {
     if (alias && !visiting.has(name)) {
       visiting.add(name);
       const target = this.resolveWithin(alias.target, visiting);
-      return target && { ...target, alias: name, params: { ...target.params, ...alias.params }, fallbacks: alias.fallbacks ?? target.fallbacks };
+      return (
+        target && {
+          ...target,
+          alias: name,
+          params: { ...target.params, ...alias.params },
+          fallbacks: alias.fallbacks ?? target.fallbacks,
+        }
+      );
     }
     const slash = name.indexOf('/');
     if (slash > 0) {

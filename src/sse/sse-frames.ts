@@ -107,7 +107,9 @@ export class SseFrameSplitter {
     const whole = last < 0x80;
     if (this.decoderClean && whole) {
       // undici's chunks are Buffers already: no second view of the same bytes per chunk.
-      return Buffer.isBuffer(chunk) ? chunk.toString('utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
+      return Buffer.isBuffer(chunk)
+        ? chunk.toString('utf8')
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
     }
     const text = this.decoder.decode(chunk, { stream: true });
     this.decoderClean = whole;

@@ -7,19 +7,38 @@
  */
 import { StoreUnavailableError, type Store } from './store.js';
 
-const GUARDED = ['increment', 'get', 'getMany', 'set', 'delete', 'hitWindow', 'reserve', 'settle', 'getCached', 'setCached'] as const;
+const GUARDED = [
+  'increment',
+  'get',
+  'getMany',
+  'set',
+  'delete',
+  'hitWindow',
+  'reserve',
+  'settle',
+  'getCached',
+  'setCached',
+] as const;
 
 export function guardStore(store: Store, timeoutMs: number | undefined): Store {
   const guarded: Record<string, unknown> = { kind: store.kind, close: () => store.close() };
   for (const name of GUARDED) {
     const method = (store[name] as (...args: unknown[]) => Promise<unknown>).bind(store);
     const what = `${store.kind} store ${name}`;
-    guarded[name] = timeoutMs === undefined ? (...args: unknown[]) => mapFailure(method, args, what) : (...args: unknown[]) => withTimeout(method, args, timeoutMs, what);
+    guarded[name] =
+      timeoutMs === undefined
+        ? (...args: unknown[]) => mapFailure(method, args, what)
+        : (...args: unknown[]) => withTimeout(method, args, timeoutMs, what);
   }
   return guarded as unknown as Store;
 }
 
-function withTimeout<T>(method: (...args: unknown[]) => Promise<T>, args: unknown[], ms: number, what: string): Promise<T> {
+function withTimeout<T>(
+  method: (...args: unknown[]) => Promise<T>,
+  args: unknown[],
+  ms: number,
+  what: string,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new StoreUnavailableError(`${what} timed out after ${ms} ms`)), ms);
     let pending: Promise<T>;
@@ -54,5 +73,7 @@ function mapFailure<T>(method: (...args: unknown[]) => Promise<T>, args: unknown
 }
 
 function unavailable(error: unknown, what: string): StoreUnavailableError {
-  return error instanceof StoreUnavailableError ? error : new StoreUnavailableError(`${what} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  return error instanceof StoreUnavailableError
+    ? error
+    : new StoreUnavailableError(`${what} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
 }

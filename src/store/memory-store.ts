@@ -4,7 +4,14 @@
  * cache can never push out counters, reservations or health state.
  */
 import { LRUCache } from 'lru-cache';
-import { LAPSED_HOLD_KEPT_MS, type BudgetLine, type BudgetState, type ReserveOutcome, type Store, type WindowOutcome } from './store.js';
+import {
+  LAPSED_HOLD_KEPT_MS,
+  type BudgetLine,
+  type BudgetState,
+  type ReserveOutcome,
+  type Store,
+  type WindowOutcome,
+} from './store.js';
 
 export interface MemoryStoreOptions {
   /** Upper bound of the response cache in bytes (keys and values, UTF-16 length × 2). Default 64 MiB. */
@@ -138,7 +145,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
       let expired = 0;
       while (expired < hits.length && hits[expired] <= at - windowMs) expired++;
       if (expired) hits.splice(0, expired);
-      if (hits.length >= limit) return { allowed: false, count: hits.length, retryAfterMs: Math.max(1, hits[0] + windowMs - at) };
+      if (hits.length >= limit)
+        return { allowed: false, count: hits.length, retryAfterMs: Math.max(1, hits[0] + windowMs - at) };
       hits.push(at);
       window.expiresAt = at + windowMs;
       return { allowed: true, count: hits.length, retryAfterMs: 0 };

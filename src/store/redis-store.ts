@@ -54,16 +54,18 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
   let clockOffsetAt = 0;
 
   const clientReady: Promise<ScriptedRedis> = (async () => {
-    const redis = (options.client as Redis | undefined) ?? new (await loadIoredis()).Redis(options.url ?? 'redis://127.0.0.1:6379', {
-      // Fail at once while disconnected instead of queueing: a queued reservation could run long
-      // after its request gave up.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: timeoutMs,
-      connectTimeout: Math.max(1_000, timeoutMs),
-      retryStrategy: (times: number) => Math.min(100 * times, 2_000),
-      ...options.redisOptions,
-    });
+    const redis =
+      (options.client as Redis | undefined) ??
+      new (await loadIoredis()).Redis(options.url ?? 'redis://127.0.0.1:6379', {
+        // Fail at once while disconnected instead of queueing: a queued reservation could run long
+        // after its request gave up.
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        commandTimeout: timeoutMs,
+        connectTimeout: Math.max(1_000, timeoutMs),
+        retryStrategy: (times: number) => Math.min(100 * times, 2_000),
+        ...options.redisOptions,
+      });
     for (const [name, [numberOfKeys, lua]] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys, lua });
     // The budget scripts touch a variable number of keys: the key count goes first in their arguments.
     redis.defineCommand('mgReserve', { lua: RESERVE });
@@ -105,14 +107,21 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
         const onError = (error: unknown) => {
           redis.off('ready', onReady);
           firstReady = undefined;
-          reject(new StoreUnavailableError(`Redis connection failed: ${(error as Error)?.message ?? String(error)}`, { cause: error }));
+          reject(
+            new StoreUnavailableError(`Redis connection failed: ${(error as Error)?.message ?? String(error)}`, {
+              cause: error,
+            }),
+          );
         };
         redis.once('ready', onReady);
         redis.once('error', onError);
       });
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new StoreUnavailableError(`Redis did not connect within ${timeoutMs} ms`)), Math.max(1, deadline - Date.now()));
+        timer = setTimeout(
+          () => reject(new StoreUnavailableError(`Redis did not connect within ${timeoutMs} ms`)),
+          Math.max(1, deadline - Date.now()),
+        );
       });
       try {
         await Promise.race([firstReady, timedOut]);
@@ -129,7 +138,9 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
     try {
       return await command(redis);
     } catch (error) {
-      throw new StoreUnavailableError(`Redis command failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+      throw new StoreUnavailableError(`Redis command failed: ${(error as Error)?.message ?? String(error)}`, {
+        cause: error,
+      });
     }
   }
 
@@ -160,7 +171,8 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
   const budgetArgs = (lines: readonly BudgetLine[]) => lines.map((line) => [k(line.key)]).flat();
   const toStates = (values: Array<string | number>): BudgetState[] => {
     const states: BudgetState[] = [];
-    for (let i = 0; i + 1 < values.length; i += 2) states.push({ spent: Number(values[i]), reserved: Number(values[i + 1]) });
+    for (let i = 0; i + 1 < values.length; i += 2)
+      states.push({ spent: Number(values[i]), reserved: Number(values[i + 1]) });
     return states;
   };
 
@@ -181,13 +193,20 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
     set: (key, value, ttlMs, setOptions) =>
       run(async (redis) => {
         const px = Math.max(1, Math.round(ttlMs));
-        const reply = setOptions?.onlyIfAbsent ? await redis.set(k(key), value, 'PX', px, 'NX') : await redis.set(k(key), value, 'PX', px);
+        const reply = setOptions?.onlyIfAbsent
+          ? await redis.set(k(key), value, 'PX', px, 'NX')
+          : await redis.set(k(key), value, 'PX', px);
         return reply === 'OK';
       }),
     delete: (keys) => (keys.length ? run(async (redis) => void (await redis.del(...keys.map(k)))) : Promise.resolve()),
     hitWindow: (key, limit, windowMs) =>
       run(async (redis) => {
-        const [allowed, count, retryAfterMs] = await redis.mgHitWindow(k(key), limit, Math.round(windowMs), randomUUID());
+        const [allowed, count, retryAfterMs] = await redis.mgHitWindow(
+          k(key),
+          limit,
+          Math.round(windowMs),
+          randomUUID(),
+        );
         return { allowed: allowed === 1, count: Number(count), retryAfterMs: Number(retryAfterMs) };
       }),
     reserve: (lines, id, amount, holdMs) => {
@@ -195,19 +214,44 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
       return run(async (redis) => {
         const deadline = await serverDeadline(redis, startedAt);
         const limits = lines.flatMap((line) => [line.limit, Math.round(line.ttlMs ?? 0)]);
-        const reply = await redis.mgReserve(lines.length, ...budgetArgs(lines), id, amount, Math.round(holdMs), deadline, LAPSED_HOLD_KEPT_MS, ...limits);
+        const reply = await redis.mgReserve(
+          lines.length,
+          ...budgetArgs(lines),
+          id,
+          amount,
+          Math.round(holdMs),
+          deadline,
+          LAPSED_HOLD_KEPT_MS,
+          ...limits,
+        );
         observeServerTime(Number(reply[2]), Date.now());
-        if (Number(reply[0]) === -1) throw new StoreUnavailableError(`the reservation reached Redis after its deadline (${timeoutMs} ms)`);
+        if (Number(reply[0]) === -1)
+          throw new StoreUnavailableError(`the reservation reached Redis after its deadline (${timeoutMs} ms)`);
         const refused = Number(reply[1]);
-        return { ok: Number(reply[0]) === 1, lines: toStates(reply.slice(3)), ...(refused ? { refusedAt: refused - 1 } : {}) };
+        return {
+          ok: Number(reply[0]) === 1,
+          lines: toStates(reply.slice(3)),
+          ...(refused ? { refusedAt: refused - 1 } : {}),
+        };
       });
     },
     settle: (lines, id, actual) =>
       run(async (redis) =>
-        toStates(await redis.mgSettle(lines.length, ...budgetArgs(lines), id, actual, LAPSED_HOLD_KEPT_MS, ...lines.map((line) => Math.round(line.ttlMs ?? 0)))),
+        toStates(
+          await redis.mgSettle(
+            lines.length,
+            ...budgetArgs(lines),
+            id,
+            actual,
+            LAPSED_HOLD_KEPT_MS,
+            ...lines.map((line) => Math.round(line.ttlMs ?? 0)),
+          ),
+        ),
       ),
-    getCached: (keys) => (keys.length ? run((redis) => redis.mget(...keys.map((key) => k(`cache:${key}`)))) : Promise.resolve([])),
-    setCached: (key, value, ttlMs) => run(async (redis) => void (await redis.set(k(`cache:${key}`), value, 'PX', Math.max(1, Math.round(ttlMs))))),
+    getCached: (keys) =>
+      keys.length ? run((redis) => redis.mget(...keys.map((key) => k(`cache:${key}`)))) : Promise.resolve([]),
+    setCached: (key, value, ttlMs) =>
+      run(async (redis) => void (await redis.set(k(`cache:${key}`), value, 'PX', Math.max(1, Math.round(ttlMs))))),
     async close() {
       closed = true;
       if (client) await shutdown(client);

@@ -47,7 +47,12 @@ export class StoreCalls {
   }
 }
 
-export function noteStoreError(record: LogRecord, feature: string, error: unknown, outcome: 'open' | 'closed' | 'skipped'): void {
+export function noteStoreError(
+  record: LogRecord,
+  feature: string,
+  error: unknown,
+  outcome: 'open' | 'closed' | 'skipped',
+): void {
   const message = error instanceof Error ? error.message : String(error);
   (record.store_errors ??= []).push(`${feature} (${outcome}): ${message}`);
 }

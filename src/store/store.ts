@@ -83,7 +83,17 @@ export class StoreUnavailableError extends Error {
 export function isStore(value: unknown): value is Store {
   if (typeof value !== 'object' || value === null) return false;
   const store = value as Record<string, unknown>;
-  return ['increment', 'get', 'getMany', 'set', 'delete', 'hitWindow', 'reserve', 'settle', 'getCached', 'setCached', 'close'].every(
-    (name) => typeof store[name] === 'function',
-  );
+  return [
+    'increment',
+    'get',
+    'getMany',
+    'set',
+    'delete',
+    'hitWindow',
+    'reserve',
+    'settle',
+    'getCached',
+    'setCached',
+    'close',
+  ].every((name) => typeof store[name] === 'function');
 }

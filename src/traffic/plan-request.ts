@@ -67,7 +67,11 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
   const customer = customerSettings(traffic.customers, params);
   const headers = customer ? await checkCustomerRate(traffic, customer, record) : {};
 
-  const built = buildChain(traffic.routing, typeof body.model === 'string' && body.model !== '' ? body.model : undefined, params);
+  const built = buildChain(
+    traffic.routing,
+    typeof body.model === 'string' && body.model !== '' ? body.model : undefined,
+    params,
+  );
   record.load_balance_group = built.group;
   record.attempts.push(...built.skipped.map(skippedAttempt));
 
@@ -82,7 +86,10 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
   const wantsBudget = customer !== undefined && hasBudget(customer);
   // Reading the request's needs walks its messages: only when something will use them.
   const needs = known || wantsBudget ? endpoint.needs(body) : undefined;
-  let chain = endpoint.checksCapabilities && known ? filterCapabilities(built.chain, built.skipped, facts, needs!, record) : built.chain;
+  let chain =
+    endpoint.checksCapabilities && known
+      ? filterCapabilities(built.chain, built.skipped, facts, needs!, record)
+      : built.chain;
 
   const settings = endpoint.cacheable ? cacheSettings(traffic.cacheDefaults, params) : undefined;
   let cacheStatus: TrafficPlan['cacheStatus'] = cacheMentioned(traffic.cacheDefaults, params) ? 'skip' : undefined;
@@ -93,7 +100,15 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
     cacheStatus = found.failed ? 'skip' : found.entry ? 'hit' : 'miss';
     record.cache = { status: cacheStatus, ttl_s: settings.ttlMs / 1000, stored: false };
     if (found.entry) {
-      return { chain, headers, cacheStatus, cacheSettings: settings, cached: found.entry, observer: NO_OBSERVER, finish: async () => {} };
+      return {
+        chain,
+        headers,
+        cacheStatus,
+        cacheSettings: settings,
+        cached: found.entry,
+        observer: NO_OBSERVER,
+        finish: async () => {},
+      };
     }
     if (found.failed) cacheKeys = undefined;
   } else if (cacheStatus) {
@@ -106,7 +121,12 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
   let reservation: Reservation | undefined;
   let estimates: Map<ChainTarget, number | undefined> | undefined;
   if (customer && wantsBudget) {
-    estimates = new Map(chain.map((target) => [target, estimateCost(traffic.costs, target.provider, target.model, facts.get(target), needs!)]));
+    estimates = new Map(
+      chain.map((target) => [
+        target,
+        estimateCost(traffic.costs, target.provider, target.model, facts.get(target), needs!),
+      ]),
+    );
     // Reserve for the dearest model the chain may fall back to.
     const estimate = Math.max(0, ...[...estimates.values()].map((value) => value ?? 0));
     reservation = await traffic.limits.reserve(customer, estimate, input.deadlineMs, record);
@@ -119,10 +139,17 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
         isProbe: (target) => probes.has(target),
         onFailure: (target, error) => {
           if (target.callerKey || !health.counts(error)) return;
-          background(traffic.calls.attempt('health', record, () => health.recordFailure(target, error, probes.has(target))), input);
+          background(
+            traffic.calls.attempt('health', record, () => health.recordFailure(target, error, probes.has(target))),
+            input,
+          );
         },
         onSuccess: (target) => {
-          if (probes.has(target)) background(traffic.calls.attempt('health', record, () => health.recordProbeSuccess(target)), input);
+          if (probes.has(target))
+            background(
+              traffic.calls.attempt('health', record, () => health.recordProbeSuccess(target)),
+              input,
+            );
         },
       };
 
@@ -162,8 +189,15 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
     if (reservation) await traffic.limits.settle(reservation, target ? charge(target, outcome) : 0, record);
     if (outcome.ok && target && outcome.body && settings && cacheKeys) {
       const key = cacheKeys.get(`${target.provider.id}/${target.model}`);
-      const entry: CachedEntry = { provider: target.provider.id, model: target.model, deployment: target.deployment, body: outcome.body, storedAt: Date.now() };
-      if (key && (await traffic.cache.save(key, entry, settings.ttlMs, record)) && record.cache) record.cache.stored = true;
+      const entry: CachedEntry = {
+        provider: target.provider.id,
+        model: target.model,
+        deployment: target.deployment,
+        body: outcome.body,
+        storedAt: Date.now(),
+      };
+      if (key && (await traffic.cache.save(key, entry, settings.ttlMs, record)) && record.cache)
+        record.cache.stored = true;
     }
   }
 }
@@ -173,12 +207,20 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
  * record, which waits for it, and never become an unhandled rejection.
  */
 function background(work: Promise<unknown>, { record, track }: PlanInput): void {
-  track(work.catch((error: unknown) => (record.store_errors ??= []).push(`health (skipped): ${(error as Error)?.message ?? String(error)}`)));
+  track(
+    work.catch((error: unknown) =>
+      (record.store_errors ??= []).push(`health (skipped): ${(error as Error)?.message ?? String(error)}`),
+    ),
+  );
 }
 
 const NO_OBSERVER: ChainObserver = { isProbe: () => false, onFailure: () => {}, onSuccess: () => {} };
 
-async function checkCustomerRate(traffic: TrafficContext, customer: CustomerSettings, record: LogRecord): Promise<Record<string, string>> {
+async function checkCustomerRate(
+  traffic: TrafficContext,
+  customer: CustomerSettings,
+  record: LogRecord,
+): Promise<Record<string, string>> {
   traffic.limits.describe(customer, record);
   return traffic.limits.checkRate(customer, record);
 }
@@ -203,16 +245,34 @@ function filterCapabilities(
     reported.add(target.modelIndex);
     const message = `${target.provider.id}/${target.model} ${why}`;
     reasons.push(message);
-    record.attempts.push(skippedAttempt({ provider: target.provider.id, model: target.model, deployment: null, reason: 'capability', message }));
+    record.attempts.push(
+      skippedAttempt({
+        provider: target.provider.id,
+        model: target.model,
+        deployment: null,
+        reason: 'capability',
+        message,
+      }),
+    );
   }
   if (!kept.length) {
-    throw new GatewayError({ status: 400, code: 'model_cannot_serve_request', param: 'model', message: `No model can serve this request: ${reasons.join('; ')}.` });
+    throw new GatewayError({
+      status: 400,
+      code: 'model_cannot_serve_request',
+      param: 'model',
+      message: `No model can serve this request: ${reasons.join('; ')}.`,
+    });
   }
   return kept;
 }
 
 /** Leaves out deployments in cooldown while others remain; the half-open ones go as probes. */
-async function filterHealth(traffic: TrafficContext, chain: ChainTarget[], probes: Set<ChainTarget>, record: LogRecord): Promise<ChainTarget[]> {
+async function filterHealth(
+  traffic: TrafficContext,
+  chain: ChainTarget[],
+  probes: Set<ChainTarget>,
+  record: LogRecord,
+): Promise<ChainTarget[]> {
   const tracked = chain.filter((target) => !target.callerKey);
   // With one target there is no alternative to prefer: no store call.
   if (chain.length < 2 || tracked.length === 0) return chain;
@@ -228,7 +288,15 @@ async function filterHealth(traffic: TrafficContext, chain: ChainTarget[], probe
   const kept = chain.filter((target) => !cooling.has(target));
   if (!kept.length) return chain; // everything is cooling down: try anyway rather than fail unasked
   for (const [target, message] of cooling) {
-    record.attempts.push(skippedAttempt({ provider: target.provider.id, model: target.model, deployment: target.deployment, reason: 'cooldown', message }));
+    record.attempts.push(
+      skippedAttempt({
+        provider: target.provider.id,
+        model: target.model,
+        deployment: target.deployment,
+        reason: 'cooldown',
+        message,
+      }),
+    );
   }
   return kept;
 }

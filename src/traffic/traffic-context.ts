@@ -38,10 +38,15 @@ export interface TrafficContext {
 
 export const DEFAULT_STORE_TIMEOUT_MS = 250;
 
-export function createTrafficContext(options: ParsedOptions, providers: ReadonlyMap<string, Provider>, resolver: ModelResolver, costs: CostCalculator): TrafficContext {
+export function createTrafficContext(
+  options: ParsedOptions,
+  providers: ReadonlyMap<string, Provider>,
+  resolver: ModelResolver,
+  costs: CostCalculator,
+): TrafficContext {
   const store = options.store ?? memoryStore({ cacheMaxBytes: options.cache?.maxBytes });
   // The default memory store cannot hang: no timer per store call for it.
-  const timeoutMs = options.store ? options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS : undefined;
+  const timeoutMs = options.store ? (options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS) : undefined;
   const calls = new StoreCalls(guardStore(store, timeoutMs), options.onStoreError ?? 'open');
   const deployments = new DeploymentTable(options.providers, providers);
   const { maxBytes: _maxBytes, ...cacheDefaults } = options.cache ?? {};
@@ -59,7 +64,10 @@ export function createTrafficContext(options: ParsedOptions, providers: Readonly
     ),
     costs,
     calls,
-    health: options.health === false ? undefined : new HealthMonitor(calls.store, { ...DEFAULT_HEALTH_POLICY, ...options.health }),
+    health:
+      options.health === false
+        ? undefined
+        : new HealthMonitor(calls.store, { ...DEFAULT_HEALTH_POLICY, ...options.health }),
     cache: new ResponseCache(calls),
     cacheDefaults: options.cache ? cacheDefaults : undefined,
     customers: options.customers ?? {},

@@ -46,7 +46,12 @@ export const trafficOptionShapes = {
   storeTimeoutMs: z.number().int().positive().max(60_000).optional(),
   /** Named load balance groups for `load_balance_group: { group_id }` or `model: '<group id>'`. */
   loadBalanceGroups: z
-    .record(z.string().min(1), z.strictObject({ models: z.array(z.strictObject({ model: z.string().min(1), weight: weight.optional() })).min(1) }))
+    .record(
+      z.string().min(1),
+      z.strictObject({
+        models: z.array(z.strictObject({ model: z.string().min(1), weight: weight.optional() })).min(1),
+      }),
+    )
     .optional(),
   /** Accept `customer_credentials` and `credential_override` (callers then bring their own provider keys). */
   allowCustomerCredentials: z.boolean().optional(),

@@ -28,21 +28,37 @@ export function createDemoUpstream(options: DemoUpstreamOptions = {}): Transport
       const body = JSON.parse(request.body ?? '{}') as Record<string, unknown>;
       const model = String(body.model);
       if (model === 'demo-flaky' && random() < failureRate) {
-        return jsonResponse(503, { error: { message: 'demo-flaky failed on purpose, to show a fallback.', type: 'server_error', code: null, param: null } });
+        return jsonResponse(503, {
+          error: {
+            message: 'demo-flaky failed on purpose, to show a fallback.',
+            type: 'server_error',
+            code: null,
+            param: null,
+          },
+        });
       }
       if (request.url.endsWith('/embeddings')) return jsonResponse(200, embeddingsResponse(body));
       const words = replyFor(body).split(/(?<= )/);
       const usage = usageFor(body, words.length);
       if (body.stream === true) {
         const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-        return streamResponse(streamFrames(model, words, includeUsage ? usage : undefined, wordDelayMs, sendOptions.signal));
+        return streamResponse(
+          streamFrames(model, words, includeUsage ? usage : undefined, wordDelayMs, sendOptions.signal),
+        );
       }
       return jsonResponse(200, {
         id: `chatcmpl-demo-${Date.now()}`,
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model,
-        choices: [{ index: 0, message: { role: 'assistant', content: words.join(''), refusal: null }, logprobs: null, finish_reason: 'stop' }],
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: words.join(''), refusal: null },
+            logprobs: null,
+            finish_reason: 'stop',
+          },
+        ],
         usage,
       });
     },
@@ -79,7 +95,9 @@ async function* streamFrames(
   const id = `chatcmpl-demo-${Date.now()}`;
   const created = Math.floor(Date.now() / 1000);
   const chunk = (choices: unknown[], extra: object = {}) =>
-    encoder.encode(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices, ...extra })}\n\n`);
+    encoder.encode(
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices, ...extra })}\n\n`,
+    );
   yield chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
   for (const word of words) {
     await sleep(wordDelayMs, undefined, { signal });
@@ -92,7 +110,11 @@ async function* streamFrames(
 
 function embeddingsResponse(body: Record<string, unknown>) {
   const inputs = Array.isArray(body.input) ? body.input : [body.input];
-  const data = inputs.map((input, index) => ({ object: 'embedding', index, embedding: pseudoEmbedding(String(input)) }));
+  const data = inputs.map((input, index) => ({
+    object: 'embedding',
+    index,
+    embedding: pseudoEmbedding(String(input)),
+  }));
   const tokens = inputs.reduce<number>((sum, input) => sum + Math.ceil(String(input).length / 4), 0);
   return { object: 'list', data, model: String(body.model), usage: { prompt_tokens: tokens, total_tokens: tokens } };
 }

@@ -12,7 +12,8 @@ export function withInProcessUpstreams(network: Transport, upstreams: ReadonlyMa
   const routes = [...upstreams].map(([origin, transport]) => ({ prefix: `${origin.replace(/\/+$/, '')}/`, transport }));
   return {
     send(request: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> {
-      for (const route of routes) if (request.url.startsWith(route.prefix)) return route.transport.send(request, options);
+      for (const route of routes)
+        if (request.url.startsWith(route.prefix)) return route.transport.send(request, options);
       return network.send(request, options);
     },
     async close() {

@@ -19,7 +19,11 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Tra
   const owned = options.dispatcher === undefined;
   const dispatcher =
     options.dispatcher ??
-    new Agent({ connections: options.connectionsPerOrigin ?? 256, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
+    new Agent({
+      connections: options.connectionsPerOrigin ?? 256,
+      keepAliveTimeout: 10_000,
+      keepAliveMaxTimeout: 60_000,
+    });
 
   return {
     async send(upstream: UpstreamRequest, sendOptions: SendOptions): Promise<UpstreamResponse> {
@@ -93,7 +97,12 @@ function wrapResponse(response: Dispatcher.ResponseData, signal: AbortSignal): U
       });
       source.on('error', fail);
       source.on('close', () => {
-        if (!source.readableEnded) fail(Object.assign(new Error('The upstream body closed before its end.'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+        if (!source.readableEnded)
+          fail(
+            Object.assign(new Error('The upstream body closed before its end.'), {
+              code: 'ERR_STREAM_PREMATURE_CLOSE',
+            }),
+          );
       });
       return {
         pause: () => source.pause(),
@@ -108,9 +117,22 @@ function wrapResponse(response: Dispatcher.ResponseData, signal: AbortSignal): U
 }
 
 const CONNECTION_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH', 'HPE_INVALID_CHUNK_SIZE', 'HPE_INVALID_CONSTANT', 'UND_ERR_INFO',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_CLOSED',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+  'HPE_INVALID_CHUNK_SIZE',
+  'HPE_INVALID_CONSTANT',
+  'UND_ERR_INFO',
 ]);
 
 /** Maps what undici throws to a GatewayError. Aborts by our own signal pass through untouched. */
@@ -119,10 +141,22 @@ export function classifyTransportError(error: unknown, signal: AbortSignal): unk
   if (signal.aborted) return signal.reason ?? error;
   const code = errorCode(error);
   if (code === 'UND_ERR_HEADERS_TIMEOUT') {
-    return new GatewayError({ status: 504, code: 'upstream_timeout', retryable: true, message: 'The upstream sent no response in time (first-byte timeout).', cause: error });
+    return new GatewayError({
+      status: 504,
+      code: 'upstream_timeout',
+      retryable: true,
+      message: 'The upstream sent no response in time (first-byte timeout).',
+      cause: error,
+    });
   }
   if (code === 'UND_ERR_BODY_TIMEOUT') {
-    return new GatewayError({ status: 504, code: 'upstream_timeout', retryable: true, message: 'The upstream stalled between two chunks (idle timeout).', cause: error });
+    return new GatewayError({
+      status: 504,
+      code: 'upstream_timeout',
+      retryable: true,
+      message: 'The upstream stalled between two chunks (idle timeout).',
+      cause: error,
+    });
   }
   const known = code !== undefined && (CONNECTION_CODES.has(code) || code.startsWith('HPE_'));
   return new GatewayError({

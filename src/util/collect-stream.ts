@@ -2,7 +2,12 @@ import type { Readable } from 'node:stream';
 
 /** A Node readable stream (an IncomingMessage, undici's response body), as opposed to any async iterable. */
 export function isNodeReadable(value: unknown): value is Readable {
-  return typeof value === 'object' && value !== null && typeof (value as Readable).on === 'function' && typeof (value as Readable).resume === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Readable).on === 'function' &&
+    typeof (value as Readable).resume === 'function'
+  );
 }
 
 const ignore = () => {};
@@ -20,7 +25,12 @@ export interface ReadTimeout {
  * `timeout.error()` when it took too long; after those two the rest of the stream is left unread
  * (the caller destroys it, or lets Node discard it).
  */
-export function collectStream(stream: Readable, limitBytes: number, tooLarge: () => Error, timeout?: ReadTimeout): Promise<Buffer> {
+export function collectStream(
+  stream: Readable,
+  limitBytes: number,
+  tooLarge: () => Error,
+  timeout?: ReadTimeout,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let size = 0;
@@ -51,14 +61,18 @@ export function collectStream(stream: Readable, limitBytes: number, tooLarge: ()
       reject(error);
     };
     const onClose = () => {
-      if (!stream.readableEnded) onError(Object.assign(new Error('The stream closed before its end.'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+      if (!stream.readableEnded)
+        onError(Object.assign(new Error('The stream closed before its end.'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
     };
     if (stream.readableEnded || stream.destroyed) return onClose();
     if (timeout) {
-      timer = setTimeout(() => {
-        stop();
-        reject(timeout.error());
-      }, Math.max(0, timeout.ms));
+      timer = setTimeout(
+        () => {
+          stop();
+          reject(timeout.error());
+        },
+        Math.max(0, timeout.ms),
+      );
     }
     stream.on('data', onData);
     stream.on('end', onEnd);

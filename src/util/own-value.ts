@@ -12,6 +12,7 @@ export function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T
 
 /** Sets `record[key]` as an own, enumerable property, also when `key` is `__proto__`. */
 export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
-  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
   else record[key] = value;
 }

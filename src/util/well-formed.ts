@@ -4,7 +4,10 @@
  * surrogate: such a string cannot be percent-encoded (`encodeURIComponent` throws) nor written as
  * UTF-8 without loss.
  */
-const native = String.prototype as unknown as { isWellFormed(this: string): boolean; toWellFormed(this: string): string };
+const native = String.prototype as unknown as {
+  isWellFormed(this: string): boolean;
+  toWellFormed(this: string): string;
+};
 
 export function isWellFormed(text: string): boolean {
   return native.isWellFormed.call(text);

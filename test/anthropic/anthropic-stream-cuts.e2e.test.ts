@@ -14,7 +14,11 @@ import { useSdkRig } from '../helpers/sdk-rig.js';
 const events = recordedEvents('anthropic-text.chunks.jsonl');
 /** message_start through the first two text deltas ("Hello", "! I"): the stream has committed. */
 const OPENING = toWire(events.slice(0, events.findIndex((recorded) => recorded.data.includes('"! I"')) + 1));
-const REQUEST: OpenAI.ChatCompletionCreateParamsStreaming = { model: 'claude-sonnet-4-5', stream: true, messages: [{ role: 'user', content: 'Hi' }] };
+const REQUEST: OpenAI.ChatCompletionCreateParamsStreaming = {
+  model: 'claude-sonnet-4-5',
+  stream: true,
+  messages: [{ role: 'user', content: 'Hi' }],
+};
 
 const logs = logCollector();
 const rig = useSdkRig(['claude'], ({ claude }) => ({
@@ -40,7 +44,11 @@ function openThen(then: (response: ServerResponse) => void | Promise<void>) {
 }
 
 async function rawStream(): Promise<string[]> {
-  const response = await fetch(`${rig.host.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(REQUEST) });
+  const response = await fetch(`${rig.host.baseURL}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(REQUEST),
+  });
   expect(response.status).toBe(200);
   return (await response.text()).trim().split('\n\n');
 }
@@ -61,7 +69,12 @@ describe('a translated stream cut after its first content', () => {
     await rig.claude.requests[0].closed;
     const records = await logs.settle(1);
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ status_code: 499, status: 'aborted', client_aborted: true, provider: 'anthropic' });
+    expect(records[0]).toMatchObject({
+      status_code: 499,
+      status: 'aborted',
+      client_aborted: true,
+      provider: 'anthropic',
+    });
     expect(records[0].usage?.prompt_tokens).toBe(12);
   });
 

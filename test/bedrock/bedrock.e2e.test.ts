@@ -8,8 +8,23 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGateway } from '../../src/index.js';
-import { bedrockError, errorMessage, eventMessage, eventStreamBytes, exceptionMessage, verifySigV4, writeEventStream } from '../helpers/bedrock.js';
-import { PARALLEL_TOOL_CALLS, PARALLEL_TOOLS_STREAM, TEXT_RESPONSE, TEXT_STREAM, TEXT_STREAM_CONTENT, TOOLS_RESPONSE } from '../helpers/bedrock-wire.js';
+import {
+  bedrockError,
+  errorMessage,
+  eventMessage,
+  eventStreamBytes,
+  exceptionMessage,
+  verifySigV4,
+  writeEventStream,
+} from '../helpers/bedrock.js';
+import {
+  PARALLEL_TOOL_CALLS,
+  PARALLEL_TOOLS_STREAM,
+  TEXT_RESPONSE,
+  TEXT_STREAM,
+  TEXT_STREAM_CONTENT,
+  TOOLS_RESPONSE,
+} from '../helpers/bedrock-wire.js';
 import { fixtureChunks } from '../helpers/fixtures.js';
 import { logCollector } from '../helpers/logs.js';
 import { useSdkRig } from '../helpers/sdk-rig.js';
@@ -53,18 +68,41 @@ describe('Bedrock through the OpenAI SDK', () => {
   it('answers a non-streaming request, with cached tokens in usage and the log', async () => {
     rig.bedrock.handle((_request, response) => json(response, 200, TEXT_RESPONSE));
     const { data, response } = await rig.client.chat.completions
-      .create({ model: CLAUDE, messages: [{ role: 'system', content: 'Greet.' }, { role: 'user', content: 'Hi' }], max_tokens: 64 })
+      .create({
+        model: CLAUDE,
+        messages: [
+          { role: 'system', content: 'Greet.' },
+          { role: 'user', content: 'Hi' },
+        ],
+        max_tokens: 64,
+      })
       .withResponse();
     expect(data.choices[0].message.content).toBe('Grüße aus Zürich 👋');
-    expect(data.usage).toMatchObject({ prompt_tokens: 2068, completion_tokens: 7, total_tokens: 2075, prompt_tokens_details: { cached_tokens: 2048 } });
+    expect(data.usage).toMatchObject({
+      prompt_tokens: 2068,
+      completion_tokens: 7,
+      total_tokens: 2075,
+      prompt_tokens_details: { cached_tokens: 2048 },
+    });
     expect(response.headers.get('x-modelgate-provider')).toBe('aws');
     expect(response.headers.get('x-modelgate-dropped-params')).toBeNull();
     const [sent] = rig.bedrock.requests;
     expect(sent.url).toBe('/model/us.anthropic.claude-3-5-sonnet-20241022-v2%3A0/converse');
-    expect(verifySigV4(sent, CREDENTIALS, REGION).canonicalRequest.split('\n')[1]).toBe('/model/us.anthropic.claude-3-5-sonnet-20241022-v2%253A0/converse');
-    expect(sent.body).toEqual({ system: [{ text: 'Greet.' }], messages: [{ role: 'user', content: [{ text: 'Hi' }] }], inferenceConfig: { maxTokens: 64 } });
+    expect(verifySigV4(sent, CREDENTIALS, REGION).canonicalRequest.split('\n')[1]).toBe(
+      '/model/us.anthropic.claude-3-5-sonnet-20241022-v2%253A0/converse',
+    );
+    expect(sent.body).toEqual({
+      system: [{ text: 'Greet.' }],
+      messages: [{ role: 'user', content: [{ text: 'Hi' }] }],
+      inferenceConfig: { maxTokens: 64 },
+    });
     const [record] = await logs.settle(1);
-    expect(record).toMatchObject({ status: 'success', provider: 'aws', model: CLAUDE, usage: { prompt_tokens: 2068, cached_tokens: 2048, cache_write_tokens: 0 } });
+    expect(record).toMatchObject({
+      status: 'success',
+      provider: 'aws',
+      model: CLAUDE,
+      usage: { prompt_tokens: 2068, cached_tokens: 2048, cache_write_tokens: 0 },
+    });
     // Priced from the catalogue by its Bedrock id, cache reads apart.
     expect(record.cost_usd).toBeGreaterThan(0);
     expect(record.cost?.cache_read_usd).toBeGreaterThan(0);
@@ -72,21 +110,47 @@ describe('Bedrock through the OpenAI SDK', () => {
 
   it('streams text cut across TCP reads, usage with cache reads and writes last', async () => {
     rig.bedrock.handle((_request, response) => writeEventStream(response, eventStreamBytes(TEXT_STREAM)));
-    const stream = await rig.client.chat.completions.create({ model: CLAUDE, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Hi' }] });
+    const stream = await rig.client.chat.completions.create({
+      model: CLAUDE,
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     const chunks: OpenAI.Chat.ChatCompletionChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe(TEXT_STREAM_CONTENT);
-    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 1532, completion_tokens: 9, total_tokens: 1541, prompt_tokens_details: { cached_tokens: 1024 } } });
+    expect(chunks.at(-1)).toMatchObject({
+      choices: [],
+      usage: {
+        prompt_tokens: 1532,
+        completion_tokens: 9,
+        total_tokens: 1541,
+        prompt_tokens_details: { cached_tokens: 1024 },
+      },
+    });
     expect(rig.bedrock.requests[0].url).toBe('/model/us.anthropic.claude-3-5-sonnet-20241022-v2%3A0/converse-stream');
     expect(rig.bedrock.requests[0].headers.accept).toBe('application/vnd.amazon.eventstream');
     const [record] = await logs.settle(1);
-    expect(record.usage).toEqual({ prompt_tokens: 1532, completion_tokens: 9, total_tokens: 1541, cached_tokens: 1024, cache_write_tokens: 496, reasoning_tokens: 0 });
+    expect(record.usage).toEqual({
+      prompt_tokens: 1532,
+      completion_tokens: 9,
+      total_tokens: 1541,
+      cached_tokens: 1024,
+      cache_write_tokens: 496,
+      reasoning_tokens: 0,
+    });
     expect((record.output as any)[0].message.content).toBe(TEXT_STREAM_CONTENT);
   });
 
   it('leaves the usage chunk out when the client did not ask, and still logs usage', async () => {
-    rig.bedrock.handle((_request, response) => writeEventStream(response, eventStreamBytes(TEXT_STREAM), [5, 200, 201, 333]));
-    const stream = await rig.client.chat.completions.create({ model: CLAUDE, stream: true, messages: [{ role: 'user', content: 'Hi' }] });
+    rig.bedrock.handle((_request, response) =>
+      writeEventStream(response, eventStreamBytes(TEXT_STREAM), [5, 200, 201, 333]),
+    );
+    const stream = await rig.client.chat.completions.create({
+      model: CLAUDE,
+      stream: true,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     const chunks: OpenAI.Chat.ChatCompletionChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks.some((chunk) => chunk.usage)).toBe(false);
@@ -100,14 +164,31 @@ describe('Bedrock through the OpenAI SDK', () => {
     const runner = rig.client.chat.completions.stream({
       model: `aws/${CLAUDE}`,
       messages: [{ role: 'user', content: 'Weather in Paris and Tokyo?' }],
-      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string' } } } } }],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            parameters: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string' } } },
+          },
+        },
+      ],
       tool_choice: 'auto',
     });
     const completion = await runner.finalChatCompletion();
     expect(completion.choices[0].finish_reason).toBe('tool_calls');
     expect(completion.choices[0].message.tool_calls).toEqual(PARALLEL_TOOL_CALLS);
     expect(rig.bedrock.requests[0].body.toolConfig).toEqual({
-      tools: [{ toolSpec: { name: 'get_weather', inputSchema: { json: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string' } } } } } }],
+      tools: [
+        {
+          toolSpec: {
+            name: 'get_weather',
+            inputSchema: {
+              json: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string' } } },
+            },
+          },
+        },
+      ],
       toolChoice: { auto: {} },
     });
   });
@@ -119,7 +200,11 @@ describe('Bedrock through the OpenAI SDK', () => {
       model: CLAUDE,
       messages: [
         { role: 'user', content: 'Weather in Paris and Tokyo?' },
-        { role: 'assistant', content: 'Checking both cities.', tool_calls: PARALLEL_TOOL_CALLS as OpenAI.Chat.ChatCompletionMessageToolCall[] },
+        {
+          role: 'assistant',
+          content: 'Checking both cities.',
+          tool_calls: PARALLEL_TOOL_CALLS as OpenAI.Chat.ChatCompletionMessageToolCall[],
+        },
         { role: 'tool', tool_call_id: PARALLEL_TOOL_CALLS[0].id, content: '18°C' },
         { role: 'tool', tool_call_id: PARALLEL_TOOL_CALLS[1].id, content: '25°C' },
       ],
@@ -138,7 +223,9 @@ describe('Bedrock through the OpenAI SDK', () => {
 
   it('reports dropped parameters in a header and the log', async () => {
     rig.bedrock.handle((_request, response) => json(response, 200, TEXT_RESPONSE));
-    const { response } = await rig.client.chat.completions.create({ model: CLAUDE, messages: [{ role: 'user', content: 'Hi' }], seed: 7, logprobs: true }).withResponse();
+    const { response } = await rig.client.chat.completions
+      .create({ model: CLAUDE, messages: [{ role: 'user', content: 'Hi' }], seed: 7, logprobs: true })
+      .withResponse();
     // In the order the request names them.
     expect(response.headers.get('x-modelgate-dropped-params')).toBe('seed,logprobs');
     const [record] = await logs.settle(1);
@@ -148,16 +235,31 @@ describe('Bedrock through the OpenAI SDK', () => {
 
 describe('Bedrock errors', () => {
   it('turns a ValidationException into a 400 that says what Bedrock said, without retrying', async () => {
-    rig.bedrock.handle((_request, response) => bedrockError(response, 400, 'ValidationException', 'The content field in the Message object at messages.0 is empty.'));
-    const error = await rig.client.chat.completions.create({ model: CLAUDE, messages: [{ role: 'user', content: 'Hi' }] }).catch((e) => e);
+    rig.bedrock.handle((_request, response) =>
+      bedrockError(
+        response,
+        400,
+        'ValidationException',
+        'The content field in the Message object at messages.0 is empty.',
+      ),
+    );
+    const error = await rig.client.chat.completions
+      .create({ model: CLAUDE, messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
-    expect(error.message).toContain('ValidationException: The content field in the Message object at messages.0 is empty.');
+    expect(error.message).toContain(
+      'ValidationException: The content field in the Message object at messages.0 is empty.',
+    );
     expect(rig.bedrock.requests).toHaveLength(1);
   });
 
   it('retries a ThrottlingException, then answers 429 and tells the SDK not to retry', async () => {
-    rig.bedrock.handle((_request, response) => bedrockError(response, 429, 'ThrottlingException', 'Too many requests, please wait before trying again.'));
-    const error = await rig.client.chat.completions.create({ model: CLAUDE, messages: [{ role: 'user', content: 'Hi' }] }).catch((e) => e);
+    rig.bedrock.handle((_request, response) =>
+      bedrockError(response, 429, 'ThrottlingException', 'Too many requests, please wait before trying again.'),
+    );
+    const error = await rig.client.chat.completions
+      .create({ model: CLAUDE, messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect(error.code).toBe('rate_limit_exceeded');
     expect(error.headers.get('x-should-retry')).toBe('false');
@@ -165,16 +267,29 @@ describe('Bedrock errors', () => {
   });
 
   it('treats a 424 ModelErrorException as the upstream failing (502, retried)', async () => {
-    rig.bedrock.handle((_request, response) => bedrockError(response, 424, 'ModelErrorException', 'The model failed to process the request.'));
-    const error = await rig.client.chat.completions.create({ model: CLAUDE, messages: [{ role: 'user', content: 'Hi' }] }).catch((e) => e);
+    rig.bedrock.handle((_request, response) =>
+      bedrockError(response, 424, 'ModelErrorException', 'The model failed to process the request.'),
+    );
+    const error = await rig.client.chat.completions
+      .create({ model: CLAUDE, messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((e) => e);
     expect(error.status).toBe(502);
     expect(error.code).toBe('model_error');
     expect(rig.bedrock.requests).toHaveLength(2);
   });
 
   it('answers 502 when Bedrock refuses the gateway credentials, naming no key', async () => {
-    rig.bedrock.handle((_request, response) => bedrockError(response, 403, 'AccessDeniedException', 'You do not have access to the model with the specified model ID.'));
-    const error = await rig.client.chat.completions.create({ model: CLAUDE, messages: [{ role: 'user', content: 'Hi' }] }).catch((e) => e);
+    rig.bedrock.handle((_request, response) =>
+      bedrockError(
+        response,
+        403,
+        'AccessDeniedException',
+        'You do not have access to the model with the specified model ID.',
+      ),
+    );
+    const error = await rig.client.chat.completions
+      .create({ model: CLAUDE, messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((e) => e);
     expect(error.status).toBe(502);
     expect(error.code).toBe('upstream_auth_error');
     expect(error.message).not.toContain(CREDENTIALS.secretAccessKey);
@@ -182,11 +297,27 @@ describe('Bedrock errors', () => {
 
   it('falls back invisibly when the stream opens with an exception before any content', async () => {
     rig.bedrock.handle((_request, response) =>
-      writeEventStream(response, Buffer.concat([eventMessage('messageStart', { role: 'assistant' }), exceptionMessage('throttlingException', { message: 'Too many tokens, please wait.' })])),
+      writeEventStream(
+        response,
+        Buffer.concat([
+          eventMessage('messageStart', { role: 'assistant' }),
+          exceptionMessage('throttlingException', { message: 'Too many tokens, please wait.' }),
+        ]),
+      ),
     );
-    rig.openai.handle((_request, response) => sse(response, OPENAI_TEXT.filter((chunk) => !chunk.usage)));
+    rig.openai.handle((_request, response) =>
+      sse(
+        response,
+        OPENAI_TEXT.filter((chunk) => !chunk.usage),
+      ),
+    );
     const { data: stream, response } = await rig.client.chat.completions
-      .create({ model: CLAUDE, stream: true, messages: [{ role: 'user', content: 'Hi' }], ...params({ fallback_models: ['openai/gpt-4.1-nano'] }) })
+      .create({
+        model: CLAUDE,
+        stream: true,
+        messages: [{ role: 'user', content: 'Hi' }],
+        ...params({ fallback_models: ['openai/gpt-4.1-nano'] }),
+      })
       .withResponse();
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
@@ -201,9 +332,16 @@ describe('Bedrock errors', () => {
   });
 
   it('ends a stream that fails after its first content with an OpenAI error frame', async () => {
-    const events = Buffer.concat([eventStreamBytes(TEXT_STREAM.slice(0, 3)), errorMessage('InternalFailure', 'The stream broke.')]);
+    const events = Buffer.concat([
+      eventStreamBytes(TEXT_STREAM.slice(0, 3)),
+      errorMessage('InternalFailure', 'The stream broke.'),
+    ]);
     rig.bedrock.handle((_request, response) => writeEventStream(response, events));
-    const stream = await rig.client.chat.completions.create({ model: CLAUDE, stream: true, messages: [{ role: 'user', content: 'Hi' }] });
+    const stream = await rig.client.chat.completions.create({
+      model: CLAUDE,
+      stream: true,
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     let text = '';
     const error = await (async () => {
       for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
@@ -223,7 +361,12 @@ describe('fallback from an OpenAI-compatible upstream to Bedrock', () => {
     const runner = rig.client.chat.completions.stream({
       model: 'gpt-4.1-nano',
       messages: [{ role: 'user', content: 'Weather in Paris and Tokyo?' }],
-      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+        },
+      ],
       ...params({ fallback_models: [`aws/${CLAUDE}`] }),
     });
     const completion = await runner.finalChatCompletion();
@@ -237,11 +380,16 @@ describe('fallback from an OpenAI-compatible upstream to Bedrock', () => {
 
 describe('Bedrock gateway options', () => {
   it('refuses an unsupported parameter with a 400 naming it when strictParams is on', async () => {
-    const strict = createGateway({ providers: { aws: { kind: 'bedrock', region: REGION, baseURL: rig.bedrock.origin, ...CREDENTIALS } }, strictParams: true });
+    const strict = createGateway({
+      providers: { aws: { kind: 'bedrock', region: REGION, baseURL: rig.bedrock.origin, ...CREDENTIALS } },
+      strictParams: true,
+    });
     const strictHost = await startHost('node', strict);
     try {
       const strictClient = new OpenAI({ baseURL: strictHost.baseURL, apiKey: 'x', maxRetries: 0 });
-      const error = await strictClient.chat.completions.create({ model: CLAUDE, messages: [{ role: 'user', content: 'Hi' }], seed: 1 }).catch((e) => e);
+      const error = await strictClient.chat.completions
+        .create({ model: CLAUDE, messages: [{ role: 'user', content: 'Hi' }], seed: 1 })
+        .catch((e) => e);
       expect(error).toBeInstanceOf(OpenAI.BadRequestError);
       expect(error.param).toBe('seed');
       expect(error.code).toBe('unsupported_parameter');
@@ -253,12 +401,19 @@ describe('Bedrock gateway options', () => {
   });
 
   it('authenticates with a Bedrock API key as a bearer token', async () => {
-    const keyed = createGateway({ providers: { aws: { kind: 'bedrock', region: REGION, baseURL: rig.bedrock.origin, apiKey: 'test-bedrock-api-key' } } });
+    const keyed = createGateway({
+      providers: {
+        aws: { kind: 'bedrock', region: REGION, baseURL: rig.bedrock.origin, apiKey: 'test-bedrock-api-key' },
+      },
+    });
     const keyedHost = await startHost('fetch', keyed);
     try {
       rig.bedrock.handle((_request, response) => json(response, 200, TEXT_RESPONSE));
       const keyedClient = new OpenAI({ baseURL: keyedHost.baseURL, apiKey: 'x', maxRetries: 0 });
-      const completion = await keyedClient.chat.completions.create({ model: 'amazon.nova-lite-v1:0', messages: [{ role: 'user', content: 'Hi' }] });
+      const completion = await keyedClient.chat.completions.create({
+        model: 'amazon.nova-lite-v1:0',
+        messages: [{ role: 'user', content: 'Hi' }],
+      });
       expect(completion.choices[0].message.content).toBe('Grüße aus Zürich 👋');
       expect(rig.bedrock.requests[0].headers.authorization).toBe('Bearer test-bedrock-api-key');
       expect(rig.bedrock.requests[0].url).toBe('/model/amazon.nova-lite-v1%3A0/converse');
@@ -270,8 +425,14 @@ describe('Bedrock gateway options', () => {
   });
 
   it('checks the Bedrock options at createGateway', () => {
-    expect(() => createGateway({ providers: { aws: { kind: 'bedrock', accessKeyId: 'a', secretAccessKey: 'b' } } })).toThrow(/providers\.aws\.region/);
-    expect(() => createGateway({ providers: { aws: { kind: 'bedrock', region: 'us-east-1', accessKeyId: 'a' } } })).toThrow(/providers\.aws\.secretAccessKey/);
-    expect(() => createGateway({ providers: { aws: { kind: 'bedrock', region: 'Virginia' } } })).toThrow(/providers\.aws\.region: must be an AWS region/);
+    expect(() =>
+      createGateway({ providers: { aws: { kind: 'bedrock', accessKeyId: 'a', secretAccessKey: 'b' } } }),
+    ).toThrow(/providers\.aws\.region/);
+    expect(() =>
+      createGateway({ providers: { aws: { kind: 'bedrock', region: 'us-east-1', accessKeyId: 'a' } } }),
+    ).toThrow(/providers\.aws\.secretAccessKey/);
+    expect(() => createGateway({ providers: { aws: { kind: 'bedrock', region: 'Virginia' } } })).toThrow(
+      /providers\.aws\.region: must be an AWS region/,
+    );
   });
 });

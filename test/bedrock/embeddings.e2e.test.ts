@@ -52,7 +52,15 @@ describe('Titan Text Embeddings V2', () => {
   it('embeds several inputs with one signed InvokeModel each, in input order, tokens summed and priced', async () => {
     // Answers out of order (the longest text last) to show the join keeps the input order.
     rig.bedrock.handle((request, response) => {
-      setTimeout(() => json(response, 200, { embedding: vectorOf(request.body.inputText), inputTextTokenCount: request.body.inputText.length, embeddingsByType: { float: vectorOf(request.body.inputText) } }), 40 - request.body.inputText.length * 5);
+      setTimeout(
+        () =>
+          json(response, 200, {
+            embedding: vectorOf(request.body.inputText),
+            inputTextTokenCount: request.body.inputText.length,
+            embeddingsByType: { float: vectorOf(request.body.inputText) },
+          }),
+        40 - request.body.inputText.length * 5,
+      );
     });
     const input = ['a', 'bb', 'ccc'];
     const result = await rig.client.embeddings.create({ model: TITAN, input, dimensions: 256 });
@@ -63,16 +71,28 @@ describe('Titan Text Embeddings V2', () => {
       expect(request.url).toBe(`/model/${encodedId}/invoke`);
       expect(request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//);
       expect(request.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
-      expect(verifySigV4(request, CREDENTIALS, REGION).canonicalRequest.split('\n')[1]).toBe('/model/amazon.titan-embed-text-v2%253A0/invoke');
+      expect(verifySigV4(request, CREDENTIALS, REGION).canonicalRequest.split('\n')[1]).toBe(
+        '/model/amazon.titan-embed-text-v2%253A0/invoke',
+      );
     }
-    expect(rig.bedrock.requests.map((request) => request.body).sort((a, b) => a.inputText.localeCompare(b.inputText))).toEqual(input.map((inputText) => ({ inputText, dimensions: 256 })));
-    expect(result.data.map((item) => [item.index, item.embedding])).toEqual(input.map((text, index) => [index, vectorOf(text).map(Math.fround)]));
+    expect(
+      rig.bedrock.requests.map((request) => request.body).sort((a, b) => a.inputText.localeCompare(b.inputText)),
+    ).toEqual(input.map((inputText) => ({ inputText, dimensions: 256 })));
+    expect(result.data.map((item) => [item.index, item.embedding])).toEqual(
+      input.map((text, index) => [index, vectorOf(text).map(Math.fround)]),
+    );
     expect(result.usage).toEqual({ prompt_tokens: 6, total_tokens: 6 });
     expect(result.model).toBe(TITAN);
 
     const [record] = await logs.settle(1);
     expect(logs.records).toHaveLength(1);
-    expect(record).toMatchObject({ endpoint: 'embeddings', provider: 'aws', model: TITAN, status: 'success', usage: { prompt_tokens: 6, total_tokens: 6 } });
+    expect(record).toMatchObject({
+      endpoint: 'embeddings',
+      provider: 'aws',
+      model: TITAN,
+      status: 'success',
+      usage: { prompt_tokens: 6, total_tokens: 6 },
+    });
     expect(record.output).toEqual({ embeddings: 3, dimensions: 3 });
     expect(record.cost_usd).toBeCloseTo((6 * TITAN_PRICE) / 1e6, 15);
     expect(record.attempts).toHaveLength(1);
@@ -80,14 +100,30 @@ describe('Titan Text Embeddings V2', () => {
 
   it('sends one string as one call, with normalize as an extension, floats when asked', async () => {
     rig.bedrock.handle((request, response) => json(response, 200, { embedding: [0.5, -0.25], inputTextTokenCount: 4 }));
-    const result = await rig.client.embeddings.create({ model: TITAN, input: 'hello there', encoding_format: 'float', normalize: false } as OpenAI.EmbeddingCreateParams);
-    expect(rig.bedrock.requests.map((request) => request.body)).toEqual([{ inputText: 'hello there', normalize: false }]);
+    const result = await rig.client.embeddings.create({
+      model: TITAN,
+      input: 'hello there',
+      encoding_format: 'float',
+      normalize: false,
+    } as OpenAI.EmbeddingCreateParams);
+    expect(rig.bedrock.requests.map((request) => request.body)).toEqual([
+      { inputText: 'hello there', normalize: false },
+    ]);
     expect(result.data).toEqual([{ object: 'embedding', index: 0, embedding: [0.5, -0.25] }]);
   });
 
-  it('maps a ValidationException to an OpenAI-shaped 400 with Bedrock\'s message, one log record', async () => {
-    rig.bedrock.handle((request, response) => bedrockError(response, 400, 'ValidationException', 'Malformed input request: #/dimensions: 300 is not a valid enum value, please reformat your input and try again.'));
-    const error = await rig.client.embeddings.create({ model: TITAN, input: 'x', dimensions: 300 }).catch((caught) => caught);
+  it("maps a ValidationException to an OpenAI-shaped 400 with Bedrock's message, one log record", async () => {
+    rig.bedrock.handle((request, response) =>
+      bedrockError(
+        response,
+        400,
+        'ValidationException',
+        'Malformed input request: #/dimensions: 300 is not a valid enum value, please reformat your input and try again.',
+      ),
+    );
+    const error = await rig.client.embeddings
+      .create({ model: TITAN, input: 'x', dimensions: 300 })
+      .catch((caught) => caught);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error.error).toMatchObject({ type: 'invalid_request_error' });
     expect(error.message).toContain('ValidationException: Malformed input request: #/dimensions');
@@ -98,7 +134,8 @@ describe('Titan Text Embeddings V2', () => {
 
   it('fails the whole request when one of its calls fails, and starts no call after the failure', async () => {
     rig.bedrock.handle((request, response) => {
-      if (request.body.inputText === 'bad') return bedrockError(response, 400, 'ValidationException', 'Input text is empty or too long.');
+      if (request.body.inputText === 'bad')
+        return bedrockError(response, 400, 'ValidationException', 'Input text is empty or too long.');
       setTimeout(() => json(response, 200, { embedding: [1], inputTextTokenCount: 1 }), 40);
     });
     const input = ['bad', ...Array.from({ length: 30 }, (_, i) => `ok ${i}`)];
@@ -115,17 +152,30 @@ describe('Titan Text Embeddings V2', () => {
 
 describe('Cohere Embed v3', () => {
   const cohereAnswer = (request: ReceivedRequest, response: ServerResponse) =>
-    json(response, 200, { embeddings: request.body.texts.map(vectorOf), id: 'emb-test-1', response_type: 'embeddings_floats', texts: request.body.texts });
+    json(response, 200, {
+      embeddings: request.body.texts.map(vectorOf),
+      id: 'emb-test-1',
+      response_type: 'embeddings_floats',
+      texts: request.body.texts,
+    });
 
   it('embeds all texts in one call, input_type search_document by default and overridable, no usage and the reason logged', async () => {
     rig.bedrock.handle(cohereAnswer);
     const result = await rig.client.embeddings.create({ model: COHERE, input: ['doc one', 'doc two'] });
-    const query = await rig.client.embeddings.create({ model: COHERE, input: 'a query', input_type: 'search_query', truncate: 'END' } as OpenAI.EmbeddingCreateParams);
+    const query = await rig.client.embeddings.create({
+      model: COHERE,
+      input: 'a query',
+      input_type: 'search_query',
+      truncate: 'END',
+    } as OpenAI.EmbeddingCreateParams);
     expect(rig.bedrock.requests.map((request) => [request.url, request.body])).toEqual([
       ['/model/cohere.embed-english-v3/invoke', { texts: ['doc one', 'doc two'], input_type: 'search_document' }],
       ['/model/cohere.embed-english-v3/invoke', { texts: ['a query'], input_type: 'search_query', truncate: 'END' }],
     ]);
-    expect(result.data.map((item) => item.embedding)).toEqual([vectorOf('doc one').map(Math.fround), vectorOf('doc two').map(Math.fround)]);
+    expect(result.data.map((item) => item.embedding)).toEqual([
+      vectorOf('doc one').map(Math.fround),
+      vectorOf('doc two').map(Math.fround),
+    ]);
     expect(result.usage).toBeUndefined();
     expect(query.data).toHaveLength(1);
     const records = await logs.settle(2);
@@ -145,14 +195,18 @@ describe('Cohere Embed v3', () => {
   });
 
   it('refuses dimensions, which Cohere cannot honour, with a 400 naming it', async () => {
-    const error = await rig.client.embeddings.create({ model: COHERE, input: 'x', dimensions: 256 }).catch((caught) => caught);
+    const error = await rig.client.embeddings
+      .create({ model: COHERE, input: 'x', dimensions: 256 })
+      .catch((caught) => caught);
     expect(error).toMatchObject({ status: 400, code: 'unsupported_parameter', param: 'dimensions' });
     expect(rig.bedrock.requests).toHaveLength(0);
   });
 });
 
 it('refuses an embedding model family it does not know with a 400 naming the supported ones', async () => {
-  const error = await rig.client.embeddings.create({ model: 'amazon.nova-pro-v1:0', input: 'x' }).catch((caught) => caught);
+  const error = await rig.client.embeddings
+    .create({ model: 'amazon.nova-pro-v1:0', input: 'x' })
+    .catch((caught) => caught);
   expect(error).toBeInstanceOf(OpenAI.BadRequestError);
   expect(error).toMatchObject({ code: 'unsupported_model', param: 'model' });
   expect(error.message).toContain('amazon.titan-embed-text-v2:0');

@@ -10,9 +10,16 @@ import { upstreamHttpError } from '../../src/engine/upstream-error.js';
 import { errorShapeName, parseBedrockError } from '../../src/providers/bedrock/errors.js';
 import { bedrockProvider } from '../../src/providers/bedrock/index.js';
 
-const provider = bedrockProvider({ id: 'aws', region: 'us-east-1', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'test-secret-key-not-real-000000000000000' });
+const provider = bedrockProvider({
+  id: 'aws',
+  region: 'us-east-1',
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'test-secret-key-not-real-000000000000000',
+});
 const policy = { fallbackOnStatus: new Set<number>(), fallbackOnAuthError: true };
-const typed = (type: string) => ({ 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/` });
+const typed = (type: string) => ({
+  'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+});
 
 function classify(status: number, type: string, message = 'details') {
   return upstreamHttpError(provider, status, typed(type), JSON.stringify({ message }), policy);
@@ -20,12 +27,26 @@ function classify(status: number, type: string, message = 'details') {
 
 describe('Bedrock HTTP errors', () => {
   it('reads the error type the restJson1 ways', () => {
-    for (const raw of ['ThrottlingException', 'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/', 'com.amazonaws.bedrockruntime#ThrottlingException', 'com.amazonaws.bedrockruntime#ThrottlingException:http://x/']) {
+    for (const raw of [
+      'ThrottlingException',
+      'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/',
+      'com.amazonaws.bedrockruntime#ThrottlingException',
+      'com.amazonaws.bedrockruntime#ThrottlingException:http://x/',
+    ]) {
       expect(errorShapeName(raw)).toBe('throttlingException');
     }
-    expect(parseBedrockError(429, JSON.stringify({ __type: 'ThrottlingException', message: 'slow down' }))).toMatchObject({ code: 'rate_limit_exceeded', message: 'ThrottlingException: slow down' });
-    expect(parseBedrockError(429, JSON.stringify({ code: 'ThrottlingException', message: 'slow down' }))).toMatchObject({ code: 'rate_limit_exceeded' });
-    expect(parseBedrockError(502, '<html>Bad Gateway</html>')).toEqual({ message: 'HTTP 502 from Bedrock.', code: null, type: null, serverFault: undefined });
+    expect(
+      parseBedrockError(429, JSON.stringify({ __type: 'ThrottlingException', message: 'slow down' })),
+    ).toMatchObject({ code: 'rate_limit_exceeded', message: 'ThrottlingException: slow down' });
+    expect(parseBedrockError(429, JSON.stringify({ code: 'ThrottlingException', message: 'slow down' }))).toMatchObject(
+      { code: 'rate_limit_exceeded' },
+    );
+    expect(parseBedrockError(502, '<html>Bad Gateway</html>')).toEqual({
+      message: 'HTTP 502 from Bedrock.',
+      code: null,
+      type: null,
+      serverFault: undefined,
+    });
   });
 
   it.each([
@@ -44,7 +65,11 @@ describe('Bedrock HTTP errors', () => {
   });
 
   it('answers 502 for AccessDeniedException: the gateway credentials are at fault, not the caller', () => {
-    expect(classify(403, 'AccessDeniedException')).toMatchObject({ status: 502, code: 'upstream_auth_error', fallback: true });
+    expect(classify(403, 'AccessDeniedException')).toMatchObject({
+      status: 502,
+      code: 'upstream_auth_error',
+      fallback: true,
+    });
   });
 
   it('scrubs configured secrets out of Bedrock messages', () => {

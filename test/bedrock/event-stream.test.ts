@@ -16,7 +16,8 @@ import { UpstreamErrorEvent } from '../../src/providers/kit/upstream-error-event
 import { errorMessage, eventMessage, eventStreamBytes, exceptionMessage } from '../helpers/bedrock.js';
 import { PARALLEL_TOOLS_STREAM, TEXT_STREAM } from '../helpers/bedrock-wire.js';
 
-const expected = (events: ReadonlyArray<readonly [string, unknown]>) => events.map(([eventType, payload]) => ({ eventType, payload }));
+const expected = (events: ReadonlyArray<readonly [string, unknown]>) =>
+  events.map(([eventType, payload]) => ({ eventType, payload }));
 
 function decodeInPieces(bytes: Uint8Array, cuts: readonly number[]): ConverseStreamEvent[] {
   const decoder = bedrockEventStreamDecoder('bedrock');
@@ -91,16 +92,26 @@ describe('bedrockEventStreamDecoder', () => {
     ['validationException', 400, 'invalid_request', false, 400],
   ] as const)('turns a %s message into a GatewayError (%i, %s)', (type, status, code, retryable, upstreamStatus) => {
     const decoder = bedrockEventStreamDecoder('bedrock');
-    const error = caught(() => decoder.push(exceptionMessage(type, { message: 'Something failed for sk-test-secret-in-message' })));
+    const error = caught(() =>
+      decoder.push(exceptionMessage(type, { message: 'Something failed for sk-test-secret-in-message' })),
+    );
     expect(error).toMatchObject({ status, code, retryable, upstreamStatus });
     expect(error.fallback).toBe(retryable);
-    expect(error.message).toBe(`Provider \`bedrock\` sent an error in its stream: ${type}: Something failed for [redacted]`);
+    expect(error.message).toBe(
+      `Provider \`bedrock\` sent an error in its stream: ${type}: Something failed for [redacted]`,
+    );
   });
 
   it('reads modelStreamErrorException with its original status as the API reference defines it', () => {
     const decoder = bedrockEventStreamDecoder('bedrock');
-    const payload = { message: 'Model Stream Error', originalStatusCode: 500, originalMessage: 'The model stream failed.' };
-    expect(caught(() => decoder.push(exceptionMessage('modelStreamErrorException', payload))).message).toContain('Model Stream Error');
+    const payload = {
+      message: 'Model Stream Error',
+      originalStatusCode: 500,
+      originalMessage: 'The model stream failed.',
+    };
+    expect(caught(() => decoder.push(exceptionMessage('modelStreamErrorException', payload))).message).toContain(
+      'Model Stream Error',
+    );
   });
 
   it('turns an unmodelled error message into a retryable 502', () => {
@@ -112,7 +123,11 @@ describe('bedrockEventStreamDecoder', () => {
 
   it('hands out the events before an exception in the same chunk, then throws', () => {
     const decoder = bedrockEventStreamDecoder('bedrock');
-    const chunk = Buffer.concat([eventMessage(...TEXT_STREAM[0]), eventMessage(...TEXT_STREAM[1]), exceptionMessage('throttlingException', { message: 'Too many tokens' })]);
+    const chunk = Buffer.concat([
+      eventMessage(...TEXT_STREAM[0]),
+      eventMessage(...TEXT_STREAM[1]),
+      exceptionMessage('throttlingException', { message: 'Too many tokens' }),
+    ]);
     expect(decoder.push(chunk)).toEqual(expected(TEXT_STREAM.slice(0, 2)));
     expect(caught(() => decoder.end())).toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
   });
@@ -126,23 +141,34 @@ describe('bedrockEventStreamDecoder', () => {
   });
 
   it('refuses a length prefix no message can have, without waiting for the bytes', () => {
-    const error = caught(() => bedrockEventStreamDecoder('bedrock').push(Uint8Array.from([0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0])));
+    const error = caught(() =>
+      bedrockEventStreamDecoder('bedrock').push(Uint8Array.from([0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0])),
+    );
     expect(error).toMatchObject({ status: 502, code: 'upstream_invalid_stream' });
   });
 
   it('reports a stream that ends inside a message', () => {
     const decoder = bedrockEventStreamDecoder('bedrock');
     expect(decoder.push(bytes.slice(0, 40))).toEqual([]);
-    expect(caught(() => decoder.end())).toMatchObject({ status: 502, code: 'upstream_invalid_stream', retryable: true });
+    expect(caught(() => decoder.end())).toMatchObject({
+      status: 502,
+      code: 'upstream_invalid_stream',
+      retryable: true,
+    });
   });
 
   it('refuses an event whose payload is not JSON', () => {
     const codec = new EventStreamCodec(toUtf8, fromUtf8);
     const message = codec.encode({
-      headers: { ':event-type': { type: 'string', value: 'contentBlockDelta' }, ':message-type': { type: 'string', value: 'event' } },
+      headers: {
+        ':event-type': { type: 'string', value: 'contentBlockDelta' },
+        ':message-type': { type: 'string', value: 'event' },
+      },
       body: Buffer.from('{not json'),
     });
-    expect(caught(() => bedrockEventStreamDecoder('bedrock').push(message)).message).toContain('contentBlockDelta payload is not JSON');
+    expect(caught(() => bedrockEventStreamDecoder('bedrock').push(message)).message).toContain(
+      'contentBlockDelta payload is not JSON',
+    );
   });
 
   it('refuses a message longer than maxEventBytes from its length prefix, naming the limit, without buffering it', () => {
@@ -161,7 +187,8 @@ describe('bedrockEventStreamDecoder', () => {
     const decoder = bedrockEventStreamDecoder('bedrock', 64 * 1024 * 1024);
     const events: ConverseStreamEvent[] = [];
     const before = process.cpuUsage();
-    for (let at = 0; at < message.byteLength; at += 16 * 1024) events.push(...decoder.push(message.subarray(at, at + 16 * 1024)));
+    for (let at = 0; at < message.byteLength; at += 16 * 1024)
+      events.push(...decoder.push(message.subarray(at, at + 16 * 1024)));
     events.push(...decoder.end());
     const used = process.cpuUsage(before);
     expect(events).toHaveLength(1);
@@ -170,4 +197,3 @@ describe('bedrockEventStreamDecoder', () => {
     expect((used.user + used.system) / 1000).toBeLessThan(1_000);
   });
 });
-

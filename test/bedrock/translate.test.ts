@@ -31,7 +31,10 @@ const MODEL = 'us.anthropic.claude-sonnet-4-20250514-v1:0';
 const IDENTITY = { id: 'chatcmpl-test', created: 1_750_000_000 };
 
 /** Bytes → decoder (in awkward pieces) → translator → chunks, as the engine runs them. */
-function translate(events: readonly WireEvent[]): { chunks: ChatCompletionChunk[]; translator: ReturnType<typeof createBedrockStreamTranslator> } {
+function translate(events: readonly WireEvent[]): {
+  chunks: ChatCompletionChunk[];
+  translator: ReturnType<typeof createBedrockStreamTranslator>;
+} {
   const bytes = eventStreamBytes(events);
   const decoder = bedrockEventStreamDecoder('bedrock');
   const translator = createBedrockStreamTranslator('bedrock', MODEL, IDENTITY);
@@ -66,7 +69,14 @@ describe('convertResponse (Converse)', () => {
       object: 'chat.completion',
       created: 1_750_000_000,
       model: MODEL,
-      choices: [{ index: 0, message: { role: 'assistant', content: 'Grüße aus Zürich 👋', refusal: null }, logprobs: null, finish_reason: 'stop' }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'Grüße aus Zürich 👋', refusal: null },
+          logprobs: null,
+          finish_reason: 'stop',
+        },
+      ],
       usage: {
         prompt_tokens: 2068,
         completion_tokens: 7,
@@ -75,7 +85,13 @@ describe('convertResponse (Converse)', () => {
         completion_tokens_details: { reasoning_tokens: 0 },
       },
     });
-    expect(usage).toEqual({ inputTokens: 20, cacheReadTokens: 2048, cacheWriteTokens: 0, outputTokens: 7, reasoningTokens: 0 });
+    expect(usage).toEqual({
+      inputTokens: 20,
+      cacheReadTokens: 2048,
+      cacheWriteTokens: 0,
+      outputTokens: 7,
+      reasoningTokens: 0,
+    });
     // Bedrock's own total agrees with the OpenAI-convention one.
     expect((body.usage as { total_tokens: number }).total_tokens).toBe(TEXT_RESPONSE.usage.totalTokens);
   });
@@ -86,8 +102,16 @@ describe('convertResponse (Converse)', () => {
     expect(choice.finish_reason).toBe('tool_calls');
     expect(choice.message.content).toBe('Checking both cities.');
     expect(choice.message.tool_calls).toEqual([
-      { id: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' } },
-      { id: 'tooluse_9Fq3bXc2Q2yWb1pZ0aHhVg', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Tokyo","unit":"celsius"}' } },
+      {
+        id: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q',
+        type: 'function',
+        function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' },
+      },
+      {
+        id: 'tooluse_9Fq3bXc2Q2yWb1pZ0aHhVg',
+        type: 'function',
+        function: { name: 'get_weather', arguments: '{"city":"Tokyo","unit":"celsius"}' },
+      },
     ]);
   });
 
@@ -125,7 +149,14 @@ describe('createBedrockStreamTranslator (ConverseStream)', () => {
       {},
       null,
     ]);
-    expect(chunks.map((chunk) => chunk.choices[0]?.finish_reason ?? null)).toEqual([null, null, null, null, 'stop', null]);
+    expect(chunks.map((chunk) => chunk.choices[0]?.finish_reason ?? null)).toEqual([
+      null,
+      null,
+      null,
+      null,
+      'stop',
+      null,
+    ]);
     expect(chunks.at(-1)).toEqual({
       id: 'chatcmpl-test',
       object: 'chat.completion.chunk',
@@ -140,7 +171,14 @@ describe('createBedrockStreamTranslator (ConverseStream)', () => {
         completion_tokens_details: { reasoning_tokens: 0 },
       },
     });
-    expect(toLogUsage(translator.usage()!)).toEqual({ prompt_tokens: 1532, completion_tokens: 9, total_tokens: 1541, cached_tokens: 1024, cache_write_tokens: 496, reasoning_tokens: 0 });
+    expect(toLogUsage(translator.usage()!)).toEqual({
+      prompt_tokens: 1532,
+      completion_tokens: 9,
+      total_tokens: 1541,
+      cached_tokens: 1024,
+      cache_write_tokens: 496,
+      reasoning_tokens: 0,
+    });
     const completion = await accumulate(chunks);
     expect(completion.choices[0].message.content).toBe(TEXT_STREAM_CONTENT);
   });
@@ -150,7 +188,12 @@ describe('createBedrockStreamTranslator (ConverseStream)', () => {
     const toolDeltas = chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
     expect(toolDeltas.map((call) => call.index)).toEqual([0, 0, 0, 1, 1, 1]);
     expect(toolDeltas.every((call) => typeof call.function?.arguments === 'string')).toBe(true);
-    expect(toolDeltas[0]).toEqual({ index: 0, id: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', type: 'function', function: { name: 'get_weather', arguments: '' } });
+    expect(toolDeltas[0]).toEqual({
+      index: 0,
+      id: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q',
+      type: 'function',
+      function: { name: 'get_weather', arguments: '' },
+    });
     const completion = await accumulate(chunks);
     expect(completion.choices[0].finish_reason).toBe('tool_calls');
     expect(completion.choices[0].message.content).toBe('Checking both cities.');
@@ -159,24 +202,43 @@ describe('createBedrockStreamTranslator (ConverseStream)', () => {
 
   it('gives a tool call without arguments the arguments "{}"', async () => {
     const completion = await accumulate(translate(TOOL_WITHOUT_ARGUMENTS_STREAM).chunks);
-    expect(completion.choices[0].message.tool_calls).toEqual([{ id: 'tooluse_noargs01', type: 'function', function: { name: 'get_time', arguments: '{}' } }]);
+    expect(completion.choices[0].message.tool_calls).toEqual([
+      { id: 'tooluse_noargs01', type: 'function', function: { name: 'get_time', arguments: '{}' } },
+    ]);
     expect(JSON.parse(completion.choices[0].message.tool_calls![0].function.arguments)).toEqual({});
   });
 
   it('streams reasoning as reasoning_content and hands out the signed block with the finish reason', async () => {
     const { chunks } = translate(REASONING_STREAM);
     const deltas = chunks.map((chunk) => chunk.choices[0]?.delta).filter(Boolean);
-    expect(deltas.filter((delta) => delta!.reasoning_content).map((delta) => delta!.reasoning_content).join('')).toBe('The user wants 17 × 3. 17 × 3 = 51.');
+    expect(
+      deltas
+        .filter((delta) => delta!.reasoning_content)
+        .map((delta) => delta!.reasoning_content)
+        .join(''),
+    ).toBe('The user wants 17 × 3. 17 × 3 = 51.');
     const finish = chunks.find((chunk) => chunk.choices[0]?.finish_reason);
     expect(finish?.choices[0].delta).toEqual({
-      thinking_blocks: [{ type: 'thinking', thinking: 'The user wants 17 × 3. 17 × 3 = 51.', signature: 'EqQBCkgIARABGAIiQGsig-test-signature' }],
+      thinking_blocks: [
+        {
+          type: 'thinking',
+          thinking: 'The user wants 17 × 3. 17 × 3 = 51.',
+          signature: 'EqQBCkgIARABGAIiQGsig-test-signature',
+        },
+      ],
     });
     expect(chunks.filter((chunk) => chunk.choices[0]?.delta.thinking_blocks)).toHaveLength(1);
     expect(deltas.filter((delta) => delta!.content).map((delta) => delta!.content)).toEqual(['51']);
     // The SDK copies a delta field it does not know onto the message.
     const message = (await accumulate(chunks)).choices[0].message as unknown as Record<string, unknown>;
     expect(message.content).toBe('51');
-    expect(message.thinking_blocks).toEqual([{ type: 'thinking', thinking: 'The user wants 17 × 3. 17 × 3 = 51.', signature: 'EqQBCkgIARABGAIiQGsig-test-signature' }]);
+    expect(message.thinking_blocks).toEqual([
+      {
+        type: 'thinking',
+        thinking: 'The user wants 17 × 3. 17 × 3 = 51.',
+        signature: 'EqQBCkgIARABGAIiQGsig-test-signature',
+      },
+    ]);
   });
 
   it('hands out every signed and redacted block, in order, with the finish reason', async () => {
@@ -189,7 +251,10 @@ describe('createBedrockStreamTranslator (ConverseStream)', () => {
       ['contentBlockStop', { contentBlockIndex: 1 }],
       ['contentBlockDelta', { contentBlockIndex: 2, delta: { reasoningContent: { redactedContent: 'cmVk' } } }],
       ['contentBlockStop', { contentBlockIndex: 2 }],
-      ['contentBlockDelta', { contentBlockIndex: 3, delta: { reasoningContent: { text: 'unsigned reasoning needs no block' } } }],
+      [
+        'contentBlockDelta',
+        { contentBlockIndex: 3, delta: { reasoningContent: { text: 'unsigned reasoning needs no block' } } },
+      ],
       ['contentBlockStop', { contentBlockIndex: 3 }],
       ['messageStop', { stopReason: 'tool_use' }],
     ]);
@@ -197,7 +262,11 @@ describe('createBedrockStreamTranslator (ConverseStream)', () => {
       { type: 'thinking', thinking: 'first', signature: 'sig-a' },
       { type: 'redacted_thinking', data: 'cmVk' },
     ];
-    expect(chunks.flatMap((chunk) => (chunk.choices[0]?.delta.thinking_blocks ? [chunk.choices[0].delta.thinking_blocks] : []))).toEqual([both]);
+    expect(
+      chunks.flatMap((chunk) =>
+        chunk.choices[0]?.delta.thinking_blocks ? [chunk.choices[0].delta.thinking_blocks] : [],
+      ),
+    ).toEqual([both]);
     const message = (await accumulate(chunks)).choices[0].message as unknown as Record<string, unknown>;
     expect(message.thinking_blocks).toEqual(both);
   });
@@ -220,14 +289,44 @@ describe('createBedrockStreamTranslator (ConverseStream)', () => {
 
   it('maps every stop reason of the API reference', () => {
     expect(
-      ['end_turn', 'tool_use', 'max_tokens', 'stop_sequence', 'guardrail_intervened', 'content_filtered', 'malformed_model_output', 'malformed_tool_use', 'model_context_window_exceeded', 'something_new'].map(mapFinishReason),
-    ).toEqual(['stop', 'tool_calls', 'length', 'stop', 'content_filter', 'content_filter', 'stop', 'stop', 'length', 'stop']);
+      [
+        'end_turn',
+        'tool_use',
+        'max_tokens',
+        'stop_sequence',
+        'guardrail_intervened',
+        'content_filtered',
+        'malformed_model_output',
+        'malformed_tool_use',
+        'model_context_window_exceeded',
+        'something_new',
+      ].map(mapFinishReason),
+    ).toEqual([
+      'stop',
+      'tool_calls',
+      'length',
+      'stop',
+      'content_filter',
+      'content_filter',
+      'stop',
+      'stop',
+      'length',
+      'stop',
+    ]);
   });
 });
 
 describe('fromBedrockUsage', () => {
   it('keeps cache reads and writes apart from uncached input', () => {
-    expect(fromBedrockUsage({ inputTokens: 3, outputTokens: 4, totalTokens: 12, cacheReadInputTokens: 2, cacheWriteInputTokens: 3 })).toEqual({
+    expect(
+      fromBedrockUsage({
+        inputTokens: 3,
+        outputTokens: 4,
+        totalTokens: 12,
+        cacheReadInputTokens: 2,
+        cacheWriteInputTokens: 3,
+      }),
+    ).toEqual({
       inputTokens: 3,
       cacheReadTokens: 2,
       cacheWriteTokens: 3,
@@ -237,6 +336,12 @@ describe('fromBedrockUsage', () => {
   });
 
   it('reads absent or malformed counts as zero', () => {
-    expect(fromBedrockUsage({ inputTokens: 5, outputTokens: Number.NaN })).toEqual({ inputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 });
+    expect(fromBedrockUsage({ inputTokens: 5, outputTokens: Number.NaN })).toEqual({
+      inputTokens: 5,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      outputTokens: 0,
+      reasoningTokens: 0,
+    });
   });
 });

@@ -51,7 +51,14 @@ function compact(record: LogRecord) {
     provider: record.provider,
     model: record.model,
     fallback_used: record.fallback_used,
-    attempts: record.attempts.map(({ provider, model, retry, status_code, error_code, skipped }) => ({ provider, model, retry, status_code, error_code, ...(skipped ? { skipped } : {}) })),
+    attempts: record.attempts.map(({ provider, model, retry, status_code, error_code, skipped }) => ({
+      provider,
+      model,
+      retry,
+      status_code,
+      error_code,
+      ...(skipped ? { skipped } : {}),
+    })),
     output: record.output,
   };
 }

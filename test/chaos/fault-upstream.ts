@@ -31,13 +31,22 @@ function completion(id: number, model: string, content: string): string {
     object: 'chat.completion',
     created,
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+    choices: [
+      { index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' },
+    ],
     usage: { prompt_tokens: 9, completion_tokens: 6, total_tokens: 15 },
   });
 }
 
 function errorBody(status: number): string {
-  return JSON.stringify({ error: { message: `injected HTTP ${status}`, type: status === 429 ? 'rate_limit_error' : 'server_error', param: null, code: null } });
+  return JSON.stringify({
+    error: {
+      message: `injected HTTP ${status}`,
+      type: status === 429 ? 'rate_limit_error' : 'server_error',
+      param: null,
+      code: null,
+    },
+  });
 }
 
 export async function startFaultUpstream(): Promise<FaultUpstream> {
@@ -62,7 +71,14 @@ export async function startFaultUpstream(): Promise<FaultUpstream> {
       const attempt = attemptsSeen.get(id) ?? 0;
       attemptsSeen.set(id, attempt + 1);
       const target = req.url!.startsWith('/primary/') ? 0 : 1;
-      answer(res, plan.attempts[attempt] ?? { fault: 'ok', frames: 0 }, { id, target, attempt, stream: body.stream === true, model: body.model, usage: body.stream_options?.include_usage === true });
+      answer(res, plan.attempts[attempt] ?? { fault: 'ok', frames: 0 }, {
+        id,
+        target,
+        attempt,
+        stream: body.stream === true,
+        model: body.model,
+        usage: body.stream_options?.include_usage === true,
+      });
     });
   });
   server.on('connection', (socket) => {
@@ -117,12 +133,18 @@ function answer(res: ServerResponse, plan: AttemptPlan, context: Context): void 
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const sent = fault === 'ok' ? pieces.length : frames;
   let out = '';
-  for (let i = 0; i < sent; i++) out += chunk(context.id, context.model, i === 0 ? { role: 'assistant', content: pieces[i] } : { content: pieces[i] });
+  for (let i = 0; i < sent; i++)
+    out += chunk(
+      context.id,
+      context.model,
+      i === 0 ? { role: 'assistant', content: pieces[i] } : { content: pieces[i] },
+    );
   // Each fault right after the frames, in the same write: the gateway must cope with any cut.
   switch (fault) {
     case 'ok':
       out += chunk(context.id, context.model, {}, 'stop');
-      if (context.usage) out += `data: ${JSON.stringify({ id: `chatcmpl-chaos-${context.id}`, object: 'chat.completion.chunk', created, model: context.model, choices: [], usage: { prompt_tokens: 9, completion_tokens: 6, total_tokens: 15 } })}\n\n`;
+      if (context.usage)
+        out += `data: ${JSON.stringify({ id: `chatcmpl-chaos-${context.id}`, object: 'chat.completion.chunk', created, model: context.model, choices: [], usage: { prompt_tokens: 9, completion_tokens: 6, total_tokens: 15 } })}\n\n`;
       res.end(`${out}data: [DONE]\n\n`);
       return;
     case 'reset-mid-stream':
@@ -135,10 +157,14 @@ function answer(res: ServerResponse, plan: AttemptPlan, context: Context): void 
       res.end(': not an event\n\nevent: nonsense\nretry: soon\n\n:\n\n');
       return;
     case 'malformed-usage':
-      res.end(`${out}${chunk(context.id, context.model, {}, 'stop')}data: {"id":"chatcmpl-chaos-${context.id}","choices":[],"usage":{"prompt_tokens":9,"completion_\n\ndata: [DONE]\n\n`);
+      res.end(
+        `${out}${chunk(context.id, context.model, {}, 'stop')}data: {"id":"chatcmpl-chaos-${context.id}","choices":[],"usage":{"prompt_tokens":9,"completion_\n\ndata: [DONE]\n\n`,
+      );
       return;
     case 'truncated-json':
-      res.end(`${out}data: {"id":"chatcmpl-chaos-${context.id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"lo`);
+      res.end(
+        `${out}data: {"id":"chatcmpl-chaos-${context.id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"lo`,
+      );
       return;
     case 'oversized':
       res.write(out);

@@ -5,12 +5,34 @@
  */
 
 export const JSON_FAULTS = [
-  'http500', 'http502', 'http503', 'http529', 'http429-retry', 'http429-wait', 'reset-before-headers', 'stall-before-headers',
-  'reset-mid-body', 'stall-mid-body', 'truncated-json', 'oversized',
+  'http500',
+  'http502',
+  'http503',
+  'http529',
+  'http429-retry',
+  'http429-wait',
+  'reset-before-headers',
+  'stall-before-headers',
+  'reset-mid-body',
+  'stall-mid-body',
+  'truncated-json',
+  'oversized',
 ] as const;
 export const STREAM_FAULTS = [
-  'http500', 'http502', 'http503', 'http529', 'http429-retry', 'http429-wait', 'reset-before-headers', 'stall-before-headers',
-  'reset-mid-stream', 'stall-mid-stream', 'malformed-sse', 'malformed-usage', 'truncated-json', 'oversized',
+  'http500',
+  'http502',
+  'http503',
+  'http529',
+  'http429-retry',
+  'http429-wait',
+  'reset-before-headers',
+  'stall-before-headers',
+  'reset-mid-stream',
+  'stall-mid-stream',
+  'malformed-sse',
+  'malformed-usage',
+  'truncated-json',
+  'oversized',
 ] as const;
 export type Fault = (typeof JSON_FAULTS)[number] | (typeof STREAM_FAULTS)[number];
 
@@ -46,7 +68,14 @@ export const POLICY = {
 
 /** Content pieces of a successful answer; the whole names the request, target and attempt. */
 export function answerPieces(id: number, target: number, attempt: number): string[] {
-  return ['ok', ` request ${id}`, ` from ${POLICY.chain[target].provider}`, `/${POLICY.chain[target].model}`, ` attempt ${attempt}`, '.'];
+  return [
+    'ok',
+    ` request ${id}`,
+    ` from ${POLICY.chain[target].provider}`,
+    `/${POLICY.chain[target].model}`,
+    ` attempt ${attempt}`,
+    '.',
+  ];
 }
 
 /** A small seeded PRNG (mulberry32), so that a failing run can be replayed with CHAOS_SEED. */
@@ -130,7 +159,11 @@ function outcomeOf(attempt: AttemptPlan, stream: boolean): AttemptOutcome {
       return { kind: 'error', status: 502, code: 'upstream_response_too_large', upstreamStatus: null };
     case 'reset-mid-stream':
       // A closed connection mid-body is a socket error to undici; either name is honest.
-      return { kind: 'failed-after-commit', status: 502, codes: ['upstream_connection_error', 'upstream_stream_truncated'] };
+      return {
+        kind: 'failed-after-commit',
+        status: 502,
+        codes: ['upstream_connection_error', 'upstream_stream_truncated'],
+      };
     case 'stall-mid-stream':
       return { kind: 'failed-after-commit', status: 504, codes: ['upstream_timeout'] };
     case 'malformed-sse':
@@ -150,7 +183,14 @@ export interface ExpectedAttempt {
 
 export type Expected =
   | { kind: 'success'; attempts: ExpectedAttempt[]; content: string; target: number }
-  | { kind: 'stream-failure'; attempts: ExpectedAttempt[]; content: string; target: number; status: number; codes: string[] }
+  | {
+      kind: 'stream-failure';
+      attempts: ExpectedAttempt[];
+      content: string;
+      target: number;
+      status: number;
+      codes: string[];
+    }
   | { kind: 'error'; attempts: ExpectedAttempt[]; status: number; code: string; retryAfter?: string };
 
 /**
@@ -159,7 +199,13 @@ export type Expected =
  */
 export function expectedOutcomes(plan: RequestPlan): Expected[] {
   const results: Expected[] = [];
-  const walk = (target: number, retry: number, index: number, attempts: ExpectedAttempt[], last?: Extract<AttemptOutcome, { kind: 'error' }>) => {
+  const walk = (
+    target: number,
+    retry: number,
+    index: number,
+    attempts: ExpectedAttempt[],
+    last?: Extract<AttemptOutcome, { kind: 'error' }>,
+  ) => {
     if (target >= POLICY.chain.length) {
       const retryAfter = last!.retryAfterMs === undefined ? undefined : String(Math.ceil(last!.retryAfterMs / 1000));
       results.push({ kind: 'error', attempts, status: last!.status, code: last!.code, retryAfter });
@@ -172,12 +218,27 @@ export function expectedOutcomes(plan: RequestPlan): Expected[] {
       if (outcome.kind !== 'error') {
         const made = [...attempts, { provider, model, retry, status_code: 200, error_code: null }];
         const pieces = answerPieces(plan.id, target, index);
-        if (outcome.kind === 'served') results.push({ kind: 'success', attempts: made, content: pieces.join(''), target });
-        else results.push({ kind: 'stream-failure', attempts: made, content: pieces.slice(0, attempt.frames).join(''), target, status: outcome.status, codes: outcome.codes });
+        if (outcome.kind === 'served')
+          results.push({ kind: 'success', attempts: made, content: pieces.join(''), target });
+        else
+          results.push({
+            kind: 'stream-failure',
+            attempts: made,
+            content: pieces.slice(0, attempt.frames).join(''),
+            target,
+            status: outcome.status,
+            codes: outcome.codes,
+          });
         continue;
       }
-      const made = [...attempts, { provider, model, retry, status_code: outcome.upstreamStatus, error_code: outcome.code }];
-      const nextTarget = (outcome.status === 429 && hasNext) || retry >= POLICY.maxRetries || (outcome.retryAfterMs ?? 0) > POLICY.maxRetryAfterMs;
+      const made = [
+        ...attempts,
+        { provider, model, retry, status_code: outcome.upstreamStatus, error_code: outcome.code },
+      ];
+      const nextTarget =
+        (outcome.status === 429 && hasNext) ||
+        retry >= POLICY.maxRetries ||
+        (outcome.retryAfterMs ?? 0) > POLICY.maxRetryAfterMs;
       if (nextTarget) walk(target + 1, 0, index + 1, made, outcome);
       else walk(target, retry + 1, index + 1, made, outcome);
     }

@@ -62,10 +62,14 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs: num
 
 async function startRig(health: boolean): Promise<Rig> {
   const upstream = await startFaultUpstream();
-  const host = fork(fileURLToPath(new URL('./chaos-host.ts', import.meta.url)), [upstream.origin, health ? 'health' : 'no-health'], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const host = fork(
+    fileURLToPath(new URL('./chaos-host.ts', import.meta.url)),
+    [upstream.origin, health ? 'health' : 'no-health'],
+    {
+      execArgv: ['--import', 'tsx', '--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const records = new Map<string, CompactRecord[]>();
   host.on('message', (message: any) => {
     if (message.type !== 'log') return;
@@ -75,7 +79,14 @@ async function startRig(health: boolean): Promise<Rig> {
     records.set(key, list);
   });
   const { ports } = await hostMessage<{ ports: Record<string, number> }>(host, 'ready');
-  return { upstream, host, ports, records, client: new Agent({ connections: CONCURRENCY, keepAliveTimeout: 10_000 }), closed: false };
+  return {
+    upstream,
+    host,
+    ports,
+    records,
+    client: new Agent({ connections: CONCURRENCY, keepAliveTimeout: 10_000 }),
+    closed: false,
+  };
 }
 
 afterEach(async () => {
@@ -91,7 +102,12 @@ async function send(plan: RequestPlan): Promise<Observation> {
   const { ports, client } = rig!;
   const controller = new AbortController();
   const timer = plan.abort.kind === 'after-ms' ? setTimeout(() => controller.abort(), plan.abort.ms) : undefined;
-  const body = JSON.stringify({ model: 'chaos', messages: [{ role: 'user', content: `chaos ${plan.id}` }], stream: plan.stream, custom_identifier: `chaos-${plan.id}` });
+  const body = JSON.stringify({
+    model: 'chaos',
+    messages: [{ role: 'user', content: `chaos ${plan.id}` }],
+    stream: plan.stream,
+    custom_identifier: `chaos-${plan.id}`,
+  });
   try {
     const response = await request(`http://127.0.0.1:${ports[plan.host]}/v1/chat/completions`, {
       dispatcher: client,
@@ -145,16 +161,27 @@ async function chaos(health: boolean, requests: number) {
   rig = await startRig(health);
   const { upstream, host, records } = rig;
   const random = prng(SEED + (health ? 1 : 0));
-  const warm = Array.from({ length: Math.max(500, Math.floor(requests / 5)) }, (_, i) => makePlan(1_000_000 + i, random, ABORT_RATE));
+  const warm = Array.from({ length: Math.max(500, Math.floor(requests / 5)) }, (_, i) =>
+    makePlan(1_000_000 + i, random, ABORT_RATE),
+  );
   const warmObserved = await runAll(warm);
   const warmLogged = async () => {
     const received = await receivedIds(host);
-    return warm.every((plan) => records.has(`chaos-${plan.id}`) || neverReceived(plan, warmObserved.get(plan.id)!, received));
+    return warm.every(
+      (plan) => records.has(`chaos-${plan.id}`) || neverReceived(plan, warmObserved.get(plan.id)!, received),
+    );
   };
   if (!(await until(warmLogged, 15_000))) {
     const received = await receivedIds(host);
-    const unlogged = warm.filter((plan) => !records.has(`chaos-${plan.id}`) && !neverReceived(plan, warmObserved.get(plan.id)!, received));
-    expect.fail(`warm-up requests without a log record after 15 s (CHAOS_SEED=${SEED}):\n${unlogged.slice(0, 10).map((plan) => JSON.stringify(plan)).join('\n')}`);
+    const unlogged = warm.filter(
+      (plan) => !records.has(`chaos-${plan.id}`) && !neverReceived(plan, warmObserved.get(plan.id)!, received),
+    );
+    expect.fail(
+      `warm-up requests without a log record after 15 s (CHAOS_SEED=${SEED}):\n${unlogged
+        .slice(0, 10)
+        .map((plan) => JSON.stringify(plan))
+        .join('\n')}`,
+    );
   }
   await until(() => upstream.active() === 0, 5_000);
   const before = await askHost<{ heapUsed: number }>(host, 'stats', 'stats');
@@ -166,7 +193,9 @@ async function chaos(health: boolean, requests: number) {
   let received = await receivedIds(host);
   const allLogged = await until(async () => {
     received = await receivedIds(host);
-    return plans.every((plan) => records.has(`chaos-${plan.id}`) || neverReceived(plan, observations.get(plan.id)!, received));
+    return plans.every(
+      (plan) => records.has(`chaos-${plan.id}`) || neverReceived(plan, observations.get(plan.id)!, received),
+    );
   }, 15_000);
   await new Promise((resolve) => setTimeout(resolve, 300)); // time for a duplicate record to show up
 
@@ -184,18 +213,27 @@ async function chaos(health: boolean, requests: number) {
     }
     if (health) {
       problems = checkConsistency(plan, observation, logged, seen);
-      if (logged[0]?.attempts.some((attempt) => 'skipped' in attempt)) tally['with a cooled-down deployment skipped'] = (tally['with a cooled-down deployment skipped'] ?? 0) + 1;
-      tally[observation.aborted ? 'client aborted' : String(logged[0]?.status_code)] = (tally[observation.aborted ? 'client aborted' : String(logged[0]?.status_code)] ?? 0) + 1;
+      if (logged[0]?.attempts.some((attempt) => 'skipped' in attempt))
+        tally['with a cooled-down deployment skipped'] = (tally['with a cooled-down deployment skipped'] ?? 0) + 1;
+      tally[observation.aborted ? 'client aborted' : String(logged[0]?.status_code)] =
+        (tally[observation.aborted ? 'client aborted' : String(logged[0]?.status_code)] ?? 0) + 1;
     } else {
       const outcomes = expectedOutcomes(plan);
-      const kind = observation.aborted ? 'client aborted' : outcomes.length > 1 ? 'depends on the cut' : outcomes[0].kind;
+      const kind = observation.aborted
+        ? 'client aborted'
+        : outcomes.length > 1
+          ? 'depends on the cut'
+          : outcomes[0].kind;
       tally[kind] = (tally[kind] ?? 0) + 1;
       problems = checkRequest(plan, outcomes, observation, logged);
       // What the upstream saw is what the log says was tried (an aborted request may stop mid-send).
-      if (!observation.aborted && logged.length === 1 && logged[0].attempts.length !== seen) problems.push(`the upstream saw ${seen} attempts, the log lists ${logged[0].attempts.length}`);
+      if (!observation.aborted && logged.length === 1 && logged[0].attempts.length !== seen)
+        problems.push(`the upstream saw ${seen} attempts, the log lists ${logged[0].attempts.length}`);
     }
     for (const problem of problems) {
-      failures.push(`request ${plan.id} (${plan.host}, ${plan.stream ? 'stream' : 'json'}, attempts ${plan.attempts.map((a) => a.fault).join(' ')}, abort ${plan.abort.kind}): ${problem}`);
+      failures.push(
+        `request ${plan.id} (${plan.host}, ${plan.stream ? 'stream' : 'json'}, attempts ${plan.attempts.map((a) => a.fault).join(' ')}, abort ${plan.abort.kind}): ${problem}`,
+      );
     }
   }
   const strays = [...records.keys()].filter((key) => !/^chaos-\d+$/.test(key));
@@ -203,11 +241,14 @@ async function chaos(health: boolean, requests: number) {
   if (!allLogged) failures.push('not every request was logged within 15 s');
 
   // Nothing left behind: no request open upstream, no busy socket in the gateway's undici pool.
-  if (!(await until(() => upstream.active() === 0, 5_000))) failures.push(`${upstream.active()} upstream requests still open`);
+  if (!(await until(() => upstream.active() === 0, 5_000)))
+    failures.push(`${upstream.active()} upstream requests still open`);
   let after = await askHost<{ heapUsed: number; pool: Record<string, any>; errors: string[] }>(host, 'stats', 'stats');
   const poolIdle = await until(async () => {
     after = await askHost(host, 'stats', 'stats');
-    return Object.values(after.pool).every((origin) => origin.running === 0 && origin.pending === 0 && origin.connected === origin.free);
+    return Object.values(after.pool).every(
+      (origin) => origin.running === 0 && origin.pending === 0 && origin.connected === origin.free,
+    );
   }, 5_000);
   if (!poolIdle) failures.push(`undici pool not idle: ${JSON.stringify(after.pool)}`);
   if (after.errors.length) failures.push(...after.errors.map((error) => `onError: ${error}`));

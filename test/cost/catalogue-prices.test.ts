@@ -36,9 +36,17 @@ describe('the price catalogue', () => {
     ['google', 'gemini-2.0-flash-001', 'google/gemini-2.0-flash'],
     ['bedrock', 'anthropic.claude-3-5-sonnet-20240620-v1:0', 'aws/regional.anthropic.claude-3-5-sonnet-20240620-v1:0'],
     ['bedrock', 'us.anthropic.claude-sonnet-4-20250514-v1:0', 'aws/regional.anthropic.claude-sonnet-4-20250514-v1:0'],
-    ['bedrock', 'global.anthropic.claude-sonnet-4-5-20250929-v1:0', 'aws/global.anthropic.claude-sonnet-4-5-20250929-v1:0'],
+    [
+      'bedrock',
+      'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'aws/global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    ],
     ['bedrock', 'us.amazon.nova-micro-v1:0', 'aws/amazon.nova-micro-v1:0'],
-    ['bedrock', 'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0', 'aws/regional.anthropic.claude-sonnet-4-20250514-v1:0'],
+    [
+      'bedrock',
+      'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0',
+      'aws/regional.anthropic.claude-sonnet-4-20250514-v1:0',
+    ],
     ['groq', 'llama-3.3-70b-versatile', 'groq/llama-3.3-70b-versatile'],
     ['groq', 'openai/gpt-oss-120b', 'groq/openai/gpt-oss-120b'],
     ['mistral', 'mistral-large-latest', 'mistral/mistral-large'],
@@ -57,13 +65,19 @@ describe('the price catalogue', () => {
       `${PRICE_CATALOGUE.name}@${PRICE_CATALOGUE.version} has no price for \`gpt-unreleased-99\` at openai; set one in options.pricing`,
     );
     expect(findCataloguePrice('ollama', 'llama3.2')).toMatch(/does not cover provider kind `ollama`/);
-    expect(findCataloguePrice('openai-compatible', 'gpt-4o')).toMatch(/does not cover provider kind `openai-compatible`/);
+    expect(findCataloguePrice('openai-compatible', 'gpt-4o')).toMatch(
+      /does not cover provider kind `openai-compatible`/,
+    );
     // An application inference profile's id is opaque: no price rather than a guess.
-    expect(findCataloguePrice('bedrock', 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5')).toMatch(/has no price/);
+    expect(
+      findCataloguePrice('bedrock', 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5'),
+    ).toMatch(/has no price/);
   });
 
   it('explains a model priced by something other than text tokens', () => {
-    expect(findCataloguePrice('openai', 'whisper-1')).toMatch(/prices `openai\/whisper-1` by .*audio_hours.*not by text token/);
+    expect(findCataloguePrice('openai', 'whisper-1')).toMatch(
+      /prices `openai\/whisper-1` by .*audio_hours.*not by text token/,
+    );
   });
 });
 
@@ -83,11 +97,24 @@ describe('agreement with genai-prices’ own calculator', () => {
     ['cerebras', 'cerebras'],
     // perplexity is left out: the catalogue adds a per-request fee modelgate does not charge
   ];
-  const TIMES = ['2025-01-01T03:00:00Z', '2025-06-15T12:00:00Z', '2026-08-20T02:00:00Z', '2026-08-20T07:30:00Z', '2026-12-01T20:00:00Z', '2027-02-01T00:00:00Z'].map(Date.parse);
+  const TIMES = [
+    '2025-01-01T03:00:00Z',
+    '2025-06-15T12:00:00Z',
+    '2026-08-20T02:00:00Z',
+    '2026-08-20T07:30:00Z',
+    '2026-12-01T20:00:00Z',
+    '2027-02-01T00:00:00Z',
+  ].map(Date.parse);
   const USAGES: NormalizedUsage[] = [
     { inputTokens: 1000, cacheReadTokens: 300, cacheWriteTokens: 200, outputTokens: 500, reasoningTokens: 100 },
     // A prompt above the 200k long-context threshold.
-    { inputTokens: 250_000, cacheReadTokens: 40_000, cacheWriteTokens: 10_000, outputTokens: 3000, reasoningTokens: 2000 },
+    {
+      inputTokens: 250_000,
+      cacheReadTokens: 40_000,
+      cacheWriteTokens: 10_000,
+      outputTokens: 3000,
+      reasoningTokens: 2000,
+    },
   ];
 
   it.each(PROVIDERS)('every %s model costs the same as calcPrice says', (kind, catalogueId) => {

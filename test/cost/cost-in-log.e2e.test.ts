@@ -50,7 +50,16 @@ describe('cost in the log record and request_breakdown', () => {
     });
     const expected = {
       cost_usd: 0.0001468, // 16 in × $0.10 + 363 out × $0.40 per million
-      cost: { input_usd: 0.0000016, cache_read_usd: 0, cache_write_usd: 0, output_usd: 0.0001452, reasoning_usd: 0, source: CATALOGUE, price_id: 'openai/gpt-4.1-nano', long_context_tier: null },
+      cost: {
+        input_usd: 0.0000016,
+        cache_read_usd: 0,
+        cache_write_usd: 0,
+        output_usd: 0.0001452,
+        reasoning_usd: 0,
+        source: CATALOGUE,
+        price_id: 'openai/gpt-4.1-nano',
+        long_context_tier: null,
+      },
       cost_unavailable_reason: null,
     };
     expect(body.request_breakdown).toMatchObject(expected);
@@ -70,18 +79,30 @@ describe('cost in the log record and request_breakdown', () => {
     for await (const chunk of stream) chunks.push(chunk);
     const last = chunks.at(-1);
     expect(last.choices).toEqual([]);
-    expect(last.request_breakdown).toMatchObject({ cost_usd: 0.0001216, cost: { output_usd: 0.00012, price_id: 'openai/gpt-4.1-nano' } }); // 16 × 0.10 + 300 × 0.40
+    expect(last.request_breakdown).toMatchObject({
+      cost_usd: 0.0001216,
+      cost: { output_usd: 0.00012, price_id: 'openai/gpt-4.1-nano' },
+    }); // 16 × 0.10 + 300 × 0.40
     const [record] = await logs.settle(1);
     expect(record.cost_usd).toBe(0.0001216);
   });
 
   it('prices xAI reasoning on top of completion tokens, as xAI bills it', async () => {
     replay(XAI_CHUNKS);
-    const stream = await rig.client.chat.completions.create({ model: 'grok-3-mini', stream: true, messages: [{ role: 'user', content: 'Weather?' }] });
+    const stream = await rig.client.chat.completions.create({
+      model: 'grok-3-mini',
+      stream: true,
+      messages: [{ role: 'user', content: 'Weather?' }],
+    });
     for await (const _chunk of stream) void _chunk;
     const [record] = await logs.settle(1);
     const billed = XAI_CHUNKS.find((chunk) => chunk.usage).usage.cost_in_usd_ticks / 1e10;
-    expect(record).toMatchObject({ provider: 'xai', cost_usd: billed, cost: { price_id: 'x-ai/grok-3-mini' }, usage: { reasoning_tokens: 196 } });
+    expect(record).toMatchObject({
+      provider: 'xai',
+      cost_usd: billed,
+      cost: { price_id: 'x-ai/grok-3-mini' },
+      usage: { reasoning_tokens: 196 },
+    });
   });
 
   it('prices embeddings by their input tokens', async () => {
@@ -89,33 +110,68 @@ describe('cost in the log record and request_breakdown', () => {
     await rig.client.embeddings.create({ model: 'text-embedding-3-small', input: 'The food was delicious' });
     const [record] = await logs.settle(1);
     // 12 in × $0.02 per million
-    expect(record).toMatchObject({ endpoint: 'embeddings', cost_usd: 0.00000024, cost: { input_usd: 0.00000024, price_id: 'openai/text-embedding-3-small' } });
+    expect(record).toMatchObject({
+      endpoint: 'embeddings',
+      cost_usd: 0.00000024,
+      cost: { input_usd: 0.00000024, price_id: 'openai/text-embedding-3-small' },
+    });
   });
 
   it('uses options.pricing before the catalogue', async () => {
     replay(TEXT_CHUNKS);
-    await rig.client.chat.completions.create({ model: 'office/llama-3.3-70b', messages: [{ role: 'user', content: 'x' }] });
+    await rig.client.chat.completions.create({
+      model: 'office/llama-3.3-70b',
+      messages: [{ role: 'user', content: 'x' }],
+    });
     const [record] = await logs.settle(1);
     // 16 in × $1 + 363 out × $2 per million
-    expect(record).toMatchObject({ cost_usd: 0.000742, cost: { source: 'options.pricing', price_id: 'office/*' }, cost_unavailable_reason: null });
+    expect(record).toMatchObject({
+      cost_usd: 0.000742,
+      cost: { source: 'options.pricing', price_id: 'office/*' },
+      cost_unavailable_reason: null,
+    });
   });
 
   it('leaves cost null and says why when no price is known', async () => {
     replay(TEXT_CHUNKS);
-    await rig.client.chat.completions.create({ model: 'local/llama-3.3-70b', messages: [{ role: 'user', content: 'x' }] });
-    await rig.client.chat.completions.create({ model: 'openai/gpt-unreleased-99', messages: [{ role: 'user', content: 'x' }] });
+    await rig.client.chat.completions.create({
+      model: 'local/llama-3.3-70b',
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    await rig.client.chat.completions.create({
+      model: 'openai/gpt-unreleased-99',
+      messages: [{ role: 'user', content: 'x' }],
+    });
     const [local, unknown] = await logs.settle(2);
     expect(local).toMatchObject({ usage: { total_tokens: 379 }, cost_usd: null, cost: null });
-    expect(local.cost_unavailable_reason).toBe('the price catalogue does not cover provider kind `openai-compatible`; set a price in options.pricing');
+    expect(local.cost_unavailable_reason).toBe(
+      'the price catalogue does not cover provider kind `openai-compatible`; set a price in options.pricing',
+    );
     expect(unknown).toMatchObject({ cost_usd: null, cost: null });
-    expect(unknown.cost_unavailable_reason).toBe(`${CATALOGUE} has no price for \`gpt-unreleased-99\` at openai; set one in options.pricing`);
+    expect(unknown.cost_unavailable_reason).toBe(
+      `${CATALOGUE} has no price for \`gpt-unreleased-99\` at openai; set one in options.pricing`,
+    );
   });
 
   it('leaves cost null when the provider reported no usage', async () => {
-    rig.upstream.handle((_request, response) => sse(response, TEXT_CHUNKS.filter((chunk) => !chunk.usage)));
-    const stream = await rig.client.chat.completions.create({ model: 'gpt-4.1-nano', stream: true, messages: [{ role: 'user', content: 'x' }] });
+    rig.upstream.handle((_request, response) =>
+      sse(
+        response,
+        TEXT_CHUNKS.filter((chunk) => !chunk.usage),
+      ),
+    );
+    const stream = await rig.client.chat.completions.create({
+      model: 'gpt-4.1-nano',
+      stream: true,
+      messages: [{ role: 'user', content: 'x' }],
+    });
     for await (const _chunk of stream) void _chunk;
     const [record] = await logs.settle(1);
-    expect(record).toMatchObject({ usage: null, cost_usd: null, cost: null, cost_unavailable_reason: 'provider `openai` reported no token usage for this request' });
+    expect(record).toMatchObject({
+      usage: null,
+      cost_usd: null,
+      cost: null,
+      cost_unavailable_reason: 'provider `openai` reported no token usage for this request',
+    });
   });
 });

@@ -23,12 +23,17 @@ interface GoldenRow {
   /** When the request ran (for dated and time-of-day prices); the recording's own time where it has one. */
   at: number;
   priceId: string;
-  expected: { total: number } & Partial<Record<'input_usd' | 'cache_read_usd' | 'cache_write_usd' | 'output_usd' | 'reasoning_usd', number>>;
+  expected: { total: number } & Partial<
+    Record<'input_usd' | 'cache_read_usd' | 'cache_write_usd' | 'output_usd' | 'reasoning_usd', number>
+  >;
 }
 
 const lastWith = <T>(items: T[], has: (item: T) => unknown): T => items.filter(has).at(-1)!;
 const OPENAI_TEXT = fixtureJson('openai-chat/openai-text.json');
-const OPENAI_STREAM_USAGE = lastWith(fixtureChunks('openai-chat/openai-text.chunks.jsonl'), (chunk) => chunk.usage).usage;
+const OPENAI_STREAM_USAGE = lastWith(
+  fixtureChunks('openai-chat/openai-text.chunks.jsonl'),
+  (chunk) => chunk.usage,
+).usage;
 const DEEPSEEK = fixtureJson('openai-chat/deepseek-tool-call.json');
 const XAI_USAGE = lastWith(fixtureChunks('openai-chat/xai-tool-call.chunks.jsonl'), (chunk) => chunk.usage).usage;
 const ANTHROPIC_TEXT = fixtureJson('anthropic/anthropic-text.json');
@@ -42,7 +47,12 @@ const GEMINI_STREAM = fixtureText('gemini/streaming-success-basic-reply-short.ss
  * https://docs.anthropic.com/en/api/messages ; Converse `TokenUsage`:
  * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_TokenUsage.html).
  */
-const ANTHROPIC_CACHED_USAGE = { input_tokens: 6, cache_read_input_tokens: 6289, cache_creation_input_tokens: 3337, output_tokens: 198 };
+const ANTHROPIC_CACHED_USAGE = {
+  input_tokens: 6,
+  cache_read_input_tokens: 6289,
+  cache_creation_input_tokens: 3337,
+  output_tokens: 198,
+};
 const BEDROCK_USAGE = { inputTokens: 13, outputTokens: 4, totalTokens: 17 };
 
 const seconds = (epochSeconds: number) => epochSeconds * 1000;
@@ -76,7 +86,13 @@ const ROWS: GoldenRow[] = [
     at: seconds(DEEPSEEK.created), // 2025-12-02T08:57Z, inside 00:30–16:30 UTC
     priceId: 'deepseek/deepseek-reasoner',
     // 19 uncached × 0.55 + 320 cache hits × 0.14 + 44 out × 2.19 + 48 reasoning × 2.19
-    expected: { total: 0.00025673, input_usd: 0.00001045, cache_read_usd: 0.0000448, output_usd: 0.00009636, reasoning_usd: 0.00010512 },
+    expected: {
+      total: 0.00025673,
+      input_usd: 0.00001045,
+      cache_read_usd: 0.0000448,
+      output_usd: 0.00009636,
+      reasoning_usd: 0.00010512,
+    },
   },
   {
     recording: 'openai-chat/deepseek-tool-call.json, the same usage off-peak',
@@ -86,7 +102,13 @@ const ROWS: GoldenRow[] = [
     at: Date.parse('2025-12-02T20:00:00Z'),
     priceId: 'deepseek/deepseek-reasoner',
     // 19 × 0.135 + 320 × 0.035 + (44 + 48) × 0.55
-    expected: { total: 0.000064365, input_usd: 0.000002565, cache_read_usd: 0.0000112, output_usd: 0.0000242, reasoning_usd: 0.0000264 },
+    expected: {
+      total: 0.000064365,
+      input_usd: 0.000002565,
+      cache_read_usd: 0.0000112,
+      output_usd: 0.0000242,
+      reasoning_usd: 0.0000264,
+    },
   },
   {
     recording: 'openai-chat/xai-tool-call.chunks.jsonl (usage chunk)',
@@ -96,7 +118,13 @@ const ROWS: GoldenRow[] = [
     at: Date.parse('2025-12-02T12:00:00Z'),
     priceId: 'x-ai/grok-3-mini',
     // 1 uncached × 0.30 + 290 cached × 0.075 + 26 out × 0.50 + 196 reasoning × 0.50 (reasoning on top of completion_tokens)
-    expected: { total: 0.00013305, input_usd: 0.0000003, cache_read_usd: 0.00002175, output_usd: 0.000013, reasoning_usd: 0.000098 },
+    expected: {
+      total: 0.00013305,
+      input_usd: 0.0000003,
+      cache_read_usd: 0.00002175,
+      output_usd: 0.000013,
+      reasoning_usd: 0.000098,
+    },
   },
   {
     recording: 'anthropic/anthropic-text.json',
@@ -116,7 +144,13 @@ const ROWS: GoldenRow[] = [
     at: Date.parse('2026-02-01T00:00:00Z'),
     priceId: 'anthropic/claude-sonnet-4-5',
     // 6 in × 3 + 6289 cache read × 0.30 + 3337 cache write × 3.75 + 198 out × 15
-    expected: { total: 0.01738845, input_usd: 0.000018, cache_read_usd: 0.0018867, cache_write_usd: 0.01251375, output_usd: 0.00297 },
+    expected: {
+      total: 0.01738845,
+      input_usd: 0.000018,
+      cache_read_usd: 0.0018867,
+      cache_write_usd: 0.01251375,
+      output_usd: 0.00297,
+    },
   },
   {
     recording: 'gemini/streaming-success-basic-reply-short.sse (last usageMetadata)',
@@ -148,26 +182,37 @@ describe('golden cost per provider from recorded usage', () => {
     if (outcome.cost_usd === null) throw new Error(`no cost: ${outcome.reason}`);
     expect(outcome.cost_usd).toBe(row.expected.total);
     const { total: _total, ...buckets } = row.expected;
-    expect(outcome.details).toMatchObject<Partial<CostDetails>>({ ...buckets, source: CATALOGUE_SOURCE, price_id: row.priceId, long_context_tier: null });
+    expect(outcome.details).toMatchObject<Partial<CostDetails>>({
+      ...buckets,
+      source: CATALOGUE_SOURCE,
+      price_id: row.priceId,
+      long_context_tier: null,
+    });
     const d = outcome.details;
-    expect(d.input_usd + d.cache_read_usd + d.cache_write_usd + d.output_usd + d.reasoning_usd).toBeCloseTo(outcome.cost_usd, 15);
+    expect(d.input_usd + d.cache_read_usd + d.cache_write_usd + d.output_usd + d.reasoning_usd).toBeCloseTo(
+      outcome.cost_usd,
+      15,
+    );
   });
 
-  it.each(ROWS.map((row) => [row.recording, row] as const))('%s: agrees with the catalogue’s own calculator', (_name, row) => {
-    const u = row.usage;
-    const theirs = calcPrice(
-      {
-        // genai-prices counts input_tokens as the whole prompt and output_tokens as all output.
-        input_tokens: u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens,
-        cache_read_tokens: u.cacheReadTokens,
-        cache_write_tokens: u.cacheWriteTokens,
-        output_tokens: u.outputTokens + u.reasoningTokens,
-      },
-      row.model,
-      { providerId: row.priceId.slice(0, row.priceId.indexOf('/')), timestamp: new Date(row.at) },
-    );
-    expect(theirs?.total_price).toBeCloseTo(row.expected.total, 12);
-  });
+  it.each(ROWS.map((row) => [row.recording, row] as const))(
+    '%s: agrees with the catalogue’s own calculator',
+    (_name, row) => {
+      const u = row.usage;
+      const theirs = calcPrice(
+        {
+          // genai-prices counts input_tokens as the whole prompt and output_tokens as all output.
+          input_tokens: u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens,
+          cache_read_tokens: u.cacheReadTokens,
+          cache_write_tokens: u.cacheWriteTokens,
+          output_tokens: u.outputTokens + u.reasoningTokens,
+        },
+        row.model,
+        { providerId: row.priceId.slice(0, row.priceId.indexOf('/')), timestamp: new Date(row.at) },
+      );
+      expect(theirs?.total_price).toBeCloseTo(row.expected.total, 12);
+    },
+  );
 
   it('matches what xAI itself billed for the recorded request (cost_in_usd_ticks, 1e10 ticks per USD)', () => {
     const outcome = costs.cost({ id: 'xai', kind: 'xai' }, 'grok-3-mini', fromOpenAIUsage(XAI_USAGE)!);

@@ -33,32 +33,67 @@ function convert(json: unknown) {
 describe('convertResponse', () => {
   it('turns the recorded stream, as one response, into a completion with usage in OpenAI conventions', () => {
     const events = recordedGeminiEvents();
-    const whole = { ...events.at(-1), candidates: [{ ...events.at(-1).candidates[0], content: { role: 'model', parts: [{ text: events.map((event) => event.candidates[0].content.parts[0].text).join('') }] } }] };
+    const whole = {
+      ...events.at(-1),
+      candidates: [
+        {
+          ...events.at(-1).candidates[0],
+          content: {
+            role: 'model',
+            parts: [{ text: events.map((event) => event.candidates[0].content.parts[0].text).join('') }],
+          },
+        },
+      ],
+    };
     const { body, usage } = convert(whole);
     expect(body).toEqual({
       id: 'chatcmpl-generated',
       object: 'chat.completion',
       created: 1_700_000_000,
       model: 'gemini-2.0-flash',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'The capital of Wyoming is **Cheyenne**.\n', refusal: null }, finish_reason: 'stop', logprobs: null }],
-      usage: { prompt_tokens: 7, completion_tokens: 10, total_tokens: 17, prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } },
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'The capital of Wyoming is **Cheyenne**.\n', refusal: null },
+          finish_reason: 'stop',
+          logprobs: null,
+        },
+      ],
+      usage: {
+        prompt_tokens: 7,
+        completion_tokens: 10,
+        total_tokens: 17,
+        prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: 0 },
+      },
     });
-    expect(usage).toEqual({ inputTokens: 7, cacheReadTokens: 0, cacheWriteTokens: 0, outputTokens: 10, reasoningTokens: 0 });
+    expect(usage).toEqual({
+      inputTokens: 7,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      outputTokens: 10,
+      reasoningTokens: 0,
+    });
   });
 
   it('gives text, thoughts, tool calls and signatures their OpenAI places', () => {
     // https://ai.google.dev/gemini-api/docs/thought-signatures: a text part, then calls, the first signed.
     const { body } = convert({
-      candidates: [{
-        content: { role: 'model', parts: [
-          { text: 'Checking both cities.', thought: true },
-          { text: 'Let me look that up.' },
-          { functionCall: { name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: 'c2lnLTE=' },
-          { functionCall: { name: 'get_weather', args: { city: 'Tokyo' } } },
-        ] },
-        finishReason: 'STOP',
-        index: 0,
-      }],
+      candidates: [
+        {
+          content: {
+            role: 'model',
+            parts: [
+              { text: 'Checking both cities.', thought: true },
+              { text: 'Let me look that up.' },
+              { functionCall: { name: 'get_weather', args: { city: 'Paris' } }, thoughtSignature: 'c2lnLTE=' },
+              { functionCall: { name: 'get_weather', args: { city: 'Tokyo' } } },
+            ],
+          },
+          finishReason: 'STOP',
+          index: 0,
+        },
+      ],
       usageMetadata: { promptTokenCount: 50, candidatesTokenCount: 30, thoughtsTokenCount: 200, totalTokenCount: 280 },
       modelVersion: 'gemini-3-pro-preview',
       responseId: 'abc',
@@ -71,7 +106,12 @@ describe('convertResponse', () => {
         refusal: null,
         reasoning_content: 'Checking both cities.',
         tool_calls: [
-          { id: 'call_abc_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' }, extra_content: { google: { thought_signature: 'c2lnLTE=' } } },
+          {
+            id: 'call_abc_0',
+            type: 'function',
+            function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+            extra_content: { google: { thought_signature: 'c2lnLTE=' } },
+          },
           { id: 'call_abc_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Tokyo"}' } },
         ],
       },
@@ -84,18 +124,39 @@ describe('convertResponse', () => {
   it('converts logprobsResult to choices[].logprobs', () => {
     // LogprobsResult: https://ai.google.dev/api/generate-content#LogprobsResult
     const { body } = convert({
-      candidates: [{
-        content: { role: 'model', parts: [{ text: 'Hi!' }] },
-        finishReason: 'STOP',
-        logprobsResult: {
-          topCandidates: [{ candidates: [{ token: 'Hi', logProbability: -0.1 }, { token: 'Hello', logProbability: -2.5 }] }, { candidates: [{ token: '!', logProbability: -0.01 }] }],
-          chosenCandidates: [{ token: 'Hi', logProbability: -0.1 }, { token: '!', logProbability: -0.01 }],
+      candidates: [
+        {
+          content: { role: 'model', parts: [{ text: 'Hi!' }] },
+          finishReason: 'STOP',
+          logprobsResult: {
+            topCandidates: [
+              {
+                candidates: [
+                  { token: 'Hi', logProbability: -0.1 },
+                  { token: 'Hello', logProbability: -2.5 },
+                ],
+              },
+              { candidates: [{ token: '!', logProbability: -0.01 }] },
+            ],
+            chosenCandidates: [
+              { token: 'Hi', logProbability: -0.1 },
+              { token: '!', logProbability: -0.01 },
+            ],
+          },
         },
-      }],
+      ],
     });
     expect((body.choices as any)[0].logprobs).toEqual({
       content: [
-        { token: 'Hi', logprob: -0.1, bytes: [72, 105], top_logprobs: [{ token: 'Hi', logprob: -0.1, bytes: [72, 105] }, { token: 'Hello', logprob: -2.5, bytes: [72, 101, 108, 108, 111] }] },
+        {
+          token: 'Hi',
+          logprob: -0.1,
+          bytes: [72, 105],
+          top_logprobs: [
+            { token: 'Hi', logprob: -0.1, bytes: [72, 105] },
+            { token: 'Hello', logprob: -2.5, bytes: [72, 101, 108, 108, 111] },
+          ],
+        },
         { token: '!', logprob: -0.01, bytes: [33], top_logprobs: [{ token: '!', logprob: -0.01, bytes: [33] }] },
       ],
       refusal: null,
@@ -103,28 +164,68 @@ describe('convertResponse', () => {
   });
 
   it('answers a blocked prompt with content_filter, and refuses a response with no candidate at all', () => {
-    const { body } = convert({ promptFeedback: { blockReason: 'PROHIBITED_CONTENT' }, usageMetadata: { promptTokenCount: 9, totalTokenCount: 9 } });
-    expect((body.choices as any)[0]).toEqual({ index: 0, message: { role: 'assistant', content: null, refusal: null }, finish_reason: 'content_filter', logprobs: null });
+    const { body } = convert({
+      promptFeedback: { blockReason: 'PROHIBITED_CONTENT' },
+      usageMetadata: { promptTokenCount: 9, totalTokenCount: 9 },
+    });
+    expect((body.choices as any)[0]).toEqual({
+      index: 0,
+      message: { role: 'assistant', content: null, refusal: null },
+      finish_reason: 'content_filter',
+      logprobs: null,
+    });
     expect(() => convertResponse({}, context)).toThrow(GatewayError);
   });
 
   it('returns one choice per candidate and treats a lone malformed function call as a failed attempt', () => {
-    const { body } = convert({ candidates: [
-      { content: { role: 'model', parts: [{ text: 'one' }] }, finishReason: 'STOP', index: 0 },
-      { content: { role: 'model', parts: [{ text: 'two' }] }, finishReason: 'MAX_TOKENS', index: 1 },
-    ] });
-    expect((body.choices as any[]).map((choice) => [choice.index, choice.message.content, choice.finish_reason])).toEqual([[0, 'one', 'stop'], [1, 'two', 'length']]);
-    expect(() => convertResponse({ candidates: [{ content: { role: 'model', parts: [] }, finishReason: 'MALFORMED_FUNCTION_CALL' }] }, context)).toThrow(/malformed function call/);
+    const { body } = convert({
+      candidates: [
+        { content: { role: 'model', parts: [{ text: 'one' }] }, finishReason: 'STOP', index: 0 },
+        { content: { role: 'model', parts: [{ text: 'two' }] }, finishReason: 'MAX_TOKENS', index: 1 },
+      ],
+    });
+    expect(
+      (body.choices as any[]).map((choice) => [choice.index, choice.message.content, choice.finish_reason]),
+    ).toEqual([
+      [0, 'one', 'stop'],
+      [1, 'two', 'length'],
+    ]);
+    expect(() =>
+      convertResponse(
+        { candidates: [{ content: { role: 'model', parts: [] }, finishReason: 'MALFORMED_FUNCTION_CALL' }] },
+        context,
+      ),
+    ).toThrow(/malformed function call/);
   });
 });
 
 describe('stream chunks against the OpenAI chunk schema', () => {
   it('validates every chunk of the recording and of a tool-call stream', () => {
     const toolStream = [
-      { candidates: [{ content: { role: 'model', parts: [{ functionCall: { name: 'f', args: { a: 1 } }, thoughtSignature: 'eA==' }, { text: 'note', thought: true }] } }], responseId: 'r' },
-      { candidates: [{ content: { role: 'model', parts: [{ text: 'done' }] }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 }, responseId: 'r' },
+      {
+        candidates: [
+          {
+            content: {
+              role: 'model',
+              parts: [
+                { functionCall: { name: 'f', args: { a: 1 } }, thoughtSignature: 'eA==' },
+                { text: 'note', thought: true },
+              ],
+            },
+          },
+        ],
+        responseId: 'r',
+      },
+      {
+        candidates: [{ content: { role: 'model', parts: [{ text: 'done' }] }, finishReason: 'STOP' }],
+        usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 },
+        responseId: 'r',
+      },
     ];
-    const chunks = [...translateEvents(recordedGeminiEvents(), TEST_CONTEXT).chunks, ...translateEvents(toolStream, TEST_CONTEXT).chunks];
+    const chunks = [
+      ...translateEvents(recordedGeminiEvents(), TEST_CONTEXT).chunks,
+      ...translateEvents(toolStream, TEST_CONTEXT).chunks,
+    ];
     expect(chunks.length).toBeGreaterThan(8);
     for (const chunk of chunks) assertValid(chunkSchema, chunk);
   });

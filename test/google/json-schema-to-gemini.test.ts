@@ -8,8 +8,28 @@ import { describe, expect, it } from 'vitest';
 import { jsonSchemaToGemini } from '../../src/providers/google/json-schema-to-gemini.js';
 
 const ALLOWED = new Set([
-  'type', 'format', 'title', 'description', 'nullable', 'enum', 'items', 'minItems', 'maxItems', 'properties', 'required',
-  'minProperties', 'maxProperties', 'minLength', 'maxLength', 'pattern', 'example', 'anyOf', 'propertyOrdering', 'default', 'minimum', 'maximum',
+  'type',
+  'format',
+  'title',
+  'description',
+  'nullable',
+  'enum',
+  'items',
+  'minItems',
+  'maxItems',
+  'properties',
+  'required',
+  'minProperties',
+  'maxProperties',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'example',
+  'anyOf',
+  'propertyOrdering',
+  'default',
+  'minimum',
+  'maximum',
 ]);
 const TYPES = new Set(['STRING', 'NUMBER', 'INTEGER', 'BOOLEAN', 'ARRAY', 'OBJECT']);
 
@@ -22,7 +42,8 @@ function assertGeminiSubset(schema: any, path = '$'): void {
     if (key === 'format') expect(['enum', 'date-time', 'float', 'double', 'int32', 'int64']).toContain(value);
   }
   if (schema.type && schema.anyOf) throw new Error(`${path}: type next to anyOf`);
-  for (const [name, child] of Object.entries(schema.properties ?? {})) assertGeminiSubset(child, `${path}.properties.${name}`);
+  for (const [name, child] of Object.entries(schema.properties ?? {}))
+    assertGeminiSubset(child, `${path}.properties.${name}`);
   if (schema.items) assertGeminiSubset(schema.items, `${path}.items`);
   (schema.anyOf ?? []).forEach((child: unknown, i: number) => assertGeminiSubset(child, `${path}.anyOf[${i}]`));
   if (schema.required) for (const name of schema.required) expect(Object.keys(schema.properties ?? {})).toContain(name);
@@ -70,7 +91,12 @@ describe('jsonSchemaToGemini', () => {
     });
     assertGeminiSubset(schema);
     expect(lossy).toEqual([]);
-    expect(schema.properties!.home).toEqual({ type: 'OBJECT', description: 'Where they live', properties: { street: { type: 'STRING' } }, required: ['street'] });
+    expect(schema.properties!.home).toEqual({
+      type: 'OBJECT',
+      description: 'Where they live',
+      properties: { street: { type: 'STRING' } },
+      required: ['street'],
+    });
     expect(schema.properties!.work).toEqual({ type: 'OBJECT', properties: { street: { type: 'STRING' } } });
   });
 
@@ -78,11 +104,20 @@ describe('jsonSchemaToGemini', () => {
     const { schema, lossy } = jsonSchemaToGemini({
       type: 'object',
       properties: { root: { $ref: '#/$defs/Node' } },
-      $defs: { Node: { type: 'object', description: 'A tree node', properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/$defs/Node' } } } } },
+      $defs: {
+        Node: {
+          type: 'object',
+          description: 'A tree node',
+          properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/$defs/Node' } } },
+        },
+      },
     });
     assertGeminiSubset(schema);
     expect(lossy).toEqual(['$ref(recursive)']);
-    expect(schema.properties!.root.properties!.children).toEqual({ type: 'ARRAY', items: { type: 'OBJECT', description: 'A tree node' } });
+    expect(schema.properties!.root.properties!.children).toEqual({
+      type: 'ARRAY',
+      items: { type: 'OBJECT', description: 'A tree node' },
+    });
   });
 
   it('makes nullable out of type arrays, anyOf with null, and enums with null', () => {
@@ -108,13 +143,29 @@ describe('jsonSchemaToGemini', () => {
     const { schema } = jsonSchemaToGemini({
       type: 'object',
       properties: {
-        shape: { oneOf: [{ type: 'object', properties: { r: { type: 'number' } } }, { type: 'object', properties: { w: { type: 'number' } } }] },
+        shape: {
+          oneOf: [
+            { type: 'object', properties: { r: { type: 'number' } } },
+            { type: 'object', properties: { w: { type: 'number' } } },
+          ],
+        },
         id: { type: ['string', 'integer'], minLength: 3, minimum: 1, description: 'an id' },
       },
     });
     assertGeminiSubset(schema);
-    expect(schema.properties!.shape).toEqual({ anyOf: [{ type: 'OBJECT', properties: { r: { type: 'NUMBER' } } }, { type: 'OBJECT', properties: { w: { type: 'NUMBER' } } }] });
-    expect(schema.properties!.id).toEqual({ description: 'an id', anyOf: [{ type: 'STRING', minLength: 3 }, { type: 'INTEGER', minimum: 1 }] });
+    expect(schema.properties!.shape).toEqual({
+      anyOf: [
+        { type: 'OBJECT', properties: { r: { type: 'NUMBER' } } },
+        { type: 'OBJECT', properties: { w: { type: 'NUMBER' } } },
+      ],
+    });
+    expect(schema.properties!.id).toEqual({
+      description: 'an id',
+      anyOf: [
+        { type: 'STRING', minLength: 3 },
+        { type: 'INTEGER', minimum: 1 },
+      ],
+    });
   });
 
   it('merges allOf, turns const and numeric enums into Gemini string enums', () => {
@@ -128,7 +179,11 @@ describe('jsonSchemaToGemini', () => {
     expect(lossy).toEqual([]);
     expect(schema).toEqual({
       type: 'OBJECT',
-      properties: { a: { type: 'STRING' }, b: { type: 'STRING', enum: ['fixed'] }, level: { type: 'INTEGER', format: 'enum', enum: ['1', '2', '3'] } },
+      properties: {
+        a: { type: 'STRING' },
+        b: { type: 'STRING', enum: ['fixed'] },
+        level: { type: 'INTEGER', format: 'enum', enum: ['1', '2', '3'] },
+      },
       required: ['a', 'b'],
     });
   });
@@ -143,7 +198,11 @@ describe('jsonSchemaToGemini', () => {
       },
     });
     assertGeminiSubset(schema);
-    expect(schema.properties).toEqual({ count: { type: 'INTEGER', minimum: 1, maximum: 9 }, ratio: { type: 'NUMBER', minimum: 0 }, legacy: { type: 'INTEGER', minimum: 6 } });
+    expect(schema.properties).toEqual({
+      count: { type: 'INTEGER', minimum: 1, maximum: 9 },
+      ratio: { type: 'NUMBER', minimum: 0 },
+      legacy: { type: 'INTEGER', minimum: 6 },
+    });
     expect(lossy).toEqual(['exclusiveMinimum']);
   });
 
@@ -161,9 +220,22 @@ describe('jsonSchemaToGemini', () => {
       then: { required: ['tags'] },
     });
     assertGeminiSubset(schema);
-    expect(lossy).toEqual(['additionalProperties', 'contains', 'if', 'items(tuple)', 'multipleOf', 'not', 'patternProperties', 'then', 'uniqueItems']);
+    expect(lossy).toEqual([
+      'additionalProperties',
+      'contains',
+      'if',
+      'items(tuple)',
+      'multipleOf',
+      'not',
+      'patternProperties',
+      'then',
+      'uniqueItems',
+    ]);
     expect(schema.properties!.labels).toEqual({ type: 'OBJECT' });
-    expect(schema.properties!.pair).toEqual({ type: 'ARRAY', items: { anyOf: [{ type: 'STRING' }, { type: 'NUMBER' }] } });
+    expect(schema.properties!.pair).toEqual({
+      type: 'ARRAY',
+      items: { anyOf: [{ type: 'STRING' }, { type: 'NUMBER' }] },
+    });
   });
 
   it('keeps examples, defaults and string/array/object bounds; leaves an untyped schema untyped', () => {
@@ -193,7 +265,10 @@ describe('jsonSchemaToGemini', () => {
   });
 
   it('does not follow a $ref out of the document, and says so', () => {
-    const { schema, lossy } = jsonSchemaToGemini({ type: 'object', properties: { x: { $ref: 'https://example.com/schema.json', description: 'remote' } } });
+    const { schema, lossy } = jsonSchemaToGemini({
+      type: 'object',
+      properties: { x: { $ref: 'https://example.com/schema.json', description: 'remote' } },
+    });
     expect(schema.properties!.x).toEqual({ description: 'remote' });
     expect(lossy).toEqual(['$ref']);
   });
@@ -204,7 +279,10 @@ describe('jsonSchemaToGemini limits', () => {
     // 20 levels that each reference the next level twice: 2^20 nodes if fully inlined.
     const $defs: Record<string, unknown> = { L20: { type: 'string' } };
     for (let level = 19; level >= 0; level--) {
-      $defs[`L${level}`] = { type: 'object', properties: { left: { $ref: `#/$defs/L${level + 1}` }, right: { $ref: `#/$defs/L${level + 1}` } } };
+      $defs[`L${level}`] = {
+        type: 'object',
+        properties: { left: { $ref: `#/$defs/L${level + 1}` }, right: { $ref: `#/$defs/L${level + 1}` } },
+      };
     }
     const started = performance.now();
     const { lossy } = jsonSchemaToGemini({ $ref: '#/$defs/L0', $defs });
@@ -213,6 +291,9 @@ describe('jsonSchemaToGemini limits', () => {
   });
 
   it('infers ARRAY from items and OBJECT from properties when type is missing', () => {
-    expect(jsonSchemaToGemini({ properties: { list: { items: { type: 'string' } } } }).schema).toEqual({ type: 'OBJECT', properties: { list: { type: 'ARRAY', items: { type: 'STRING' } } } });
+    expect(jsonSchemaToGemini({ properties: { list: { items: { type: 'string' } } } }).schema).toEqual({
+      type: 'OBJECT',
+      properties: { list: { type: 'ARRAY', items: { type: 'STRING' } } },
+    });
   });
 });

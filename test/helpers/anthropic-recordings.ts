@@ -35,7 +35,9 @@ export function recordedEvents(name: string): Recorded[] {
 
 /** Anthropic's framing: every event has an `event:` line naming it. */
 export function toWire(events: readonly Recorded[]): string {
-  return events.map((event) => `event: ${event.event ?? JSON.parse(event.data).type}\ndata: ${event.data}\n\n`).join('');
+  return events
+    .map((event) => `event: ${event.event ?? JSON.parse(event.data).type}\ndata: ${event.data}\n\n`)
+    .join('');
 }
 
 /** The raw bytes of a recording as Anthropic sends them (`.sse` files verbatim). */
@@ -43,11 +45,18 @@ export function recordedWire(name: string): string {
   return name.endsWith('.sse') ? fixtureText(`anthropic/${name}`) : toWire(recordedEvents(name));
 }
 
-export const event = (payload: Record<string, unknown>): Recorded => ({ event: String(payload.type), data: JSON.stringify(payload) });
+export const event = (payload: Record<string, unknown>): Recorded => ({
+  event: String(payload.type),
+  data: JSON.stringify(payload),
+});
 
 /** Serves a stream with Anthropic's headers, optionally cut into pieces at the given byte counts. */
 export function writeAnthropicStream(response: ServerResponse, wire: string, options: { pieces?: number } = {}): void {
-  response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': 'req_test' });
+  response.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    'request-id': 'req_test',
+  });
   const bytes = Buffer.from(wire, 'utf8');
   const pieces = options.pieces ?? 1;
   const size = Math.ceil(bytes.length / pieces);

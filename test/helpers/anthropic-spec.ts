@@ -8,10 +8,15 @@ import { readFileSync } from 'node:fs';
 const spec = JSON.parse(readFileSync(new URL('../specs/anthropic-openapi.json', import.meta.url), 'utf8'));
 const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
 ajv.addSchema(spec, 'anthropic');
-const validate = ajv.compile({ $ref: 'anthropic#/components/schemas/CreateMessageParams', unevaluatedProperties: false });
+const validate = ajv.compile({
+  $ref: 'anthropic#/components/schemas/CreateMessageParams',
+  unevaluatedProperties: false,
+});
 
 export function assertValidAnthropicRequest(body: unknown): void {
   if (!validate(body)) {
-    throw new Error(`request violates the Anthropic Messages spec: ${JSON.stringify(validate.errors?.slice(0, 5))}\n${JSON.stringify(body).slice(0, 800)}`);
+    throw new Error(
+      `request violates the Anthropic Messages spec: ${JSON.stringify(validate.errors?.slice(0, 5))}\n${JSON.stringify(body).slice(0, 800)}`,
+    );
   }
 }

@@ -22,7 +22,13 @@ export const TEXT_STREAM: WireEvent[] = [
   [
     'metadata',
     {
-      usage: { inputTokens: 12, outputTokens: 9, totalTokens: 1541, cacheReadInputTokens: 1024, cacheWriteInputTokens: 496 },
+      usage: {
+        inputTokens: 12,
+        outputTokens: 9,
+        totalTokens: 1541,
+        cacheReadInputTokens: 1024,
+        cacheWriteInputTokens: 496,
+      },
       metrics: { latencyMs: 412 },
       p: 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0',
     },
@@ -35,11 +41,17 @@ export const PARALLEL_TOOLS_STREAM: WireEvent[] = [
   ['messageStart', { role: 'assistant' }],
   ['contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'Checking both cities.' } }],
   ['contentBlockStop', { contentBlockIndex: 0 }],
-  ['contentBlockStart', { contentBlockIndex: 1, start: { toolUse: { toolUseId: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name: 'get_weather' } } }],
+  [
+    'contentBlockStart',
+    { contentBlockIndex: 1, start: { toolUse: { toolUseId: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name: 'get_weather' } } },
+  ],
   ['contentBlockDelta', { contentBlockIndex: 1, delta: { toolUse: { input: '{"city": "Pa' } } }],
   ['contentBlockDelta', { contentBlockIndex: 1, delta: { toolUse: { input: 'ris", "unit": "celsius"}' } } }],
   ['contentBlockStop', { contentBlockIndex: 1 }],
-  ['contentBlockStart', { contentBlockIndex: 2, start: { toolUse: { toolUseId: 'tooluse_9Fq3bXc2Q2yWb1pZ0aHhVg', name: 'get_weather' } } }],
+  [
+    'contentBlockStart',
+    { contentBlockIndex: 2, start: { toolUse: { toolUseId: 'tooluse_9Fq3bXc2Q2yWb1pZ0aHhVg', name: 'get_weather' } } },
+  ],
   ['contentBlockDelta', { contentBlockIndex: 2, delta: { toolUse: { input: '{"city": "Tokyo",' } } }],
   ['contentBlockDelta', { contentBlockIndex: 2, delta: { toolUse: { input: ' "unit": "celsius"}' } } }],
   ['contentBlockStop', { contentBlockIndex: 2 }],
@@ -47,14 +59,25 @@ export const PARALLEL_TOOLS_STREAM: WireEvent[] = [
   ['metadata', { usage: { inputTokens: 402, outputTokens: 118, totalTokens: 520 }, metrics: { latencyMs: 1203 } }],
 ];
 export const PARALLEL_TOOL_CALLS = [
-  { id: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Paris", "unit": "celsius"}' } },
-  { id: 'tooluse_9Fq3bXc2Q2yWb1pZ0aHhVg', type: 'function', function: { name: 'get_weather', arguments: '{"city": "Tokyo", "unit": "celsius"}' } },
+  {
+    id: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q',
+    type: 'function',
+    function: { name: 'get_weather', arguments: '{"city": "Paris", "unit": "celsius"}' },
+  },
+  {
+    id: 'tooluse_9Fq3bXc2Q2yWb1pZ0aHhVg',
+    type: 'function',
+    function: { name: 'get_weather', arguments: '{"city": "Tokyo", "unit": "celsius"}' },
+  },
 ];
 
 /** A tool whose input schema has no properties: start and stop, no toolUse delta. */
 export const TOOL_WITHOUT_ARGUMENTS_STREAM: WireEvent[] = [
   ['messageStart', { role: 'assistant' }],
-  ['contentBlockStart', { contentBlockIndex: 0, start: { toolUse: { toolUseId: 'tooluse_noargs01', name: 'get_time' } } }],
+  [
+    'contentBlockStart',
+    { contentBlockIndex: 0, start: { toolUse: { toolUseId: 'tooluse_noargs01', name: 'get_time' } } },
+  ],
   ['contentBlockStop', { contentBlockIndex: 0 }],
   ['messageStop', { stopReason: 'tool_use' }],
   ['metadata', { usage: { inputTokens: 50, outputTokens: 12, totalTokens: 62 }, metrics: { latencyMs: 300 } }],
@@ -65,7 +88,10 @@ export const REASONING_STREAM: WireEvent[] = [
   ['messageStart', { role: 'assistant' }],
   ['contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { text: 'The user wants 17 × 3. ' } } }],
   ['contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { text: '17 × 3 = 51.' } } }],
-  ['contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { signature: 'EqQBCkgIARABGAIiQGsig-test-signature' } } }],
+  [
+    'contentBlockDelta',
+    { contentBlockIndex: 0, delta: { reasoningContent: { signature: 'EqQBCkgIARABGAIiQGsig-test-signature' } } },
+  ],
   ['contentBlockStop', { contentBlockIndex: 0 }],
   ['contentBlockDelta', { contentBlockIndex: 1, delta: { text: '51' } }],
   ['contentBlockStop', { contentBlockIndex: 1 }],
@@ -86,8 +112,20 @@ export const TOOLS_RESPONSE = {
       role: 'assistant',
       content: [
         { text: 'Checking both cities.' },
-        { toolUse: { toolUseId: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', name: 'get_weather', input: { city: 'Paris', unit: 'celsius' } } },
-        { toolUse: { toolUseId: 'tooluse_9Fq3bXc2Q2yWb1pZ0aHhVg', name: 'get_weather', input: { city: 'Tokyo', unit: 'celsius' } } },
+        {
+          toolUse: {
+            toolUseId: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q',
+            name: 'get_weather',
+            input: { city: 'Paris', unit: 'celsius' },
+          },
+        },
+        {
+          toolUse: {
+            toolUseId: 'tooluse_9Fq3bXc2Q2yWb1pZ0aHhVg',
+            name: 'get_weather',
+            input: { city: 'Tokyo', unit: 'celsius' },
+          },
+        },
       ],
     },
   },
@@ -101,7 +139,11 @@ export const REASONING_RESPONSE = {
     message: {
       role: 'assistant',
       content: [
-        { reasoningContent: { reasoningText: { text: '17 × 3 = 51.', signature: 'EqQBCkgIARABGAIiQGsig-test-signature' } } },
+        {
+          reasoningContent: {
+            reasoningText: { text: '17 × 3 = 51.', signature: 'EqQBCkgIARABGAIiQGsig-test-signature' },
+          },
+        },
         { reasoningContent: { redactedContent: 'cmVkYWN0ZWQtdGhpbmtpbmc=' } },
         { text: '51' },
       ],

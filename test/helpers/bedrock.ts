@@ -17,19 +17,31 @@ const str = (value: string) => ({ type: 'string' as const, value });
 
 /** A modelled event: `:event-type`, `:content-type`, `:message-type` (the order live Bedrock streams use). */
 export function eventMessage(eventType: string, payload: unknown): Uint8Array {
-  const headers: MessageHeaders = { ':event-type': str(eventType), ':content-type': str('application/json'), ':message-type': str('event') };
+  const headers: MessageHeaders = {
+    ':event-type': str(eventType),
+    ':content-type': str('application/json'),
+    ':message-type': str('event'),
+  };
   return codec.encode({ headers, body: fromUtf8(JSON.stringify(payload)) });
 }
 
 /** A modelled error inside the stream (`:message-type: exception`). */
 export function exceptionMessage(exceptionType: string, payload: unknown): Uint8Array {
-  const headers: MessageHeaders = { ':exception-type': str(exceptionType), ':content-type': str('application/json'), ':message-type': str('exception') };
+  const headers: MessageHeaders = {
+    ':exception-type': str(exceptionType),
+    ':content-type': str('application/json'),
+    ':message-type': str('exception'),
+  };
   return codec.encode({ headers, body: fromUtf8(JSON.stringify(payload)) });
 }
 
 /** An unmodelled error (`:message-type: error`, code and message in headers, no payload). */
 export function errorMessage(code: string, message: string): Uint8Array {
-  const headers: MessageHeaders = { ':message-type': str('error'), ':error-code': str(code), ':error-message': str(message) };
+  const headers: MessageHeaders = {
+    ':message-type': str('error'),
+    ':error-code': str(code),
+    ':error-message': str(message),
+  };
   return codec.encode({ headers, body: new Uint8Array(0) });
 }
 
@@ -45,8 +57,16 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
  * awkward ones that split preludes, headers and payloads), pausing between pieces so that they
  * reach the gateway as separate TCP reads.
  */
-export async function writeEventStream(response: ServerResponse, bytes: Uint8Array, cuts?: readonly number[], pauseMs = 2): Promise<void> {
-  response.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': 'test-request-id' });
+export async function writeEventStream(
+  response: ServerResponse,
+  bytes: Uint8Array,
+  cuts?: readonly number[],
+  pauseMs = 2,
+): Promise<void> {
+  response.writeHead(200, {
+    'content-type': 'application/vnd.amazon.eventstream',
+    'x-amzn-requestid': 'test-request-id',
+  });
   response.socket?.setNoDelay(true);
   let start = 0;
   for (const cut of [...(cuts ?? awkwardCuts(bytes.byteLength)), bytes.byteLength]) {
@@ -67,7 +87,13 @@ export function awkwardCuts(length: number): number[] {
 }
 
 /** A Bedrock HTTP error as restJson1 sends it: type in X-Amzn-Errortype, `{ message }` body. */
-export function bedrockError(response: ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
+export function bedrockError(
+  response: ServerResponse,
+  status: number,
+  type: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify({ message });
   response.writeHead(status, {
     'content-type': 'application/json',
@@ -114,14 +140,34 @@ export function canonicalRequest(input: CanonicalInput): string {
   const query = (input.query ?? '')
     .split('&')
     .filter(Boolean)
-    .map((pair) => pair.split('=').map((part) => uriEncode(decodeURIComponent(part))).join('='))
+    .map((pair) =>
+      pair
+        .split('=')
+        .map((part) => uriEncode(decodeURIComponent(part)))
+        .join('='),
+    )
     .sort()
     .join('&');
-  const headerLines = input.signedHeaders.map((name) => `${name}:${(input.headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
-  return [input.method, canonicalUri(input.rawPath), query, headerLines, input.signedHeaders.join(';'), sha256(input.body)].join('\n');
+  const headerLines = input.signedHeaders
+    .map((name) => `${name}:${(input.headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`)
+    .join('');
+  return [
+    input.method,
+    canonicalUri(input.rawPath),
+    query,
+    headerLines,
+    input.signedHeaders.join(';'),
+    sha256(input.body),
+  ].join('\n');
 }
 
-export function signature(canonical: string, secretAccessKey: string, amzDate: string, region: string, service: string): string {
+export function signature(
+  canonical: string,
+  secretAccessKey: string,
+  amzDate: string,
+  region: string,
+  service: string,
+): string {
   const date = amzDate.slice(0, 8);
   const scope = `${date}/${region}/${service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
@@ -136,13 +182,22 @@ export interface VerifiedSignature {
 }
 
 /** Recomputes the signature of a request the loopback server received; throws when it differs. */
-export function verifySigV4(request: ReceivedRequest, credentials: TestCredentials, region: string, service = 'bedrock'): VerifiedSignature {
+export function verifySigV4(
+  request: ReceivedRequest,
+  credentials: TestCredentials,
+  region: string,
+  service = 'bedrock',
+): VerifiedSignature {
   const authorization = String(request.headers.authorization ?? '');
-  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(authorization);
+  const match =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
+      authorization,
+    );
   if (!match) throw new Error(`not a SigV4 authorization header: ${authorization.slice(0, 40)}...`);
   const [, accessKeyId, date, scopeRegion, scopeService, signedHeaderList, sent] = match;
   if (accessKeyId !== credentials.accessKeyId) throw new Error(`signed with access key ${accessKeyId}`);
-  if (scopeRegion !== region || scopeService !== service) throw new Error(`credential scope ${scopeRegion}/${scopeService}, expected ${region}/${service}`);
+  if (scopeRegion !== region || scopeService !== service)
+    throw new Error(`credential scope ${scopeRegion}/${scopeService}, expected ${region}/${service}`);
   const amzDate = String(request.headers['x-amz-date'] ?? '');
   if (amzDate.slice(0, 8) !== date) throw new Error('x-amz-date does not match the credential scope date');
   const signedHeaders = signedHeaderList.split(';');
@@ -151,8 +206,16 @@ export function verifySigV4(request: ReceivedRequest, credentials: TestCredentia
   }
   const [rawPath, query] = splitUrl(request.url);
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) headers[name] = Array.isArray(value) ? value.join(',') : String(value ?? '');
-  const canonical = canonicalRequest({ method: request.method, rawPath, query, headers, signedHeaders, body: request.rawBody });
+  for (const [name, value] of Object.entries(request.headers))
+    headers[name] = Array.isArray(value) ? value.join(',') : String(value ?? '');
+  const canonical = canonicalRequest({
+    method: request.method,
+    rawPath,
+    query,
+    headers,
+    signedHeaders,
+    body: request.rawBody,
+  });
   const expected = signature(canonical, credentials.secretAccessKey, amzDate, region, service);
   if (expected !== sent) throw new Error(`SigV4 signature mismatch:\n${canonical}`);
   return { canonicalRequest: canonical, signedHeaders, credentialScope: `${date}/${region}/${service}/aws4_request` };

@@ -10,14 +10,24 @@ export interface Answer {
   done?: boolean;
 }
 
-export async function post(gateway: Gateway, body: unknown, options: { headers?: Record<string, string>; context?: HandleContext; path?: string } = {}): Promise<Answer> {
+export async function post(
+  gateway: Gateway,
+  body: unknown,
+  options: { headers?: Record<string, string>; context?: HandleContext; path?: string } = {},
+): Promise<Answer> {
   const response = await gateway.handle(
-    { method: 'POST', path: options.path ?? '/v1/chat/completions', headers: { 'content-type': 'application/json', ...options.headers }, body },
+    {
+      method: 'POST',
+      path: options.path ?? '/v1/chat/completions',
+      headers: { 'content-type': 'application/json', ...options.headers },
+      body,
+    },
     options.context,
   );
   if (response.kind === 'json') return { status: response.status, headers: response.headers, body: response.body };
   let text = '';
-  for await (const piece of response.body) text += typeof piece === 'string' ? piece : Buffer.from(piece).toString('utf8');
+  for await (const piece of response.body)
+    text += typeof piece === 'string' ? piece : Buffer.from(piece).toString('utf8');
   const payloads = text
     .split('\n\n')
     .filter((frame) => frame.startsWith('data: '))

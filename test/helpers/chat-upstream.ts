@@ -20,8 +20,21 @@ export function completionBody(model: string, options: ReplyOptions = {}) {
     object: 'chat.completion',
     created: 1_770_000_000,
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content: options.content ?? 'Hello there.', refusal: null }, logprobs: null, finish_reason: 'stop' }],
-    usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } },
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: options.content ?? 'Hello there.', refusal: null },
+        logprobs: null,
+        finish_reason: 'stop',
+      },
+    ],
+    usage: {
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      total_tokens: prompt + completion,
+      prompt_tokens_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    },
   };
 }
 
@@ -31,15 +44,29 @@ export function completionChunks(model: string, options: ReplyOptions = {}) {
   const prompt = options.promptTokens ?? 10;
   const completion = options.completionTokens ?? 5;
   return [
-    { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }] },
-    ...words.map((word) => ({ ...base, choices: [{ index: 0, delta: { content: word }, logprobs: null, finish_reason: null }] })),
+    {
+      ...base,
+      choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }],
+    },
+    ...words.map((word) => ({
+      ...base,
+      choices: [{ index: 0, delta: { content: word }, logprobs: null, finish_reason: null }],
+    })),
     { ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] },
-    { ...base, choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } },
+    {
+      ...base,
+      choices: [],
+      usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+    },
   ];
 }
 
 /** Answers like OpenAI: JSON, or SSE with a usage chunk only when asked for. */
-export async function reply(request: ReceivedRequest, response: ServerResponse, options: ReplyOptions = {}): Promise<void> {
+export async function reply(
+  request: ReceivedRequest,
+  response: ServerResponse,
+  options: ReplyOptions = {},
+): Promise<void> {
   if (options.delayMs) await sleep(options.delayMs);
   const model = request.body?.model ?? 'unknown';
   if (!request.body?.stream) return json(response, 200, completionBody(model, options));

@@ -46,7 +46,7 @@ export function useGeminiStack(): GeminiStack {
   });
   afterEach(async () => {
     // A stream's record is written just after its last byte: let it land before the next test.
-    for (let seen = -1; seen !== stack.logs.records.length; ) {
+    for (let seen = -1; seen !== stack.logs.records.length;) {
       seen = stack.logs.records.length;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

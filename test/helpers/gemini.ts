@@ -25,7 +25,11 @@ export function geminiFrame(event: unknown): string {
 }
 
 /** Answers like streamGenerateContent?alt=sse: each event as one write, optionally paused between. */
-export async function geminiSse(response: ServerResponse, events: readonly unknown[], options: { delayMs?: number } = {}): Promise<void> {
+export async function geminiSse(
+  response: ServerResponse,
+  events: readonly unknown[],
+  options: { delayMs?: number } = {},
+): Promise<void> {
   response.writeHead(200, { 'content-type': 'text/event-stream', 'x-content-type-options': 'nosniff' });
   for (const event of events) {
     if (response.destroyed) return;
@@ -35,15 +39,25 @@ export async function geminiSse(response: ServerResponse, events: readonly unkno
   response.end();
 }
 
-export const TEST_CONTEXT = { providerId: 'google', model: 'gemini-2.5-flash', newId: () => 'test-id', now: () => 1_700_000_000 };
+export const TEST_CONTEXT = {
+  providerId: 'google',
+  model: 'gemini-2.5-flash',
+  newId: () => 'test-id',
+  now: () => 1_700_000_000,
+};
 
 /** Bytes → the provider's SSE decoder → its translator → chunks (and what `end` adds). */
-export function translateBytes(chunks: readonly (string | Uint8Array)[], context = TEST_CONTEXT): { chunks: ChatCompletionChunk[]; translator: ReturnType<typeof createGeminiStreamTranslator> } {
+export function translateBytes(
+  chunks: readonly (string | Uint8Array)[],
+  context = TEST_CONTEXT,
+): { chunks: ChatCompletionChunk[]; translator: ReturnType<typeof createGeminiStreamTranslator> } {
   const decoder = geminiStreamDecoder();
   const translator = createGeminiStreamTranslator(context);
   const out: ChatCompletionChunk[] = [];
   const encoder = new TextEncoder();
-  for (const chunk of chunks) for (const event of decoder.push(typeof chunk === 'string' ? encoder.encode(chunk) : chunk)) out.push(...translator.push(event));
+  for (const chunk of chunks)
+    for (const event of decoder.push(typeof chunk === 'string' ? encoder.encode(chunk) : chunk))
+      out.push(...translator.push(event));
   for (const event of decoder.end()) out.push(...translator.push(event));
   out.push(...translator.end());
   return { chunks: out, translator };

@@ -4,16 +4,27 @@ import type { Gateway } from '../../src/index.js';
 export const CHAT = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] };
 
 /** Calls the core contract directly, as a custom server would. */
-export function post(gateway: Gateway, body: unknown, context: HandleContext = {}, headers: Record<string, string> = {}, path = '/v1/chat/completions') {
-  return gateway.handle({ method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, body }, context);
+export function post(
+  gateway: Gateway,
+  body: unknown,
+  context: HandleContext = {},
+  headers: Record<string, string> = {},
+  path = '/v1/chat/completions',
+) {
+  return gateway.handle(
+    { method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, body },
+    context,
+  );
 }
 
 /** Reads a whole SSE response body as text. */
 export async function readSse(response: GatewayResponse): Promise<string> {
-  if (response.kind !== 'sse') throw new Error(`expected an SSE response, got ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.kind !== 'sse')
+    throw new Error(`expected an SSE response, got ${response.status} ${JSON.stringify(response.body)}`);
   let text = '';
   const decoder = new TextDecoder();
-  for await (const piece of response.body) text += typeof piece === 'string' ? piece : decoder.decode(piece, { stream: true });
+  for await (const piece of response.body)
+    text += typeof piece === 'string' ? piece : decoder.decode(piece, { stream: true });
   return text;
 }
 

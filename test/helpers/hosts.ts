@@ -13,14 +13,20 @@ import { fetchGateway } from '../../adapters/fetch/index.js';
 import { koaGateway, koaGatewayErrors } from '../../adapters/koa/index.js';
 import { nodeGateway } from '../../adapters/node/index.js';
 
-export type HostKind = 'node' | 'express' | 'express+json' | 'express+router' | 'koa' | 'koa+bodyparser' | 'koa-before-bodyparser' | 'fetch';
+export type HostKind =
+  'node' | 'express' | 'express+json' | 'express+router' | 'koa' | 'koa+bodyparser' | 'koa-before-bodyparser' | 'fetch';
 /**
  * The hosts every contract runs on. `express+json` is the README's one-line setup behind an
  * app-level `express.json()`; `koa+bodyparser` has the parser first, so it needs `koaGatewayErrors`.
  */
 export const HOST_KINDS: HostKind[] = ['node', 'express', 'express+json', 'koa', 'koa+bodyparser', 'fetch'];
 /** Hosts with a body parser in front of the gateway, for the tests of what a parser changes. */
-export const PARSER_HOST_KINDS: HostKind[] = ['express+json', 'express+router', 'koa+bodyparser', 'koa-before-bodyparser'];
+export const PARSER_HOST_KINDS: HostKind[] = [
+  'express+json',
+  'express+router',
+  'koa+bodyparser',
+  'koa-before-bodyparser',
+];
 
 export interface Host {
   /** The base URL clients use, e.g. http://127.0.0.1:PORT/api */
@@ -31,7 +37,11 @@ export interface Host {
 
 export type HostContext = (request: any) => { principal?: string; metadata?: Record<string, unknown> } | undefined;
 
-export async function startHost(kind: HostKind, gateway: Gateway, options: { context?: HostContext } = {}): Promise<Host> {
+export async function startHost(
+  kind: HostKind,
+  gateway: Gateway,
+  options: { context?: HostContext } = {},
+): Promise<Host> {
   const server = createServer(requestListener(kind, gateway, options));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -46,7 +56,11 @@ export async function startHost(kind: HostKind, gateway: Gateway, options: { con
   };
 }
 
-function requestListener(kind: HostKind, gateway: Gateway, options: { context?: HostContext }): (req: IncomingMessage, res: ServerResponse) => void {
+function requestListener(
+  kind: HostKind,
+  gateway: Gateway,
+  options: { context?: HostContext },
+): (req: IncomingMessage, res: ServerResponse) => void {
   const context = options.context as never;
   switch (kind) {
     case 'node':
@@ -94,7 +108,11 @@ function requestListener(kind: HostKind, gateway: Gateway, options: { context?: 
 }
 
 /** A minimal fetch host on node:http, as Hono's node server or Next.js would be. */
-async function serveFetch(handler: (request: Request) => Promise<Response>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serveFetch(
+  handler: (request: Request) => Promise<Response>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const controller = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();

@@ -15,5 +15,8 @@ const validators = {
 
 export function assertValidOpenAIResponse(kind: keyof typeof validators, body: unknown): void {
   const validate = validators[kind];
-  if (!validate(body)) throw new Error(`${kind} violates the OpenAI spec: ${JSON.stringify(validate.errors?.slice(0, 5))}\n${JSON.stringify(body).slice(0, 500)}`);
+  if (!validate(body))
+    throw new Error(
+      `${kind} violates the OpenAI spec: ${JSON.stringify(validate.errors?.slice(0, 5))}\n${JSON.stringify(body).slice(0, 500)}`,
+    );
 }

@@ -49,7 +49,9 @@ export function rawRequest(url: string, options: RawRequestOptions): RawExchange
   let buffered = Buffer.alloc(0);
   const frame = (data: string | Buffer) => {
     const bytes = Buffer.from(data);
-    return options.chunked ? Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n')]) : bytes;
+    return options.chunked
+      ? Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n')])
+      : bytes;
   };
   const write = (data: Buffer) => {
     if (socket.destroyed || !socket.writable) return;
@@ -79,16 +81,36 @@ export function rawRequest(url: string, options: RawRequestOptions): RawExchange
         headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
       }
       const rest = buffered.subarray(headEnd + 4);
-      const body = headers['transfer-encoding'] === 'chunked' ? dechunk(rest) : rest.length >= Number(headers['content-length'] ?? 0) ? rest.subarray(0, Number(headers['content-length'] ?? 0)) : undefined;
+      const body =
+        headers['transfer-encoding'] === 'chunked'
+          ? dechunk(rest)
+          : rest.length >= Number(headers['content-length'] ?? 0)
+            ? rest.subarray(0, Number(headers['content-length'] ?? 0))
+            : undefined;
       if (body === undefined) return;
-      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: body.toString('utf8'), at: performance.now() - started });
+      resolve({
+        status: Number(statusLine.split(' ')[1]),
+        headers,
+        body: body.toString('utf8'),
+        at: performance.now() - started,
+      });
     });
-    void closed.then(() => reject(new Error(`the connection closed before a whole answer: ${JSON.stringify(buffered.toString('latin1').slice(0, 300))}`)));
+    void closed.then(() =>
+      reject(
+        new Error(
+          `the connection closed before a whole answer: ${JSON.stringify(buffered.toString('latin1').slice(0, 300))}`,
+        ),
+      ),
+    );
   });
   answer.catch(() => undefined);
 
   socket.once('connect', () => {
-    const head = [`${options.method ?? 'POST'} ${pathname} HTTP/1.1`, `host: ${hostname}:${port}`, ...Object.entries(options.headers).map(([name, value]) => `${name}: ${value}`)];
+    const head = [
+      `${options.method ?? 'POST'} ${pathname} HTTP/1.1`,
+      `host: ${hostname}:${port}`,
+      ...Object.entries(options.headers).map(([name, value]) => `${name}: ${value}`),
+    ];
     write(Buffer.from(`${head.join('\r\n')}\r\n\r\n`));
     if (options.first !== undefined) write(frame(options.first));
     if (options.piece === undefined) return;

@@ -46,11 +46,19 @@ export async function startRedis(): Promise<RedisServer> {
   let child: ChildProcess | undefined;
 
   const launch = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
-      stdio: 'ignore',
-    });
+    child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+      {
+        stdio: 'ignore',
+      },
+    );
     const started = child;
-    const failed = new Promise<never>((_, reject) => started.once('error', (error) => reject(new Error(`cannot start redis-server (is it installed?): ${error.message}`))));
+    const failed = new Promise<never>((_, reject) =>
+      started.once('error', (error) =>
+        reject(new Error(`cannot start redis-server (is it installed?): ${error.message}`)),
+      ),
+    );
     await Promise.race([waitForPort(port), failed]);
   };
   const kill = async () => {
@@ -68,7 +76,15 @@ export async function startRedis(): Promise<RedisServer> {
   };
 
   await launch();
-  return { port, url: `redis://127.0.0.1:${port}`, kill, restart: launch, stop: kill, pause: () => signal('SIGSTOP'), resume: () => signal('SIGCONT') };
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    kill,
+    restart: launch,
+    stop: kill,
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
+  };
 }
 
 async function waitForPort(port: number, timeoutMs = 5_000): Promise<void> {

@@ -11,7 +11,10 @@ import { startUpstream, type Upstream } from './upstream.js';
 
 export type SdkRig<Name extends string> = Record<Name, Upstream> & { gateway: Gateway; host: Host; client: OpenAI };
 
-export function useSdkRig<Name extends string>(upstreamNames: readonly Name[], gatewayOptions: (upstreams: Record<Name, Upstream>) => GatewayOptions): SdkRig<Name> {
+export function useSdkRig<Name extends string>(
+  upstreamNames: readonly Name[],
+  gatewayOptions: (upstreams: Record<Name, Upstream>) => GatewayOptions,
+): SdkRig<Name> {
   const rig = {} as SdkRig<Name>;
   beforeAll(async () => {
     const upstreams = {} as Record<Name, Upstream>;

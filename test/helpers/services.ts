@@ -17,13 +17,18 @@ function findService(command: string, skipNote: string): TestService {
   const probe = spawnSync(command, ['--version'], { stdio: 'ignore' });
   const available = probe.error === undefined && probe.status === 0;
   if (!available && requiredServices().includes(command)) {
-    throw new Error(`${command} is required (MODELGATE_TEST_REQUIRE=${process.env.MODELGATE_TEST_REQUIRE}) but cannot be started: ${probe.error?.message ?? `exit ${probe.status}`}`);
+    throw new Error(
+      `${command} is required (MODELGATE_TEST_REQUIRE=${process.env.MODELGATE_TEST_REQUIRE}) but cannot be started: ${probe.error?.message ?? `exit ${probe.status}`}`,
+    );
   }
   return { command, skipNote, available };
 }
 
 function requiredServices(): string[] {
-  return (process.env.MODELGATE_TEST_REQUIRE ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  return (process.env.MODELGATE_TEST_REQUIRE ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
 }
 
 export const redisServer = findService(

@@ -9,7 +9,8 @@ const spec = JSON.parse(readFileSync(new URL('../specs/openai-openapi.json', imp
 const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
 ajv.addSchema(spec, 'openai');
 
-const strict = (schema: string) => ajv.compile({ $ref: `openai#/components/schemas/${schema}`, unevaluatedProperties: false });
+const strict = (schema: string) =>
+  ajv.compile({ $ref: `openai#/components/schemas/${schema}`, unevaluatedProperties: false });
 const validators = {
   chat: strict('CreateChatCompletionRequest'),
   embeddings: strict('CreateEmbeddingRequest'),
@@ -18,7 +19,9 @@ const validators = {
 export function assertValidOpenAIRequest(kind: keyof typeof validators, body: unknown): void {
   const validate = validators[kind];
   if (!validate(body)) {
-    throw new Error(`upstream ${kind} request violates the OpenAI spec: ${JSON.stringify(validate.errors?.slice(0, 5))}\n${JSON.stringify(body).slice(0, 500)}`);
+    throw new Error(
+      `upstream ${kind} request violates the OpenAI spec: ${JSON.stringify(validate.errors?.slice(0, 5))}\n${JSON.stringify(body).slice(0, 500)}`,
+    );
   }
 }
 
@@ -26,14 +29,20 @@ export function assertValidOpenAIRequest(kind: keyof typeof validators, body: un
  * What the real API would answer 400 to, in OpenAI's style: the offending parameter and a message
  * that names it; undefined for a valid request. For test upstreams that validate like OpenAI does.
  */
-export function openAIRequestProblem(kind: keyof typeof validators, body: unknown): { message: string; param: string | null } | undefined {
+export function openAIRequestProblem(
+  kind: keyof typeof validators,
+  body: unknown,
+): { message: string; param: string | null } | undefined {
   const validate = validators[kind];
   if (validate(body)) return undefined;
   const errors = validate.errors ?? [];
   const unknown = errors.find((error) => error.keyword === 'unevaluatedProperties');
   const located = errors.find((error) => error.instancePath !== '');
   if (located) {
-    const param = located.instancePath.slice(1).replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.');
+    const param = located.instancePath
+      .slice(1)
+      .replace(/\/(\d+)(?=\/|$)/g, '[$1]')
+      .replace(/\//g, '.');
     return { message: `Invalid value for '${param}': ${located.message}.`, param };
   }
   if (unknown) {

@@ -33,7 +33,9 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-export async function startUpstream(handler: UpstreamHandler = (_request, response) => json(response, 200, {})): Promise<Upstream> {
+export async function startUpstream(
+  handler: UpstreamHandler = (_request, response) => json(response, 200, {}),
+): Promise<Upstream> {
   let current = handler;
   const perIndex = new Map<number, UpstreamHandler>();
   const requests: ReceivedRequest[] = [];
@@ -49,7 +51,14 @@ export async function startUpstream(handler: UpstreamHandler = (_request, respon
       // keep the text
     }
     const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
-    const request: ReceivedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, rawBody: text, closed };
+    const request: ReceivedRequest = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      body,
+      rawBody: text,
+      closed,
+    };
     const index = requests.push(request) - 1;
     try {
       await (perIndex.get(index) ?? current)(request, res);
@@ -87,14 +96,33 @@ export async function startUpstream(handler: UpstreamHandler = (_request, respon
   };
 }
 
-export function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function json(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   response.end(text);
 }
 
-export function openAIError(response: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
-  json(response, status, { error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null } }, headers);
+export function openAIError(
+  response: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  json(
+    response,
+    status,
+    { error: { message, type: status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null } },
+    headers,
+  );
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -6,10 +6,25 @@
  */
 import express from 'express';
 import { createServer } from 'node:http';
-import { createGateway, GatewayError, jsonlSink, memoryStore, redisStore, type GatewayParams, type LogRecord } from 'modelgate';
+import {
+  createGateway,
+  GatewayError,
+  jsonlSink,
+  memoryStore,
+  redisStore,
+  type GatewayParams,
+  type LogRecord,
+} from 'modelgate';
 import { expressGateway, expressGatewayErrors } from 'modelgate/express';
 import { fetchGateway } from 'modelgate/fetch';
-import { gatewayRequestFromNode, isBodyParserError, nodeGateway, requestSignal, serveNodeRequest, writeNodeResponse } from 'modelgate/node';
+import {
+  gatewayRequestFromNode,
+  isBodyParserError,
+  nodeGateway,
+  requestSignal,
+  serveNodeRequest,
+  writeNodeResponse,
+} from 'modelgate/node';
 
 const records: LogRecord[] = [];
 const gateway = createGateway({
@@ -36,12 +51,21 @@ createServer(nodeGateway(gateway, { basePath: '/api' }));
 createServer((req, res) => void serveNodeRequest(gateway, req, res, req.url ?? '/', { context: { principal: 'me' } }));
 createServer(async (req, res) => {
   const result = await gateway.handle(gatewayRequestFromNode(req, req.url ?? '/'), { signal: requestSignal(res) });
-  if (result.kind === 'sse' && result.pipeTo) await result.pipeTo({ closed: false, write: (piece) => res.write(piece), onDrain: (resume) => res.once('drain', resume) });
+  if (result.kind === 'sse' && result.pipeTo)
+    await result.pipeTo({
+      closed: false,
+      write: (piece) => res.write(piece),
+      onDrain: (resume) => res.once('drain', resume),
+    });
   else await writeNodeResponse(res, result);
 });
 const bodyParserFailed: boolean = isBodyParserError(new SyntaxError('Unexpected token'));
 const handler: (request: Request) => Promise<Response> = fetchGateway(gateway, { basePath: '/api' });
-const params: GatewayParams = { customer_identifier: 'user_123', fallback_models: ['fast'], metadata: { session_id: 'abc' } };
+const params: GatewayParams = {
+  customer_identifier: 'user_123',
+  fallback_models: ['fast'],
+  metadata: { session_id: 'abc' },
+};
 
 export { app, handler, params, bodyParserFailed };
 export const closing: Promise<void> = gateway.close({ timeoutMs: 1_000 });

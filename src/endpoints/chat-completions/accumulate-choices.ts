@@ -11,7 +11,8 @@ import type { OutputLog } from '../endpoint.js';
  * instead of parsing the whole chunk (which cost more than the rest of the relay). Any other chunk,
  * or this one written another way, takes the full parse below.
  */
-const PLAIN_CONTENT = /"choices":\[\{"index":0,"delta":\{"content":("(?:[^"\\]|\\.)*")\},(?:"logprobs":null,)?"finish_reason":null\}\]/;
+const PLAIN_CONTENT =
+  /"choices":\[\{"index":0,"delta":\{"content":("(?:[^"\\]|\\.)*")\},(?:"logprobs":null,)?"finish_reason":null\}\]/;
 interface ToolCallAccumulator {
   index: number;
   id?: string;
@@ -22,7 +23,13 @@ interface ToolCallAccumulator {
 interface ChoiceAccumulator {
   index: number;
   finish_reason: string | null;
-  message: { role: string; content: string | null; reasoning_content?: string; refusal?: string; tool_calls?: ToolCallAccumulator[] };
+  message: {
+    role: string;
+    content: string | null;
+    reasoning_content?: string;
+    refusal?: string;
+    tool_calls?: ToolCallAccumulator[];
+  };
 }
 
 export function accumulateChoices(payloads: readonly string[]): ChoiceAccumulator[] {
@@ -64,7 +71,8 @@ export class ChoicesAccumulator implements OutputLog {
       const delta = choice.delta ?? {};
       if (typeof delta.role === 'string') acc.message.role = delta.role;
       if (typeof delta.content === 'string') acc.message.content = (acc.message.content ?? '') + delta.content;
-      if (typeof delta.reasoning_content === 'string') acc.message.reasoning_content = (acc.message.reasoning_content ?? '') + delta.reasoning_content;
+      if (typeof delta.reasoning_content === 'string')
+        acc.message.reasoning_content = (acc.message.reasoning_content ?? '') + delta.reasoning_content;
       if (typeof delta.refusal === 'string') acc.message.refusal = (acc.message.refusal ?? '') + delta.refusal;
       for (const call of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
         const calls = (acc.message.tool_calls ??= []);

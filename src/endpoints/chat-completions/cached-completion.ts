@@ -10,7 +10,11 @@ import { accumulateChoices } from './accumulate-choices.js';
 type Json = Record<string, any>;
 
 /** The `chat.completion` a finished stream amounts to. */
-export function completionFromStream(payloads: readonly string[], firstPayload: string | undefined, usage: NormalizedUsage | undefined): Json {
+export function completionFromStream(
+  payloads: readonly string[],
+  firstPayload: string | undefined,
+  usage: NormalizedUsage | undefined,
+): Json {
   let head: Json = {};
   try {
     head = firstPayload ? (JSON.parse(firstPayload) as Json) : {};
@@ -20,10 +24,20 @@ export function completionFromStream(payloads: readonly string[], firstPayload: 
   const choices = accumulateChoices(payloads).map((choice) => {
     // OpenAI's schema requires `refusal` (null when there is none).
     const message: Json = { ...choice.message, refusal: choice.message.refusal ?? null };
-    if (message.tool_calls) message.tool_calls = message.tool_calls.map(({ index: _index, ...call }: Json) => ({ type: 'function', ...call }));
+    if (message.tool_calls)
+      message.tool_calls = message.tool_calls.map(({ index: _index, ...call }: Json) => ({
+        type: 'function',
+        ...call,
+      }));
     return { index: choice.index, message, logprobs: null, finish_reason: choice.finish_reason };
   });
-  const completion: Json = { id: head.id, object: 'chat.completion', created: head.created, model: head.model, choices };
+  const completion: Json = {
+    id: head.id,
+    object: 'chat.completion',
+    created: head.created,
+    model: head.model,
+    choices,
+  };
   if (head.system_fingerprint !== undefined) completion.system_fingerprint = head.system_fingerprint;
   if (usage) completion.usage = openAIUsage(usage);
   return completion;
@@ -31,7 +45,12 @@ export function completionFromStream(payloads: readonly string[], firstPayload: 
 
 /** A cached completion as SSE frames, `[DONE]` included; usage only when the client asked for it. */
 export function completionToSse(completion: Json, includeUsage: boolean): string {
-  const base: Json = { id: completion.id, object: 'chat.completion.chunk', created: completion.created, model: completion.model };
+  const base: Json = {
+    id: completion.id,
+    object: 'chat.completion.chunk',
+    created: completion.created,
+    model: completion.model,
+  };
   if (completion.system_fingerprint !== undefined) base.system_fingerprint = completion.system_fingerprint;
   let out = '';
   const chunk = (choices: Json[], extra?: Json) => {
@@ -42,7 +61,8 @@ export function completionToSse(completion: Json, includeUsage: boolean): string
     const delta: Json = { role: message.role ?? 'assistant', content: message.content ?? null };
     if (message.reasoning_content !== undefined) delta.reasoning_content = message.reasoning_content;
     if (message.refusal !== undefined && message.refusal !== null) delta.refusal = message.refusal;
-    if (Array.isArray(message.tool_calls)) delta.tool_calls = message.tool_calls.map((call: Json, index: number) => ({ index, ...call }));
+    if (Array.isArray(message.tool_calls))
+      delta.tool_calls = message.tool_calls.map((call: Json, index: number) => ({ index, ...call }));
     chunk([{ index: choice.index ?? 0, delta, logprobs: null, finish_reason: null }]);
     chunk([{ index: choice.index ?? 0, delta: {}, logprobs: null, finish_reason: choice.finish_reason ?? 'stop' }]);
   }

@@ -14,7 +14,9 @@ export function chatNeeds(body: Record<string, unknown>): RequestNeeds {
       break;
     }
   }
-  const tools = (Array.isArray(body.tools) && body.tools.length > 0) || (Array.isArray(body.functions) && body.functions.length > 0);
+  const tools =
+    (Array.isArray(body.tools) && body.tools.length > 0) ||
+    (Array.isArray(body.functions) && body.functions.length > 0);
   const format = body.response_format as { type?: unknown } | undefined;
   const max = body.max_completion_tokens ?? body.max_tokens;
   return {

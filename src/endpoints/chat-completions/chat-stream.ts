@@ -60,14 +60,20 @@ function parseChunk(data: string, providerId: string): { usage?: unknown; choice
   try {
     return JSON.parse(data);
   } catch {
-    throw new GatewayError({ status: 502, code: 'upstream_invalid_response', retryable: true, message: `Provider \`${providerId}\` sent a stream chunk that is not valid JSON.` });
+    throw new GatewayError({
+      status: 502,
+      code: 'upstream_invalid_response',
+      retryable: true,
+      message: `Provider \`${providerId}\` sent a stream chunk that is not valid JSON.`,
+    });
   }
 }
 
 function errorPayload(data: string): unknown {
   try {
     const parsed = JSON.parse(data) as Record<string, unknown>;
-    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed && !('choices' in parsed)) return parsed.error ?? {};
+    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed && !('choices' in parsed))
+      return parsed.error ?? {};
   } catch {
     // not JSON: an ordinary payload that happens to mention "error"
   }

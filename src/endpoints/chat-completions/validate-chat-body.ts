@@ -14,13 +14,18 @@ export function validateChatBody(body: Record<string, unknown>): void {
     if (typeof message !== 'object' || message === null || Array.isArray(message)) {
       throw invalidRequest(`\`messages[${i}]\` must be an object.`, `messages[${i}]`);
     }
-    if (typeof message.role !== 'string') throw invalidRequest(`\`messages[${i}].role\` must be a string.`, `messages[${i}].role`);
+    if (typeof message.role !== 'string')
+      throw invalidRequest(`\`messages[${i}].role\` must be a string.`, `messages[${i}].role`);
   }
   if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
     throw invalidRequest('`stream` must be a boolean.', 'stream');
   }
   const streamOptions = body.stream_options;
-  if (streamOptions !== undefined && streamOptions !== null && (typeof streamOptions !== 'object' || Array.isArray(streamOptions))) {
+  if (
+    streamOptions !== undefined &&
+    streamOptions !== null &&
+    (typeof streamOptions !== 'object' || Array.isArray(streamOptions))
+  ) {
     throw invalidRequest('`stream_options` must be an object.', 'stream_options');
   }
 }

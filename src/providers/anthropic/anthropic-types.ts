@@ -25,7 +25,9 @@ export interface ImageBlockParam {
 
 export interface DocumentBlockParam {
   type: 'document';
-  source: { type: 'base64'; media_type: 'application/pdf'; data: string } | { type: 'text'; media_type: 'text/plain'; data: string };
+  source:
+    | { type: 'base64'; media_type: 'application/pdf'; data: string }
+    | { type: 'text'; media_type: 'text/plain'; data: string };
   title?: string;
   cache_control?: CacheControl;
 }
@@ -64,8 +66,7 @@ export type UserContentBlock = TextBlockParam | ImageBlockParam | DocumentBlockP
 export type AssistantContentBlock = TextBlockParam | ToolUseBlockParam | ThinkingBlock | RedactedThinkingBlock;
 
 export type MessageParam =
-  | { role: 'user'; content: UserContentBlock[] }
-  | { role: 'assistant'; content: AssistantContentBlock[] };
+  { role: 'user'; content: UserContentBlock[] } | { role: 'assistant'; content: AssistantContentBlock[] };
 
 export interface ToolParam {
   name: string;
@@ -123,7 +124,14 @@ export type ResponseContentBlock =
   | ThinkingBlock
   | RedactedThinkingBlock
   /** Server tools (web search, code execution, ...) we never ask for; read past them. */
-  | { type: 'server_tool_use' | 'web_search_tool_result' | 'web_fetch_tool_result' | 'code_execution_tool_result' | 'container_upload' };
+  | {
+      type:
+        | 'server_tool_use'
+        | 'web_search_tool_result'
+        | 'web_fetch_tool_result'
+        | 'code_execution_tool_result'
+        | 'container_upload';
+    };
 
 export interface StopDetails {
   type?: string;
@@ -160,7 +168,11 @@ export type StreamEvent =
   | { type: 'content_block_start'; index: number; content_block: ResponseContentBlock }
   | { type: 'content_block_delta'; index: number; delta: ContentDelta }
   | { type: 'content_block_stop'; index: number }
-  | { type: 'message_delta'; delta: { stop_reason: string | null; stop_sequence?: string | null; stop_details?: StopDetails | null }; usage?: AnthropicUsage }
+  | {
+      type: 'message_delta';
+      delta: { stop_reason: string | null; stop_sequence?: string | null; stop_details?: StopDetails | null };
+      usage?: AnthropicUsage;
+    }
   | { type: 'message_stop' }
   | { type: 'ping' }
   | { type: 'error'; error: AnthropicErrorObject };

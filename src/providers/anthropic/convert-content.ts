@@ -4,7 +4,13 @@
  * breakpoints (`cache_control` as Anthropic spells it, or OpenAI's `prompt_cache_breakpoint`).
  */
 import { invalidRequest, unsupported } from '../../errors.js';
-import type { CacheControl, DocumentBlockParam, ImageBlockParam, ImageMediaType, TextBlockParam } from './anthropic-types.js';
+import type {
+  CacheControl,
+  DocumentBlockParam,
+  ImageBlockParam,
+  ImageMediaType,
+  TextBlockParam,
+} from './anthropic-types.js';
 
 export type Part = Record<string, any>;
 export type UserPartBlock = TextBlockParam | ImageBlockParam | DocumentBlockParam;
@@ -41,13 +47,16 @@ export function withCache<T extends object>(block: T, cache: CacheControl | unde
 export function textBlocks(content: unknown, where: string, allowRefusal = false): TextBlockParam[] {
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
   if (content === null || content === undefined) return [];
-  if (!Array.isArray(content)) throw invalidRequest(`\`${where}\` must be a string or an array of content parts.`, where);
+  if (!Array.isArray(content))
+    throw invalidRequest(`\`${where}\` must be a string or an array of content parts.`, where);
   const blocks: TextBlockParam[] = [];
   content.forEach((part: Part, index) => {
     const at = `${where}[${index}]`;
     if (part?.type === 'refusal' && allowRefusal) return;
-    if (part?.type !== 'text' || typeof part.text !== 'string') throw invalidRequest(`\`${at}\` must be a text part here.`, at);
-    if (part.text !== '') blocks.push(withCache<TextBlockParam>({ type: 'text', text: part.text }, readCacheControl(part, at)));
+    if (part?.type !== 'text' || typeof part.text !== 'string')
+      throw invalidRequest(`\`${at}\` must be a text part here.`, at);
+    if (part.text !== '')
+      blocks.push(withCache<TextBlockParam>({ type: 'text', text: part.text }, readCacheControl(part, at)));
   });
   return blocks;
 }
@@ -55,7 +64,9 @@ export function textBlocks(content: unknown, where: string, allowRefusal = false
 /** User content: text, images and files. */
 export function userBlocks(content: unknown, where: string): UserPartBlock[] {
   if (!Array.isArray(content)) return textBlocks(content, where);
-  return content.map((part: Part, index) => userPart(part, `${where}[${index}]`)).filter((block): block is UserPartBlock => block !== undefined);
+  return content
+    .map((part: Part, index) => userPart(part, `${where}[${index}]`))
+    .filter((block): block is UserPartBlock => block !== undefined);
 }
 
 function userPart(part: Part, at: string): UserPartBlock | undefined {
@@ -71,7 +82,11 @@ function userPart(part: Part, at: string): UserPartBlock | undefined {
     case 'input_audio':
       throw unsupported('unsupported_content', `\`${at}\`: Anthropic models do not take audio input.`, at);
     default:
-      throw unsupported('unsupported_content', `\`${at}\` has an unsupported content part type \`${String(part?.type)}\` (text, image_url and file are supported).`, at);
+      throw unsupported(
+        'unsupported_content',
+        `\`${at}\` has an unsupported content part type \`${String(part?.type)}\` (text, image_url and file are supported).`,
+        at,
+      );
   }
 }
 
@@ -80,29 +95,51 @@ function imageBlock(url: unknown, at: string): ImageBlockParam {
   if (/^https?:\/\//i.test(url)) return { type: 'image', source: { type: 'url', url } };
   const data = parseDataUri(url, at);
   if (!IMAGE_TYPES.has(data.mediaType)) {
-    throw unsupported('unsupported_content', `\`${at}\`: Anthropic accepts JPEG, PNG, GIF and WebP images, not \`${data.mediaType}\`.`, at);
+    throw unsupported(
+      'unsupported_content',
+      `\`${at}\`: Anthropic accepts JPEG, PNG, GIF and WebP images, not \`${data.mediaType}\`.`,
+      at,
+    );
   }
   return { type: 'image', source: { type: 'base64', media_type: data.mediaType as ImageMediaType, data: data.base64 } };
 }
 
 function fileBlock(file: Part, at: string): UserPartBlock {
   if (typeof file.file_data !== 'string') {
-    const why = file.file_id ? 'OpenAI file ids cannot be read by Anthropic; send the file as file_data' : 'it needs file_data';
+    const why = file.file_id
+      ? 'OpenAI file ids cannot be read by Anthropic; send the file as file_data'
+      : 'it needs file_data';
     throw unsupported('unsupported_content', `\`${at}\`: ${why}.`, at);
   }
   // OpenAI clients send a data URI; bare base64 is taken as a PDF, the one type OpenAI documents.
-  const data = file.file_data.startsWith('data:') ? parseDataUri(file.file_data, `${at}.file_data`) : { mediaType: 'application/pdf', base64: file.file_data };
+  const data = file.file_data.startsWith('data:')
+    ? parseDataUri(file.file_data, `${at}.file_data`)
+    : { mediaType: 'application/pdf', base64: file.file_data };
   const title = typeof file.filename === 'string' && file.filename !== '' ? { title: file.filename } : {};
-  if (data.mediaType === 'application/pdf') return { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: data.base64 }, ...title };
+  if (data.mediaType === 'application/pdf')
+    return { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: data.base64 }, ...title };
   if (data.mediaType === 'text/plain') {
-    return { type: 'document', source: { type: 'text', media_type: 'text/plain', data: Buffer.from(data.base64, 'base64').toString('utf8') }, ...title };
+    return {
+      type: 'document',
+      source: { type: 'text', media_type: 'text/plain', data: Buffer.from(data.base64, 'base64').toString('utf8') },
+      ...title,
+    };
   }
-  if (IMAGE_TYPES.has(data.mediaType)) return { type: 'image', source: { type: 'base64', media_type: data.mediaType as ImageMediaType, data: data.base64 } };
-  throw unsupported('unsupported_content', `\`${at}\`: Anthropic accepts PDF, plain-text and image files, not \`${data.mediaType}\`.`, at);
+  if (IMAGE_TYPES.has(data.mediaType))
+    return {
+      type: 'image',
+      source: { type: 'base64', media_type: data.mediaType as ImageMediaType, data: data.base64 },
+    };
+  throw unsupported(
+    'unsupported_content',
+    `\`${at}\`: Anthropic accepts PDF, plain-text and image files, not \`${data.mediaType}\`.`,
+    at,
+  );
 }
 
 function parseDataUri(uri: string, at: string): { mediaType: string; base64: string } {
   const match = DATA_URI.exec(uri);
-  if (!match) throw invalidRequest(`\`${at}\` must be an http(s) URL or a base64 data URI (data:<type>;base64,...).`, at);
+  if (!match)
+    throw invalidRequest(`\`${at}\` must be an http(s) URL or a base64 data URI (data:<type>;base64,...).`, at);
   return { mediaType: (match[1] ?? '').toLowerCase(), base64: uri.slice(match[0].length) };
 }

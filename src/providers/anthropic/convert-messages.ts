@@ -7,7 +7,14 @@
  *   in a user turn the tool results come first, as Anthropic requires.
  */
 import { invalidRequest } from '../../errors.js';
-import type { AssistantContentBlock, MessageParam, SignedThinkingBlock, TextBlockParam, ToolResultBlockParam, UserContentBlock } from './anthropic-types.js';
+import type {
+  AssistantContentBlock,
+  MessageParam,
+  SignedThinkingBlock,
+  TextBlockParam,
+  ToolResultBlockParam,
+  UserContentBlock,
+} from './anthropic-types.js';
 import { readCacheControl, textBlocks, userBlocks, withCache, type Part } from './convert-content.js';
 
 export interface ConvertedMessages {
@@ -34,7 +41,11 @@ export function convertMessages(input: ReadonlyArray<Record<string, any>>): Conv
         break;
       case 'user': {
         const blocks = markLast(userBlocks(message.content, `${at}.content`), cache);
-        if (blocks.length === 0) throw invalidRequest(`\`${at}.content\` is empty; Anthropic needs content in every user turn.`, `${at}.content`);
+        if (blocks.length === 0)
+          throw invalidRequest(
+            `\`${at}.content\` is empty; Anthropic needs content in every user turn.`,
+            `${at}.content`,
+          );
         push('user', blocks);
         break;
       }
@@ -48,7 +59,10 @@ export function convertMessages(input: ReadonlyArray<Record<string, any>>): Conv
         push('user', [toolResult(message, at, cache)]);
         break;
       default:
-        throw invalidRequest(`\`${at}.role\` \`${String(message.role)}\` is not supported for Anthropic (system, developer, user, assistant, tool).`, `${at}.role`);
+        throw invalidRequest(
+          `\`${at}.role\` \`${String(message.role)}\` is not supported for Anthropic (system, developer, user, assistant, tool).`,
+          `${at}.role`,
+        );
     }
   });
 
@@ -64,11 +78,22 @@ function assistantBlocks(message: Record<string, any>, at: string): AssistantCon
   if (!Array.isArray(calls)) throw invalidRequest(`\`${at}.tool_calls\` must be an array.`, `${at}.tool_calls`);
   calls.forEach((call: Part, j) => {
     const where = `${at}.tool_calls[${j}]`;
-    if (call?.type !== undefined && call.type !== 'function') throw invalidRequest(`\`${where}.type\` must be "function" for Anthropic.`, `${where}.type`);
+    if (call?.type !== undefined && call.type !== 'function')
+      throw invalidRequest(`\`${where}.type\` must be "function" for Anthropic.`, `${where}.type`);
     if (typeof call?.id !== 'string' || typeof call.function?.name !== 'string') {
       throw invalidRequest(`\`${where}\` needs an id and a function name.`, where);
     }
-    blocks.push(withCache<AssistantContentBlock>({ type: 'tool_use', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments, `${where}.function.arguments`) }, readCacheControl(call, where)));
+    blocks.push(
+      withCache<AssistantContentBlock>(
+        {
+          type: 'tool_use',
+          id: call.id,
+          name: call.function.name,
+          input: parseArguments(call.function.arguments, `${where}.function.arguments`),
+        },
+        readCacheControl(call, where),
+      ),
+    );
   });
   return blocks;
 }
@@ -81,10 +106,18 @@ function parseArguments(args: unknown, at: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(String(args));
   } catch {
-    throw invalidRequest(`\`${at}\` is not valid JSON; Anthropic needs the tool call's input as a JSON object.`, at, 'invalid_tool_arguments');
+    throw invalidRequest(
+      `\`${at}\` is not valid JSON; Anthropic needs the tool call's input as a JSON object.`,
+      at,
+      'invalid_tool_arguments',
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalidRequest(`\`${at}\` must be a JSON object; Anthropic takes tool input as an object.`, at, 'invalid_tool_arguments');
+    throw invalidRequest(
+      `\`${at}\` must be a JSON object; Anthropic takes tool input as an object.`,
+      at,
+      'invalid_tool_arguments',
+    );
   }
   return parsed as Record<string, unknown>;
 }
@@ -97,12 +130,20 @@ function signedThinking(value: unknown, at: string): SignedThinkingBlock[] {
     if (block?.type === 'thinking' && typeof block.thinking === 'string' && typeof block.signature === 'string') {
       return { type: 'thinking', thinking: block.thinking, signature: block.signature };
     }
-    if (block?.type === 'redacted_thinking' && typeof block.data === 'string') return { type: 'redacted_thinking', data: block.data };
-    throw invalidRequest(`\`${at}[${k}]\` must be a signed thinking block ({type:"thinking", thinking, signature}) or {type:"redacted_thinking", data}, as returned.`, `${at}[${k}]`);
+    if (block?.type === 'redacted_thinking' && typeof block.data === 'string')
+      return { type: 'redacted_thinking', data: block.data };
+    throw invalidRequest(
+      `\`${at}[${k}]\` must be a signed thinking block ({type:"thinking", thinking, signature}) or {type:"redacted_thinking", data}, as returned.`,
+      `${at}[${k}]`,
+    );
   });
 }
 
-function toolResult(message: Record<string, any>, at: string, cache: ReturnType<typeof readCacheControl>): ToolResultBlockParam {
+function toolResult(
+  message: Record<string, any>,
+  at: string,
+  cache: ReturnType<typeof readCacheControl>,
+): ToolResultBlockParam {
   if (typeof message.tool_call_id !== 'string' || message.tool_call_id === '') {
     throw invalidRequest(`\`${at}.tool_call_id\` must name the tool call this result answers.`, `${at}.tool_call_id`);
   }

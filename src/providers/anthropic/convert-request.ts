@@ -26,12 +26,30 @@ export interface ConvertedRequest {
 }
 
 /** `reasoning_effort` → `thinking.budget_tokens` in budget mode. */
-export const THINKING_BUDGETS: Readonly<Record<string, number>> = { minimal: 1024, low: 2048, medium: 4096, high: 8192, xhigh: 16384, max: 32768 };
+export const THINKING_BUDGETS: Readonly<Record<string, number>> = {
+  minimal: 1024,
+  low: 2048,
+  medium: 4096,
+  high: 8192,
+  xhigh: 16384,
+  max: 32768,
+};
 /** `reasoning_effort` → `output_config.effort` in adaptive mode (Anthropic has no `minimal`). */
-const ADAPTIVE_EFFORTS: Readonly<Record<string, Effort>> = { minimal: 'low', low: 'low', medium: 'medium', high: 'high', xhigh: 'xhigh', max: 'max' };
+const ADAPTIVE_EFFORTS: Readonly<Record<string, Effort>> = {
+  minimal: 'low',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  xhigh: 'xhigh',
+  max: 'max',
+};
 
 /** The tool that carries a `json_object` answer: Anthropic has no schema-less JSON mode. */
-export const JSON_TOOL: ToolParam = { name: 'json', description: 'Respond with a JSON object.', input_schema: { type: 'object' } };
+export const JSON_TOOL: ToolParam = {
+  name: 'json',
+  description: 'Respond with a JSON object.',
+  input_schema: { type: 'object' },
+};
 
 export function convertRequest(call: ProviderCall, settings: AnthropicRequestSettings): ConvertedRequest {
   const body = call.body as Record<string, any>;
@@ -41,7 +59,11 @@ export function convertRequest(call: ProviderCall, settings: AnthropicRequestSet
   const { system, messages } = convertMessages(body.messages);
   const thinking = resolveThinking(body, settings, report);
   const thinkingOn = thinking.config?.type === 'enabled' || thinking.config?.type === 'adaptive';
-  const request: MessagesRequest = { model: call.model, max_tokens: maxTokens(body, settings, thinking.budget), messages };
+  const request: MessagesRequest = {
+    model: call.model,
+    max_tokens: maxTokens(body, settings, thinking.budget),
+    messages,
+  };
   if (system.length) request.system = system;
 
   const { tools, tool_choice } = convertTools(body, report, thinkingOn);
@@ -59,11 +81,16 @@ export function convertRequest(call: ProviderCall, settings: AnthropicRequestSet
   const userId = body.safety_identifier ?? body.user;
   if (typeof userId === 'string' && userId !== '') {
     if (userId.length <= 512) request.metadata = { user_id: userId };
-    else report.drop(body.safety_identifier ? 'safety_identifier' : 'user', 'Anthropic takes a user id of at most 512 characters');
+    else
+      report.drop(
+        body.safety_identifier ? 'safety_identifier' : 'user',
+        'Anthropic takes a user id of at most 512 characters',
+      );
   }
   if (body.service_tier === 'auto') request.service_tier = 'auto';
   else if (body.service_tier === 'default') request.service_tier = 'standard_only';
-  else if (body.service_tier != null) report.drop('service_tier', `Anthropic offers auto and standard_only, not \`${String(body.service_tier)}\``);
+  else if (body.service_tier != null)
+    report.drop('service_tier', `Anthropic offers auto and standard_only, not \`${String(body.service_tier)}\``);
   const cache = body.cache_control == null ? undefined : readCacheControl(body, '');
   if (cache) request.cache_control = cache;
   if (call.stream) request.stream = true;
@@ -72,7 +99,11 @@ export function convertRequest(call: ProviderCall, settings: AnthropicRequestSet
 
 /** True when a `json_object` answer travels in the forced `json` tool (the translators need to know). */
 export function usesJsonTool(body: Record<string, any>): boolean {
-  return body.response_format?.type === 'json_object' && !(Array.isArray(body.tools) && body.tools.length > 0) && !thinkingRequested(body);
+  return (
+    body.response_format?.type === 'json_object' &&
+    !(Array.isArray(body.tools) && body.tools.length > 0) &&
+    !thinkingRequested(body)
+  );
 }
 
 function thinkingRequested(body: Record<string, any>): boolean {
@@ -94,12 +125,18 @@ function resolveThinking(body: Record<string, any>, settings: AnthropicRequestSe
     if (thinking.type === 'enabled' && Number.isInteger(thinking.budget_tokens) && thinking.budget_tokens >= 1024) {
       return { config: { type: 'enabled', budget_tokens: thinking.budget_tokens }, budget: thinking.budget_tokens };
     }
-    throw invalidRequest('`thinking` must be {"type":"enabled","budget_tokens":>=1024}, {"type":"adaptive"} or {"type":"disabled"}.', 'thinking');
+    throw invalidRequest(
+      '`thinking` must be {"type":"enabled","budget_tokens":>=1024}, {"type":"adaptive"} or {"type":"disabled"}.',
+      'thinking',
+    );
   }
   if (effort == null) return {};
   if (effort === 'none') return { config: { type: 'disabled' } };
   if (!Object.hasOwn(THINKING_BUDGETS, effort)) {
-    throw invalidRequest(`\`reasoning_effort\` must be one of none, ${Object.keys(THINKING_BUDGETS).join(', ')}.`, 'reasoning_effort');
+    throw invalidRequest(
+      `\`reasoning_effort\` must be one of none, ${Object.keys(THINKING_BUDGETS).join(', ')}.`,
+      'reasoning_effort',
+    );
   }
   if (settings.thinking === 'adaptive') return { config: { type: 'adaptive' }, effort: ADAPTIVE_EFFORTS[effort] };
   const budget = THINKING_BUDGETS[effort];
@@ -107,49 +144,73 @@ function resolveThinking(body: Record<string, any>, settings: AnthropicRequestSe
 }
 
 function maxTokens(body: Record<string, any>, settings: AnthropicRequestSettings, budget: number | undefined): number {
-  const param = body.max_completion_tokens != null ? 'max_completion_tokens' : body.max_tokens != null ? 'max_tokens' : undefined;
+  const param =
+    body.max_completion_tokens != null ? 'max_completion_tokens' : body.max_tokens != null ? 'max_tokens' : undefined;
   if (!param) return settings.defaultMaxTokens + (budget ?? 0);
   const value = body[param];
   if (!Number.isInteger(value) || value < 1) throw invalidRequest(`\`${param}\` must be a positive integer.`, param);
   // Thinking counts toward max_tokens and its budget must stay below it; bending either would be a silent clamp.
   if (budget !== undefined && value <= budget) {
-    throw invalidRequest(`\`${param}\` (${value}) must be larger than the thinking budget (${budget} tokens): raise it, or lower reasoning_effort.`, param);
+    throw invalidRequest(
+      `\`${param}\` (${value}) must be larger than the thinking budget (${budget} tokens): raise it, or lower reasoning_effort.`,
+      param,
+    );
   }
   return value;
 }
 
-function applyResponseFormat(body: Record<string, any>, request: MessagesRequest, report: ParamReport, thinkingOn: boolean): void {
+function applyResponseFormat(
+  body: Record<string, any>,
+  request: MessagesRequest,
+  report: ParamReport,
+  thinkingOn: boolean,
+): void {
   const format = body.response_format;
   if (format == null || format.type === 'text') return;
   if (format.type === 'json_schema') {
     const schema = format.json_schema?.schema;
     if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
-      throw invalidRequest('`response_format.json_schema.schema` must be a JSON schema object.', 'response_format.json_schema.schema');
+      throw invalidRequest(
+        '`response_format.json_schema.schema` must be a JSON schema object.',
+        'response_format.json_schema.schema',
+      );
     }
     // Structured outputs: Anthropic constrains decoding to the schema (strict or not on the OpenAI side).
     request.output_config = { ...request.output_config, format: { type: 'json_schema', schema } };
     return;
   }
-  if (format.type !== 'json_object') throw invalidRequest(`\`response_format.type\` \`${String(format.type)}\` is not known.`, 'response_format.type');
+  if (format.type !== 'json_object')
+    throw invalidRequest(`\`response_format.type\` \`${String(format.type)}\` is not known.`, 'response_format.type');
   if (!usesJsonTool(body)) {
     const why = thinkingOn ? 'extended thinking' : 'other tools';
-    report.drop('response_format', `json_object needs a forced tool on Anthropic, which does not combine with ${why}; use json_schema`);
+    report.drop(
+      'response_format',
+      `json_object needs a forced tool on Anthropic, which does not combine with ${why}; use json_schema`,
+    );
     return;
   }
   request.tools = [JSON_TOOL];
   request.tool_choice = { type: 'tool', name: JSON_TOOL.name };
 }
 
-function applySampling(body: Record<string, any>, request: MessagesRequest, report: ParamReport, thinkingOn: boolean): void {
+function applySampling(
+  body: Record<string, any>,
+  request: MessagesRequest,
+  report: ParamReport,
+  thinkingOn: boolean,
+): void {
   const { temperature, top_p: topP, top_k: topK } = body;
   if (temperature != null) {
-    if (typeof temperature !== 'number' || temperature < 0 || temperature > 2) throw invalidRequest('`temperature` must be a number from 0 to 2.', 'temperature');
+    if (typeof temperature !== 'number' || temperature < 0 || temperature > 2)
+      throw invalidRequest('`temperature` must be a number from 0 to 2.', 'temperature');
     if (temperature > 1) report.drop('temperature', `Anthropic accepts 0 to 1, not ${temperature}`);
-    else if (thinkingOn && temperature !== 1) report.drop('temperature', 'extended thinking only runs at temperature 1');
+    else if (thinkingOn && temperature !== 1)
+      report.drop('temperature', 'extended thinking only runs at temperature 1');
     else request.temperature = temperature;
   }
   if (topP != null) {
-    if (typeof topP !== 'number' || topP < 0 || topP > 1) throw invalidRequest('`top_p` must be a number from 0 to 1.', 'top_p');
+    if (typeof topP !== 'number' || topP < 0 || topP > 1)
+      throw invalidRequest('`top_p` must be a number from 0 to 1.', 'top_p');
     if (thinkingOn && topP < 0.95) report.drop('top_p', 'extended thinking only takes top_p from 0.95 to 1');
     else request.top_p = topP;
   }

@@ -33,7 +33,12 @@ export function convertResponse(json: Record<string, unknown>, options: Response
         break;
       case 'tool_use':
         if (options.jsonTool) text += JSON.stringify(block.input ?? {});
-        else toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+        else
+          toolCalls.push({
+            id: block.id,
+            type: 'function',
+            function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
+          });
         break;
       case 'thinking':
         reasoning += block.thinking;
@@ -51,7 +56,11 @@ export function convertResponse(json: Record<string, unknown>, options: Response
   const finishReason = mapFinishReason(message.stop_reason, options.jsonTool);
   const refusal = finishReason === 'content_filter' ? (message.stop_details?.explanation ?? null) : null;
   const usage = fromAnthropicUsage(message.usage);
-  const reply: Record<string, unknown> = { role: 'assistant', content: text === '' && (toolCalls.length || refusal) ? null : text, refusal };
+  const reply: Record<string, unknown> = {
+    role: 'assistant',
+    content: text === '' && (toolCalls.length || refusal) ? null : text,
+    refusal,
+  };
   if (toolCalls.length) reply.tool_calls = toolCalls;
   if (reasoning) reply.reasoning_content = reasoning;
   if (thinkingBlocks.length) reply.thinking_blocks = thinkingBlocks;

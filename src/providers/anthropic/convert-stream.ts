@@ -106,7 +106,16 @@ export class AnthropicStreamTranslator implements StreamTranslator<SseEvent> {
     if (!this.finished) {
       throw upstreamStreamTruncated(this.options.providerId, 'the message was complete');
     }
-    return [{ id: this.id, object: 'chat.completion.chunk', created: this.options.created, model: this.model, choices: [], usage: toOpenAIUsage(fromAnthropicUsage(this.usageSoFar)) }];
+    return [
+      {
+        id: this.id,
+        object: 'chat.completion.chunk',
+        created: this.options.created,
+        model: this.model,
+        choices: [],
+        usage: toOpenAIUsage(fromAnthropicUsage(this.usageSoFar)),
+      },
+    ];
   }
 
   usage(): NormalizedUsage | undefined {
@@ -114,7 +123,14 @@ export class AnthropicStreamTranslator implements StreamTranslator<SseEvent> {
   }
 
   private startBlock(index: number, start: Record<string, any>): ChatCompletionChunk[] {
-    const block: Block = { kind: 'other', toolIndex: -1, argsSent: false, input: undefined, thinking: '', signature: '' };
+    const block: Block = {
+      kind: 'other',
+      toolIndex: -1,
+      argsSent: false,
+      input: undefined,
+      thinking: '',
+      signature: '',
+    };
     this.blocks[index] = block;
     switch (start?.type) {
       case 'text':
@@ -128,7 +144,13 @@ export class AnthropicStreamTranslator implements StreamTranslator<SseEvent> {
         }
         block.kind = 'tool';
         block.toolIndex = this.toolCount++;
-        return [this.chunk({ tool_calls: [{ index: block.toolIndex, id: start.id, type: 'function', function: { name: start.name, arguments: '' } }] })];
+        return [
+          this.chunk({
+            tool_calls: [
+              { index: block.toolIndex, id: start.id, type: 'function', function: { name: start.name, arguments: '' } },
+            ],
+          }),
+        ];
       case 'thinking':
         block.kind = 'thinking';
         block.thinking = start.thinking ?? '';
@@ -176,17 +198,30 @@ export class AnthropicStreamTranslator implements StreamTranslator<SseEvent> {
   private stopBlock(index: number): ChatCompletionChunk[] {
     const block = this.blocks[index];
     if (!block) return NONE;
-    if (block.kind === 'thinking') this.thinkingBlocks.push({ type: 'thinking', thinking: block.thinking, signature: block.signature });
+    if (block.kind === 'thinking')
+      this.thinkingBlocks.push({ type: 'thinking', thinking: block.thinking, signature: block.signature });
     else if (block.kind === 'redacted') this.thinkingBlocks.push({ type: 'redacted_thinking', data: block.thinking });
     else if (!block.argsSent && (block.kind === 'tool' || block.kind === 'json')) {
       const args = JSON.stringify(block.input ?? {});
-      return [this.chunk(block.kind === 'json' ? { content: args } : { tool_calls: [{ index: block.toolIndex, function: { arguments: args } }] })];
+      return [
+        this.chunk(
+          block.kind === 'json'
+            ? { content: args }
+            : { tool_calls: [{ index: block.toolIndex, function: { arguments: args } }] },
+        ),
+      ];
     }
     return NONE;
   }
 
   private chunk(delta: ChatDelta, finishReason: string | null = null): ChatCompletionChunk {
-    return { id: this.id, object: 'chat.completion.chunk', created: this.options.created, model: this.model, choices: [{ index: 0, delta, finish_reason: finishReason }] };
+    return {
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.options.created,
+      model: this.model,
+      choices: [{ index: 0, delta, finish_reason: finishReason }],
+    };
   }
 
   private parse(raw: SseEvent): StreamEvent {

@@ -29,17 +29,26 @@ export function convertTools(body: Record<string, any>, report: ParamReport, thi
     }
     choice = { type: 'tool', name };
   } else if (requested?.type === 'allowed_tools') {
-    const allowed = new Set<string>((requested.allowed_tools?.tools ?? []).map((tool: Part) => tool?.function?.name ?? tool?.name));
+    const allowed = new Set<string>(
+      (requested.allowed_tools?.tools ?? []).map((tool: Part) => tool?.function?.name ?? tool?.name),
+    );
     tools = tools.filter((tool) => allowed.has(tool.name));
-    if (tools.length === 0) throw invalidRequest('`tool_choice.allowed_tools.tools` names none of the `tools`.', 'tool_choice.allowed_tools');
+    if (tools.length === 0)
+      throw invalidRequest('`tool_choice.allowed_tools.tools` names none of the `tools`.', 'tool_choice.allowed_tools');
     choice = requested.allowed_tools?.mode === 'required' ? { type: 'any' } : { type: 'auto' };
   } else if (requested !== undefined && requested !== null) {
-    throw invalidRequest('`tool_choice` must be "auto", "none", "required", a named function or allowed_tools.', 'tool_choice');
+    throw invalidRequest(
+      '`tool_choice` must be "auto", "none", "required", a named function or allowed_tools.',
+      'tool_choice',
+    );
   }
 
   // Anthropic refuses a forced tool together with extended thinking.
   if (thinking && (choice?.type === 'any' || choice?.type === 'tool')) {
-    report.drop('tool_choice', 'a forced tool choice does not combine with extended thinking (Anthropic allows auto or none)');
+    report.drop(
+      'tool_choice',
+      'a forced tool choice does not combine with extended thinking (Anthropic allows auto or none)',
+    );
     choice = undefined;
   }
   if (body.parallel_tool_calls === false && choice?.type !== 'none') {
@@ -50,12 +59,19 @@ export function convertTools(body: Record<string, any>, report: ParamReport, thi
 
 function convertTool(tool: Part, at: string): ToolParam {
   if (tool?.type !== 'function' || typeof tool.function?.name !== 'string') {
-    throw unsupported('unsupported_tool', `\`${at}\` must be a function tool ({type:"function", function:{name, parameters}}); Anthropic takes no other OpenAI tool type.`, at);
+    throw unsupported(
+      'unsupported_tool',
+      `\`${at}\` must be a function tool ({type:"function", function:{name, parameters}}); Anthropic takes no other OpenAI tool type.`,
+      at,
+    );
   }
   const fn = tool.function;
   const schema = fn.parameters ?? { type: 'object', properties: {} };
   if (typeof schema !== 'object' || Array.isArray(schema) || (schema.type !== undefined && schema.type !== 'object')) {
-    throw invalidRequest(`\`${at}.function.parameters\` must be an object schema; Anthropic takes tool input as an object.`, `${at}.function.parameters`);
+    throw invalidRequest(
+      `\`${at}.function.parameters\` must be an object schema; Anthropic takes tool input as an object.`,
+      `${at}.function.parameters`,
+    );
   }
   const converted: ToolParam = { name: fn.name, input_schema: { ...schema, type: 'object' } };
   if (typeof fn.description === 'string') converted.description = fn.description;

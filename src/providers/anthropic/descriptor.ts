@@ -9,9 +9,14 @@ export const anthropicDescriptor = defineProvider({
   kinds: { anthropic: { families: /^claude-/, modelsDev: 'anthropic', prices: 'anthropic' } },
   options: providerOptions(['anthropic'], {
     /** The `anthropic-version` header (default `2023-06-01`, the version the translation follows). */
-    anthropicVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2023-06-01').optional(),
+    anthropicVersion: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2023-06-01')
+      .optional(),
     /** Beta features, sent in one `anthropic-beta` header. */
-    betaHeaders: z.array(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a beta name like fine-grained-tool-streaming-2025-05-14')).optional(),
+    betaHeaders: z
+      .array(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a beta name like fine-grained-tool-streaming-2025-05-14'))
+      .optional(),
     /** `max_tokens` when a request sets none (Anthropic requires one; default 4096). */
     defaultMaxTokens: z.number().int().positive().optional(),
     /** `reasoning_effort` → a thinking token budget (default) or adaptive thinking with an effort level. */

@@ -52,5 +52,8 @@ function readError(value: unknown): AnthropicErrorObject | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { type, message } = value as Record<string, unknown>;
   if (typeof type !== 'string' && typeof message !== 'string') return undefined;
-  return { type: typeof type === 'string' ? type : 'api_error', message: typeof message === 'string' ? message : 'unknown error' };
+  return {
+    type: typeof type === 'string' ? type : 'api_error',
+    message: typeof message === 'string' ? message : 'unknown error',
+  };
 }

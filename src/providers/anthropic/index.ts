@@ -59,17 +59,31 @@ export function anthropicProvider(settings: AnthropicSettings): Provider {
     secrets,
     buildRequest(call: ProviderCall): UpstreamRequest {
       if (call.operation !== 'chat') {
-        throw unsupported('unsupported_operation', `Provider \`${settings.id}\` (Anthropic) serves chat completions only.`);
+        throw unsupported(
+          'unsupported_operation',
+          `Provider \`${settings.id}\` (Anthropic) serves chat completions only.`,
+        );
       }
       if (!settings.apiKey) {
         throw providerNotConfigured(settings.id);
       }
       const { body, droppedParams } = convertRequest(call, requestSettings);
-      return { url, method: 'POST', headers: call.stream ? streamHeaders : headers, body: JSON.stringify(body), droppedParams };
+      return {
+        url,
+        method: 'POST',
+        headers: call.stream ? streamHeaders : headers,
+        body: JSON.stringify(body),
+        droppedParams,
+      };
     },
     parseError: parseAnthropicError,
     convertResponse: (call, json) => convertResponse(json, { created: seconds(), jsonTool: usesJsonTool(call.body) }),
     createStreamTranslator: (call) =>
-      new AnthropicStreamTranslator({ providerId: settings.id, model: call.model, created: seconds(), jsonTool: usesJsonTool(call.body) }),
+      new AnthropicStreamTranslator({
+        providerId: settings.id,
+        model: call.model,
+        created: seconds(),
+        jsonTool: usesJsonTool(call.body),
+      }),
   };
 }

@@ -10,7 +10,8 @@ import { dropped, mapped, ParamReport, type ParamPolicy } from '../kit/param-pol
 
 const isZero = (value: unknown) => value === 0;
 const isFalse = (value: unknown) => value === false;
-const isEmptyObject = (value: unknown) => typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+const isEmptyObject = (value: unknown) =>
+  typeof value === 'object' && value !== null && Object.keys(value).length === 0;
 const isTextOnly = (value: unknown) => Array.isArray(value) && value.every((modality) => modality === 'text');
 
 export const ANTHROPIC_PARAM_POLICY: ParamPolicy = {
@@ -20,7 +21,9 @@ export const ANTHROPIC_PARAM_POLICY: ParamPolicy = {
   stream_options: mapped('usage always arrives; the gateway removes the usage chunk unless include_usage'),
   max_completion_tokens: mapped('max_tokens'),
   max_tokens: mapped('max_tokens (max_completion_tokens wins when both are set)'),
-  temperature: mapped('temperature (0–1; a larger value, or any value but 1 with extended thinking, cannot be honoured)'),
+  temperature: mapped(
+    'temperature (0–1; a larger value, or any value but 1 with extended thinking, cannot be honoured)',
+  ),
   top_p: mapped('top_p (with extended thinking only 0.95–1)'),
   top_k: mapped('top_k (not OpenAI, accepted as an extension; not with extended thinking)'),
   stop: mapped('stop_sequences'),

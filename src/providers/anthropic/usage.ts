@@ -5,7 +5,8 @@
 import type { NormalizedUsage } from '../../usage.js';
 import type { AnthropicUsage } from './anthropic-types.js';
 
-const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0);
+const count = (value: unknown): number =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
 
 /** Reads an Anthropic `usage` object (a response's, or the cumulative one of `message_delta`). */
 export function fromAnthropicUsage(usage: AnthropicUsage): NormalizedUsage {

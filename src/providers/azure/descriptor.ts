@@ -13,7 +13,10 @@ export const azureDescriptor = defineProvider({
   options: providerOptions(
     ['azure'],
     {
-      resource: z.string().regex(/^[a-z0-9-]+$/i, 'must be an Azure resource name').optional(),
+      resource: z
+        .string()
+        .regex(/^[a-z0-9-]+$/i, 'must be an Azure resource name')
+        .optional(),
       /** A dated API version (default `2024-10-21`), or `v1` for Azure's version-less v1 API. */
       apiVersion: z.string().min(1).optional(),
       /** Model name → deployment name. */
@@ -22,7 +25,8 @@ export const azureDescriptor = defineProvider({
     ['resource', 'apiVersion', 'deployments'],
   ),
   create(id, options) {
-    if (!options.resource && !options.baseURL) invalidProviderOption(id, 'resource', 'Azure needs `resource` or `baseURL`');
+    if (!options.resource && !options.baseURL)
+      invalidProviderOption(id, 'resource', 'Azure needs `resource` or `baseURL`');
     return azureProvider({
       id,
       apiKey: options.apiKey || undefined,

@@ -22,7 +22,9 @@ const OPERATION_PATHS = { chat: 'chat/completions', embeddings: 'embeddings' } a
 
 /** Azure OpenAI: OpenAI's wire format behind deployment URLs and an `api-key` header. */
 export function azureProvider(settings: AzureSettings): Provider {
-  const base = (settings.baseURL ?? `https://${settings.resource}.openai.azure.com`).replace(/\/+$/, '').replace(/\/openai$/, '');
+  const base = (settings.baseURL ?? `https://${settings.resource}.openai.azure.com`)
+    .replace(/\/+$/, '')
+    .replace(/\/openai$/, '');
   const apiVersion = settings.apiVersion ?? AZURE_DEFAULT_API_VERSION;
   const deployments = settings.deployments ?? {};
   // An own entry only: `constructor` is a deployment named so, not the text of Object's constructor.

@@ -22,7 +22,13 @@ const IMAGE_FORMATS: Readonly<Record<string, ImageFormat>> = {
   'image/gif': 'gif',
   'image/webp': 'webp',
 };
-const IMAGE_EXTENSIONS: Readonly<Record<string, ImageFormat>> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', gif: 'gif', webp: 'webp' };
+const IMAGE_EXTENSIONS: Readonly<Record<string, ImageFormat>> = {
+  png: 'png',
+  jpg: 'jpeg',
+  jpeg: 'jpeg',
+  gif: 'gif',
+  webp: 'webp',
+};
 
 const DOCUMENT_FORMATS: Readonly<Record<string, DocumentFormat>> = {
   'application/pdf': 'pdf',
@@ -74,22 +80,46 @@ function extensionOf(name: string): string {
   return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
 }
 
-export function imageBlock(url: unknown, param: string, context: ContentContext): { image: { format: ImageFormat; source: { bytes: string } | { s3Location: { uri: string } } } } {
+export function imageBlock(
+  url: unknown,
+  param: string,
+  context: ContentContext,
+): { image: { format: ImageFormat; source: { bytes: string } | { s3Location: { uri: string } } } } {
   if (typeof url !== 'string' || url === '') throw invalidRequest(`\`${param}\` must be a non-empty string.`, param);
   if (url.startsWith('s3://')) {
     const format = ownValue(IMAGE_EXTENSIONS, extensionOf(url));
-    if (!format) throw cannot(context, param, 'unsupported_image_format', `an s3:// image needs a .png, .jpg, .jpeg, .gif or .webp name to tell its format (\`${param}\`).`);
+    if (!format)
+      throw cannot(
+        context,
+        param,
+        'unsupported_image_format',
+        `an s3:// image needs a .png, .jpg, .jpeg, .gif or .webp name to tell its format (\`${param}\`).`,
+      );
     return { image: { format, source: { s3Location: { uri: url } } } };
   }
   const data = parseDataUri(url);
   if (!data) {
     if (/^https?:/i.test(url)) {
-      throw cannot(context, param, 'unsupported_image_url', `Bedrock does not fetch image URLs (\`${param}\`). Send the image as a base64 data URI (data:image/png;base64,...) or an s3:// URI.`);
+      throw cannot(
+        context,
+        param,
+        'unsupported_image_url',
+        `Bedrock does not fetch image URLs (\`${param}\`). Send the image as a base64 data URI (data:image/png;base64,...) or an s3:// URI.`,
+      );
     }
-    throw invalidRequest(`\`${param}\` must be a base64 data URI (data:image/png;base64,...), an s3:// URI or an http(s) URL.`, param);
+    throw invalidRequest(
+      `\`${param}\` must be a base64 data URI (data:image/png;base64,...), an s3:// URI or an http(s) URL.`,
+      param,
+    );
   }
   const format = Object.hasOwn(IMAGE_FORMATS, data.mime) ? IMAGE_FORMATS[data.mime] : undefined;
-  if (!format) throw cannot(context, param, 'unsupported_image_format', `Bedrock accepts PNG, JPEG, GIF and WebP images, not ${data.mime || 'an unnamed type'} (\`${param}\`).`);
+  if (!format)
+    throw cannot(
+      context,
+      param,
+      'unsupported_image_format',
+      `Bedrock accepts PNG, JPEG, GIF and WebP images, not ${data.mime || 'an unnamed type'} (\`${param}\`).`,
+    );
   if (data.base64 === '') throw invalidRequest(`\`${param}\` holds an empty image.`, param);
   return { image: { format, source: { bytes: data.base64 } } };
 }
@@ -97,32 +127,68 @@ export function imageBlock(url: unknown, param: string, context: ContentContext)
 /** Bedrock's document names: letters, digits, single spaces, hyphens, parentheses, square brackets; unique. */
 function documentName(filename: unknown, context: ContentContext): string {
   const stem = typeof filename === 'string' ? filename.replace(/\.[^.]*$/, '') : '';
-  let name = stem.replace(/[^A-Za-z0-9\s()[\]-]+/g, '-').replace(/\s+/g, ' ').trim().slice(0, 180) || 'document';
+  let name =
+    stem
+      .replace(/[^A-Za-z0-9\s()[\]-]+/g, '-')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 180) || 'document';
   for (let n = 2; context.documentNames.has(name); n++) name = `${name.replace(/ \(\d+\)$/, '')} (${n})`;
   context.documentNames.add(name);
   return name;
 }
 
 function fileBlock(file: unknown, param: string, context: ContentContext): ContentBlock {
-  const { file_data: fileData, file_id: fileId, filename } = (file ?? {}) as { file_data?: unknown; file_id?: unknown; filename?: unknown };
+  const {
+    file_data: fileData,
+    file_id: fileId,
+    filename,
+  } = (file ?? {}) as { file_data?: unknown; file_id?: unknown; filename?: unknown };
   if (typeof fileData !== 'string') {
-    if (fileId !== undefined) throw cannot(context, `${param}.file_id`, 'unsupported_file_id', `Bedrock cannot read OpenAI file ids (\`${param}.file_id\`). Send the file inline as file_data.`);
+    if (fileId !== undefined)
+      throw cannot(
+        context,
+        `${param}.file_id`,
+        'unsupported_file_id',
+        `Bedrock cannot read OpenAI file ids (\`${param}.file_id\`). Send the file inline as file_data.`,
+      );
     throw invalidRequest(`\`${param}.file_data\` must be a base64 data URI.`, `${param}.file_data`);
   }
   const data = parseDataUri(fileData);
-  if (!data) throw invalidRequest(`\`${param}.file_data\` must be a base64 data URI (data:application/pdf;base64,...).`, `${param}.file_data`);
+  if (!data)
+    throw invalidRequest(
+      `\`${param}.file_data\` must be a base64 data URI (data:application/pdf;base64,...).`,
+      `${param}.file_data`,
+    );
   if (data.mime.startsWith('image/')) return imageBlock(fileData, `${param}.file_data`, context);
   const byMime = Object.hasOwn(DOCUMENT_FORMATS, data.mime) ? DOCUMENT_FORMATS[data.mime] : undefined;
-  const byName = typeof filename === 'string' && DOCUMENT_EXTENSIONS.has(extensionOf(filename)) ? (extensionOf(filename) as DocumentFormat) : undefined;
+  const byName =
+    typeof filename === 'string' && DOCUMENT_EXTENSIONS.has(extensionOf(filename))
+      ? (extensionOf(filename) as DocumentFormat)
+      : undefined;
   const format = byMime ?? byName;
-  if (!format) throw cannot(context, param, 'unsupported_file_type', `Bedrock documents are pdf, csv, doc, docx, xls, xlsx, html, txt or md, not ${data.mime || 'an unnamed type'} (\`${param}\`).`);
+  if (!format)
+    throw cannot(
+      context,
+      param,
+      'unsupported_file_type',
+      `Bedrock documents are pdf, csv, doc, docx, xls, xlsx, html, txt or md, not ${data.mime || 'an unnamed type'} (\`${param}\`).`,
+    );
   return { document: { format, name: documentName(filename, context), source: { bytes: data.base64 } } };
 }
 
 /** One user (or system) content part → its block(s); a part's cache_control adds a cachePoint after it. */
 export function partBlocks(part: unknown, param: string, context: ContentContext, out: ContentBlock[]): void {
-  if (typeof part !== 'object' || part === null) throw invalidRequest(`\`${param}\` must be a content part object.`, param);
-  const p = part as { type?: unknown; text?: unknown; refusal?: unknown; image_url?: { url?: unknown; detail?: unknown }; file?: unknown; cache_control?: unknown };
+  if (typeof part !== 'object' || part === null)
+    throw invalidRequest(`\`${param}\` must be a content part object.`, param);
+  const p = part as {
+    type?: unknown;
+    text?: unknown;
+    refusal?: unknown;
+    image_url?: { url?: unknown; detail?: unknown };
+    file?: unknown;
+    cache_control?: unknown;
+  };
   switch (p.type) {
     case 'text':
       if (typeof p.text !== 'string') throw invalidRequest(`\`${param}.text\` must be a string.`, `${param}.text`);
@@ -133,7 +199,8 @@ export function partBlocks(part: unknown, param: string, context: ContentContext
       break;
     case 'image_url':
       out.push(imageBlock(p.image_url?.url, `${param}.image_url.url`, context));
-      if (p.image_url?.detail !== undefined && p.image_url.detail !== 'auto') context.report.drop('image_url.detail', 'Converse has no image detail level');
+      if (p.image_url?.detail !== undefined && p.image_url.detail !== 'auto')
+        context.report.drop('image_url.detail', 'Converse has no image detail level');
       break;
     case 'file':
       out.push(fileBlock(p.file, `${param}.file`, context));
@@ -141,7 +208,10 @@ export function partBlocks(part: unknown, param: string, context: ContentContext
     case 'input_audio':
       throw cannot(context, param, 'unsupported_content', `Converse takes no audio input parts (\`${param}\`).`);
     default:
-      throw invalidRequest(`\`${param}.type\` ${JSON.stringify(p.type)} is not a chat content part type.`, `${param}.type`);
+      throw invalidRequest(
+        `\`${param}.type\` ${JSON.stringify(p.type)} is not a chat content part type.`,
+        `${param}.type`,
+      );
   }
   const cachePoint = cachePointFor(p.cache_control, `${param}.cache_control`);
   if (cachePoint && out.length > 0) out.push(cachePoint);
@@ -164,7 +234,11 @@ export function contentBlocks(content: unknown, param: string, context: ContentC
  * A tool message's content → toolResult content (text parts as text, images as images), and the
  * cache point its parts asked for, which goes after the toolResult block.
  */
-export function toolResultContent(content: unknown, param: string, context: ContentContext): { content: ToolResultContent[]; cachePoint?: CachePoint } {
+export function toolResultContent(
+  content: unknown,
+  param: string,
+  context: ContentContext,
+): { content: ToolResultContent[]; cachePoint?: CachePoint } {
   if (typeof content === 'string') return { content: [{ text: content }] };
   const out: ToolResultContent[] = [];
   let cachePoint: CachePoint | undefined;

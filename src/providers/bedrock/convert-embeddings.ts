@@ -10,12 +10,25 @@
  * More inputs than one call takes become several calls (`splitEmbeddingsCall`), joined in input order.
  */
 import { GatewayError, invalidRequest, unsupported, upstreamInvalidResponse } from '../../errors.js';
-import { embeddingsList, embeddingUsage, encodeEmbedding, isVector, readEmbeddingsRequest, type EmbeddingParamPolicy, type EmbeddingsRequest } from '../openai-embeddings.js';
+import {
+  embeddingsList,
+  embeddingUsage,
+  encodeEmbedding,
+  isVector,
+  readEmbeddingsRequest,
+  type EmbeddingParamPolicy,
+  type EmbeddingsRequest,
+} from '../openai-embeddings.js';
 import type { ConvertedResponse, ProviderCall, SplitCall } from '../types.js';
 
 type Family = 'titan-v2' | 'titan-v1' | 'cohere-v3';
 
-export const SUPPORTED_EMBEDDING_MODELS = ['amazon.titan-embed-text-v2:0', 'amazon.titan-embed-text-v1', 'cohere.embed-english-v3', 'cohere.embed-multilingual-v3'] as const;
+export const SUPPORTED_EMBEDDING_MODELS = [
+  'amazon.titan-embed-text-v2:0',
+  'amazon.titan-embed-text-v1',
+  'cohere.embed-english-v3',
+  'cohere.embed-multilingual-v3',
+] as const;
 
 /** Texts per Cohere Embed call (the documented maximum). */
 export const COHERE_MAX_TEXTS = 96;
@@ -23,9 +36,26 @@ export const COHERE_MAX_TEXTS = 96;
 const FIXED_SIZE = 'its vectors have a fixed size';
 
 const POLICIES: Readonly<Record<Family, EmbeddingParamPolicy>> = {
-  'titan-v2': { vendor: 'Amazon Titan Text Embeddings V2', mapped: ['dimensions', 'normalize'], dropped: { user: 'Titan has no equivalent' } },
-  'titan-v1': { vendor: 'Amazon Titan Embeddings G1 - Text', mapped: [], dropped: { user: 'Titan has no equivalent' }, refused: { dimensions: `${FIXED_SIZE}; use amazon.titan-embed-text-v2:0 for 256, 512 or 1024`, normalize: 'G1 takes only the text' } },
-  'cohere-v3': { vendor: 'Cohere Embed v3 on Bedrock', mapped: ['input_type', 'truncate'], dropped: { user: 'Cohere Embed has no equivalent' }, refused: { dimensions: FIXED_SIZE } },
+  'titan-v2': {
+    vendor: 'Amazon Titan Text Embeddings V2',
+    mapped: ['dimensions', 'normalize'],
+    dropped: { user: 'Titan has no equivalent' },
+  },
+  'titan-v1': {
+    vendor: 'Amazon Titan Embeddings G1 - Text',
+    mapped: [],
+    dropped: { user: 'Titan has no equivalent' },
+    refused: {
+      dimensions: `${FIXED_SIZE}; use amazon.titan-embed-text-v2:0 for 256, 512 or 1024`,
+      normalize: 'G1 takes only the text',
+    },
+  },
+  'cohere-v3': {
+    vendor: 'Cohere Embed v3 on Bedrock',
+    mapped: ['input_type', 'truncate'],
+    dropped: { user: 'Cohere Embed has no equivalent' },
+    refused: { dimensions: FIXED_SIZE },
+  },
 };
 
 /** The family of a model id, an inference-profile id (`us.…`) or an ARN ending in one. */
@@ -46,23 +76,43 @@ function familyFor(providerId: string, model: string): Family {
   );
 }
 
-function readRequest(providerId: string, call: ProviderCall, strict = call.strictParams): { family: Family; request: EmbeddingsRequest } {
+function readRequest(
+  providerId: string,
+  call: ProviderCall,
+  strict = call.strictParams,
+): { family: Family; request: EmbeddingsRequest } {
   const family = familyFor(providerId, call.model);
   return { family, request: readEmbeddingsRequest(call.body, POLICIES[family], strict) };
 }
 
 /** The InvokeModel body of one call and what it drops. */
-export function convertEmbeddingsRequest(providerId: string, call: ProviderCall): { body: Record<string, unknown>; droppedParams: string[] } {
+export function convertEmbeddingsRequest(
+  providerId: string,
+  call: ProviderCall,
+): { body: Record<string, unknown>; droppedParams: string[] } {
   const { family, request } = readRequest(providerId, call);
   const { texts, droppedParams } = request;
   if (family === 'cohere-v3') {
-    if (texts.length > COHERE_MAX_TEXTS) throw new GatewayError({ status: 500, code: 'internal_error', message: `Cohere Embed takes ${COHERE_MAX_TEXTS} texts per call; the call was not split.` });
-    const body: Record<string, unknown> = { texts, input_type: optionalString(call.body.input_type, 'input_type') ?? 'search_document' };
+    if (texts.length > COHERE_MAX_TEXTS)
+      throw new GatewayError({
+        status: 500,
+        code: 'internal_error',
+        message: `Cohere Embed takes ${COHERE_MAX_TEXTS} texts per call; the call was not split.`,
+      });
+    const body: Record<string, unknown> = {
+      texts,
+      input_type: optionalString(call.body.input_type, 'input_type') ?? 'search_document',
+    };
     const truncate = optionalString(call.body.truncate, 'truncate');
     if (truncate) body.truncate = truncate;
     return { body, droppedParams };
   }
-  if (texts.length !== 1) throw new GatewayError({ status: 500, code: 'internal_error', message: 'Titan embeds one text per call; the call was not split.' });
+  if (texts.length !== 1)
+    throw new GatewayError({
+      status: 500,
+      code: 'internal_error',
+      message: 'Titan embeds one text per call; the call was not split.',
+    });
   const body: Record<string, unknown> = { inputText: texts[0] };
   if (request.dimensions !== undefined) body.dimensions = request.dimensions;
   const normalize = call.body.normalize;
@@ -88,7 +138,8 @@ export function splitEmbeddingsCall(providerId: string, call: ProviderCall): Spl
   const { texts } = request;
   if (texts.length <= size) return undefined;
   const calls: ProviderCall[] = [];
-  for (let start = 0; start < texts.length; start += size) calls.push({ ...call, body: { ...call.body, input: texts.slice(start, start + size) } });
+  for (let start = 0; start < texts.length; start += size)
+    calls.push({ ...call, body: { ...call.body, input: texts.slice(start, start + size) } });
   return { calls, join: (parts) => joinParts(call.model, parts) };
 }
 
@@ -107,14 +158,21 @@ function joinParts(model: string, parts: ConvertedResponse[]): ConvertedResponse
 }
 
 /** One InvokeModel response → OpenAI's list (for this call's inputs). */
-export function convertEmbeddingsResponse(providerId: string, call: ProviderCall, json: Record<string, unknown>): ConvertedResponse {
+export function convertEmbeddingsResponse(
+  providerId: string,
+  call: ProviderCall,
+  json: Record<string, unknown>,
+): ConvertedResponse {
   const { family, request } = readRequest(providerId, call, false);
   if (family === 'cohere-v3') {
     // `embeddings` is a list of vectors (response_type `embeddings_floats`), or by type when embedding_types was sent.
     const raw = json.embeddings;
     const vectors = Array.isArray(raw) ? raw : (raw as { float?: unknown } | undefined)?.float;
     if (!Array.isArray(vectors) || vectors.length !== request.texts.length) {
-      throw invalidResponse(providerId, `${Array.isArray(vectors) ? vectors.length : 'no'} embeddings for ${request.texts.length} texts`);
+      throw invalidResponse(
+        providerId,
+        `${Array.isArray(vectors) ? vectors.length : 'no'} embeddings for ${request.texts.length} texts`,
+      );
     }
     const encoded = vectors.map((vector: unknown, index) => {
       if (!isVector(vector)) throw invalidResponse(providerId, `embeddings[${index}] is not a list of numbers`);
@@ -129,10 +187,14 @@ export function convertEmbeddingsResponse(providerId: string, call: ProviderCall
   return {
     body: embeddingsList([encodeEmbedding(json.embedding, request.encoding)], call.model, usage),
     usage,
-    usageUnavailableReason: usage ? undefined : `provider \`${providerId}\` sent a Titan response without inputTextTokenCount`,
+    usageUnavailableReason: usage
+      ? undefined
+      : `provider \`${providerId}\` sent a Titan response without inputTextTokenCount`,
   };
 }
 
 function invalidResponse(providerId: string, detail: string): GatewayError {
-  return upstreamInvalidResponse(`Provider \`${providerId}\` sent an unusable InvokeModel embeddings response: ${detail}.`);
+  return upstreamInvalidResponse(
+    `Provider \`${providerId}\` sent an unusable InvokeModel embeddings response: ${detail}.`,
+  );
 }

@@ -4,7 +4,13 @@
  * tool calls (OpenAI `tool` messages) become toolResult blocks of a single user turn.
  */
 import { invalidRequest, unsupported } from '../../errors.js';
-import { cachePointFor, contentBlocks, toolResultContent, toolUseIdFor, type ContentContext } from './convert-content.js';
+import {
+  cachePointFor,
+  contentBlocks,
+  toolResultContent,
+  toolUseIdFor,
+  type ContentContext,
+} from './convert-content.js';
 import type { BedrockMessage, ContentBlock, SystemBlock } from './types.js';
 
 export interface ConvertedMessages {
@@ -33,14 +39,19 @@ export function convertMessages(messages: readonly unknown[], context: ContentCo
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i] as OpenAIMessage;
     const param = `messages[${i}]`;
-    if (message.name !== undefined) context.report.drop('messages[].name', 'Converse messages carry no participant name');
+    if (message.name !== undefined)
+      context.report.drop('messages[].name', 'Converse messages carry no participant name');
     switch (message.role) {
       case 'system':
       case 'developer': {
         const blocks = contentBlocks(message.content, `${param}.content`, context);
         for (const block of blocks) {
           if ('text' in block || 'cachePoint' in block) out.system.push(block);
-          else throw invalidRequest(`\`${param}\` may only hold text: Converse system prompts are text.`, `${param}.content`);
+          else
+            throw invalidRequest(
+              `\`${param}\` may only hold text: Converse system prompts are text.`,
+              `${param}.content`,
+            );
         }
         const cachePoint = cachePointFor(message.cache_control, `${param}.cache_control`);
         if (cachePoint && blocks.length) out.system.push(cachePoint);
@@ -70,13 +81,21 @@ export function convertMessages(messages: readonly unknown[], context: ContentCo
           `${param}.role`,
         );
       default:
-        throw invalidRequest(`\`${param}.role\` ${JSON.stringify(message.role)} is not a chat message role.`, `${param}.role`);
+        throw invalidRequest(
+          `\`${param}.role\` ${JSON.stringify(message.role)} is not a chat message role.`,
+          `${param}.role`,
+        );
     }
   }
   return out;
 }
 
-function assistantBlocks(message: OpenAIMessage, param: string, context: ContentContext, out: ConvertedMessages): ContentBlock[] {
+function assistantBlocks(
+  message: OpenAIMessage,
+  param: string,
+  context: ContentContext,
+  out: ConvertedMessages,
+): ContentBlock[] {
   if (message.function_call !== undefined && message.function_call !== null) {
     throw unsupported(
       'unsupported_parameter',
@@ -92,10 +111,18 @@ function assistantBlocks(message: OpenAIMessage, param: string, context: Content
   for (let j = 0; j < calls.length; j++) {
     const call = calls[j] as { id?: unknown; type?: unknown; function?: { name?: unknown; arguments?: unknown } };
     const where = `${param}.tool_calls[${j}]`;
-    if (typeof call?.id !== 'string' || call.id === '') throw invalidRequest(`\`${where}.id\` must be a non-empty string.`, `${where}.id`);
+    if (typeof call?.id !== 'string' || call.id === '')
+      throw invalidRequest(`\`${where}.id\` must be a non-empty string.`, `${where}.id`);
     const name = call.function?.name;
-    if (typeof name !== 'string' || name === '') throw invalidRequest(`\`${where}.function.name\` must be a non-empty string.`, `${where}.function.name`);
-    blocks.push({ toolUse: { toolUseId: toolUseIdFor(call.id), name, input: parseArguments(call.function?.arguments, `${where}.function.arguments`) } });
+    if (typeof name !== 'string' || name === '')
+      throw invalidRequest(`\`${where}.function.name\` must be a non-empty string.`, `${where}.function.name`);
+    blocks.push({
+      toolUse: {
+        toolUseId: toolUseIdFor(call.id),
+        name,
+        input: parseArguments(call.function?.arguments, `${where}.function.arguments`),
+      },
+    });
     out.toolNamesUsed.add(name);
     out.hasToolHistory = true;
   }
@@ -120,7 +147,10 @@ function reasoningBlocks(value: unknown, param: string): ContentBlock[] {
   const blocks: ContentBlock[] = [];
   for (const block of value as Array<{ type?: unknown; thinking?: unknown; signature?: unknown; data?: unknown }>) {
     if (block?.type === 'thinking' && typeof block.thinking === 'string') {
-      const reasoningText = typeof block.signature === 'string' ? { text: block.thinking, signature: block.signature } : { text: block.thinking };
+      const reasoningText =
+        typeof block.signature === 'string'
+          ? { text: block.thinking, signature: block.signature }
+          : { text: block.thinking };
       blocks.push({ reasoningContent: { reasoningText } });
     } else if (block?.type === 'redacted_thinking' && typeof block.data === 'string') {
       blocks.push({ reasoningContent: { redactedContent: block.data } });
@@ -132,7 +162,13 @@ function reasoningBlocks(value: unknown, param: string): ContentBlock[] {
 }
 
 /** Appends a turn, merging it into the previous one when the same side speaks twice. */
-function pushTurn(turns: BedrockMessage[], role: 'user' | 'assistant', blocks: ContentBlock[], message: OpenAIMessage, param: string): void {
+function pushTurn(
+  turns: BedrockMessage[],
+  role: 'user' | 'assistant',
+  blocks: ContentBlock[],
+  message: OpenAIMessage,
+  param: string,
+): void {
   const cachePoint = cachePointFor(message.cache_control, `${param}.cache_control`);
   if (blocks.length === 0) return; // an empty message says nothing, and Bedrock refuses empty content
   if (cachePoint) blocks.push(cachePoint);

@@ -12,7 +12,8 @@ import { toOpenAIUsage } from '../../usage.js';
 import { fromBedrockUsage } from './usage.js';
 
 /** A reasoning block as the client sees and returns it. */
-export type ThinkingBlock = { type: 'thinking'; thinking: string; signature: string } | { type: 'redacted_thinking'; data: string };
+export type ThinkingBlock =
+  { type: 'thinking'; thinking: string; signature: string } | { type: 'redacted_thinking'; data: string };
 
 export interface ResponseIdentity {
   id: string;
@@ -25,17 +26,26 @@ export function newIdentity(): ResponseIdentity {
 
 /** Signed or redacted reasoning worth sending back; plain reasoning text needs no block. */
 export function thinkingBlockOf(reasoning: ReasoningContent): ThinkingBlock | undefined {
-  if (typeof reasoning.redactedContent === 'string') return { type: 'redacted_thinking', data: reasoning.redactedContent };
+  if (typeof reasoning.redactedContent === 'string')
+    return { type: 'redacted_thinking', data: reasoning.redactedContent };
   const text = reasoning.reasoningText;
-  if (text && typeof text.signature === 'string') return { type: 'thinking', thinking: text.text ?? '', signature: text.signature };
+  if (text && typeof text.signature === 'string')
+    return { type: 'thinking', thinking: text.text ?? '', signature: text.signature };
   return undefined;
 }
 
-export function convertResponse(providerId: string, model: string, json: Record<string, unknown>, identity: ResponseIdentity = newIdentity()): ConvertedResponse {
+export function convertResponse(
+  providerId: string,
+  model: string,
+  json: Record<string, unknown>,
+  identity: ResponseIdentity = newIdentity(),
+): ConvertedResponse {
   const response = json as ConverseResponse;
   const blocks = response.output?.message?.content;
   if (!Array.isArray(blocks)) {
-    throw upstreamInvalidResponse(`Provider \`${providerId}\` sent a Converse response without output.message.content.`);
+    throw upstreamInvalidResponse(
+      `Provider \`${providerId}\` sent a Converse response without output.message.content.`,
+    );
   }
   let content: string | null = null;
   let reasoning: string | undefined;
@@ -55,7 +65,11 @@ export function convertResponse(providerId: string, model: string, json: Record<
     }
     // citationsContent, images and server-side tool results have no chat-completions shape.
   }
-  const message: Record<string, unknown> = { role: 'assistant', content: content ?? (toolCalls.length ? null : ''), refusal: null };
+  const message: Record<string, unknown> = {
+    role: 'assistant',
+    content: content ?? (toolCalls.length ? null : ''),
+    refusal: null,
+  };
   if (reasoning !== undefined) message.reasoning_content = reasoning;
   if (thinkingBlocks.length) message.thinking_blocks = thinkingBlocks;
   if (toolCalls.length) message.tool_calls = toolCalls;

@@ -28,7 +28,11 @@ interface ReasoningBlock {
   redactedContent?: string;
 }
 
-export function createBedrockStreamTranslator(providerId: string, model: string, identity: ResponseIdentity = newIdentity()): StreamTranslator<ConverseStreamEvent> {
+export function createBedrockStreamTranslator(
+  providerId: string,
+  model: string,
+  identity: ResponseIdentity = newIdentity(),
+): StreamTranslator<ConverseStreamEvent> {
   const { id, created } = identity;
   const tools = new Map<number, ToolBlock>();
   const reasoning = new Map<number, ReasoningBlock>();
@@ -42,7 +46,15 @@ export function createBedrockStreamTranslator(providerId: string, model: string,
       delta.role = 'assistant';
       roleSent = true;
     }
-    return [{ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finishReason }] }];
+    return [
+      {
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        choices: [{ index: 0, delta, finish_reason: finishReason }],
+      },
+    ];
   };
 
   function onDelta(blockIndex: number, delta: ContentBlockDelta): ChatCompletionChunk[] {
@@ -69,11 +81,15 @@ export function createBedrockStreamTranslator(providerId: string, model: string,
   function onStop(blockIndex: number): ChatCompletionChunk[] {
     const tool = tools.get(blockIndex);
     // A call without arguments still needs valid JSON for the client to parse.
-    if (tool && !tool.sawArguments) return chunk({ tool_calls: [{ index: tool.index, function: { arguments: '{}' } }] });
+    if (tool && !tool.sawArguments)
+      return chunk({ tool_calls: [{ index: tool.index, function: { arguments: '{}' } }] });
     const block = reasoning.get(blockIndex);
     if (!block) return NOTHING;
     reasoning.delete(blockIndex);
-    const signed = thinkingBlockOf({ reasoningText: { text: block.text, signature: block.signature }, redactedContent: block.redactedContent });
+    const signed = thinkingBlockOf({
+      reasoningText: { text: block.text, signature: block.signature },
+      redactedContent: block.redactedContent,
+    });
     if (signed) signedBlocks.push(signed);
     return NOTHING;
   }
@@ -88,7 +104,11 @@ export function createBedrockStreamTranslator(providerId: string, model: string,
           if (!toolUse || toolUse.type === 'server_tool_use') return NOTHING;
           const index = tools.size;
           tools.set(event.payload.contentBlockIndex, { index, sawArguments: false });
-          return chunk({ tool_calls: [{ index, id: toolUse.toolUseId, type: 'function', function: { name: toolUse.name, arguments: '' } }] });
+          return chunk({
+            tool_calls: [
+              { index, id: toolUse.toolUseId, type: 'function', function: { name: toolUse.name, arguments: '' } },
+            ],
+          });
         }
         case 'contentBlockDelta':
           return event.payload.delta ? onDelta(event.payload.contentBlockIndex, event.payload.delta) : NOTHING;

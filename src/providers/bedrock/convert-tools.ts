@@ -9,10 +9,15 @@ import type { ConverseRequest, ToolChoice, ToolEntry } from './types.js';
 
 const EMPTY_SCHEMA = { type: 'object', properties: {} };
 
-export function convertTools(body: Record<string, unknown>, history: ConvertedMessages, report: ParamReport): ConverseRequest['toolConfig'] {
+export function convertTools(
+  body: Record<string, unknown>,
+  history: ConvertedMessages,
+  report: ParamReport,
+): ConverseRequest['toolConfig'] {
   const tools = declaredTools(body.tools, report);
   const choice = body.tool_choice;
-  if (body.parallel_tool_calls === false) report.drop('parallel_tool_calls', 'Converse cannot turn parallel tool calls off');
+  if (body.parallel_tool_calls === false)
+    report.drop('parallel_tool_calls', 'Converse cannot turn parallel tool calls off');
 
   if (choice === 'none') {
     // Leaving the tools out is how "none" is honoured, unless the conversation already used tools:
@@ -24,7 +29,8 @@ export function convertTools(body: Record<string, unknown>, history: ConvertedMe
   // names when the request sends none (they were declared on the turn that called them).
   if (tools.length === 0) {
     if (!history.hasToolHistory) {
-      if (choice !== undefined && choice !== null && choice !== 'none' && choice !== 'auto') report.drop('tool_choice', 'there are no tools to choose from');
+      if (choice !== undefined && choice !== null && choice !== 'none' && choice !== 'auto')
+        report.drop('tool_choice', 'there are no tools to choose from');
       return undefined;
     }
     for (const name of history.toolNamesUsed) tools.push({ toolSpec: { name, inputSchema: { json: EMPTY_SCHEMA } } });
@@ -39,13 +45,18 @@ function declaredTools(value: unknown, report: ParamReport): ToolEntry[] {
   if (!Array.isArray(value)) throw invalidRequest('`tools` must be an array.', 'tools');
   const tools: ToolEntry[] = [];
   for (let i = 0; i < value.length; i++) {
-    const tool = value[i] as { type?: unknown; function?: { name?: unknown; description?: unknown; parameters?: unknown; strict?: unknown }; cache_control?: unknown };
+    const tool = value[i] as {
+      type?: unknown;
+      function?: { name?: unknown; description?: unknown; parameters?: unknown; strict?: unknown };
+      cache_control?: unknown;
+    };
     if (tool?.type !== 'function') {
       report.drop(`tools[${i}]`, `Converse tools are functions, not ${JSON.stringify(tool?.type)}`);
       continue;
     }
     const fn = tool.function ?? {};
-    if (typeof fn.name !== 'string' || fn.name === '') throw invalidRequest(`\`tools[${i}].function.name\` must be a non-empty string.`, `tools[${i}].function.name`);
+    if (typeof fn.name !== 'string' || fn.name === '')
+      throw invalidRequest(`\`tools[${i}].function.name\` must be a non-empty string.`, `tools[${i}].function.name`);
     const spec: { name: string; description?: string; inputSchema: { json: unknown }; strict?: boolean } = {
       name: fn.name,
       inputSchema: { json: fn.parameters ?? EMPTY_SCHEMA },

@@ -21,7 +21,10 @@ export const bedrockDescriptor = defineProvider({
   options: providerOptions(
     ['bedrock'],
     {
-      region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1').optional(),
+      region: z
+        .string()
+        .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1')
+        .optional(),
       accessKeyId: z.string().optional(),
       secretAccessKey: z.string().optional(),
       sessionToken: z.string().optional(),
@@ -30,9 +33,14 @@ export const bedrockDescriptor = defineProvider({
     ['region', 'accessKeyId', 'secretAccessKey', 'sessionToken'],
   ),
   create(id, options) {
-    if (!options.region) fail(id, 'region', 'Bedrock needs the AWS region (e.g. us-east-1) for its endpoint and signature');
+    if (!options.region)
+      fail(id, 'region', 'Bedrock needs the AWS region (e.g. us-east-1) for its endpoint and signature');
     if (Boolean(options.accessKeyId) !== Boolean(options.secretAccessKey) && !options.apiKey) {
-      fail(id, options.accessKeyId ? 'secretAccessKey' : 'accessKeyId', 'set both accessKeyId and secretAccessKey (or apiKey, a Bedrock API key)');
+      fail(
+        id,
+        options.accessKeyId ? 'secretAccessKey' : 'accessKeyId',
+        'set both accessKeyId and secretAccessKey (or apiKey, a Bedrock API key)',
+      );
     }
     return bedrockProvider({
       id,

@@ -54,7 +54,10 @@ function classOf(name: string): ErrorClass | undefined {
   return Object.hasOwn(ERROR_CLASSES, name) ? ERROR_CLASSES[name] : undefined;
 }
 
-function headerValue(headers: Readonly<Record<string, string | string[] | undefined>> | undefined, name: string): string | undefined {
+function headerValue(
+  headers: Readonly<Record<string, string | string[] | undefined>> | undefined,
+  name: string,
+): string | undefined {
   const value = headers?.[name];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -68,14 +71,23 @@ export function parseBedrockError(
   let body: Record<string, unknown> = {};
   try {
     const parsed = JSON.parse(bodyText) as unknown;
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      body = parsed as Record<string, unknown>;
   } catch {
     // not JSON: keep the status as the message
   }
-  const rawType = headerValue(headers, 'x-amzn-errortype') ?? (typeof body.__type === 'string' ? body.__type : undefined) ?? (typeof body.code === 'string' ? body.code : undefined);
+  const rawType =
+    headerValue(headers, 'x-amzn-errortype') ??
+    (typeof body.__type === 'string' ? body.__type : undefined) ??
+    (typeof body.code === 'string' ? body.code : undefined);
   const name = rawType ? errorShapeName(rawType) : undefined;
   const errorClass = name ? classOf(name) : undefined;
-  const text = typeof body.message === 'string' ? body.message : typeof body.Message === 'string' ? body.Message : `HTTP ${status} from Bedrock.`;
+  const text =
+    typeof body.message === 'string'
+      ? body.message
+      : typeof body.Message === 'string'
+        ? body.Message
+        : `HTTP ${status} from Bedrock.`;
   // The type as the upstream wrote it: changing its case would hide a key it quotes from the scrubber.
   const shown = rawType ? typeName(rawType) : undefined;
   return {

@@ -47,7 +47,10 @@ function headerUtf8(bytes: Uint8Array): string {
   return text;
 }
 
-export function bedrockEventStreamDecoder(providerId: string, maxEventBytes = Infinity): StreamDecoder<ConverseStreamEvent> {
+export function bedrockEventStreamDecoder(
+  providerId: string,
+  maxEventBytes = Infinity,
+): StreamDecoder<ConverseStreamEvent> {
   const codec = new EventStreamCodec(headerUtf8, fromUtf8);
   /**
    * A message that spans network chunks, filled in place as its bytes come (its length is known
@@ -60,7 +63,8 @@ export function bedrockEventStreamDecoder(providerId: string, maxEventBytes = In
   /** An error met after other events of the same chunk: thrown on the next call, so order holds. */
   let pendingError: Error | undefined;
 
-  const invalid = (reason: string, cause?: unknown) => upstreamInvalidStream(`Provider \`${providerId}\` sent a malformed event stream: ${reason}.`, cause);
+  const invalid = (reason: string, cause?: unknown) =>
+    upstreamInvalidStream(`Provider \`${providerId}\` sent a malformed event stream: ${reason}.`, cause);
 
   /** An event, or the error a message stands for (a malformed one, or the upstream's own exception). */
   function toEvent(headers: Headers, body: Uint8Array): ConverseStreamEvent | Error {
@@ -80,21 +84,30 @@ export function bedrockEventStreamDecoder(providerId: string, maxEventBytes = In
       let message: string | undefined;
       try {
         const payload = JSON.parse(toUtf8(body)) as { message?: unknown; Message?: unknown };
-        message = typeof payload.message === 'string' ? payload.message : typeof payload.Message === 'string' ? payload.Message : undefined;
+        message =
+          typeof payload.message === 'string'
+            ? payload.message
+            : typeof payload.Message === 'string'
+              ? payload.Message
+              : undefined;
       } catch {
         message = undefined;
       }
       return bedrockErrorEvent(stringHeader(headers, ':exception-type') ?? 'unknownException', message);
     }
     if (messageType === 'error') {
-      return bedrockErrorEvent(stringHeader(headers, ':error-code') ?? 'unknownError', stringHeader(headers, ':error-message'));
+      return bedrockErrorEvent(
+        stringHeader(headers, ':error-code') ?? 'unknownError',
+        stringHeader(headers, ':error-message'),
+      );
     }
     return invalid(`unknown :message-type ${JSON.stringify(messageType)}`);
   }
 
   /** The length in a message's prelude, checked before any of its bytes are kept. */
   function messageLength(buffer: Uint8Array, offset: number): number {
-    const length = ((buffer[offset] << 24) | (buffer[offset + 1] << 16) | (buffer[offset + 2] << 8) | buffer[offset + 3]) >>> 0;
+    const length =
+      ((buffer[offset] << 24) | (buffer[offset + 1] << 16) | (buffer[offset + 2] << 8) | buffer[offset + 3]) >>> 0;
     if (length < MIN_MESSAGE || length > MAX_MESSAGE) throw invalid(`a message length of ${length} bytes`);
     if (length > maxEventBytes) throw upstreamTooLarge('a stream event', maxEventBytes);
     return length;

@@ -40,9 +40,15 @@ export function bedrockProvider(settings: BedrockSettings): Provider {
   const base = (settings.baseURL ?? `https://bedrock-runtime.${settings.region}.${suffix}`).replace(/\/+$/, '');
   const credentials: AwsCredentials | undefined =
     settings.accessKeyId && settings.secretAccessKey
-      ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey, sessionToken: settings.sessionToken || undefined }
+      ? {
+          accessKeyId: settings.accessKeyId,
+          secretAccessKey: settings.secretAccessKey,
+          sessionToken: settings.sessionToken || undefined,
+        }
       : undefined;
-  const secrets = [settings.secretAccessKey, settings.sessionToken, settings.apiKey].filter((value): value is string => typeof value === 'string' && value.length > 0);
+  const secrets = [settings.secretAccessKey, settings.sessionToken, settings.apiKey].filter(
+    (value): value is string => typeof value === 'string' && value.length > 0,
+  );
   const now = settings.now ?? (() => new Date());
   const signingKeys = new Map<string, ArrayBuffer>();
 
@@ -73,7 +79,11 @@ export function bedrockProvider(settings: BedrockSettings): Provider {
   /** InvokeModel with the model family's own body (convert-embeddings.ts). */
   function buildEmbeddingsRequest(call: ProviderCall): UpstreamRequest {
     const { body, droppedParams } = convertEmbeddingsRequest(settings.id, call);
-    const headers: Record<string, string> = { ...settings.headers, 'content-type': 'application/json', accept: 'application/json' };
+    const headers: Record<string, string> = {
+      ...settings.headers,
+      'content-type': 'application/json',
+      accept: 'application/json',
+    };
     if (settings.apiKey) headers.authorization = `Bearer ${settings.apiKey}`;
     return {
       url: `${base}/model/${modelLabel(call.model)}/invoke`,
@@ -103,7 +113,9 @@ export function bedrockProvider(settings: BedrockSettings): Provider {
     parseError: parseBedrockError,
     splitCall: (call) => splitEmbeddingsCall(settings.id, call),
     convertResponse: (call, json) =>
-      call.operation === 'embeddings' ? convertEmbeddingsResponse(settings.id, call, json) : convertResponse(settings.id, call.model, json),
+      call.operation === 'embeddings'
+        ? convertEmbeddingsResponse(settings.id, call, json)
+        : convertResponse(settings.id, call.model, json),
     createStreamTranslator: (call) => createBedrockStreamTranslator(settings.id, call.model),
     createStreamDecoder: (options) => bedrockEventStreamDecoder(settings.id, options.maxEventBytes),
   };

@@ -18,5 +18,8 @@ const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
 };
 
 export function mapFinishReason(stopReason: string | undefined): FinishReason {
-  return (stopReason !== undefined && Object.hasOwn(FINISH_REASONS, stopReason) ? FINISH_REASONS[stopReason] : undefined) ?? 'stop';
+  return (
+    (stopReason !== undefined && Object.hasOwn(FINISH_REASONS, stopReason) ? FINISH_REASONS[stopReason] : undefined) ??
+    'stop'
+  );
 }

@@ -17,22 +17,38 @@ export const BEDROCK_PARAM_POLICY: ParamPolicy = {
   model: mapped('the URL path, /model/{modelId}/converse(-stream), percent-encoded'),
   messages: mapped('system/developer → system blocks; user, assistant and tool → alternating user/assistant turns'),
   stream: mapped('Converse (false) or ConverseStream (true)'),
-  stream_options: mapped('usage always arrives in the stream metadata; include_usage decides whether the client sees it'),
+  stream_options: mapped(
+    'usage always arrives in the stream metadata; include_usage decides whether the client sees it',
+  ),
   max_completion_tokens: mapped('inferenceConfig.maxTokens'),
   max_tokens: mapped('inferenceConfig.maxTokens (max_completion_tokens wins when both are set)'),
-  temperature: mapped('inferenceConfig.temperature; Bedrock accepts 0–1, so a larger value is dropped (refused when strict)'),
+  temperature: mapped(
+    'inferenceConfig.temperature; Bedrock accepts 0–1, so a larger value is dropped (refused when strict)',
+  ),
   top_p: mapped('inferenceConfig.topP'),
   stop: mapped('inferenceConfig.stopSequences'),
-  tools: mapped('toolConfig.tools[].toolSpec (parameters → inputSchema.json, strict → strict); cache_control → a cachePoint'),
-  tool_choice: mapped('auto → auto, required → any, a named function → tool; none → no toolConfig (dropped when the conversation already holds tool calls)'),
+  tools: mapped(
+    'toolConfig.tools[].toolSpec (parameters → inputSchema.json, strict → strict); cache_control → a cachePoint',
+  ),
+  tool_choice: mapped(
+    'auto → auto, required → any, a named function → tool; none → no toolConfig (dropped when the conversation already holds tool calls)',
+  ),
   parallel_tool_calls: mapped('true is what Converse does; false is dropped (refused when strict)'),
-  response_format: mapped('json_schema → outputConfig.textFormat; text → nothing; json_object is dropped (refused when strict)'),
-  reasoning_effort: mapped('Claude models: additionalModelRequestFields.thinking with a token budget; other models: dropped (refused when strict)'),
+  response_format: mapped(
+    'json_schema → outputConfig.textFormat; text → nothing; json_object is dropped (refused when strict)',
+  ),
+  reasoning_effort: mapped(
+    'Claude models: additionalModelRequestFields.thinking with a token budget; other models: dropped (refused when strict)',
+  ),
   user: mapped('requestMetadata.user (for invocation-log filters)'),
   safety_identifier: mapped('requestMetadata.safety_identifier'),
-  service_tier: mapped('serviceTier.type for default, flex and priority (fast → priority); auto → nothing; scale dropped (refused when strict)'),
+  service_tier: mapped(
+    'serviceTier.type for default, flex and priority (fast → priority); auto → nothing; scale dropped (refused when strict)',
+  ),
   // Extensions, for callers who know they talk to Bedrock.
-  top_k: mapped('Claude: additionalModelRequestFields.top_k; Nova: additionalModelRequestFields.inferenceConfig.topK; others dropped'),
+  top_k: mapped(
+    'Claude: additionalModelRequestFields.top_k; Nova: additionalModelRequestFields.inferenceConfig.topK; others dropped',
+  ),
   thinking: mapped('Claude models: additionalModelRequestFields.thinking, as given'),
   additionalModelRequestFields: mapped('merged into additionalModelRequestFields (e.g. Nova reasoningConfig, top_k)'),
   guardrailConfig: mapped('guardrailConfig, as given'),
@@ -51,7 +67,9 @@ export const BEDROCK_PARAM_POLICY: ParamPolicy = {
   web_search_options: dropped('Converse has no built-in web search'),
   verbosity: dropped('Converse has no verbosity setting'),
   store: dropped('Bedrock stores nothing for later retrieval', isFalse),
-  metadata: dropped('OpenAI stored-completion metadata has no Bedrock counterpart (modelgate reads `metadata` as a gateway parameter)'),
+  metadata: dropped(
+    'OpenAI stored-completion metadata has no Bedrock counterpart (modelgate reads `metadata` as a gateway parameter)',
+  ),
   prompt_cache_key: dropped('Bedrock caches at cachePoint blocks: use cache_control on message parts'),
   prompt_cache_retention: dropped('Bedrock caches at cachePoint blocks: use cache_control with a ttl'),
   prompt_cache_options: dropped('Bedrock caches at cachePoint blocks: use cache_control on message parts'),

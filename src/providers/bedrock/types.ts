@@ -20,7 +20,8 @@ export interface ReasoningContent {
   redactedContent?: string;
 }
 
-export type ToolResultContent = { text: string } | { json: unknown } | { image: { format: ImageFormat; source: ImageSource } };
+export type ToolResultContent =
+  { text: string } | { json: unknown } | { image: { format: ImageFormat; source: ImageSource } };
 
 /** A message content block: a union, exactly one member is set. */
 export type ContentBlock =
@@ -41,7 +42,8 @@ export interface BedrockMessage {
 
 export type ToolChoice = { auto: Record<string, never> } | { any: Record<string, never> } | { tool: { name: string } };
 
-export type ToolEntry = { toolSpec: { name: string; description?: string; inputSchema: { json: unknown }; strict?: boolean } } | CachePoint;
+export type ToolEntry =
+  { toolSpec: { name: string; description?: string; inputSchema: { json: unknown }; strict?: boolean } } | CachePoint;
 
 export interface ConverseRequest {
   messages: BedrockMessage[];
@@ -51,7 +53,12 @@ export interface ConverseRequest {
   additionalModelRequestFields?: Record<string, unknown>;
   requestMetadata?: Record<string, string>;
   serviceTier?: { type: 'priority' | 'default' | 'flex' | 'reserved' };
-  outputConfig?: { textFormat?: { type: 'json_schema'; structure: { jsonSchema: { schema: string; name?: string; description?: string } } } };
+  outputConfig?: {
+    textFormat?: {
+      type: 'json_schema';
+      structure: { jsonSchema: { schema: string; name?: string; description?: string } };
+    };
+  };
   guardrailConfig?: Record<string, unknown>;
   performanceConfig?: { latency?: 'standard' | 'optimized' };
 }
@@ -93,7 +100,13 @@ export interface ContentBlockDelta {
  */
 export type ConverseStreamEvent =
   | { eventType: 'messageStart'; payload: { role: string } }
-  | { eventType: 'contentBlockStart'; payload: { contentBlockIndex: number; start: { toolUse?: { toolUseId: string; name: string; type?: string }; toolResult?: unknown; image?: unknown } } }
+  | {
+      eventType: 'contentBlockStart';
+      payload: {
+        contentBlockIndex: number;
+        start: { toolUse?: { toolUseId: string; name: string; type?: string }; toolResult?: unknown; image?: unknown };
+      };
+    }
   | { eventType: 'contentBlockDelta'; payload: { contentBlockIndex: number; delta: ContentBlockDelta } }
   | { eventType: 'contentBlockStop'; payload: { contentBlockIndex: number } }
   | { eventType: 'messageStop'; payload: { stopReason: string; additionalModelResponseFields?: unknown } }

@@ -6,7 +6,8 @@
 import type { NormalizedUsage } from '../../usage.js';
 import type { TokenUsage } from './types.js';
 
-const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0);
+const count = (value: unknown): number =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
 
 export function fromBedrockUsage(usage: TokenUsage): NormalizedUsage {
   return {
@@ -17,4 +18,3 @@ export function fromBedrockUsage(usage: TokenUsage): NormalizedUsage {
     reasoningTokens: 0,
   };
 }
-

@@ -8,5 +8,11 @@ export const demoOrigin = (id: string) => `demo://${id}`;
 
 /** The built-in `demo` provider: OpenAI's wire format, no key, answered in process (no network). */
 export function demoProvider(id: string): Provider {
-  return openAICompatibleProvider({ id, kind: 'demo', baseURL: demoOrigin(id), keyOptional: true, models: DEMO_MODELS });
+  return openAICompatibleProvider({
+    id,
+    kind: 'demo',
+    baseURL: demoOrigin(id),
+    keyOptional: true,
+    models: DEMO_MODELS,
+  });
 }

@@ -7,7 +7,15 @@
  * no usage, and the log record says why.
  */
 import { GatewayError, invalidRequest, upstreamInvalidResponse } from '../../errors.js';
-import { embeddingsList, embeddingUsage, encodeEmbedding, isVector, readEmbeddingsRequest, type EmbeddingEncoding, type EmbeddingParamPolicy } from '../openai-embeddings.js';
+import {
+  embeddingsList,
+  embeddingUsage,
+  encodeEmbedding,
+  isVector,
+  readEmbeddingsRequest,
+  type EmbeddingEncoding,
+  type EmbeddingParamPolicy,
+} from '../openai-embeddings.js';
 import type { ConvertedResponse, ProviderCall } from '../types.js';
 
 export const GEMINI_EMBEDDING_POLICY: EmbeddingParamPolicy = {
@@ -47,14 +55,24 @@ export function convertEmbeddingsRequest(call: ProviderCall): GeminiEmbeddingsRe
 function readTaskType(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string' && value !== '') return value.toUpperCase();
-  throw invalidRequest('`task_type` must be a Gemini task type such as `RETRIEVAL_DOCUMENT` or `RETRIEVAL_QUERY`.', 'task_type');
+  throw invalidRequest(
+    '`task_type` must be a Gemini task type such as `RETRIEVAL_DOCUMENT` or `RETRIEVAL_QUERY`.',
+    'task_type',
+  );
 }
 
-export function convertEmbeddingsResponse(providerId: string, call: ProviderCall, json: Record<string, unknown>): ConvertedResponse {
+export function convertEmbeddingsResponse(
+  providerId: string,
+  call: ProviderCall,
+  json: Record<string, unknown>,
+): ConvertedResponse {
   const request = readEmbeddingsRequest(call.body, GEMINI_EMBEDDING_POLICY, false);
   const embeddings = json.embeddings;
   if (!Array.isArray(embeddings) || embeddings.length !== request.texts.length) {
-    throw invalidResponse(providerId, `${Array.isArray(embeddings) ? embeddings.length : 'no'} embeddings for ${request.texts.length} inputs`);
+    throw invalidResponse(
+      providerId,
+      `${Array.isArray(embeddings) ? embeddings.length : 'no'} embeddings for ${request.texts.length} inputs`,
+    );
   }
   const encoded = embeddings.map((embedding: { values?: unknown } | null, index) => {
     const values = embedding?.values;
@@ -62,11 +80,14 @@ export function convertEmbeddingsResponse(providerId: string, call: ProviderCall
     return encodeEmbedding(values, request.encoding);
   });
   const tokens = (json.usageMetadata as { promptTokenCount?: unknown } | undefined)?.promptTokenCount;
-  const usage = typeof tokens === 'number' && Number.isFinite(tokens) && tokens >= 0 ? embeddingUsage(tokens) : undefined;
+  const usage =
+    typeof tokens === 'number' && Number.isFinite(tokens) && tokens >= 0 ? embeddingUsage(tokens) : undefined;
   return {
     body: embeddingsList(encoded, call.model, usage),
     usage,
-    usageUnavailableReason: usage ? undefined : `provider \`${providerId}\` (Gemini batchEmbedContents) sent no usageMetadata.promptTokenCount, so the tokens and the cost are unknown`,
+    usageUnavailableReason: usage
+      ? undefined
+      : `provider \`${providerId}\` (Gemini batchEmbedContents) sent no usageMetadata.promptTokenCount, so the tokens and the cost are unknown`,
   };
 }
 

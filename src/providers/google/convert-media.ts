@@ -27,28 +27,47 @@ const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
 
 export function imagePart(image: unknown, where: string, report: ParamReport): GeminiPart {
   // Some clients send the URL itself instead of `{ url }`.
-  const { url, detail } = (typeof image === 'string' ? { url: image } : typeof image === 'object' && image !== null ? image : {}) as { url?: unknown; detail?: unknown };
-  if (typeof url !== 'string' || url === '') throw invalidRequest(`\`${where}.image_url.url\` must be a URL or a data URI.`, `${where}.image_url.url`);
-  if (detail === 'low' || detail === 'high') report.drop(`${where}.image_url.detail`, 'Gemini sets media resolution per request, not per image');
+  const { url, detail } = (
+    typeof image === 'string' ? { url: image } : typeof image === 'object' && image !== null ? image : {}
+  ) as { url?: unknown; detail?: unknown };
+  if (typeof url !== 'string' || url === '')
+    throw invalidRequest(`\`${where}.image_url.url\` must be a URL or a data URI.`, `${where}.image_url.url`);
+  if (detail === 'low' || detail === 'high')
+    report.drop(`${where}.image_url.detail`, 'Gemini sets media resolution per request, not per image');
   return dataUriPart(url) ?? urlPart(url, 'image/jpeg', `${where}.image_url.url`);
 }
 
 export function audioPart(audio: unknown, where: string): GeminiPart {
-  const { data, format } = (typeof audio === 'object' && audio !== null ? audio : {}) as { data?: unknown; format?: unknown };
-  if (typeof data !== 'string' || typeof format !== 'string') throw invalidRequest(`\`${where}.input_audio\` needs \`data\` (base64) and \`format\`.`, `${where}.input_audio`);
+  const { data, format } = (typeof audio === 'object' && audio !== null ? audio : {}) as {
+    data?: unknown;
+    format?: unknown;
+  };
+  if (typeof data !== 'string' || typeof format !== 'string')
+    throw invalidRequest(`\`${where}.input_audio\` needs \`data\` (base64) and \`format\`.`, `${where}.input_audio`);
   return { inlineData: { mimeType: ownValue(MIME_BY_EXTENSION, format) ?? `audio/${format}`, data } };
 }
 
 export function filePart(file: unknown, where: string): GeminiPart {
-  const { file_data, file_id, filename } = (typeof file === 'object' && file !== null ? file : {}) as Record<string, unknown>;
+  const { file_data, file_id, filename } = (typeof file === 'object' && file !== null ? file : {}) as Record<
+    string,
+    unknown
+  >;
   if (typeof file_data === 'string' && file_data) {
     const inline = dataUriPart(file_data);
     if (inline) return inline;
     const mimeType = typeof filename === 'string' ? mimeOf(filename) : undefined;
-    if (!mimeType) throw invalidRequest(`\`${where}.file.file_data\` must be a data URI (or come with a \`filename\` whose extension names its type).`, `${where}.file.file_data`);
+    if (!mimeType)
+      throw invalidRequest(
+        `\`${where}.file.file_data\` must be a data URI (or come with a \`filename\` whose extension names its type).`,
+        `${where}.file.file_data`,
+      );
     return { inlineData: { mimeType, data: file_data } };
   }
-  if (file_id !== undefined) throw invalidRequest(`\`${where}.file.file_id\`: OpenAI file ids mean nothing to Google Gemini; send the file as \`file_data\`.`, `${where}.file.file_id`);
+  if (file_id !== undefined)
+    throw invalidRequest(
+      `\`${where}.file.file_id\`: OpenAI file ids mean nothing to Google Gemini; send the file as \`file_data\`.`,
+      `${where}.file.file_id`,
+    );
   throw invalidRequest(`\`${where}.file\` needs \`file_data\`.`, `${where}.file`);
 }
 

@@ -22,7 +22,11 @@ export interface ConvertedMessages {
 
 type Message = Record<string, any>;
 
-export function convertMessages(messages: readonly unknown[], report: ParamReport, options: { injectSkipSignature: boolean }): ConvertedMessages {
+export function convertMessages(
+  messages: readonly unknown[],
+  report: ParamReport,
+  options: { injectSkipSignature: boolean },
+): ConvertedMessages {
   const system: GeminiPart[] = [];
   const contents: GeminiContent[] = [];
   const toolNames = new Map<string, string>();
@@ -36,7 +40,8 @@ export function convertMessages(messages: readonly unknown[], report: ParamRepor
   messages.forEach((raw, i) => {
     const message = raw as Message;
     const where = `messages[${i}]`;
-    if (message.name !== undefined && message.name !== null && message.role !== 'tool') report.drop(`${where}.name`, 'Gemini turns carry no participant names');
+    if (message.name !== undefined && message.name !== null && message.role !== 'tool')
+      report.drop(`${where}.name`, 'Gemini turns carry no participant names');
     switch (message.role) {
       case 'system':
       case 'developer':
@@ -52,9 +57,15 @@ export function convertMessages(messages: readonly unknown[], report: ParamRepor
         push('user', [toolResultPart(message, where, toolNames)]);
         break;
       case 'function':
-        throw invalidRequest(`\`${where}\`: \`function\` messages (the deprecated functions API) are not translated for Google Gemini; use \`tool\` messages.`, `${where}.role`);
+        throw invalidRequest(
+          `\`${where}\`: \`function\` messages (the deprecated functions API) are not translated for Google Gemini; use \`tool\` messages.`,
+          `${where}.role`,
+        );
       default:
-        throw invalidRequest(`\`${where}.role\` \`${String(message.role)}\` is not a chat message role.`, `${where}.role`);
+        throw invalidRequest(
+          `\`${where}.role\` \`${String(message.role)}\` is not a chat message role.`,
+          `${where}.role`,
+        );
     }
   });
 
@@ -72,7 +83,8 @@ function textParts(content: unknown, where: string): GeminiPart[] {
   const parts: GeminiPart[] = [];
   content.forEach((part: Message, j) => {
     const text = part?.type === 'text' ? part.text : part?.type === 'refusal' ? part.refusal : undefined;
-    if (typeof text !== 'string') throw invalidRequest(`\`${where}.content[${j}]\` must be a text part here.`, `${where}.content[${j}]`);
+    if (typeof text !== 'string')
+      throw invalidRequest(`\`${where}.content[${j}]\` must be a text part here.`, `${where}.content[${j}]`);
     if (text) parts.push({ text });
   });
   return parts;
@@ -98,13 +110,21 @@ function userParts(content: unknown, where: string, report: ParamReport): Gemini
         parts.push(filePart(part.file, at));
         break;
       default:
-        throw invalidRequest(`\`${at}.type\` \`${String(part?.type)}\` is not a content part Google Gemini accepts.`, `${at}.type`);
+        throw invalidRequest(
+          `\`${at}.type\` \`${String(part?.type)}\` is not a content part Google Gemini accepts.`,
+          `${at}.type`,
+        );
     }
   });
   return parts;
 }
 
-function assistantParts(message: Message, where: string, toolNames: Map<string, string>, injectSkipSignature: boolean): GeminiPart[] {
+function assistantParts(
+  message: Message,
+  where: string,
+  toolNames: Map<string, string>,
+  injectSkipSignature: boolean,
+): GeminiPart[] {
   const parts = textParts(message.content, where);
   const signature = readSignature(message);
   if (signature) {
@@ -118,9 +138,12 @@ function assistantParts(message: Message, where: string, toolNames: Map<string, 
     const call = raw as Message;
     const at = `${where}.tool_calls[${j}]`;
     const name = call?.function?.name;
-    if (typeof name !== 'string' || !name) throw invalidRequest(`\`${at}.function.name\` must be a non-empty string.`, `${at}.function.name`);
+    if (typeof name !== 'string' || !name)
+      throw invalidRequest(`\`${at}.function.name\` must be a non-empty string.`, `${at}.function.name`);
     if (typeof call.id === 'string') toolNames.set(call.id, name);
-    const part: GeminiPart = { functionCall: { name, args: parseArguments(call.function.arguments, `${at}.function.arguments`) } };
+    const part: GeminiPart = {
+      functionCall: { name, args: parseArguments(call.function.arguments, `${at}.function.arguments`) },
+    };
     const callSignature = readSignature(call);
     if (callSignature) part.thoughtSignature = callSignature;
     // Gemini 3 wants a signature on the first call of each step; history from elsewhere has none.
@@ -140,7 +163,10 @@ function parseArguments(value: unknown, param: string): Record<string, unknown> 
     throw invalidRequest(`\`${param}\` is not valid JSON; Google Gemini needs the arguments as an object.`, param);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalidRequest(`\`${param}\` must be a JSON object; Google Gemini takes function arguments as an object.`, param);
+    throw invalidRequest(
+      `\`${param}\` must be a JSON object; Google Gemini takes function arguments as an object.`,
+      param,
+    );
   }
   return parsed as Record<string, unknown>;
 }
@@ -150,14 +176,24 @@ function toolResultPart(message: Message, where: string, toolNames: Map<string, 
   const id = message.tool_call_id;
   const name = typeof id === 'string' ? toolNames.get(id) : undefined;
   if (!name) {
-    throw invalidRequest(`\`${where}.tool_call_id\` does not match a tool call of an earlier assistant message; Google Gemini needs the function name it answers.`, `${where}.tool_call_id`);
+    throw invalidRequest(
+      `\`${where}.tool_call_id\` does not match a tool call of an earlier assistant message; Google Gemini needs the function name it answers.`,
+      `${where}.tool_call_id`,
+    );
   }
-  const text = Array.isArray(message.content) ? textParts(message.content, where).map((part) => part.text).join('') : typeof message.content === 'string' ? message.content : '';
+  const text = Array.isArray(message.content)
+    ? textParts(message.content, where)
+        .map((part) => part.text)
+        .join('')
+    : typeof message.content === 'string'
+      ? message.content
+      : '';
   let response: Record<string, unknown> = { output: text };
   if (text.startsWith('{')) {
     try {
       const parsed: unknown = JSON.parse(text);
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) response = parsed as Record<string, unknown>;
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+        response = parsed as Record<string, unknown>;
     } catch {
       // not JSON: keep it as text
     }

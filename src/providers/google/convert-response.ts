@@ -50,9 +50,18 @@ export function convertResponse(json: GeminiResponse, context: ResponseContext):
       throw upstreamInvalidResponse(`Provider \`${context.providerId}\` answered without a candidate.`);
     }
     // The prompt itself was blocked: an answer that says so, as OpenAI's content filter does.
-    choices = [{ index: 0, message: { role: 'assistant', content: null, refusal: null }, finish_reason: 'content_filter', logprobs: null }];
+    choices = [
+      {
+        index: 0,
+        message: { role: 'assistant', content: null, refusal: null },
+        finish_reason: 'content_filter',
+        logprobs: null,
+      },
+    ];
   } else {
-    choices = candidates.map((candidate, position) => convertCandidate(candidate, position, responseId, context, candidates.length));
+    choices = candidates.map((candidate, position) =>
+      convertCandidate(candidate, position, responseId, context, candidates.length),
+    );
   }
   const body: Record<string, unknown> = {
     id: `chatcmpl-${responseId}`,
@@ -66,7 +75,13 @@ export function convertResponse(json: GeminiResponse, context: ResponseContext):
   return { body, usage };
 }
 
-function convertCandidate(candidate: GeminiCandidate, position: number, responseId: string, context: ResponseContext, count: number) {
+function convertCandidate(
+  candidate: GeminiCandidate,
+  position: number,
+  responseId: string,
+  context: ResponseContext,
+  count: number,
+) {
   const index = typeof candidate.index === 'number' ? candidate.index : position;
   const message: ChatMessage = { role: 'assistant', content: null, refusal: null };
   let text = '';
@@ -106,7 +121,12 @@ function convertCandidate(candidate: GeminiCandidate, position: number, response
   if (reasoning) message.reasoning_content = reasoning;
   if (calls.length) message.tool_calls = calls;
   const finish: FinishReason = mapFinishReason(candidate.finishReason ?? 'STOP', calls.length > 0);
-  return { index, message, finish_reason: finish, logprobs: candidate.logprobsResult ? toOpenAILogprobs(candidate.logprobsResult) : null };
+  return {
+    index,
+    message,
+    finish_reason: finish,
+    logprobs: candidate.logprobsResult ? toOpenAILogprobs(candidate.logprobsResult) : null,
+  };
 }
 
 function assertNever(value: never): never {

@@ -16,7 +16,13 @@ import type { ChatCompletionChunk, ChatDelta, ChatToolCallDelta } from '../opena
 import type { StreamTranslator } from '../types.js';
 import { toOpenAIUsage, type NormalizedUsage } from '../../usage.js';
 import { geminiErrorEvent, malformedFunctionCall } from './errors.js';
-import type { GeminiCandidate, GeminiFunctionCall, GeminiResponse, GeminiStatus, GeminiUsageMetadata } from './gemini-types.js';
+import type {
+  GeminiCandidate,
+  GeminiFunctionCall,
+  GeminiResponse,
+  GeminiStatus,
+  GeminiUsageMetadata,
+} from './gemini-types.js';
 import { isFailedCandidate, mapFinishReason } from './map-finish-reason.js';
 import { argumentsJson, partKind, toOpenAILogprobs, toolCallId } from './read-parts.js';
 import type { GeminiSseEvent } from './stream-decoder.js';
@@ -75,7 +81,16 @@ class GeminiStreamTranslator implements StreamTranslator<GeminiSseEvent> {
       throw upstreamStreamTruncated(this.context.providerId, 'the answer was finished');
     }
     if (!this.usageMetadata || !this.id) return [];
-    return [{ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: toOpenAIUsage(fromGeminiUsage(this.usageMetadata)) }];
+    return [
+      {
+        id: this.id,
+        object: 'chat.completion.chunk',
+        created: this.created,
+        model: this.model,
+        choices: [],
+        usage: toOpenAIUsage(fromGeminiUsage(this.usageMetadata)),
+      },
+    ];
   }
 
   usage(): NormalizedUsage | undefined {
@@ -84,7 +99,8 @@ class GeminiStreamTranslator implements StreamTranslator<GeminiSseEvent> {
 
   private onResponse(response: GeminiResponse): ChatCompletionChunk[] {
     if (!this.id) {
-      this.base = typeof response.responseId === 'string' && response.responseId ? response.responseId : this.context.newId();
+      this.base =
+        typeof response.responseId === 'string' && response.responseId ? response.responseId : this.context.newId();
       this.id = `chatcmpl-${this.base}`;
       if (response.modelVersion) this.model = response.modelVersion;
     }
@@ -95,16 +111,33 @@ class GeminiStreamTranslator implements StreamTranslator<GeminiSseEvent> {
       const first = this.choices[0];
       if (response.promptFeedback?.blockReason && !first?.finished) {
         // The prompt was blocked: say so the way OpenAI's content filter does (also after some text).
-        chunks.push(this.chunk({ index: 0, delta: first?.started ? {} : { role: 'assistant', content: null }, finish_reason: 'content_filter' }));
-        this.choices[0] = { started: true, finished: true, produced: first?.produced ?? false, toolCalls: first?.toolCalls ?? 0 };
+        chunks.push(
+          this.chunk({
+            index: 0,
+            delta: first?.started ? {} : { role: 'assistant', content: null },
+            finish_reason: 'content_filter',
+          }),
+        );
+        this.choices[0] = {
+          started: true,
+          finished: true,
+          produced: first?.produced ?? false,
+          toolCalls: first?.toolCalls ?? 0,
+        };
       }
       return chunks;
     }
-    for (let position = 0; position < candidates.length; position++) this.onCandidate(candidates[position], position, candidates.length, chunks);
+    for (let position = 0; position < candidates.length; position++)
+      this.onCandidate(candidates[position], position, candidates.length, chunks);
     return chunks;
   }
 
-  private onCandidate(candidate: GeminiCandidate, position: number, count: number, chunks: ChatCompletionChunk[]): void {
+  private onCandidate(
+    candidate: GeminiCandidate,
+    position: number,
+    count: number,
+    chunks: ChatCompletionChunk[],
+  ): void {
     const index = typeof candidate.index === 'number' ? candidate.index : position;
     const state = (this.choices[index] ??= { started: false, finished: false, produced: false, toolCalls: 0 });
     if (state.finished) return;
@@ -151,14 +184,17 @@ class GeminiStreamTranslator implements StreamTranslator<GeminiSseEvent> {
     }
     if (delta) {
       const choice: Choice = { index, delta, finish_reason: null };
-      if (candidate.logprobsResult) (choice as { logprobs?: unknown }).logprobs = toOpenAILogprobs(candidate.logprobsResult);
+      if (candidate.logprobsResult)
+        (choice as { logprobs?: unknown }).logprobs = toOpenAILogprobs(candidate.logprobsResult);
       chunks.push(this.chunk(choice));
     }
     if (reason) {
       state.finished = true;
       const finishDelta: ChatDelta = state.started ? {} : { role: 'assistant', content: '' };
       state.started = true;
-      chunks.push(this.chunk({ index, delta: finishDelta, finish_reason: mapFinishReason(reason, state.toolCalls > 0) }));
+      chunks.push(
+        this.chunk({ index, delta: finishDelta, finish_reason: mapFinishReason(reason, state.toolCalls > 0) }),
+      );
     }
   }
 
@@ -168,7 +204,12 @@ class GeminiStreamTranslator implements StreamTranslator<GeminiSseEvent> {
     return { role: 'assistant' };
   }
 
-  private toolCall(call: GeminiFunctionCall, signature: string | undefined, index: number, state: ChoiceState): ChatToolCallDelta {
+  private toolCall(
+    call: GeminiFunctionCall,
+    signature: string | undefined,
+    index: number,
+    state: ChoiceState,
+  ): ChatToolCallDelta {
     const toolCall: ChatToolCallDelta & { extra_content?: unknown } = {
       index: state.toolCalls,
       id: toolCallId(call, this.base, index, state.toolCalls),
@@ -182,7 +223,13 @@ class GeminiStreamTranslator implements StreamTranslator<GeminiSseEvent> {
   }
 
   private chunk(choice: Choice): ChatCompletionChunk {
-    return { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [choice] };
+    return {
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.model,
+      choices: [choice],
+    };
   }
 }
 

@@ -31,10 +31,14 @@ export function convertTools(tools: unknown, report: ParamReport): FunctionDecla
     const where = `tools[${i}]`;
     if (tool?.type !== 'function') {
       // Dropping a tool would silently take a capability away from the model: refused instead.
-      report.refuse(`${where}.type`, `a \`${String(tool?.type)}\` tool has no Gemini equivalent; only function tools are translated`);
+      report.refuse(
+        `${where}.type`,
+        `a \`${String(tool?.type)}\` tool has no Gemini equivalent; only function tools are translated`,
+      );
     }
     const fn = tool.function as Json | undefined;
-    if (typeof fn?.name !== 'string' || !fn.name) throw invalidRequest(`\`${where}.function.name\` must be a non-empty string.`, `${where}.function.name`);
+    if (typeof fn?.name !== 'string' || !fn.name)
+      throw invalidRequest(`\`${where}.function.name\` must be a non-empty string.`, `${where}.function.name`);
     const declaration: FunctionDeclaration = { name: fn.name };
     if (typeof fn.description === 'string' && fn.description) declaration.description = fn.description;
     if (fn.strict === true) report.drop(`${where}.function.strict`, 'Gemini has no strict mode for function arguments');
@@ -48,7 +52,8 @@ export function convertTools(tools: unknown, report: ParamReport): FunctionDecla
 /** A function without parameters must omit them: Gemini refuses an OBJECT without properties there. */
 function convertParameters(schema: unknown, where: string, report: ParamReport): GeminiSchema | undefined {
   if (schema === undefined || schema === null) return undefined;
-  if (typeof schema !== 'object' || Array.isArray(schema)) throw invalidRequest(`\`${where}\` must be a JSON Schema object.`, where);
+  if (typeof schema !== 'object' || Array.isArray(schema))
+    throw invalidRequest(`\`${where}\` must be a JSON Schema object.`, where);
   const { schema: converted, lossy } = jsonSchemaToGemini(schema);
   for (const keyword of lossy) report.drop(`${where}:${keyword}`, 'Gemini schemas cannot express it');
   if (!converted.properties && !converted.anyOf) return undefined;
@@ -56,7 +61,10 @@ function convertParameters(schema: unknown, where: string, report: ParamReport):
   return converted;
 }
 
-export function convertToolChoice(choice: unknown, declared: readonly FunctionDeclaration[]): FunctionCallingConfig | undefined {
+export function convertToolChoice(
+  choice: unknown,
+  declared: readonly FunctionDeclaration[],
+): FunctionCallingConfig | undefined {
   if (choice === undefined || choice === null || declared.length === 0) return undefined;
   if (choice === 'none') return { mode: 'NONE' };
   if (choice === 'auto') return { mode: 'AUTO' };
@@ -66,11 +74,16 @@ export function convertToolChoice(choice: unknown, declared: readonly FunctionDe
     return { mode: 'ANY', allowedFunctionNames: [value.function.name] };
   }
   if (value?.type === 'allowed_tools' && Array.isArray(value.allowed_tools?.tools)) {
-    const names = (value.allowed_tools.tools as Json[]).map((tool) => tool?.function?.name).filter((name): name is string => typeof name === 'string');
+    const names = (value.allowed_tools.tools as Json[])
+      .map((tool) => tool?.function?.name)
+      .filter((name): name is string => typeof name === 'string');
     // AUTO cannot restrict names; VALIDATED may answer in text or call one of the allowed functions.
     return { mode: value.allowed_tools.mode === 'required' ? 'ANY' : 'VALIDATED', allowedFunctionNames: names };
   }
-  throw invalidRequest('`tool_choice` must be none, auto, required, name a function, or list allowed function tools.', 'tool_choice');
+  throw invalidRequest(
+    '`tool_choice` must be none, auto, required, name a function, or list allowed function tools.',
+    'tool_choice',
+  );
 }
 
 export interface ResponseFormatConfig {
@@ -89,9 +102,14 @@ export function convertResponseFormat(format: unknown, report: ParamReport): Res
     case 'json_schema': {
       const schema = value.json_schema?.schema;
       if (schema === undefined || schema === null) return { responseMimeType: 'application/json' };
-      if (typeof schema !== 'object' || Array.isArray(schema)) throw invalidRequest('`response_format.json_schema.schema` must be a JSON Schema object.', 'response_format.json_schema.schema');
+      if (typeof schema !== 'object' || Array.isArray(schema))
+        throw invalidRequest(
+          '`response_format.json_schema.schema` must be a JSON Schema object.',
+          'response_format.json_schema.schema',
+        );
       const { schema: converted, lossy } = jsonSchemaToGemini(schema);
-      for (const keyword of lossy) report.drop(`response_format.json_schema.schema:${keyword}`, 'Gemini schemas cannot express it');
+      for (const keyword of lossy)
+        report.drop(`response_format.json_schema.schema:${keyword}`, 'Gemini schemas cannot express it');
       // `strict` is what Gemini always does with a responseSchema: the output follows it.
       return { responseMimeType: 'application/json', responseSchema: converted };
     }

@@ -28,10 +28,24 @@ export const googleDescriptor = defineProvider({
       vertex: z
         .strictObject({
           project: z.string().min(1).optional(),
-          location: z.string().regex(/^[a-z0-9-]+$/, 'must be a location such as global, us-central1 or europe-west4').optional(),
+          location: z
+            .string()
+            .regex(/^[a-z0-9-]+$/, 'must be a location such as global, us-central1 or europe-west4')
+            .optional(),
           credentials: z.union(
-            [z.string().min(1), z.looseObject({ client_email: z.string().min(1), private_key: z.string().min(1), private_key_id: z.string().optional(), project_id: z.string().optional() })],
-            { error: 'required: the service-account key, as its JSON text or the parsed object with client_email and private_key' },
+            [
+              z.string().min(1),
+              z.looseObject({
+                client_email: z.string().min(1),
+                private_key: z.string().min(1),
+                private_key_id: z.string().optional(),
+                project_id: z.string().optional(),
+              }),
+            ],
+            {
+              error:
+                'required: the service-account key, as its JSON text or the parsed object with client_email and private_key',
+            },
           ),
         })
         .optional(),

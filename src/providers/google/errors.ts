@@ -14,7 +14,13 @@ import { UpstreamErrorEvent } from '../kit/upstream-error-event.js';
 import type { UpstreamErrorInfo } from '../types.js';
 import type { GeminiStatus } from './gemini-types.js';
 
-const KEY_REASONS = new Set(['API_KEY_INVALID', 'API_KEY_EXPIRED', 'API_KEY_SERVICE_BLOCKED', 'API_KEY_HTTP_REFERRER_BLOCKED', 'API_KEY_IP_ADDRESS_BLOCKED']);
+const KEY_REASONS = new Set([
+  'API_KEY_INVALID',
+  'API_KEY_EXPIRED',
+  'API_KEY_SERVICE_BLOCKED',
+  'API_KEY_HTTP_REFERRER_BLOCKED',
+  'API_KEY_IP_ADDRESS_BLOCKED',
+]);
 
 export function parseGeminiError(status: number, bodyText: string): UpstreamErrorInfo {
   const error = readStatus(bodyText);
@@ -69,7 +75,8 @@ function readStatus(bodyText: string): GeminiStatus | undefined {
 /** `NOT_FOUND` for a model is OpenAI's `model_not_found`; other statuses keep their name in lower case. */
 function codeOf(error: GeminiStatus): string | null {
   if (typeof error.status !== 'string' || !error.status) return null;
-  if (error.status === 'NOT_FOUND' && typeof error.message === 'string' && error.message.includes('models/')) return 'model_not_found';
+  if (error.status === 'NOT_FOUND' && typeof error.message === 'string' && error.message.includes('models/'))
+    return 'model_not_found';
   return error.status.toLowerCase();
 }
 

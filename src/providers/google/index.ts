@@ -60,11 +60,15 @@ const now = () => Math.floor(Date.now() / 1000);
 export function googleProvider(settings: GoogleSettings): Provider {
   const vertex = settings.vertex;
   const location = vertex?.location ?? 'global';
-  const base = (settings.baseURL ?? (vertex ? vertexBaseURL(location, vertex.apiVersion) : GOOGLE_DEFAULT_BASE_URL)).replace(/\/+$/, '');
+  const base = (
+    settings.baseURL ?? (vertex ? vertexBaseURL(location, vertex.apiVersion) : GOOGLE_DEFAULT_BASE_URL)
+  ).replace(/\/+$/, '');
   const headers: Record<string, string> = { 'content-type': 'application/json', ...settings.headers };
   if (settings.apiKey && !vertex) headers['x-goog-api-key'] = settings.apiKey;
   const tokens = vertex ? vertexTokenSource(vertex.credentials, settings.now) : undefined;
-  const modelsPath = vertex ? `${base}/projects/${encodeURIComponent(vertex.project)}/locations/${encodeURIComponent(location)}/publishers/google/models/` : undefined;
+  const modelsPath = vertex
+    ? `${base}/projects/${encodeURIComponent(vertex.project)}/locations/${encodeURIComponent(location)}/publishers/google/models/`
+    : undefined;
   const fixedSecrets = vertex ? [vertex.credentials.private_key] : settings.apiKey ? [settings.apiKey] : [];
   /** The key material, and on Vertex AI the token requests carry now. */
   const currentSecrets = (): readonly string[] => {
@@ -94,12 +98,25 @@ export function googleProvider(settings: GoogleSettings): Provider {
       if (call.operation === 'embeddings') {
         if (vertex) {
           // Vertex serves Gemini embeddings through `:predict` or a one-input `:embedContent`, not batchEmbedContents.
-          throw unsupported('unsupported_operation', `Provider \`${settings.id}\` (Vertex AI) does not serve embeddings in this gateway yet; configure a \`google\` provider with a Gemini API key for embeddings.`, 'model');
+          throw unsupported(
+            'unsupported_operation',
+            `Provider \`${settings.id}\` (Vertex AI) does not serve embeddings in this gateway yet; configure a \`google\` provider with a Gemini API key for embeddings.`,
+            'model',
+          );
         }
         const { body, droppedParams } = convertEmbeddingsRequest(call);
-        return { url: urlFor(call, 'batchEmbedContents'), method: 'POST', headers, body: JSON.stringify(body), droppedParams: droppedParams.length ? droppedParams : undefined };
+        return {
+          url: urlFor(call, 'batchEmbedContents'),
+          method: 'POST',
+          headers,
+          body: JSON.stringify(body),
+          droppedParams: droppedParams.length ? droppedParams : undefined,
+        };
       }
-      const { body, droppedParams } = convertRequest(call, { safetySettings: settings.safetySettings, providerId: settings.id });
+      const { body, droppedParams } = convertRequest(call, {
+        safetySettings: settings.safetySettings,
+        providerId: settings.id,
+      });
       return {
         url: urlFor(call, call.stream ? 'streamGenerateContent?alt=sse' : 'generateContent'),
         method: 'POST',
@@ -114,13 +131,15 @@ export function googleProvider(settings: GoogleSettings): Provider {
         ? convertEmbeddingsResponse(settings.id, call, json)
         : convertResponse(json as GeminiResponse, { providerId: settings.id, model: call.model, newId, now }),
     createStreamDecoder: geminiStreamDecoder,
-    createStreamTranslator: (call) => createGeminiStreamTranslator({ providerId: settings.id, model: call.model, newId, now }),
+    createStreamTranslator: (call) =>
+      createGeminiStreamTranslator({ providerId: settings.id, model: call.model, newId, now }),
   };
 }
 
 /** `gemini-2.5-flash` → `models/gemini-2.5-flash`; `tunedModels/x` stays; the name is one escaped segment. */
 function modelPath(model: string, providerId: string): string {
   const slash = model.indexOf('/');
-  if (slash > 0 && /^(models|tunedModels)$/.test(model.slice(0, slash))) return `${model.slice(0, slash)}/${pathSegment(model.slice(slash + 1), { providerId })}`;
+  if (slash > 0 && /^(models|tunedModels)$/.test(model.slice(0, slash)))
+    return `${model.slice(0, slash)}/${pathSegment(model.slice(slash + 1), { providerId })}`;
   return `models/${pathSegment(model, { providerId })}`;
 }

@@ -17,11 +17,29 @@ export const TYPES: Record<string, NonNullable<GeminiSchema['type']>> = {
 };
 
 /** The only formats Gemini accepts per type; others fail with "only 'enum' and 'date-time' are supported". */
-export const FORMATS: Record<string, readonly string[]> = { STRING: ['enum', 'date-time'], NUMBER: ['float', 'double'], INTEGER: ['int32', 'int64'] };
+export const FORMATS: Record<string, readonly string[]> = {
+  STRING: ['enum', 'date-time'],
+  NUMBER: ['float', 'double'],
+  INTEGER: ['int32', 'int64'],
+};
 
 export const LOSSY_KEYWORDS = [
-  'not', 'if', 'then', 'else', 'patternProperties', 'propertyNames', 'dependentRequired', 'dependentSchemas', 'dependencies',
-  'uniqueItems', 'contains', 'minContains', 'maxContains', 'multipleOf', 'unevaluatedItems', 'additionalItems',
+  'not',
+  'if',
+  'then',
+  'else',
+  'patternProperties',
+  'propertyNames',
+  'dependentRequired',
+  'dependentSchemas',
+  'dependencies',
+  'uniqueItems',
+  'contains',
+  'minContains',
+  'maxContains',
+  'multipleOf',
+  'unevaluatedItems',
+  'additionalItems',
 ] as const;
 
 export const COUNTS = ['minItems', 'maxItems', 'minLength', 'maxLength', 'minProperties', 'maxProperties'] as const;
@@ -29,7 +47,15 @@ export const COUNTS = ['minItems', 'maxItems', 'minLength', 'maxLength', 'minPro
 /** Keywords that belong to one type, moved into the matching branch when `type` lists several. */
 export const KEYWORDS_BY_TYPE: Record<string, readonly string[]> = {
   ARRAY: ['items', 'prefixItems', 'minItems', 'maxItems', 'uniqueItems', 'contains'],
-  OBJECT: ['properties', 'required', 'additionalProperties', 'patternProperties', 'minProperties', 'maxProperties', 'propertyOrdering'],
+  OBJECT: [
+    'properties',
+    'required',
+    'additionalProperties',
+    'patternProperties',
+    'minProperties',
+    'maxProperties',
+    'propertyOrdering',
+  ],
   STRING: ['minLength', 'maxLength', 'pattern', 'format'],
   NUMBER: ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'],
   INTEGER: ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'],
@@ -67,7 +93,11 @@ export function mergeAll(members: unknown[]): Json {
 
 export function isNullSchema(member: unknown): boolean {
   if (!isObject(member)) return false;
-  return member.type === 'null' || (member.const === null && member.type === undefined) || (Array.isArray(member.enum) && member.enum.length === 1 && member.enum[0] === null);
+  return (
+    member.type === 'null' ||
+    (member.const === null && member.type === undefined) ||
+    (Array.isArray(member.enum) && member.enum.length === 1 && member.enum[0] === null)
+  );
 }
 
 export function isObject(value: unknown): value is Json {

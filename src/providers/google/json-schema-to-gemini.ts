@@ -16,7 +16,18 @@
  */
 import type { GeminiSchema } from './gemini-types.js';
 import { ownValue, setOwn } from '../../util/own-value.js';
-import { COUNTS, cutRecursion, FORMATS, isNullSchema, isObject, KEYWORDS_BY_TYPE, LOSSY_KEYWORDS, mergeAll, TYPES, type Json } from './json-schema-keywords.js';
+import {
+  COUNTS,
+  cutRecursion,
+  FORMATS,
+  isNullSchema,
+  isObject,
+  KEYWORDS_BY_TYPE,
+  LOSSY_KEYWORDS,
+  mergeAll,
+  TYPES,
+  type Json,
+} from './json-schema-keywords.js';
 
 export interface ConvertedSchema {
   schema: GeminiSchema;
@@ -80,12 +91,21 @@ class SchemaConverter {
     if (Array.isArray(node.anyOf) && Array.isArray(node.oneOf)) this.lossy.add('oneOf');
     const members = union.map((member) => this.deref(member)).filter((member) => !isNullSchema(member));
     const nullable = members.length < union.length;
-    if (members.length === 0) return { ...this.convertPlain({ ...rest, type: undefined }, refs, depth), nullable: true };
+    if (members.length === 0)
+      return { ...this.convertPlain({ ...rest, type: undefined }, refs, depth), nullable: true };
     if (members.length === 1) {
       const merged = this.convert({ ...(members[0] as Json), ...rest }, refs, depth + 1);
       return nullable ? { ...merged, nullable: true } : merged;
     }
-    const constraintOnly = members.every((member) => isObject(member) && member.type === undefined && member.properties === undefined && member.items === undefined && member.enum === undefined && member.const === undefined);
+    const constraintOnly = members.every(
+      (member) =>
+        isObject(member) &&
+        member.type === undefined &&
+        member.properties === undefined &&
+        member.items === undefined &&
+        member.enum === undefined &&
+        member.const === undefined,
+    );
     if (constraintOnly && (rest.type !== undefined || rest.properties !== undefined)) {
       // e.g. {type: object, anyOf: [{required: [a]}, {required: [b]}]}: Gemini has no way to say it.
       this.lossy.add('anyOf');
@@ -110,11 +130,13 @@ class SchemaConverter {
     // Several types: one branch each, with the keywords that belong to that type.
     const moved = new Set(Object.values(KEYWORDS_BY_TYPE).flat());
     const shared: Json = {};
-    for (const [key, value] of Object.entries(node)) if (key !== 'type' && key !== 'enum' && !moved.has(key)) setOwn(shared, key, value);
+    for (const [key, value] of Object.entries(node))
+      if (key !== 'type' && key !== 'enum' && !moved.has(key)) setOwn(shared, key, value);
     const out = this.convertPlain(shared, refs, depth);
     out.anyOf = named.map((type) => {
       const branch: Json = { type };
-      for (const key of ownValue(KEYWORDS_BY_TYPE, ownValue(TYPES, type) ?? '') ?? []) if (node[key] !== undefined) branch[key] = node[key];
+      for (const key of ownValue(KEYWORDS_BY_TYPE, ownValue(TYPES, type) ?? '') ?? [])
+        if (node[key] !== undefined) branch[key] = node[key];
       if (node.enum !== undefined) branch.enum = node.enum;
       return this.convertPlain(branch, refs, depth + 1);
     });
@@ -144,20 +166,29 @@ class SchemaConverter {
 
     if (isObject(node.properties)) {
       const properties: Record<string, GeminiSchema> = {};
-      for (const [name, value] of Object.entries(node.properties)) setOwn(properties, name, this.convert(value, refs, depth + 1));
+      for (const [name, value] of Object.entries(node.properties))
+        setOwn(properties, name, this.convert(value, refs, depth + 1));
       if (Object.keys(properties).length) out.properties = properties;
       const names = new Set(Object.keys(properties));
-      const required = Array.isArray(node.required) ? node.required.filter((name): name is string => typeof name === 'string' && names.has(name)) : [];
+      const required = Array.isArray(node.required)
+        ? node.required.filter((name): name is string => typeof name === 'string' && names.has(name))
+        : [];
       if (required.length) out.required = [...new Set(required)];
       if (Array.isArray(node.propertyOrdering)) {
-        const ordering = node.propertyOrdering.filter((name): name is string => typeof name === 'string' && names.has(name));
+        const ordering = node.propertyOrdering.filter(
+          (name): name is string => typeof name === 'string' && names.has(name),
+        );
         if (ordering.length) out.propertyOrdering = ordering;
       }
     }
     if (isObject(node.additionalProperties)) this.lossy.add('additionalProperties');
     if (isObject(node.unevaluatedProperties)) this.lossy.add('unevaluatedProperties');
 
-    const tuple = Array.isArray(node.prefixItems) ? node.prefixItems : Array.isArray(node.items) ? node.items : undefined;
+    const tuple = Array.isArray(node.prefixItems)
+      ? node.prefixItems
+      : Array.isArray(node.items)
+        ? node.items
+        : undefined;
     if (tuple) {
       this.lossy.add('items(tuple)');
       const members = tuple.map((member) => this.convert(member, refs, depth + 1));
@@ -196,7 +227,10 @@ class SchemaConverter {
       out.enum = present as string[];
       return;
     }
-    if (present.every((value) => typeof value === 'number') && (out.type === 'INTEGER' || out.type === 'NUMBER' || out.type === undefined)) {
+    if (
+      present.every((value) => typeof value === 'number') &&
+      (out.type === 'INTEGER' || out.type === 'NUMBER' || out.type === undefined)
+    ) {
       out.type ??= present.every((value) => Number.isInteger(value)) ? 'INTEGER' : 'NUMBER';
       out.format = 'enum';
       out.enum = present.map(String);
@@ -210,10 +244,19 @@ class SchemaConverter {
     const integer = out.type === 'INTEGER';
     if (typeof node.minimum === 'number') out.minimum = node.minimum;
     if (typeof node.maximum === 'number') out.maximum = node.maximum;
-    const exclusive = (keyword: 'exclusiveMinimum' | 'exclusiveMaximum', bound: 'minimum' | 'maximum', step: number) => {
+    const exclusive = (
+      keyword: 'exclusiveMinimum' | 'exclusiveMaximum',
+      bound: 'minimum' | 'maximum',
+      step: number,
+    ) => {
       const value = node[keyword];
       // Draft 4 wrote `exclusiveMinimum: true` next to `minimum`; later drafts give the number itself.
-      const limit = typeof value === 'number' ? value : value === true && typeof node[bound] === 'number' ? (node[bound] as number) : undefined;
+      const limit =
+        typeof value === 'number'
+          ? value
+          : value === true && typeof node[bound] === 'number'
+            ? (node[bound] as number)
+            : undefined;
       if (limit === undefined) return;
       if (integer && Number.isInteger(limit)) out[bound] = limit + step;
       else {

@@ -12,12 +12,18 @@ const NO_EQUIVALENT = 'Gemini has no equivalent';
 
 export const GEMINI_PARAM_POLICY: ParamPolicy = {
   model: mapped('the URL: `models/{model}:generateContent` (or `:streamGenerateContent?alt=sse`)'),
-  messages: mapped('`systemInstruction` (system and developer messages) and `contents` (user, assistant → model, tool → functionResponse)'),
+  messages: mapped(
+    '`systemInstruction` (system and developer messages) and `contents` (user, assistant → model, tool → functionResponse)',
+  ),
   stream: mapped('the streaming endpoint'),
-  stream_options: mapped('`include_usage`: the final usage chunk (Gemini always reports usage; the gateway strips it when not asked)'),
+  stream_options: mapped(
+    '`include_usage`: the final usage chunk (Gemini always reports usage; the gateway strips it when not asked)',
+  ),
   temperature: mapped('`generationConfig.temperature`'),
   top_p: mapped('`generationConfig.topP`'),
-  max_completion_tokens: mapped('`generationConfig.maxOutputTokens` (thinking tokens count against it, as reasoning tokens do at OpenAI)'),
+  max_completion_tokens: mapped(
+    '`generationConfig.maxOutputTokens` (thinking tokens count against it, as reasoning tokens do at OpenAI)',
+  ),
   max_tokens: mapped('`generationConfig.maxOutputTokens` (when `max_completion_tokens` is absent)'),
   n: mapped('`generationConfig.candidateCount`'),
   stop: mapped('`generationConfig.stopSequences`'),
@@ -26,15 +32,23 @@ export const GEMINI_PARAM_POLICY: ParamPolicy = {
   frequency_penalty: mapped('`generationConfig.frequencyPenalty` (some models refuse penalties with a 400)'),
   logprobs: mapped('`generationConfig.responseLogprobs`; `logprobsResult` comes back as `choices[].logprobs`'),
   top_logprobs: mapped('`generationConfig.logprobs`'),
-  response_format: mapped('`json_object` → `responseMimeType: application/json`; `json_schema` → the same plus `responseSchema` (schema sanitised)'),
+  response_format: mapped(
+    '`json_object` → `responseMimeType: application/json`; `json_schema` → the same plus `responseSchema` (schema sanitised)',
+  ),
   tools: mapped('`tools[].functionDeclarations` (parameters sanitised); a tool of another type is refused (400)'),
-  tool_choice: mapped('`toolConfig.functionCallingConfig`: none → NONE, auto → AUTO, required → ANY, a named function → ANY + allowedFunctionNames, allowed_tools → ANY/VALIDATED + allowedFunctionNames'),
-  parallel_tool_calls: mapped('`true` is Gemini\'s behaviour; `false` is dropped (Gemini has no switch)'),
-  reasoning_effort: mapped('`generationConfig.thinkingConfig`: Gemini 3 → thinkingLevel (minimal/low/medium/high); Gemini 2.5 → thinkingBudget none 0, low 1024, medium 8192, high 24576 (Google\'s own OpenAI mapping); values a model family cannot express are dropped; thought summaries come back as `reasoning_content`'),
+  tool_choice: mapped(
+    '`toolConfig.functionCallingConfig`: none → NONE, auto → AUTO, required → ANY, a named function → ANY + allowedFunctionNames, allowed_tools → ANY/VALIDATED + allowedFunctionNames',
+  ),
+  parallel_tool_calls: mapped("`true` is Gemini's behaviour; `false` is dropped (Gemini has no switch)"),
+  reasoning_effort: mapped(
+    "`generationConfig.thinkingConfig`: Gemini 3 → thinkingLevel (minimal/low/medium/high); Gemini 2.5 → thinkingBudget none 0, low 1024, medium 8192, high 24576 (Google's own OpenAI mapping); values a model family cannot express are dropped; thought summaries come back as `reasoning_content`",
+  ),
   modalities: mapped('`["text"]` is the default; anything else is dropped'),
   // Extensions other OpenAI-compatible servers accept; mapped because Gemini has them.
   top_k: mapped('`generationConfig.topK` (extension)'),
-  thinking: mapped('`{type: "enabled", budget_tokens}` → `thinkingConfig.thinkingBudget`, `{type: "adaptive"}` → the dynamic budget (-1; Gemini 3 thinks dynamically by default), `{type: "disabled"}` → 0 (Anthropic-style extension; wins over `reasoning_effort`)'),
+  thinking: mapped(
+    '`{type: "enabled", budget_tokens}` → `thinkingConfig.thinkingBudget`, `{type: "adaptive"}` → the dynamic budget (-1; Gemini 3 thinks dynamically by default), `{type: "disabled"}` → 0 (Anthropic-style extension; wins over `reasoning_effort`)',
+  ),
 
   user: dropped(NO_EQUIVALENT),
   safety_identifier: dropped(NO_EQUIVALENT),

@@ -15,7 +15,12 @@ export interface ThinkingConfig {
   includeThoughts?: boolean;
 }
 
-const LEVELS: Readonly<Record<string, ThinkingConfig['thinkingLevel']>> = { minimal: 'MINIMAL', low: 'LOW', medium: 'MEDIUM', high: 'HIGH' };
+const LEVELS: Readonly<Record<string, ThinkingConfig['thinkingLevel']>> = {
+  minimal: 'MINIMAL',
+  low: 'LOW',
+  medium: 'MEDIUM',
+  high: 'HIGH',
+};
 const BUDGETS: Readonly<Record<string, number>> = { none: 0, low: 1024, medium: 8192, high: 24576 };
 
 type Family = 'levels' | 'budget' | 'none';
@@ -28,7 +33,11 @@ export function thinkingFamily(model: string): Family {
   return version >= 3 ? 'levels' : version >= 2.5 ? 'budget' : 'none';
 }
 
-export function thinkingConfig(model: string, body: Record<string, unknown>, report: ParamReport): ThinkingConfig | undefined {
+export function thinkingConfig(
+  model: string,
+  body: Record<string, unknown>,
+  report: ParamReport,
+): ThinkingConfig | undefined {
   const effort = body.reasoning_effort;
   const thinking = body.thinking as { type?: unknown; budget_tokens?: unknown } | null | undefined;
   if ((effort === undefined || effort === null) && (thinking === undefined || thinking === null)) return undefined;
@@ -41,9 +50,11 @@ export function thinkingConfig(model: string, body: Record<string, unknown>, rep
   if (thinking != null) {
     if (effort != null) report.drop('reasoning_effort', '`thinking` was given too and wins');
     if (thinking.type === 'disabled') return { thinkingBudget: 0 };
-    if (thinking.type === 'enabled' && typeof thinking.budget_tokens === 'number') return { thinkingBudget: thinking.budget_tokens, includeThoughts: true };
+    if (thinking.type === 'enabled' && typeof thinking.budget_tokens === 'number')
+      return { thinkingBudget: thinking.budget_tokens, includeThoughts: true };
     // Adaptive: the model decides how much to think, Gemini's dynamic budget (-1), the default of Gemini 3.
-    if (thinking.type === 'adaptive') return family === 'levels' ? { includeThoughts: true } : { thinkingBudget: -1, includeThoughts: true };
+    if (thinking.type === 'adaptive')
+      return family === 'levels' ? { includeThoughts: true } : { thinkingBudget: -1, includeThoughts: true };
     report.drop('thinking', 'expected {type: "enabled", budget_tokens}, {type: "adaptive"} or {type: "disabled"}');
     return undefined;
   }

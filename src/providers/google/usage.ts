@@ -8,7 +8,8 @@
 import type { NormalizedUsage } from '../../usage.js';
 import type { GeminiUsageMetadata } from './gemini-types.js';
 
-const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0);
+const count = (value: unknown): number =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
 
 export function fromGeminiUsage(usageMetadata: GeminiUsageMetadata): NormalizedUsage {
   const prompt = count(usageMetadata.promptTokenCount);

@@ -29,14 +29,26 @@ export interface VertexTokenSource {
 /** Reads the key once (a malformed key fails here, at startup, not on the first request). */
 export function vertexTokenSource(key: ServiceAccountKey, now: () => number = Date.now): VertexTokenSource {
   const privateKey: KeyObject = createPrivateKey(key.private_key);
-  const header = base64url(JSON.stringify(key.private_key_id ? { alg: 'RS256', typ: 'JWT', kid: key.private_key_id } : { alg: 'RS256', typ: 'JWT' }));
+  const header = base64url(
+    JSON.stringify(
+      key.private_key_id ? { alg: 'RS256', typ: 'JWT', kid: key.private_key_id } : { alg: 'RS256', typ: 'JWT' },
+    ),
+  );
   let cached: { token: string; expires: number } | undefined;
   return {
     token() {
       const seconds = Math.floor(now() / 1000);
       if (cached && seconds < cached.expires - RENEW_BEFORE_SECONDS) return cached.token;
       const expires = seconds + LIFETIME_SECONDS;
-      const claims = base64url(JSON.stringify({ iss: key.client_email, sub: key.client_email, aud: VERTEX_AUDIENCE, iat: seconds, exp: expires }));
+      const claims = base64url(
+        JSON.stringify({
+          iss: key.client_email,
+          sub: key.client_email,
+          aud: VERTEX_AUDIENCE,
+          iat: seconds,
+          exp: expires,
+        }),
+      );
       const signature = createSign('RSA-SHA256').update(`${header}.${claims}`).sign(privateKey).toString('base64url');
       cached = { token: `${header}.${claims}.${signature}`, expires };
       return cached.token;

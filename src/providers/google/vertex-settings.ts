@@ -27,7 +27,8 @@ export function readVertexSettings(id: string, config: VertexOptions): VertexSet
     }
   }
   const key = credentials as ServiceAccountKey;
-  if (typeof key?.client_email !== 'string' || typeof key.private_key !== 'string') fail('credentials', 'needs client_email and private_key (a service-account key file)');
+  if (typeof key?.client_email !== 'string' || typeof key.private_key !== 'string')
+    fail('credentials', 'needs client_email and private_key (a service-account key file)');
   const project = config.vertex.project ?? key.project_id;
   if (!project) return fail('project', 'required (or a project_id in the key file)');
   try {

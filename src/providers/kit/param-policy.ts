@@ -22,7 +22,11 @@ export type ParamRule =
 export type ParamPolicy = Readonly<Record<string, ParamRule>>;
 
 export const mapped = (to: string): ParamRule => ({ handling: 'mapped', to });
-export const dropped = (why: string, harmless?: (value: unknown) => boolean): ParamRule => ({ handling: 'dropped', why, harmless });
+export const dropped = (why: string, harmless?: (value: unknown) => boolean): ParamRule => ({
+  handling: 'dropped',
+  why,
+  harmless,
+});
 export const refused = (why: string): ParamRule => ({ handling: 'refused', why });
 
 /** Who cannot honour a parameter, as a refusal names it. */
@@ -44,7 +48,8 @@ export class ParamReport {
 
   /** Leaves `param` out and reports it; under `strictParams` refuses the request instead. */
   drop(param: string, why: string): void {
-    if (this.strict) throw this.refusal(param, `${why}. Remove it, or turn off strictParams to have it dropped and reported`);
+    if (this.strict)
+      throw this.refusal(param, `${why}. Remove it, or turn off strictParams to have it dropped and reported`);
     if (!this.dropped.includes(param)) this.dropped.push(param);
   }
 

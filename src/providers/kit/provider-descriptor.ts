@@ -56,11 +56,11 @@ const ENDPOINT_OPTIONS = {
  * The options schema of a descriptor: `kind` (one of its kinds), the common options, its own, and
  * `endpoints`, each of which may set the options named in `perEndpoint` differently.
  */
-export function providerOptions<const Kinds extends readonly [string, ...string[]], Own extends z.ZodRawShape, PerEndpoint extends keyof Own = never>(
-  kinds: Kinds,
-  own: Own,
-  perEndpoint: readonly PerEndpoint[] = [],
-) {
+export function providerOptions<
+  const Kinds extends readonly [string, ...string[]],
+  Own extends z.ZodRawShape,
+  PerEndpoint extends keyof Own = never,
+>(kinds: Kinds, own: Own, perEndpoint: readonly PerEndpoint[] = []) {
   const endpointOwn = Object.fromEntries(perEndpoint.map((key) => [key, own[key]])) as Pick<Own, PerEndpoint>;
   const endpoint = z.strictObject({ ...ENDPOINT_OPTIONS, ...endpointOwn });
   return z.strictObject({
@@ -73,7 +73,10 @@ export function providerOptions<const Kinds extends readonly [string, ...string[
 }
 
 /** Any options schema made by `providerOptions`. */
-export type ProviderOptionsSchema = z.ZodObject<{ kind: z.ZodEnum<Record<string, string>> } & z.ZodRawShape, z.core.$strict>;
+export type ProviderOptionsSchema = z.ZodObject<
+  { kind: z.ZodEnum<Record<string, string>> } & z.ZodRawShape,
+  z.core.$strict
+>;
 
 /** The kinds a schema's `kind` takes. */
 export type KindOf<Schema extends ProviderOptionsSchema> = Extract<z.output<Schema>['kind'], string>;
@@ -93,12 +96,16 @@ export interface ProviderDescriptor<Schema extends ProviderOptionsSchema = Provi
 }
 
 /** Checks a descriptor's types against its own schema (the registry holds descriptors of many schemas). */
-export function defineProvider<Schema extends ProviderOptionsSchema>(descriptor: ProviderDescriptor<Schema>): ProviderDescriptor<Schema> {
+export function defineProvider<Schema extends ProviderOptionsSchema>(
+  descriptor: ProviderDescriptor<Schema>,
+): ProviderDescriptor<Schema> {
   return descriptor;
 }
 
 /** The options of a provider as a user writes them: `kind` may be left out when the provider's id names its kind. */
-export type ProviderInput<Schema extends ProviderOptionsSchema> = Omit<z.input<Schema>, 'kind'> & { kind?: z.input<Schema>['kind'] };
+export type ProviderInput<Schema extends ProviderOptionsSchema> = Omit<z.input<Schema>, 'kind'> & {
+  kind?: z.input<Schema>['kind'];
+};
 
 /** A provider option the schema cannot check alone (a combination, a required one per kind), named by its path. */
 export function invalidProviderOption(id: string, field: string, message: string): never {

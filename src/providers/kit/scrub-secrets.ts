@@ -53,7 +53,8 @@ const KEY_SHAPES: readonly KeyShape[] = [
   // OpenAI (sk-, sk-proj-, sk-svcacct-), Anthropic (sk-ant-), and vendors with the same convention:
   // a prefix, a separator, a long tail. These prefixes name keys and nothing else.
   {
-    pattern: /(?<![A-Za-z0-9])(?:sk|gsk|xai|csk|pplx|nvapi|ghp|gho|ghs|ghu|github_pat|glpat|xox[abpr])[-_][A-Za-z0-9*._-]{12,}/g,
+    pattern:
+      /(?<![A-Za-z0-9])(?:sk|gsk|xai|csk|pplx|nvapi|ghp|gho|ghs|ghu|github_pat|glpat|xox[abpr])[-_][A-Za-z0-9*._-]{12,}/g,
     replace: redact,
   },
   // Shorter prefixes that words also start with (`fw_version_mismatch`): only with a random-looking tail.
@@ -61,14 +62,21 @@ const KEY_SHAPES: readonly KeyShape[] = [
   // Google API keys.
   { pattern: /(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{20,}/g, replace: redact },
   // AWS access key ids (long-term AKIA…, temporary ASIA…, and the other documented prefixes).
-  { pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|AKPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g, replace: redact },
+  {
+    pattern:
+      /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|AKPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
+    replace: redact,
+  },
   // JWTs (Vertex AI's self-signed tokens, OIDC tokens): base64url JSON header and claims, then a
   // signature. It starts where a base64url run starts, so a run without the dots is tried once (linear).
   { pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*/g, replace: redact },
   // Google OAuth access tokens.
   { pattern: /(?<![A-Za-z0-9])ya29\.[A-Za-z0-9_-]{20,}/g, replace: redact },
   // The value of an Authorization header, whatever its shape.
-  { pattern: /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{16,}/gi, replace: (_match, scheme) => `${scheme} ${REDACTED}` },
+  {
+    pattern: /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{16,}/gi,
+    replace: (_match, scheme) => `${scheme} ${REDACTED}`,
+  },
   // Long opaque tokens: AWS secret keys (40 characters), session tokens, base64 lines of a PEM key.
   { pattern: /[A-Za-z0-9+/=_-]{40,}/g, replace: redactOpaque },
 ];
@@ -92,7 +100,11 @@ export function scrubSecrets(text: string, secrets: readonly string[], maxLength
  * secret or a key-shaped string says nothing a client needs and is dropped whole (the caller's
  * default code applies); control characters are not part of an identifier either.
  */
-export function scrubIdentifier(value: unknown, secrets: readonly string[], maxLength = MAX_UPSTREAM_CODE): string | null {
+export function scrubIdentifier(
+  value: unknown,
+  secrets: readonly string[],
+  maxLength = MAX_UPSTREAM_CODE,
+): string | null {
   if (typeof value !== 'string' || value === '' || value.length > SHAPE_SCAN_LIMIT) return null;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) return null;
@@ -101,7 +113,9 @@ export function scrubIdentifier(value: unknown, secrets: readonly string[], maxL
 }
 
 /** The fields of an upstream error as a provider read them, each scrubbed and bounded. */
-export function scrubErrorFields<T extends { message: string; code?: string | null; type?: string | null; param?: string | null }>(info: T, secrets: readonly string[]): T {
+export function scrubErrorFields<
+  T extends { message: string; code?: string | null; type?: string | null; param?: string | null },
+>(info: T, secrets: readonly string[]): T {
   return {
     ...info,
     message: scrubSecrets(info.message, secrets),

@@ -19,7 +19,12 @@ export const openAICompatibleDescriptor = defineProvider({
     const common = { id, apiKey: options.apiKey || undefined, headers: options.headers, models: options.models };
     if (options.kind === 'openai-compatible') {
       if (!options.baseURL) invalidProviderOption(id, 'baseURL', 'required for kind `openai-compatible`');
-      return openAICompatibleProvider({ ...common, kind: 'openai-compatible', baseURL: options.baseURL, keyOptional: true });
+      return openAICompatibleProvider({
+        ...common,
+        kind: 'openai-compatible',
+        baseURL: options.baseURL,
+        keyOptional: true,
+      });
     }
     const kind: OpenAICompatiblePresetName = options.kind;
     const preset = OPENAI_COMPATIBLE_PRESETS[kind];

@@ -11,7 +11,11 @@ export function parseOpenAIError(status: number, bodyText: string): UpstreamErro
   const root = (parsed ?? {}) as Record<string, unknown>;
   const error = (typeof root.error === 'object' && root.error !== null ? root.error : root) as Record<string, unknown>;
   const message =
-    typeof error.message === 'string' ? error.message : typeof root.error === 'string' ? root.error : `HTTP ${status} from the upstream.`;
+    typeof error.message === 'string'
+      ? error.message
+      : typeof root.error === 'string'
+        ? root.error
+        : `HTTP ${status} from the upstream.`;
   return {
     message,
     code: typeof error.code === 'string' ? error.code : null,

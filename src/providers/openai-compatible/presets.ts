@@ -22,7 +22,12 @@ const PRESETS = {
   groq: { baseURL: 'https://api.groq.com/openai/v1', modelsDev: 'groq', prices: 'groq' },
   together: { baseURL: 'https://api.together.xyz/v1', modelsDev: 'togetherai', prices: 'together' },
   fireworks: { baseURL: 'https://api.fireworks.ai/inference/v1', modelsDev: 'fireworks-ai', prices: 'fireworks' },
-  openrouter: { baseURL: 'https://openrouter.ai/api/v1', modelsDev: 'openrouter', catalogueAlso: ['openai'], prices: 'openrouter' },
+  openrouter: {
+    baseURL: 'https://openrouter.ai/api/v1',
+    modelsDev: 'openrouter',
+    catalogueAlso: ['openai'],
+    prices: 'openrouter',
+  },
   mistral: {
     baseURL: 'https://api.mistral.ai/v1',
     // Mistral reports usage on the last chunk by itself and does not document `stream_options`.
@@ -31,9 +36,20 @@ const PRESETS = {
     modelsDev: 'mistral',
     prices: 'mistral',
   },
-  deepseek: { baseURL: 'https://api.deepseek.com/v1', families: /^deepseek-/, modelsDev: 'deepseek', prices: 'deepseek' },
+  deepseek: {
+    baseURL: 'https://api.deepseek.com/v1',
+    families: /^deepseek-/,
+    modelsDev: 'deepseek',
+    prices: 'deepseek',
+  },
   xai: { baseURL: 'https://api.x.ai/v1', families: /^grok-/, modelsDev: 'xai', prices: 'x-ai' },
-  perplexity: { baseURL: 'https://api.perplexity.ai', streamUsage: 'always', families: /^sonar/, modelsDev: 'perplexity', prices: 'perplexity' },
+  perplexity: {
+    baseURL: 'https://api.perplexity.ai',
+    streamUsage: 'always',
+    families: /^sonar/,
+    modelsDev: 'perplexity',
+    prices: 'perplexity',
+  },
   cerebras: { baseURL: 'https://api.cerebras.ai/v1', modelsDev: 'cerebras', prices: 'cerebras' },
   // A local server: no key, no catalogue prices (set them in options.pricing).
   ollama: { baseURL: 'http://127.0.0.1:11434/v1', keyOptional: true },
@@ -43,4 +59,7 @@ export type OpenAICompatiblePresetName = keyof typeof PRESETS;
 
 export const OPENAI_COMPATIBLE_PRESETS: Readonly<Record<OpenAICompatiblePresetName, OpenAICompatiblePreset>> = PRESETS;
 
-export const PRESET_NAMES = Object.keys(OPENAI_COMPATIBLE_PRESETS) as [OpenAICompatiblePresetName, ...OpenAICompatiblePresetName[]];
+export const PRESET_NAMES = Object.keys(OPENAI_COMPATIBLE_PRESETS) as [
+  OpenAICompatiblePresetName,
+  ...OpenAICompatiblePresetName[],
+];
