@@ -5,24 +5,11 @@
  * memory store answers within the same turn and cannot hang: it gets no timer (`timeoutMs`
  * undefined), only the failure mapping.
  */
-import { StoreUnavailableError, type Store } from './store.js';
-
-const GUARDED = [
-  'increment',
-  'get',
-  'getMany',
-  'set',
-  'delete',
-  'hitWindow',
-  'reserve',
-  'settle',
-  'getCached',
-  'setCached',
-] as const;
+import { STORE_CALLS, StoreUnavailableError, type Store } from './store.js';
 
 export function guardStore(store: Store, timeoutMs: number | undefined): Store {
   const guarded: Record<string, unknown> = { kind: store.kind, close: () => store.close() };
-  for (const name of GUARDED) {
+  for (const name of STORE_CALLS) {
     const method = (store[name] as (...args: unknown[]) => Promise<unknown>).bind(store);
     const what = `${store.kind} store ${name}`;
     guarded[name] =

@@ -80,20 +80,22 @@ export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError';
 }
 
+/** The store's calls that reach its backend (all but `close`): what `guardStore` bounds in time. */
+export const STORE_CALLS = [
+  'increment',
+  'get',
+  'getMany',
+  'set',
+  'delete',
+  'hitWindow',
+  'reserve',
+  'settle',
+  'getCached',
+  'setCached',
+] as const;
+
 export function isStore(value: unknown): value is Store {
   if (typeof value !== 'object' || value === null) return false;
   const store = value as Record<string, unknown>;
-  return [
-    'increment',
-    'get',
-    'getMany',
-    'set',
-    'delete',
-    'hitWindow',
-    'reserve',
-    'settle',
-    'getCached',
-    'setCached',
-    'close',
-  ].every((name) => typeof store[name] === 'function');
+  return [...STORE_CALLS, 'close'].every((name) => typeof store[name] === 'function');
 }
