@@ -60,8 +60,11 @@ export interface StreamFormat {
   createOutputLog(): OutputLog;
   /** The text that ends a complete stream (after the request_breakdown frame, when asked). */
   readonly end: string;
-  /** The frame that ends a stream failing after its first content (never a silent close, DESIGN.md §4). */
-  errorFrame(error: GatewayError): string;
+  /**
+   * The frame that ends a stream failing after its first content (never a silent close, DESIGN.md §4);
+   * `lastPayload`: the last data the client had (a numbered format numbers the frame after it).
+   */
+  errorFrame(error: GatewayError, lastPayload: string | undefined): string;
   /** The request_breakdown frame; `firstPayload` (the stream's first data) lends it its id and model. */
   breakdownFrame(firstPayload: string | undefined, breakdown: { request_id: string; model: string | null }): string;
   /** The JSON answer a finished stream amounts to: what the cache stores. */

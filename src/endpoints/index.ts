@@ -8,8 +8,9 @@ import { chatCompletions } from './chat-completions/index.js';
 import { embeddings } from './embeddings.js';
 import { servingOf, type ModelEndpoint } from './endpoint.js';
 import { models } from './models.js';
+import { responses } from './responses/index.js';
 
-export const ENDPOINTS = [chatCompletions, embeddings, models] as const;
+export const ENDPOINTS = [chatCompletions, responses, embeddings, models] as const;
 
 /** One of the listed records (narrowed by `kind`, each keeps its own literal types). */
 export type ListedEndpoint = (typeof ENDPOINTS)[number];
@@ -33,7 +34,7 @@ export function findRoute(path: string): FoundRoute | undefined {
   return BY_PATH.get(path);
 }
 
-/** `POST /chat/completions, POST /embeddings and GET /models`. */
+/** `POST /chat/completions, POST /responses, POST /embeddings and GET /models`. */
 export const SERVED_ROUTES = listed(ENDPOINTS.map((endpoint) => `${endpoint.method} ${endpoint.path}`));
 
 /** Why a provider is refused a route (see `servingOf`): a 400 that falls back to the next model. */

@@ -22,6 +22,8 @@ export interface StreamTap {
   output?: OutputLog;
   /** The first data payload (its id and model name the request_breakdown chunk). */
   firstPayload?: string;
+  /** The last data payload relayed (a numbered stream's error frame follows it). */
+  lastPayload?: string;
 }
 
 export interface PassthroughOptions {
@@ -166,6 +168,7 @@ export class PassthroughRelay implements ChunkRelay {
       }
     }
     if (!this.sawFinish && this.completeTest.test(data)) this.sawFinish = true;
+    tap.lastPayload = data;
     tap.payloads?.push(data);
     tap.output?.push(data);
     return frame;

@@ -51,7 +51,7 @@ export function streamEnding(
       fillStreamOutcome(log.record, tap, params, noteUsage);
       return format.breakdownFrame(tap.firstPayload, breakdown(log.record, log)) + format.end;
     },
-    errorFrame: (error) => format.errorFrame(error),
+    errorFrame: (error) => format.errorFrame(error, tap.lastPayload),
     bug(error) {
       report(error, 'stream');
     },

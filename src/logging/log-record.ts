@@ -56,7 +56,7 @@ export interface LogRecord {
   gateway_overhead_ms: number | null;
   method: string;
   path: string;
-  endpoint: 'chat.completions' | 'embeddings' | 'models' | null;
+  endpoint: 'chat.completions' | 'responses' | 'embeddings' | 'models' | null;
   status_code: number;
   status: 'success' | 'error' | 'aborted';
   error_message: string | null;

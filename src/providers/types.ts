@@ -6,7 +6,7 @@ import type { UpstreamRequest } from '../transport/types.js';
 import type { NormalizedUsage } from '../usage.js';
 import type { ChatCompletionChunk } from './openai-types.js';
 
-export type Operation = 'chat' | 'embeddings';
+export type Operation = 'chat' | 'responses' | 'embeddings';
 
 /** A non-streaming upstream response in OpenAI's shape, with its usage in disjoint buckets. */
 export interface ConvertedResponse {

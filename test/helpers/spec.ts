@@ -14,6 +14,7 @@ const strict = (schema: string) =>
 const validators = {
   chat: strict('CreateChatCompletionRequest'),
   embeddings: strict('CreateEmbeddingRequest'),
+  responses: strict('CreateResponse'),
 };
 
 export function assertValidOpenAIRequest(kind: keyof typeof validators, body: unknown): void {

@@ -18,7 +18,7 @@ export interface AzureSettings {
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
-const OPERATION_PATHS = { chat: 'chat/completions', embeddings: 'embeddings' } as const;
+const OPERATION_PATHS = { chat: 'chat/completions', responses: 'responses', embeddings: 'embeddings' } as const;
 
 /** Azure OpenAI: OpenAI's wire format behind deployment URLs and an `api-key` header. */
 export function azureProvider(settings: AzureSettings): Provider {
@@ -33,6 +33,9 @@ export function azureProvider(settings: AzureSettings): Provider {
   const urlFor = (call: ProviderCall): string => {
     const path = OPERATION_PATHS[call.operation];
     if (apiVersion === 'v1') return `${base}/openai/v1/${path}`;
+    // The Responses API has no deployment URLs: `/openai/responses?api-version=` (2025-03-01-preview
+    // or later), the deployment named in the body's `model` as on the v1 API.
+    if (call.operation === 'responses') return `${base}/openai/responses?api-version=${encodeURIComponent(apiVersion)}`;
     const deployment = pathSegment(deploymentFor(call.model), { providerId: settings.id });
     return `${base}/openai/deployments/${deployment}/${path}?api-version=${encodeURIComponent(apiVersion)}`;
   };
@@ -47,10 +50,13 @@ export function azureProvider(settings: AzureSettings): Provider {
     models: settings.models ?? Object.keys(settings.deployments ?? {}),
     urlFor,
   });
-  if (apiVersion !== 'v1') return inner;
-  // The v1 API takes the deployment name in the body's `model`.
+  // The v1 API, and the Responses API on every version, take the deployment name in the body's `model`.
+  const modelInBody = (call: ProviderCall) => apiVersion === 'v1' || call.operation === 'responses';
   return {
     ...inner,
-    buildRequest: (call) => inner.buildRequest({ ...call, body: { ...call.body, model: deploymentFor(call.model) } }),
+    buildRequest: (call) =>
+      modelInBody(call)
+        ? inner.buildRequest({ ...call, body: { ...call.body, model: deploymentFor(call.model) } })
+        : inner.buildRequest(call),
   };
 }

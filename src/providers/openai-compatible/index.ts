@@ -3,7 +3,11 @@ import type { Operation, Provider, ProviderCall } from '../types.js';
 import type { UpstreamRequest } from '../../transport/types.js';
 import { parseOpenAIError } from './errors.js';
 
-const PATHS: Record<Operation, string> = { chat: '/chat/completions', embeddings: '/embeddings' };
+const PATHS: Record<Operation, string> = {
+  chat: '/chat/completions',
+  responses: '/responses',
+  embeddings: '/embeddings',
+};
 
 export interface OpenAICompatibleSettings {
   id: string;
