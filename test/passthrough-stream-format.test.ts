@@ -2,11 +2,12 @@
  * The pass-through relay asks the route's stream format how a stream ends, where its usage and its
  * errors are, and how its output is logged: nothing of chat completions' is built into it. Shown with
  * a stream that is not chat completions' at all, OpenAI's Responses API (real Azure recordings,
- * test/fixtures/openai-responses), read by a sketch of that route's format written here: no `[DONE]`,
- * the end is a `response.completed` event, the usage sits in it with `input_tokens`/`output_tokens`.
+ * test/fixtures/openai-responses), read by that route's record (src/endpoints/responses/): no
+ * `[DONE]`, the end is a `response.completed` event, the usage sits in it with `input_tokens`/`output_tokens`.
  */
 import { describe, expect, it } from 'vitest';
-import type { OutputLog, StreamFormat } from '../src/endpoints/endpoint.js';
+import type { StreamFormat } from '../src/endpoints/endpoint.js';
+import { responses } from '../src/endpoints/responses/index.js';
 import { passthroughStream, type StreamTap } from '../src/engine/passthrough-stream.js';
 import { GatewayError } from '../src/errors.js';
 import { createProviders } from '../src/providers/create-providers.js';
@@ -30,47 +31,7 @@ function responsesUsage(usage: Json): NormalizedUsage {
   };
 }
 
-/** The log output of a Responses stream: its text and its function call arguments. */
-class ResponsesOutput implements OutputLog {
-  private text = '';
-  private args = '';
-  push(payload: string): void {
-    const event = JSON.parse(payload) as Json;
-    if (event.type === 'response.output_text.delta') this.text += event.delta;
-    if (event.type === 'response.function_call_arguments.delta') this.args += event.delta;
-  }
-  value() {
-    return { text: this.text, arguments: this.args };
-  }
-}
-
-const unused = () => {
-  throw new Error('not used by the relay');
-};
-
-const responsesFormat: StreamFormat = {
-  requested: (body) => body.stream === true,
-  clientWantsUsage: () => true,
-  askForUsage: () => ({}),
-  passthrough: {
-    // Every event of the stream is named by its `type`, the first field.
-    errorHint: '{"type":"response.failed"',
-    errorIn(data, errorEvent) {
-      const event = JSON.parse(data) as Json;
-      return errorEvent ? { message: event.message, code: event.code } : event.response.error;
-    },
-    usage: /^\{"type":"response\.(?:completed|incomplete)"/,
-    // Part of the answer the client reads: never stripped.
-    readUsage: (data) => ({ usage: responsesUsage((JSON.parse(data) as Json).response.usage), data }),
-    complete: /^\{"type":"response\.(?:completed|incomplete)"/,
-  },
-  createOutputLog: () => new ResponsesOutput(),
-  end: '',
-  errorFrame: unused,
-  breakdownFrame: unused,
-  answerFromStream: unused,
-  replay: unused,
-};
+const responsesFormat: StreamFormat = responses.stream;
 
 /** OpenAI's wire framing of a Responses stream: each event named by an `event:` line. */
 const wire = (events: readonly Json[]) =>
@@ -103,17 +64,6 @@ async function relay(text: string, cuts: number[], format: StreamFormat = respon
   return { text: relayed, usage: tap.usage, output: tap.output?.value(), error };
 }
 
-/** The answer's text and function call arguments, as the final `response.completed` event holds them. */
-function recordedOutput(answer: Json) {
-  let text = '';
-  let args = '';
-  for (const item of answer.output) {
-    if (item.type === 'message') for (const part of item.content) if (part.type === 'output_text') text += part.text;
-    if (item.type === 'function_call') args += item.arguments;
-  }
-  return { text, arguments: args };
-}
-
 const RECORDINGS = ['azure-text', 'azure-tool-call'];
 
 describe("the pass-through relay reads a stream by its route's format", () => {
@@ -126,7 +76,7 @@ describe("the pass-through relay reads a stream by its route's format", () => {
       const expected = {
         text: stream,
         usage: responsesUsage(completed.response.usage),
-        output: recordedOutput(completed.response),
+        output: completed.response.output,
         error: undefined,
       };
       expect(await relay(stream, [])).toEqual(expected);
@@ -139,6 +89,20 @@ describe("the pass-through relay reads a stream by its route's format", () => {
       const outcome = await relay(wire(events.slice(0, -1)), []);
       expect(outcome.error).toBe('upstream_stream_truncated');
       expect(outcome.usage).toBeUndefined();
+      // The log keeps what the client had: the items done, as the final snapshot holds them.
+      expect(outcome.output).toEqual(completed.response.output);
+    });
+
+    it(`${name}: cut in its first item, the log holds the text or arguments so far`, async () => {
+      const firstDone = events.findIndex((event) => event.type === 'response.output_item.done');
+      const outcome = await relay(wire(events.slice(0, firstDone)), []);
+      expect(outcome.error).toBe('upstream_stream_truncated');
+      const item = completed.response.output[0];
+      const partial =
+        item.type === 'message'
+          ? { content: [{ type: 'output_text', text: item.content[0].text }] }
+          : { arguments: item.arguments };
+      expect(outcome.output).toMatchObject([{ id: item.id, type: item.type, ...partial }]);
     });
   }
 
@@ -148,5 +112,23 @@ describe("the pass-through relay reads a stream by its route's format", () => {
     const outcome = await relay(failed, [encoder.encode(wire(events)).length]);
     expect(outcome.error).toBe('server_error');
     expect(outcome.text).toBe(wire(events));
+  });
+
+  it('a response.failed event is the upstream error its response holds', async () => {
+    const events = fixtureChunks<Json>('openai-responses/azure-text.chunks.jsonl');
+    const head = events.slice(0, 5);
+    const failed = {
+      type: 'response.failed',
+      sequence_number: 5,
+      response: {
+        ...events.at(-1)!.response,
+        status: 'failed',
+        error: { code: 'rate_limit_exceeded', message: 'Slow down' },
+        usage: null,
+      },
+    };
+    const outcome = await relay(wire([...head, failed]), [encoder.encode(wire(head)).length]);
+    expect(outcome.error).toBe('rate_limit_exceeded');
+    expect(outcome.text).toBe(wire(head));
   });
 });

@@ -34,6 +34,7 @@ const rig = useSdkRig(['openai', 'azure', 'claude'], ({ openai, azure, claude })
     anthropic: { apiKey: 'sk-ant-test-responses', baseURL: `${claude.origin}/v1` },
   },
   retry: { maxRetries: 0 },
+  cache: { enabled: true },
   onLog: logs.sink,
 }));
 
@@ -183,5 +184,113 @@ describe('POST /responses through the OpenAI SDK, passed through', () => {
     expect(text).not.toContain('[DONE]');
     const [record] = await logs.settle(1);
     expect(record.error_code).toBe('upstream_stream_truncated');
+  });
+
+  it('an upstream error in the stream before its first content falls back (response.failed, then an error event)', async () => {
+    const failed = {
+      type: 'response.failed',
+      sequence_number: 1,
+      response: { ...TEXT_RESPONSE, status: 'failed', error: { code: 'server_error', message: 'Try again' } },
+    };
+    rig.openai.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.end(wire([failed]));
+    });
+    rig.azure.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.end(
+        'event: error\ndata: {"type":"error","code":"server_error","message":"Down","param":null,"sequence_number":0}\n\n',
+      );
+    });
+    const stream = await rig.client.responses
+      .create({
+        model: 'openai/gpt-5.1',
+        input: 'Say hello',
+        stream: true,
+        ...withGatewayParams({ fallback_models: ['azure/gpt-5.1', 'openai/gpt-5.1-mini'] }),
+      })
+      .catch((error: unknown) => error);
+    expect(stream).toBeInstanceOf(Error);
+    expect(rig.openai.requests.map((request) => request.body.model)).toEqual(['gpt-5.1', 'gpt-5.1-mini']);
+    expect(rig.azure.requests).toHaveLength(1);
+    const [record] = await logs.settle(1);
+    expect(record.attempts.map((attempt) => [attempt.provider, attempt.error_code])).toEqual([
+      ['openai', 'server_error'],
+      ['azure', 'server_error'],
+      ['openai', 'server_error'],
+    ]);
+  });
+
+  it('a JSON answer with status failed is an upstream error, and the next model serves', async () => {
+    rig.openai.handleNth(0, (_request, response) =>
+      json(response, 200, {
+        ...TEXT_RESPONSE,
+        status: 'failed',
+        output: [],
+        error: { code: 'server_error', message: 'Try again' },
+      }),
+    );
+    rig.openai.handle(replay(TEXT_EVENTS));
+    const answer = await rig.client.responses.create({
+      model: 'openai/gpt-5.1',
+      input: 'Say hello',
+      ...withGatewayParams({ fallback_models: ['openai/gpt-5.1-mini'] }),
+    });
+    expect(answer.output_text).toBe('Hello');
+    expect(rig.openai.requests).toHaveLength(2);
+  });
+
+  it('is never served from the cache: a response is server-side state', async () => {
+    rig.openai.handle(replay(TEXT_EVENTS));
+    for (let i = 0; i < 2; i++) await rig.client.responses.create({ model: 'openai/gpt-5.1', input: 'Same question' });
+    expect(rig.openai.requests).toHaveLength(2);
+    const records = await logs.settle(2);
+    expect(records.map((record) => record.cache?.status ?? null)).not.toContain('hit');
+  });
+
+  it('request_breakdown on a stream is an SSE comment after the terminal event, which the SDK passes by', async () => {
+    rig.openai.handle(replay(TEXT_EVENTS));
+    const stream = rig.client.responses.stream({
+      model: 'openai/gpt-5.1',
+      input: 'Say hello',
+      ...withGatewayParams({ request_breakdown: true }),
+    });
+    const received: Json[] = [];
+    for await (const event of stream) received.push(event);
+    expect(received).toEqual(TEXT_EVENTS);
+    expect((await stream.finalResponse()).output_text).toBe('Hello');
+
+    const http = await fetch(`${rig.host.baseURL}/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'openai/gpt-5.1', input: 'Say hello', stream: true, request_breakdown: true }),
+    });
+    const text = await http.text();
+    expect(text.startsWith(wire(TEXT_EVENTS))).toBe(true);
+    const comment = /^: request_breakdown (.*)\n\n$/.exec(text.slice(wire(TEXT_EVENTS).length));
+    expect(JSON.parse(comment![1])).toMatchObject({ model: 'gpt-5.1', usage: { prompt_tokens: 11 } });
+  });
+});
+
+describe('POST /responses on Azure with a dated API version', () => {
+  const azureRig = useSdkRig(['azure'], ({ azure }) => ({
+    providers: {
+      azure: {
+        apiKey: 'az-test-dated-0001',
+        baseURL: azure.origin,
+        apiVersion: '2025-04-01-preview',
+        deployments: { 'gpt-5.1': 'prod-gpt51' },
+      },
+    },
+  }));
+
+  it('goes to /openai/responses?api-version= (no deployment URL), the deployment named in the body', async () => {
+    azureRig.azure.handle(replay(TEXT_EVENTS));
+    const answer = await azureRig.client.responses.create({ model: 'azure/gpt-5.1', input: 'Say hello' });
+    expect(answer.output_text).toBe('Hello');
+    const [request] = azureRig.azure.requests;
+    expect(request.url).toBe('/openai/responses?api-version=2025-04-01-preview');
+    expect(request.body).toEqual({ model: 'prod-gpt51', input: 'Say hello' });
+    expect(request.headers['api-key']).toBe('az-test-dated-0001');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The log record's `output` for a Responses answer: its `output` items. A stream's come from its
- * terminal event's final snapshot; before that (a stream cut short) the text and function call
- * arguments so far, in the same item shape. Only the few events that carry them are parsed.
+ * terminal event's final snapshot; before that (a stream cut short) the items done and the text and
+ * function call arguments of the one under way, in the same shape. Only the few events that carry them are parsed.
  */
 import type { OutputLog } from '../endpoint.js';
 
@@ -11,6 +11,7 @@ type Json = Record<string, any>;
 const EVENT_TYPE = /^\{\s*"type"\s*:\s*"([^"]+)"/;
 const READ = new Set([
   'response.output_item.added',
+  'response.output_item.done',
   'response.output_text.delta',
   'response.function_call_arguments.delta',
   'response.completed',
@@ -36,6 +37,8 @@ export class ResponsesOutput implements OutputLog {
       const item: Json = { ...event.item };
       if (item.type === 'message') item.content = [{ type: 'output_text', text: '' }];
       this.items.set(event.output_index, item);
+    } else if (type === 'response.output_item.done' && event.item && typeof event.item === 'object') {
+      this.items.set(event.output_index, event.item);
     } else if (type === 'response.output_text.delta') {
       const part = this.items.get(event.output_index)?.content?.[0];
       if (part && typeof event.delta === 'string') part.text += event.delta;

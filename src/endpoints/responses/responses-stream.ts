@@ -58,8 +58,9 @@ export const responsesStream: StreamFormat = {
       param: error.param ?? null,
       sequence_number: nextSequence(lastPayload),
     }),
-  breakdownFrame: (_firstPayload, details) =>
-    event({ type: 'modelgate.request_breakdown', request_breakdown: details }),
+  // An SSE comment: the openai SDK's stream accumulator throws on an event type it does not know,
+  // and the terminal event has gone to the client already. Readers of the raw stream find it last.
+  breakdownFrame: (_firstPayload, details) => `: request_breakdown ${JSON.stringify(details)}\n\n`,
   // The terminal event's snapshot is the whole answer.
   answerFromStream: (payloads) => (parseEvent(payloads.at(-1) ?? '')?.response as Json | undefined) ?? {},
   replay(answer) {
