@@ -54,12 +54,12 @@ async function call(method: string, path: string, body?: unknown) {
 describe('routes', () => {
   it('answers an unknown path with a 404 that lists every route', async () => {
     logs.records.length = 0;
-    const answer = await call('POST', '/v1/responses', { model: 'gpt-4o', input: 'Hi' });
+    const answer = await call('POST', '/v1/images/generations', { model: 'gpt-image-1', prompt: 'Hi' });
     expect(answer.status).toBe(404);
     expect(answer.body.error).toMatchObject({
       code: 'unknown_url',
       message:
-        'Unknown path `/responses`. This gateway serves POST /chat/completions, POST /embeddings and GET /models (also under /v1).',
+        'Unknown path `/images/generations`. This gateway serves POST /chat/completions, POST /responses, POST /embeddings and GET /models (also under /v1).',
     });
     expect((await logs.settle(1))[0]).toMatchObject({ endpoint: null, status_code: 404 });
   });
