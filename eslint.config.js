@@ -18,7 +18,7 @@ const LAYER_TABLE = `
                                                     transport provider-contract usage errors util
   # Node host glue (IncomingMessage/ServerResponse <-> the contract); the core never imports it.
   node               src/node/                    : gateway contract client-signal http errors util
-  gateway            src/gateway.ts               : engine http request-checks params traffic routing options logging cost provider-registry
+  gateway            src/gateway.ts src/pass-through-intake.ts               : engine http request-checks params traffic routing options logging cost provider-registry
                                                     provider-contract transport endpoints contract errors util
   engine             src/engine/                  : traffic cache routing params logging log-record record-usage cost provider-kit
                                                     provider-contract sse transport endpoints contract client-signal usage errors util

@@ -85,4 +85,17 @@ export interface SseSink {
   readonly closed: boolean;
 }
 
-export type GatewayResponse = JsonResponse | SseResponse;
+/**
+ * A body passed through as it arrives (a file download, generated audio): any status, the upstream's
+ * content headers, the bytes never held whole. Hosts write it like an SSE body.
+ */
+export interface StreamResponse {
+  kind: 'stream';
+  status: number;
+  headers: ResponseHeaders;
+  /** Stop iterating (or call `return()`) to cancel. */
+  body: AsyncIterable<Uint8Array>;
+  pipeTo?: undefined;
+}
+
+export type GatewayResponse = JsonResponse | SseResponse | StreamResponse;

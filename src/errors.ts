@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'request_timeout',
   'method_not_allowed',
   'unknown_url',
+  'passthrough_not_configured',
+  'organization_not_allowed',
   'unsupported_media_type',
   'unsupported_content_encoding',
   // A provider cannot do what the request asks (refused with a 400 that names it; another model may).

@@ -22,6 +22,7 @@ import { createProviders, inProcessUpstreams } from './providers/create-provider
 import { ModelResolver } from './routing/resolve-model.js';
 import { withInProcessUpstreams } from './transport/in-process-transport.js';
 import { createUndiciTransport } from './transport/undici-transport.js';
+import { intakePassThrough, passThroughSetup } from './pass-through-intake.js';
 import { createTrafficContext } from './traffic/traffic-context.js';
 
 export interface Gateway {
@@ -81,6 +82,7 @@ export function createGateway(input: GatewayOptions): Gateway {
   };
   const inFlight = new InFlight();
   const authorize = createAuthorizer(options.gatewayKeys ?? [], options.authorize);
+  const passthrough = passThroughSetup(options.passthrough, providers);
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const bodyReadMs = options.timeouts?.bodyReadMs ?? DEFAULT_BODY_READ_MS;
   let closed = false;
@@ -103,14 +105,22 @@ export function createGateway(input: GatewayOptions): Gateway {
       if ('contextError' in context) throw context.contextError;
       if (mounted === undefined) throw outsideMount(request.path, request.mount!);
       const route = findRoute(path);
-      if (!route) throw unknownPath(path);
-      const { endpoint } = route;
-      log.record.endpoint = endpoint.id;
-      if (request.method.toUpperCase() !== endpoint.method) throw wrongMethod(request.method, endpoint.method, path);
+      // With `passthrough`, the rest of OpenAI's API (GET /chat/completions, DELETE /models/{id}) passes.
+      const passes = passthrough && (!route || request.method.toUpperCase() !== route.endpoint.method);
+      if (!route && !passes) throw unknownPath(path);
+      if (route && !passes) log.record.endpoint = route.endpoint.id;
+      if (route && !passes && request.method.toUpperCase() !== route.endpoint.method)
+        throw wrongMethod(request.method, route.endpoint.method, path);
       const auth = await authorize(request, path);
       log.record.gateway_key = auth.gatewayKey ?? null;
       if (auth.principal !== undefined) log.record.principal = auth.principal;
       if (auth.metadata !== undefined) log.record.host_metadata = { ...context.metadata, ...auth.metadata };
+      if (passes || !route) {
+        const readTimeoutMs = Math.min(bodyReadMs, engine.timeouts.requestMs - (performance.now() - log.startedAt));
+        const limits = { limitBytes: bodyLimit, readTimeoutMs };
+        return await intakePassThrough(engine, passthrough!, { request, path, log, limits, signal: context.signal });
+      }
+      const { endpoint } = route;
 
       if (endpoint.kind === 'local') {
         const body = endpoint.answer({ resolver, groups: options.loadBalanceGroups ?? {} }, route.item);
@@ -229,7 +239,7 @@ function unknownPath(path: string): GatewayError {
   return new GatewayError({
     status: 404,
     code: 'unknown_url',
-    message: `Unknown path \`${path.slice(0, 200)}\`. This gateway serves ${SERVED_ROUTES} (also under /v1).`,
+    message: `Unknown path \`${path.slice(0, 200)}\`. This gateway serves ${SERVED_ROUTES} (also under /v1); the rest of OpenAI's API passes through with the \`passthrough\` option (docs/passthrough.md).`,
   });
 }
 

@@ -66,6 +66,14 @@ const optionsSchema = z.strictObject({
   /** Hears about failures nobody else sees: a throwing log sink, an internal bug. */
   onError: fn<(error: unknown, where: string) => void>('onError').optional(),
   bodyLimitBytes: z.number().int().positive().optional(),
+  /**
+   * The rest of OpenAI's API passed through (docs/passthrough.md): requests without a `model`
+   * (files, batches, ...) go to `provider`, which must speak OpenAI's API; `/organization/...`
+   * admin paths only with `organization: true`.
+   */
+  passthrough: z
+    .strictObject({ provider: z.string().min(1).optional(), organization: z.boolean().optional() })
+    .optional(),
   /** Largest upstream body the gateway buffers: a non-streaming response, one stream event, or a stream's frames before its first content (default 64 MiB). */
   responseLimitBytes: z.number().int().positive().optional(),
   /** Advanced: your own transport (an undici dispatcher goes in `dispatcher`). */

@@ -59,7 +59,7 @@ describe('routes', () => {
     expect(answer.body.error).toMatchObject({
       code: 'unknown_url',
       message:
-        'Unknown path `/images/generations`. This gateway serves POST /chat/completions, POST /responses, POST /embeddings and GET /models (also under /v1).',
+        "Unknown path `/images/generations`. This gateway serves POST /chat/completions, POST /responses, POST /embeddings and GET /models (also under /v1); the rest of OpenAI's API passes through with the `passthrough` option (docs/passthrough.md).",
     });
     expect((await logs.settle(1))[0]).toMatchObject({ endpoint: null, status_code: 404 });
   });

@@ -56,7 +56,11 @@ export interface LogRecord {
   gateway_overhead_ms: number | null;
   method: string;
   path: string;
-  endpoint: 'chat.completions' | 'responses' | 'embeddings' | 'models' | null;
+  /** `passthrough`: a path of OpenAI's API passed through as is (docs/passthrough.md); `path` says which. */
+  endpoint: 'chat.completions' | 'responses' | 'embeddings' | 'models' | 'passthrough' | null;
+  /** Pass-through only: the request and response body bytes that went through; null elsewhere. */
+  bytes_in: number | null;
+  bytes_out: number | null;
   status_code: number;
   status: 'success' | 'error' | 'aborted';
   error_message: string | null;

@@ -31,6 +31,8 @@ export class RequestLog {
       method,
       path,
       endpoint: null,
+      bytes_in: null,
+      bytes_out: null,
       status_code: 0,
       status: 'success',
       error_message: null,

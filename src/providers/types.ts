@@ -124,6 +124,11 @@ export interface Provider {
   createStreamTranslator?(call: ProviderCall): StreamTranslator;
   /** `maxEventBytes`: the largest event it may buffer (`responseLimitBytes`); past it, `upstreamTooLarge`. */
   createStreamDecoder?(options: StreamDecoderOptions): StreamDecoder;
+  /**
+   * Where a passed-through request for `path` (below `/v1`, query included) goes, with the provider's
+   * auth headers; absent when the provider does not speak OpenAI's API at its usual paths.
+   */
+  passthroughTarget?(path: string): { url: string; headers: Record<string, string> };
   /** Secrets to scrub from any message that may reach a client or a log. */
   readonly secrets: readonly string[];
   /** `caller` when the key came with the request (`customer_credentials`, `credential_override`). */

@@ -1,9 +1,11 @@
 /** The HTTP request a provider built for its upstream: what the transport sends. */
 export interface UpstreamRequest {
   url: string;
-  method: 'POST' | 'GET';
+  method: 'POST' | 'GET' | 'DELETE' | 'PUT' | 'PATCH';
   headers: Record<string, string>;
   body?: string;
+  /** Instead of `body` (pass-through of uploads): the client's body streamed as it arrives, never held whole. */
+  bodyStream?: AsyncIterable<Uint8Array>;
   /** OpenAI parameters this provider cannot honour and left out (reported in a header and the log). */
   droppedParams?: string[];
 }

@@ -2,6 +2,7 @@
  * The only file that imports undici (DESIGN.md §2). It sends upstream requests and turns socket,
  * timeout and protocol failures into retryable GatewayErrors, once, here at the boundary.
  */
+import { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import { GatewayError, upstreamTooLarge } from '../errors.js';
 import type { UpstreamRequest } from './types.js';
@@ -33,7 +34,7 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Tra
           dispatcher,
           method: upstream.method,
           headers: upstream.headers,
-          body: upstream.body,
+          body: upstream.bodyStream ? Readable.from(upstream.bodyStream, { objectMode: false }) : upstream.body,
           signal: sendOptions.signal,
           headersTimeout: sendOptions.firstByteTimeoutMs,
           bodyTimeout: sendOptions.idleTimeoutMs,

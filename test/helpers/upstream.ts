@@ -42,7 +42,11 @@ export async function startUpstream(
   const sockets = new Set<Socket>();
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+    } catch {
+      return; // the client (the gateway) aborted mid-body, as a pass-through does past the body limit
+    }
     const text = Buffer.concat(chunks).toString('utf8');
     let body: unknown = text;
     try {

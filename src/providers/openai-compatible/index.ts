@@ -53,5 +53,13 @@ export function openAICompatibleProvider(settings: OpenAICompatibleSettings): Pr
       };
     },
     parseError: parseOpenAIError,
+    // Azure's deployment URLs (`urlFor`) are not OpenAI's paths: it is not a pass-through target.
+    passthroughTarget: settings.urlFor
+      ? undefined
+      : (path) => {
+          if (!settings.apiKey && !settings.keyOptional) throw providerNotConfigured(settings.id);
+          const { 'content-type': _json, ...headers } = fixedHeaders;
+          return { url: base + path, headers };
+        },
   };
 }

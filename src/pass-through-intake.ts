@@ -1,0 +1,126 @@
+/**
+ * The gateway's side of the pass-through (docs/passthrough.md): which paths may pass, which provider
+ * takes a request, and its body read (JSON: without its gateway parameters) or streamed (anything
+ * else). The engine's `passThrough` sends it.
+ */
+import type { GatewayRequest, GatewayResponse } from './contract.js';
+import { passThrough } from './engine/pass-through.js';
+import type { EngineContext } from './engine/engine-context.js';
+import { GatewayConfigError, GatewayError, modelNotFound } from './errors.js';
+import { readJsonBody, type BodyLimits } from './http/read-json-body.js';
+import { requestTooLarge, streamRequestBody } from './http/stream-request-body.js';
+import type { RequestLog } from './logging/request-log.js';
+import type { ParsedOptions } from './options.js';
+import { readGatewayParams } from './params/read-gateway-params.js';
+import type { Provider } from './providers/types.js';
+
+export interface PassThroughSetup {
+  /** Takes the requests that name no model. */
+  provider?: Provider;
+  /** Whether `/organization/...` admin paths pass. */
+  organization: boolean;
+}
+
+/** `options.passthrough` checked at `createGateway`: its provider must be configured and speak OpenAI's API. */
+export function passThroughSetup(
+  options: ParsedOptions['passthrough'],
+  providers: ReadonlyMap<string, Provider>,
+): PassThroughSetup | undefined {
+  if (!options) return undefined;
+  if (options.provider === undefined) return { organization: options.organization ?? false };
+  const provider = providers.get(options.provider);
+  if (!provider)
+    throw new GatewayConfigError(
+      `Invalid modelgate options:\n  - passthrough.provider: \`${options.provider}\` is not a configured provider`,
+    );
+  if (!provider.passthroughTarget)
+    throw new GatewayConfigError(
+      `Invalid modelgate options:\n  - passthrough.provider: \`${options.provider}\` (${provider.kind}) does not speak OpenAI's API at its usual paths; name an OpenAI or OpenAI-compatible provider`,
+    );
+  return { provider, organization: options.organization ?? false };
+}
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+export interface PassThroughInput {
+  request: GatewayRequest;
+  /** Normalised: no query, no `/v1`. */
+  path: string;
+  log: RequestLog;
+  limits: BodyLimits;
+  signal?: AbortSignal;
+}
+
+export async function intakePassThrough(
+  engine: EngineContext,
+  setup: PassThroughSetup,
+  { request, path, log, limits, signal }: PassThroughInput,
+): Promise<GatewayResponse> {
+  log.record.endpoint = 'passthrough';
+  if ((path === '/organization' || path.startsWith('/organization/')) && !setup.organization)
+    throw new GatewayError({
+      status: 403,
+      code: 'organization_not_allowed',
+      message:
+        'Organization admin paths (/organization/...) are not passed through; the operator enables them with `passthrough: { organization: true }`.',
+    });
+  const method = request.method.toUpperCase();
+  const query = request.path.indexOf('?');
+  const target = path + (query === -1 ? '' : request.path.slice(query));
+  const contentType = String(request.headers['content-type'] ?? '');
+  let provider = setup.provider;
+  let model: string | undefined;
+  let json: string | undefined;
+  let streamed: ReturnType<typeof streamRequestBody>;
+  if (WITH_BODY.has(method) && JSON_TYPE.test(contentType)) {
+    const raw = await readJsonBody(request, limits);
+    const { body, params } = readGatewayParams(raw, request.headers);
+    const { record } = log;
+    record.customer_identifier = params.customer_identifier ?? null;
+    record.custom_identifier = params.custom_identifier ?? null;
+    record.thread_identifier = params.thread_identifier ?? null;
+    record.group_identifier = params.group_identifier ?? null;
+    record.metadata = params.metadata ?? null;
+    if (typeof body.model === 'string') {
+      log.record.requested_model = body.model;
+      const found = engine.resolver.resolve(body.model);
+      if (!found) throw modelNotFound(body.model, engine.resolver.hint());
+      provider = found.provider;
+      model = found.model;
+      body.model = model;
+    }
+    json = JSON.stringify(body);
+    log.record.bytes_in = Buffer.byteLength(json);
+  } else if (WITH_BODY.has(method)) {
+    streamed = streamRequestBody(request, limits.limitBytes);
+  }
+  if (!provider) throw notConfigured(path);
+  if (!provider.passthroughTarget)
+    throw new GatewayError({
+      status: 400,
+      code: 'unsupported_operation',
+      message: `Provider \`${provider.id}\` (${provider.kind}) does not speak OpenAI's API: ${method} ${path} is not passed through to it.`,
+    });
+  return passThrough(engine, {
+    method,
+    target,
+    headers: request.headers,
+    provider,
+    model,
+    json,
+    stream: streamed?.stream,
+    bytesIn: () => (json === undefined ? (streamed?.bytes() ?? 0) : Buffer.byteLength(json)),
+    bodyFailure: () => (streamed?.overLimit() ? requestTooLarge(limits.limitBytes) : undefined),
+    log,
+    signal,
+  });
+}
+
+function notConfigured(path: string): GatewayError {
+  return new GatewayError({
+    status: 404,
+    code: 'passthrough_not_configured',
+    message: `\`${path.slice(0, 200)}\` names no model, so it goes to the default pass-through provider, and none is configured: set \`passthrough: { provider: '<an OpenAI-compatible provider id>' }\`.`,
+  });
+}

@@ -1,0 +1,168 @@
+/**
+ * The rest of OpenAI's API passed through (docs/passthrough.md): the official openai SDK as the
+ * client, the gateway mounted in Express, loopback upstreams that record what they receive.
+ */
+import { toFile } from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { logCollector } from './helpers/logs.js';
+import { useSdkRig } from './helpers/sdk-rig.js';
+import { json } from './helpers/upstream.js';
+
+const OPENAI_KEY = 'sk-test-passthrough-0001';
+const IMAGES_KEY = 'sk-test-passthrough-images';
+const LIMIT = 64 * 1024;
+const logs = logCollector();
+
+const rig = useSdkRig(['openai', 'images'], ({ openai, images }) => ({
+  providers: {
+    openai: { apiKey: OPENAI_KEY, baseURL: openai.baseURL },
+    images: { kind: 'openai-compatible', apiKey: IMAGES_KEY, baseURL: images.baseURL, models: ['gpt-image-1'] },
+  },
+  passthrough: { provider: 'openai' },
+  bodyLimitBytes: LIMIT,
+  retry: { maxRetries: 0 },
+  onLog: logs.sink,
+}));
+
+/** Every byte value, repeated: a download that is not valid UTF-8 anywhere. */
+const BINARY = Buffer.from(Array.from({ length: 300_000 }, (_, index) => (index * 7) % 256));
+
+afterEach(() => {
+  rig.openai.reset();
+  rig.images.reset();
+  logs.records.length = 0;
+});
+
+describe('the rest of the API, passed through', () => {
+  it('streams a multipart upload (client.files.create) under the provider key, not the client key', async () => {
+    const file = await toFile(Buffer.from('{"custom_id":"a"}\n{"custom_id":"b"}\n'), 'batch.jsonl');
+    rig.openai.handle((_request, response) =>
+      json(response, 200, { id: 'file-1', object: 'file', bytes: 36, purpose: 'batch', filename: 'batch.jsonl' }),
+    );
+    const created = await rig.client.files.create({ file, purpose: 'batch' });
+    expect(created.id).toBe('file-1');
+    const [received] = rig.openai.requests;
+    expect(received.method).toBe('POST');
+    expect(received.url).toBe('/v1/files');
+    expect(received.headers.authorization).toBe(`Bearer ${OPENAI_KEY}`);
+    expect(received.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    expect(received.rawBody).toContain('{"custom_id":"a"}\n{"custom_id":"b"}\n');
+    expect(received.rawBody).toContain('name="purpose"');
+    const [record] = await logs.settle(1);
+    expect(record).toMatchObject({ endpoint: 'passthrough', path: '/files', status_code: 200, provider: 'openai' });
+    expect(record.bytes_in).toBe(Buffer.byteLength(received.rawBody));
+    expect(record.bytes_out).toBeGreaterThan(0);
+  });
+
+  it('passes a binary download (client.files.content) intact, with its headers', async () => {
+    rig.openai.handle((_request, response) => {
+      response.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-disposition': 'attachment; filename="out.bin"',
+        'content-length': BINARY.byteLength,
+      });
+      response.end(BINARY);
+    });
+    const content = await rig.client.files.content('file-1');
+    expect(content.headers.get('content-disposition')).toBe('attachment; filename="out.bin"');
+    expect(Buffer.from(await content.arrayBuffer()).equals(BINARY)).toBe(true);
+    expect(rig.openai.requests[0]).toMatchObject({ method: 'GET', url: '/v1/files/file-1/content' });
+    const [record] = await logs.settle(1);
+    expect(record).toMatchObject({ endpoint: 'passthrough', status_code: 200, bytes_out: BINARY.byteLength });
+  });
+
+  it('streams a binary response (client.audio.speech.create), routed by its model', async () => {
+    rig.openai.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'audio/mpeg' });
+      response.end(BINARY);
+    });
+    const speech = await rig.client.audio.speech.create({ model: 'gpt-4o-mini-tts', voice: 'alloy', input: 'Hi' });
+    expect(speech.headers.get('content-type')).toBe('audio/mpeg');
+    expect(Buffer.from(await speech.arrayBuffer()).equals(BINARY)).toBe(true);
+    expect(rig.openai.requests[0].body).toMatchObject({ model: 'gpt-4o-mini-tts', input: 'Hi' });
+    const [record] = await logs.settle(1);
+    expect(record).toMatchObject({ path: '/audio/speech', requested_model: 'gpt-4o-mini-tts', status_code: 200 });
+  });
+
+  it('routes a JSON body by its model (client.images.generate), without gateway parameters, usage logged', async () => {
+    rig.images.handle((_request, response) =>
+      json(response, 200, {
+        created: 1,
+        data: [{ b64_json: 'aGk=' }],
+        usage: { input_tokens: 5, output_tokens: 7, total_tokens: 12 },
+      }),
+    );
+    const image = await rig.client.images.generate({
+      model: 'gpt-image-1',
+      prompt: 'a gate',
+      metadata: { team: 'web' },
+    } as never);
+    expect(image.data?.[0].b64_json).toBe('aGk=');
+    expect(rig.openai.requests).toHaveLength(0);
+    const [received] = rig.images.requests;
+    expect(received.url).toBe('/v1/images/generations');
+    expect(received.headers.authorization).toBe(`Bearer ${IMAGES_KEY}`);
+    expect(received.body).toEqual({ model: 'gpt-image-1', prompt: 'a gate' });
+    const [record] = await logs.settle(1);
+    expect(record).toMatchObject({ provider: 'images', model: 'gpt-image-1', metadata: { team: 'web' } });
+    expect(record.usage).not.toBeNull();
+  });
+
+  it('passes batches (create, retrieve with its query) and DELETE /models/{id} to the default provider', async () => {
+    rig.openai.handle((request, response) =>
+      json(response, 200, { id: 'batch_1', object: 'batch', seen: request.url }),
+    );
+    await rig.client.batches.create({
+      input_file_id: 'file-1',
+      endpoint: '/v1/chat/completions',
+      completion_window: '24h',
+    });
+    await rig.client.batches.retrieve('batch_1');
+    await rig.client.models.delete('ft:gpt-4o-mini:acme::1');
+    await rig.client.batches.list({ limit: 2 });
+    expect(rig.openai.requests.map((request) => `${request.method} ${request.url}`)).toEqual([
+      'POST /v1/batches',
+      'GET /v1/batches/batch_1',
+      'DELETE /v1/models/ft:gpt-4o-mini:acme::1',
+      'GET /v1/batches?limit=2',
+    ]);
+    expect(rig.openai.requests[0].body).toMatchObject({ input_file_id: 'file-1', completion_window: '24h' });
+    const records = await logs.settle(4);
+    expect(records.map((record) => [record.endpoint, record.status_code])).toEqual(Array(4).fill(['passthrough', 200]));
+  });
+
+  it('refuses /organization/... with a 403 and sends nothing upstream', async () => {
+    const refused = await rig.client.get('/organization/users').catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 403, error: { code: 'organization_not_allowed' } });
+    expect(rig.openai.requests).toHaveLength(0);
+    const [record] = await logs.settle(1);
+    expect(record).toMatchObject({ endpoint: 'passthrough', status_code: 403, error_code: 'organization_not_allowed' });
+  });
+
+  it('refuses an upload over bodyLimitBytes with a 413, declared or streamed', async () => {
+    const big = Buffer.alloc(LIMIT + 1, 97);
+    const declared = await rig.client.files
+      .create({ file: await toFile(big, 'big.jsonl'), purpose: 'batch' })
+      .catch((error: unknown) => error);
+    expect(declared).toMatchObject({ status: 413, error: { code: 'request_too_large' } });
+
+    // Chunked, no Content-Length: the bytes are counted as they pass.
+    const chunks = [big.subarray(0, LIMIT / 2), big.subarray(LIMIT / 2)];
+    const streamed = await fetch(`${rig.host.baseURL}/files`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', authorization: 'Bearer client' },
+      body: new ReadableStream({
+        pull(controller) {
+          const next = chunks.shift();
+          if (next) controller.enqueue(next);
+          else controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(((await streamed.json()) as any).error.code).toBe('request_too_large');
+    const records = await logs.settle(2);
+    expect(records.map((record) => record.status_code)).toEqual([413, 413]);
+  });
+});
