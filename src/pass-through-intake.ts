@@ -4,15 +4,16 @@
  * else). The engine's `passThrough` sends it.
  */
 import type { GatewayRequest, GatewayResponse } from './contract.js';
-import { passThrough } from './engine/pass-through.js';
+import { passThrough, type PassThroughCall } from './engine/pass-through.js';
 import type { EngineContext } from './engine/engine-context.js';
-import { GatewayConfigError, GatewayError, modelNotFound } from './errors.js';
+import { GatewayConfigError, GatewayError, modelNotFound, toGatewayError } from './errors.js';
 import { readJsonBody, type BodyLimits } from './http/read-json-body.js';
 import { requestTooLarge, streamRequestBody } from './http/stream-request-body.js';
 import type { RequestLog } from './logging/request-log.js';
 import type { ParsedOptions } from './options.js';
 import { readGatewayParams } from './params/read-gateway-params.js';
 import type { Provider } from './providers/types.js';
+import type { RouteTarget } from './routing/resolve-model.js';
 
 export interface PassThroughSetup {
   /** Takes the requests that name no model. */
@@ -69,10 +70,10 @@ export async function intakePassThrough(
   const query = request.path.indexOf('?');
   const target = path + (query === -1 ? '' : request.path.slice(query));
   const contentType = String(request.headers['content-type'] ?? '');
-  let provider = setup.provider;
-  let model: string | undefined;
+  const provider = setup.provider;
   let json: string | undefined;
   let streamed: ReturnType<typeof streamRequestBody>;
+  const common = { method, target, headers: request.headers, log, signal };
   if (WITH_BODY.has(method) && JSON_TYPE.test(contentType)) {
     const raw = await readJsonBody(request, limits);
     const { body, params } = readGatewayParams(raw, request.headers);
@@ -83,38 +84,83 @@ export async function intakePassThrough(
     record.group_identifier = params.group_identifier ?? null;
     record.metadata = params.metadata ?? null;
     if (typeof body.model === 'string') {
-      log.record.requested_model = body.model;
-      const found = engine.resolver.resolve(body.model);
-      if (!found) throw modelNotFound(body.model, engine.resolver.hint());
-      provider = found.provider;
-      model = found.model;
-      body.model = model;
+      record.requested_model = body.model;
+      return passModelChain(engine, modelChain(engine, body.model, params.fallback_models), body, common);
     }
     json = JSON.stringify(body);
-    log.record.bytes_in = Buffer.byteLength(json);
   } else if (WITH_BODY.has(method)) {
     streamed = streamRequestBody(request, limits.limitBytes);
   }
   if (!provider) throw notConfigured(path);
-  if (!provider.passthroughTarget)
-    throw new GatewayError({
-      status: 400,
-      code: 'unsupported_operation',
-      message: `Provider \`${provider.id}\` (${provider.kind}) does not speak OpenAI's API: ${method} ${path} is not passed through to it.`,
-    });
+  assertSpeaksOpenAI(provider, method, path);
   return passThrough(engine, {
-    method,
-    target,
-    headers: request.headers,
+    ...common,
     provider,
-    model,
     json,
     stream: streamed?.stream,
     bytesIn: () => (json === undefined ? (streamed?.bytes() ?? 0) : Buffer.byteLength(json)),
     bodyFailure: () => (streamed?.overLimit() ? requestTooLarge(limits.limitBytes) : undefined),
-    log,
-    signal,
   });
+}
+
+type CommonCall = Pick<PassThroughCall, 'method' | 'target' | 'headers' | 'log' | 'signal'>;
+
+/** The model, the caller's `fallback_models`, the model's configured fallbacks and the global ones, each once. */
+function modelChain(engine: EngineContext, model: string, requested: readonly string[] | undefined): RouteTarget[] {
+  const first = engine.resolver.resolve(model);
+  if (!first) throw modelNotFound(model, engine.resolver.hint());
+  const chain = [first];
+  for (const name of [...(requested ?? []), ...(first.fallbacks ?? []), ...engine.globalFallbacks]) {
+    const next = engine.resolver.resolve(name);
+    if (
+      next &&
+      next.provider.passthroughTarget &&
+      !chain.some((t) => t.provider === next.provider && t.model === next.model)
+    )
+      chain.push(next);
+  }
+  return chain;
+}
+
+/**
+ * A JSON body can be sent again: a failure before the answer started (a connection error, a 5xx,
+ * a 429, a provider that does not speak OpenAI's API) goes on to the next model of the chain.
+ */
+async function passModelChain(
+  engine: EngineContext,
+  chain: readonly RouteTarget[],
+  body: Record<string, unknown>,
+  common: CommonCall,
+): Promise<GatewayResponse> {
+  for (let index = 0; ; index++) {
+    const { provider, model } = chain[index];
+    try {
+      assertSpeaksOpenAI(provider, common.method, common.target.split('?')[0]);
+      common.log.record.fallback_used = index > 0;
+      const json = JSON.stringify({ ...body, model });
+      return await passThrough(engine, {
+        ...common,
+        provider,
+        model,
+        json,
+        bytesIn: () => Buffer.byteLength(json),
+        bodyFailure: () => undefined,
+      });
+    } catch (error) {
+      const failure = toGatewayError(error);
+      if (index + 1 >= chain.length || !failure.fallback || common.signal?.aborted) throw error;
+    }
+  }
+}
+
+function assertSpeaksOpenAI(provider: Provider, method: string, path: string): void {
+  if (!provider.passthroughTarget)
+    throw new GatewayError({
+      status: 400,
+      code: 'unsupported_operation',
+      fallback: true,
+      message: `Provider \`${provider.id}\` (${provider.kind}) does not speak OpenAI's API: ${method} ${path} is not passed through to it.`,
+    });
 }
 
 function notConfigured(path: string): GatewayError {

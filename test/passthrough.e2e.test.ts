@@ -6,7 +6,7 @@ import { toFile } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { logCollector } from './helpers/logs.js';
 import { useSdkRig } from './helpers/sdk-rig.js';
-import { json } from './helpers/upstream.js';
+import { json, openAIError } from './helpers/upstream.js';
 
 const OPENAI_KEY = 'sk-test-passthrough-0001';
 const IMAGES_KEY = 'sk-test-passthrough-images';
@@ -18,6 +18,7 @@ const rig = useSdkRig(['openai', 'images'], ({ openai, images }) => ({
     openai: { apiKey: OPENAI_KEY, baseURL: openai.baseURL },
     images: { kind: 'openai-compatible', apiKey: IMAGES_KEY, baseURL: images.baseURL, models: ['gpt-image-1'] },
   },
+  models: { instruct: { target: 'images/gpt-3.5-turbo-instruct', fallbacks: ['openai/gpt-3.5-turbo-instruct'] } },
   passthrough: { provider: 'openai' },
   bodyLimitBytes: LIMIT,
   retry: { maxRetries: 0 },
@@ -106,6 +107,27 @@ describe('the rest of the API, passed through', () => {
     const [record] = await logs.settle(1);
     expect(record).toMatchObject({ provider: 'images', model: 'gpt-image-1', metadata: { team: 'web' } });
     expect(record.usage).not.toBeNull();
+  });
+
+  it('falls back along the model chain when a JSON request with a model fails upstream (client.completions.create)', async () => {
+    rig.images.handle((_request, response) => openAIError(response, 503, 'overloaded'));
+    rig.openai.handle((_request, response) =>
+      json(response, 200, {
+        id: 'cmpl-1',
+        object: 'text_completion',
+        created: 1,
+        model: 'gpt-3.5-turbo-instruct',
+        choices: [{ text: 'Hello', index: 0, finish_reason: 'stop', logprobs: null }],
+        usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+      }),
+    );
+    const completion = await rig.client.completions.create({ model: 'instruct', prompt: 'Say hello' });
+    expect(completion.choices[0].text).toBe('Hello');
+    expect(rig.images.requests[0].body).toEqual({ model: 'gpt-3.5-turbo-instruct', prompt: 'Say hello' });
+    expect(rig.openai.requests[0]).toMatchObject({ url: '/v1/completions', body: { model: 'gpt-3.5-turbo-instruct' } });
+    const [record] = await logs.settle(1);
+    expect(record).toMatchObject({ provider: 'openai', fallback_used: true, requested_model: 'instruct' });
+    expect(record.usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 1 });
   });
 
   it('passes batches (create, retrieve with its query) and DELETE /models/{id} to the default provider', async () => {
