@@ -42,6 +42,7 @@ beforeAll(async () => {
     }
     response.writeHead(200, { 'content-type': 'application/octet-stream' });
     response.write(PIECE);
+    if (request.url?.includes('endless')) return; // never ends: the client leaves
     void downloadSeen.fired.then(() => response.end(PIECE));
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
@@ -97,5 +98,16 @@ describe('pass-through streaming', () => {
     }
     expect(received).toBe(2 * PIECE.length);
     expect((await logs.settle(1))[0]).toMatchObject({ bytes_out: 2 * PIECE.length, status_code: 200 });
+  });
+
+  it('logs a client that leaves mid-download as aborted and releases the upstream', async () => {
+    logs.records.length = 0;
+    const response = await fetch(`${host.baseURL}/files/endless/content`);
+    const reader = response.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    const [record] = await logs.settle(1);
+    expect(record).toMatchObject({ endpoint: 'passthrough', status: 'aborted', client_aborted: true });
+    expect(record.bytes_out).toBeGreaterThan(0);
   });
 });

@@ -2,12 +2,12 @@
  * The rest of OpenAI's API passed through to one provider that speaks it (docs/passthrough.md):
  * the request goes out as the client sent it (a JSON body without its gateway parameters, any other
  * body streamed), under the provider's key; the answer comes back as a stream, never held whole.
- * No retries or fallbacks: an upload cannot be sent twice, and most of these calls are not idempotent.
+ * One attempt here: an upload cannot be sent twice (a JSON body's fallbacks are the intake's loop).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { StreamResponse } from '../contract.js';
 import { recordUsage } from '../cost/record-usage.js';
-import { clientClosed, toGatewayError, type GatewayError } from '../errors.js';
+import { clientClosed, GatewayError, toGatewayError } from '../errors.js';
 import type { RequestLog } from '../logging/request-log.js';
 import type { Provider } from '../providers/types.js';
 import type { UpstreamRequest } from '../transport/types.js';
@@ -68,22 +68,23 @@ export async function passThrough(engine: EngineContext, call: PassThroughCall):
   log.record.deployment = provider.id;
   log.record.model = call.model ?? null;
 
-  const controller = new AbortController();
   const { requestMs, firstByteMs, idleMs } = engine.timeouts;
-  const signal = AbortSignal.any([
-    controller.signal,
-    ...(call.signal ? [call.signal] : []),
-    AbortSignal.timeout(requestMs),
-  ]);
+  // The deadline covers the whole exchange, download included (as `timeouts.requestMs` does for a stream).
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(deadlineExceeded(requestMs)), requestMs);
+  timer.unref?.();
+  const signal = AbortSignal.any([...(call.signal ? [call.signal] : []), deadline.signal]);
   let response;
   try {
     response = await engine.transport.send(request, { signal, firstByteTimeoutMs: firstByteMs, idleTimeoutMs: idleMs });
   } catch (error) {
+    clearTimeout(timer);
     throw call.bodyFailure() ?? (call.signal?.aborted ? clientClosed() : error);
   }
   log.record.bytes_in = call.bytesIn();
   if (response.status >= 400) {
     const text = await response.text(ERROR_BODY_LIMIT).catch(() => '');
+    clearTimeout(timer);
     log.record.bytes_out = Buffer.byteLength(text);
     throw upstreamHttpError(provider, response.status, response.headers, text, engine.errorPolicy);
   }
@@ -93,10 +94,32 @@ export async function passThrough(engine: EngineContext, call: PassThroughCall):
     if (typeof value === 'string') returned[name] = value;
   }
   const scanUsage = JSON_TYPE.test(returned['content-type'] ?? '');
-  return { kind: 'stream', status: response.status, headers: returned, body: relay() };
+  let bytes = 0;
+  /** Once: the upstream released and the record finished, however the relay ends. */
+  const settle = (ended: boolean, scanned: Buffer[] | undefined, failure?: GatewayError) => {
+    if (log.isFinished) return;
+    clearTimeout(timer);
+    response!.cancel();
+    log.record.bytes_out = bytes;
+    if (ended && scanned) readUsage(engine, call, Buffer.concat(scanned).toString('utf8'));
+    if (failure) log.finish(failure.status, failure, failure.code === 'client_closed_request');
+    else log.finish(response!.status, undefined, !ended);
+  };
+  const relayed = relay();
+  // A host that cancels before reading (a generator not yet started skips its `finally`) still settles.
+  const body: AsyncIterableIterator<Uint8Array> = {
+    next: () => relayed.next(),
+    return: (value?: unknown) => {
+      settle(false, undefined);
+      return relayed.return(value);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return { kind: 'stream', status: response.status, headers: returned, body };
 
   async function* relay(): AsyncGenerator<Uint8Array> {
-    let bytes = 0;
     let scanned: Buffer[] | undefined = scanUsage ? [] : undefined;
     let failure: GatewayError | undefined;
     let ended = false;
@@ -110,16 +133,20 @@ export async function passThrough(engine: EngineContext, call: PassThroughCall):
       ended = true;
     } catch (error) {
       // The status line is out: the client sees a cut body; the record says why.
-      failure = toGatewayError(error);
+      failure = call.signal?.aborted ? clientClosed() : toGatewayError(error);
       throw error;
     } finally {
-      response!.cancel();
-      log.record.bytes_out = bytes;
-      if (ended && scanned) readUsage(engine, call, Buffer.concat(scanned).toString('utf8'));
-      if (failure) log.finish(failure.status, failure);
-      else log.finish(response!.status, undefined, !ended);
+      settle(ended, scanned, failure);
     }
   }
+}
+
+function deadlineExceeded(ms: number): GatewayError {
+  return new GatewayError({
+    status: 504,
+    code: 'request_timeout',
+    message: `The request took longer than its deadline of ${ms} ms (timeouts.requestMs).`,
+  });
 }
 
 function readUsage(engine: EngineContext, call: PassThroughCall, text: string): void {
