@@ -6,7 +6,7 @@
 import type { GatewayRequest, GatewayResponse } from './contract.js';
 import { passThrough, type PassThroughCall } from './engine/pass-through.js';
 import type { EngineContext } from './engine/engine-context.js';
-import { GatewayConfigError, GatewayError, modelNotFound, toGatewayError } from './errors.js';
+import { GatewayConfigError, GatewayError, invalidRequest, modelNotFound, toGatewayError } from './errors.js';
 import { readJsonBody, type BodyLimits } from './http/read-json-body.js';
 import { requestTooLarge, streamRequestBody } from './http/stream-request-body.js';
 import type { RequestLog } from './logging/request-log.js';
@@ -59,7 +59,8 @@ export async function intakePassThrough(
   { request, path, log, limits, signal }: PassThroughInput,
 ): Promise<GatewayResponse> {
   log.record.endpoint = 'passthrough';
-  if ((path === '/organization' || path.startsWith('/organization/')) && !setup.organization)
+  const segments = checkedSegments(path);
+  if (segments[0].toLowerCase() === 'organization' && !setup.organization)
     throw new GatewayError({
       status: 403,
       code: 'organization_not_allowed',
@@ -161,6 +162,30 @@ function assertSpeaksOpenAI(provider: Provider, method: string, path: string): v
       fallback: true,
       message: `Provider \`${provider.id}\` (${provider.kind}) does not speak OpenAI's API: ${method} ${path} is not passed through to it.`,
     });
+}
+
+/**
+ * The path's segments, decoded. A segment an upstream could resolve or split (`..`, `.`, an
+ * encoded `/` or `\\`, an empty one) is refused: it could reach a path the checks here did not see
+ * (`/files/%2e%2e/organization/users`).
+ */
+function checkedSegments(path: string): string[] {
+  const segments = path.slice(1).split('/');
+  return segments.map((segment) => {
+    let decoded = segment;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      // left as sent: the upstream answers it
+    }
+    if (decoded === '' || decoded === '.' || decoded === '..' || /[\\/]/.test(decoded))
+      throw invalidRequest(
+        `The path \`${path.slice(0, 200)}\` has an empty, \`.\`, \`..\` or encoded-slash segment; it is not passed through.`,
+        null,
+        'invalid_request',
+      );
+    return decoded;
+  });
 }
 
 function notConfigured(path: string): GatewayError {

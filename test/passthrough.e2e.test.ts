@@ -2,6 +2,7 @@
  * The rest of OpenAI's API passed through (docs/passthrough.md): the official openai SDK as the
  * client, the gateway mounted in Express, loopback upstreams that record what they receive.
  */
+import { request as httpRequest } from 'node:http';
 import { toFile } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { logCollector } from './helpers/logs.js';
@@ -159,6 +160,27 @@ describe('the rest of the API, passed through', () => {
     expect(rig.openai.requests).toHaveLength(0);
     const [record] = await logs.settle(1);
     expect(record).toMatchObject({ endpoint: 'passthrough', status_code: 403, error_code: 'organization_not_allowed' });
+  });
+
+  it('refuses paths an upstream could resolve elsewhere (`..`, encoded slashes), sending nothing', async () => {
+    const { port } = new URL(rig.host.baseURL);
+    for (const path of [
+      '/files/../organization/users',
+      '/files/%2e%2e/organization/users',
+      '/files/a%2F..%2F..%2Forganization',
+      '//organization/users',
+    ]) {
+      const status = await new Promise<number>((resolve, reject) =>
+        httpRequest({ host: '127.0.0.1', port, path: `/api${path}`, method: 'GET' }, (response) => {
+          response.resume();
+          resolve(response.statusCode!);
+        })
+          .on('error', reject)
+          .end(),
+      );
+      expect([path, status]).toEqual([path, 400]);
+    }
+    expect(rig.openai.requests).toHaveLength(0);
   });
 
   it('refuses an upload over bodyLimitBytes with a 413, declared or streamed', async () => {
