@@ -106,7 +106,7 @@ export function createGateway(input: GatewayOptions): Gateway {
       if (mounted === undefined) throw outsideMount(request.path, request.mount!);
       const route = findRoute(path);
       // With `passthrough`, the rest of OpenAI's API (GET /chat/completions, DELETE /models/{id}) passes.
-      const passes = passthrough && (!route || request.method.toUpperCase() !== route.endpoint.method);
+      const passes = passthrough && path !== '/' && (!route || request.method.toUpperCase() !== route.endpoint.method);
       if (!route && !passes) throw unknownPath(path);
       if (route && !passes) log.record.endpoint = route.endpoint.id;
       if (route && !passes && request.method.toUpperCase() !== route.endpoint.method)

@@ -180,6 +180,9 @@ describe('the rest of the API, passed through', () => {
       );
       expect([path, status]).toEqual([path, 400]);
     }
+    // The mount's root is no API path: a 404 as without pass-through.
+    const root = await fetch(`${rig.host.baseURL}/`);
+    expect([root.status, ((await root.json()) as any).error.code]).toEqual([404, 'unknown_url']);
     expect(rig.openai.requests).toHaveLength(0);
   });
 
