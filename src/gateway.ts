@@ -108,7 +108,7 @@ export function createGateway(input: GatewayOptions): Gateway {
       // With `passthrough`, the rest of OpenAI's API (GET /chat/completions, DELETE /models/{id}) passes.
       const passes = passthrough && path !== '/' && (!route || request.method.toUpperCase() !== route.endpoint.method);
       if (!route && !passes) throw unknownPath(path);
-      if (route && !passes) log.record.endpoint = route.endpoint.id;
+      log.record.endpoint = passes ? 'passthrough' : (route?.endpoint.id ?? null);
       if (route && !passes && request.method.toUpperCase() !== route.endpoint.method)
         throw wrongMethod(request.method, route.endpoint.method, path);
       const auth = await authorize(request, path);

@@ -100,4 +100,48 @@ describe('the passthrough option', () => {
       await gateway.close();
     }
   });
+
+  it('asks for a gateway key and runs authorize before anything is sent', async () => {
+    const logs = logCollector();
+    const seen: string[] = [];
+    const gateway = createGateway({
+      providers: { openai: { apiKey: KEY, baseURL: upstream.baseURL } },
+      passthrough: { provider: 'openai' },
+      gatewayKeys: [{ key: 'gw-key-passthrough-1', name: 'web' }],
+      authorize: ({ method, path }) => {
+        seen.push(`${method} ${path}`);
+        return !path.startsWith('/vector_stores');
+      },
+      onLog: logs.sink,
+    });
+    const host = await startHost('node', gateway);
+    try {
+      upstream.reset();
+      const stranger = new OpenAI({ baseURL: host.baseURL, apiKey: 'not-a-gateway-key', maxRetries: 0 });
+      expect(await stranger.batches.retrieve('batch_1').catch((error: unknown) => error)).toMatchObject({
+        status: 401,
+        error: { code: 'invalid_api_key' },
+      });
+      const member = new OpenAI({ baseURL: host.baseURL, apiKey: 'gw-key-passthrough-1', maxRetries: 0 });
+      expect(await member.vectorStores.retrieve('vs_1').catch((error: unknown) => error)).toMatchObject({
+        status: 403,
+        error: { code: 'forbidden' },
+      });
+      expect(upstream.requests).toHaveLength(0);
+      const content = await member.files.content('file-1');
+      expect(Buffer.from(await content.arrayBuffer()).equals(DOWNLOAD)).toBe(true);
+      expect(upstream.requests[0].headers.authorization).toBe(`Bearer ${KEY}`);
+      expect(seen).toEqual(['GET /vector_stores/vs_1', 'GET /files/file-1/content']);
+      const records = await logs.settle(3);
+      expect(records.map((record) => [record.endpoint, record.status_code])).toEqual([
+        ['passthrough', 401],
+        ['passthrough', 403],
+        ['passthrough', 200],
+      ]);
+      expect(records[2].gateway_key).toBe('web');
+    } finally {
+      await host.close();
+      await gateway.close();
+    }
+  });
 });
