@@ -105,31 +105,28 @@ export function createGateway(input: GatewayOptions): Gateway {
       if ('contextError' in context) throw context.contextError;
       if (mounted === undefined) throw outsideMount(request.path, request.mount!);
       const route = findRoute(path);
+      const methodServed = route !== undefined && request.method.toUpperCase() === route.endpoint.method;
       // With `passthrough`, the rest of OpenAI's API (GET /chat/completions, DELETE /models/{id}) passes.
-      const passes = passthrough && path !== '/' && (!route || request.method.toUpperCase() !== route.endpoint.method);
+      const passes = passthrough !== undefined && path !== '/' && !methodServed;
       if (!route && !passes) throw unknownPath(path);
-      log.record.endpoint = passes ? 'passthrough' : (route?.endpoint.id ?? null);
-      if (route && !passes && request.method.toUpperCase() !== route.endpoint.method)
-        throw wrongMethod(request.method, route.endpoint.method, path);
+      log.record.endpoint = passes ? 'passthrough' : route!.endpoint.id;
+      if (!methodServed && !passes) throw wrongMethod(request.method, route!.endpoint.method, path);
       const auth = await authorize(request, path);
       log.record.gateway_key = auth.gatewayKey ?? null;
       if (auth.principal !== undefined) log.record.principal = auth.principal;
       if (auth.metadata !== undefined) log.record.host_metadata = { ...context.metadata, ...auth.metadata };
-      if (passes || !route) {
-        const readTimeoutMs = Math.min(bodyReadMs, engine.timeouts.requestMs - (performance.now() - log.startedAt));
-        const limits = { limitBytes: bodyLimit, readTimeoutMs };
-        return await intakePassThrough(engine, passthrough!, { request, path, log, limits, signal: context.signal });
+      if (passes) {
+        const limits = bodyLimits(log);
+        return await intakePassThrough(engine, passthrough, { request, path, log, limits, signal: context.signal });
       }
-      const { endpoint } = route;
+      const { endpoint } = route!;
 
       if (endpoint.kind === 'local') {
-        const body = endpoint.answer({ resolver, groups: options.loadBalanceGroups ?? {} }, route.item);
+        const body = endpoint.answer({ resolver, groups: options.loadBalanceGroups ?? {} }, route!.item);
         log.finish(200);
         return { kind: 'json', status: 200, headers: { 'x-request-id': log.id }, body };
       }
-      // The read counts against the request's deadline (the engine's runs from the same start).
-      const readTimeoutMs = Math.min(bodyReadMs, engine.timeouts.requestMs - (performance.now() - log.startedAt));
-      const raw = await readJsonBody(request, { limitBytes: bodyLimit, readTimeoutMs });
+      const raw = await readJsonBody(request, bodyLimits(log));
       if (typeof raw.model === 'string') log.record.requested_model = raw.model;
       const { params, body } = readGatewayParams(raw, request.headers);
       // A load balance group may stand in for the model.
@@ -147,6 +144,12 @@ export function createGateway(input: GatewayOptions): Gateway {
       log.finish(error.status, error, error.code === 'client_closed_request');
       return errorResponse(error, log);
     }
+  }
+
+  /** Limits of a body read; the read counts against the request's deadline (the engine's runs from the same start). */
+  function bodyLimits(log: RequestLog) {
+    const readTimeoutMs = Math.min(bodyReadMs, engine.timeouts.requestMs - (performance.now() - log.startedAt));
+    return { limitBytes: bodyLimit, readTimeoutMs };
   }
 
   async function shutDown(timeoutMs: number): Promise<void> {
