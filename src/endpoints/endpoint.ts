@@ -5,6 +5,7 @@
  */
 import type { GatewayError } from '../errors.js';
 import type { LogRecord } from '../logging/log-record.js';
+import type { ChatCompletionChunk } from '../providers/openai-types.js';
 import type { Operation, Provider } from '../providers/types.js';
 import type { RequestNeeds } from '../routing/request-needs.js';
 import type { ModelResolver } from '../routing/resolve-model.js';
@@ -44,6 +45,55 @@ export interface ModelEndpoint {
   logOutput(answer: Record<string, unknown>): unknown;
   /** How the route streams; undefined when it only answers JSON. */
   readonly stream?: StreamFormat;
+  /**
+   * How the route reaches a provider that does not speak it, through chat completions (which every
+   * provider serves); undefined when such providers are refused the route.
+   */
+  readonly bridge?: ChatBridge;
+}
+
+/**
+ * An inbound API as a converter pair around the same engine (DESIGN.md §10): the route's request
+ * becomes a chat completions request, which every provider serves (as is or by its own
+ * translation), and chat's answer, JSON or stream, becomes the route's. Pure and synchronous.
+ */
+export interface ChatBridge {
+  /**
+   * The chat completions body for the route's body (gateway parameters already removed). The
+   * engine sets `model`, `stream` and `stream_options` itself. Throws a 400 GatewayError naming
+   * what chat cannot carry (a built-in tool, an unknown input item), which falls back.
+   */
+  toChat(body: Record<string, unknown>, target: BridgeTarget): Record<string, unknown>;
+  /** The route's JSON answer from a chat completion in OpenAI's shape (what every provider's call returns). */
+  fromChat(
+    completion: Record<string, unknown>,
+    request: Record<string, unknown>,
+    target: BridgeTarget,
+  ): Record<string, unknown>;
+  /** One per stream: chat completion chunks in, the route's frames out. */
+  createStream(request: Record<string, unknown>, target: BridgeTarget): BridgeStream;
+}
+
+/** The model a bridged request went to (the provider's kind tags state that only it can read back, e.g. signatures). */
+export interface BridgeTarget {
+  readonly providerId: string;
+  readonly providerKind: string;
+  /** The model as the provider knows it. */
+  readonly model: string;
+}
+
+/** One frame of a route's stream: its SSE `event:` name when the format names events, and its data. */
+export interface StreamFrame {
+  event?: string;
+  data: string;
+}
+
+/** Turns one stream's chat chunks into the route's frames. Stateful, synchronous. */
+export interface BridgeStream {
+  /** The frames for one chunk; the usage chunk (empty `choices`, OpenAI-shaped `usage`) comes last, always. */
+  push(chunk: ChatCompletionChunk): StreamFrame[];
+  /** After the last chunk of a whole stream: the route's terminal frames (never called for a cut stream). */
+  end(): StreamFrame[];
 }
 
 /** How a route's stream looks on the wire, and what the engine does with it. */
@@ -126,12 +176,20 @@ export interface LocalEndpoint {
 export type Endpoint = ModelEndpoint | LocalEndpoint;
 
 /**
- * Whether a provider serves the route, and how; undefined when it does not. Upstreams that speak
- * OpenAI's wire format (providers without converters) take every route as is; a translating
- * provider serves the routes it lists in `translates`, and is refused any other before its request
- * is built (400 `unsupported_operation`, which falls back to the next model).
+ * Whether a provider serves the route, and how; undefined when it does not:
+ * - `native`: the upstream takes the route's body as is (`Provider.native`; by default every route
+ *   for a provider without converters, which speaks OpenAI's wire format);
+ * - `translated`: the provider's own converters (`Provider.translates`);
+ * - `bridged`: through chat completions, by the route's `bridge`.
+ * Refused providers get a 400 `unsupported_operation` before a request is built, which falls back.
  */
-export function servingOf(endpoint: ModelEndpoint, provider: Provider): 'native' | 'translated' | undefined {
-  if (!provider.convertResponse && !provider.createStreamTranslator) return 'native';
-  return provider.translates?.includes(endpoint.operation) ? 'translated' : undefined;
+export function servingOf(endpoint: ModelEndpoint, provider: Provider): Serving | undefined {
+  const converts = provider.convertResponse !== undefined || provider.createStreamTranslator !== undefined;
+  if (provider.native ? provider.native.includes(endpoint.operation) : !converts) return 'native';
+  if (provider.translates?.includes(endpoint.operation)) return 'translated';
+  if (!endpoint.bridge) return undefined;
+  const chat = provider.native ? provider.native.includes('chat') : !converts;
+  return chat || provider.translates?.includes('chat') ? 'bridged' : undefined;
 }
+
+export type Serving = 'native' | 'translated' | 'bridged';

@@ -96,6 +96,12 @@ export interface Provider {
    */
   readonly streamUsage: 'request' | 'always' | 'never';
   /**
+   * The operations whose request the upstream takes in the route's own wire format, as is. Default:
+   * every operation for a provider without converters (OpenAI's wire format), none for one with.
+   * An OpenAI-compatible server without the Responses API lists `['chat', 'embeddings']`.
+   */
+  readonly native?: readonly Operation[];
+  /**
    * The routes a translating provider (one with converters) serves, by their operation; others are
    * refused before a request is built. Providers that speak OpenAI's wire format serve every route as is.
    */
