@@ -68,7 +68,8 @@ const optionsSchema = z.strictObject({
   bodyLimitBytes: z.number().int().positive().optional(),
   /**
    * The rest of OpenAI's API passed through (docs/passthrough.md): requests without a `model`
-   * (files, batches, ...) go to `provider`, which must speak OpenAI's API; `/organization/...`
+   * (files, batches, ...) go to `provider`, which must speak OpenAI's API; the admin API
+   * (`/organization/...`, `/projects/...`)
    * admin paths only with `organization: true`.
    */
   passthrough: z
