@@ -69,8 +69,7 @@ const optionsSchema = z.strictObject({
   /**
    * The rest of OpenAI's API passed through (docs/passthrough.md): requests without a `model`
    * (files, batches, ...) go to `provider`, which must speak OpenAI's API; the admin API
-   * (`/organization/...`, `/projects/...`)
-   * admin paths only with `organization: true`.
+   * (`/organization/...`, `/projects/...`) only with `organization: true`.
    */
   passthrough: z
     .strictObject({ provider: z.string().min(1).optional(), organization: z.boolean().optional() })
