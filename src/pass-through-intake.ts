@@ -53,6 +53,25 @@ export interface PassThroughInput {
   signal?: AbortSignal;
 }
 
+/** The first segments of OpenAI's admin API (the spec's `administration` group): admin keys, projects, roles, usage. */
+const ADMIN_SEGMENTS = new Set(['organization', 'projects']);
+/**
+ * Where `metadata` is the API's own field (the objects it stores, per the OpenAPI spec): there it
+ * goes upstream and the gateway's comes through the headers or `modelgate_params`. Elsewhere
+ * (images, audio, completions, moderations, ...) it is the gateway's, as on chat.
+ */
+const STORES_METADATA = new Set([
+  'assistants',
+  'batches',
+  'chat',
+  'conversations',
+  'evals',
+  'fine_tuning',
+  'threads',
+  'vector_stores',
+]);
+const API_METADATA = ['metadata'];
+
 export async function intakePassThrough(
   engine: EngineContext,
   setup: PassThroughSetup,
@@ -60,12 +79,12 @@ export async function intakePassThrough(
 ): Promise<GatewayResponse> {
   log.record.endpoint = 'passthrough';
   const segments = checkedSegments(path);
-  if (segments[0].toLowerCase() === 'organization' && !setup.organization)
+  if (ADMIN_SEGMENTS.has(segments[0].toLowerCase()) && !setup.organization)
     throw new GatewayError({
       status: 403,
       code: 'organization_not_allowed',
       message:
-        'Organization admin paths (/organization/...) are not passed through; the operator enables them with `passthrough: { organization: true }`.',
+        'Admin paths (/organization/..., /projects/...) are not passed through; the operator enables them with `passthrough: { organization: true }`.',
     });
   const method = request.method.toUpperCase();
   const query = request.path.indexOf('?');
@@ -77,7 +96,8 @@ export async function intakePassThrough(
   const common = { method, target, headers: request.headers, log, signal };
   if (WITH_BODY.has(method) && JSON_TYPE.test(contentType)) {
     const raw = await readJsonBody(request, limits);
-    const { body, params } = readGatewayParams(raw, request.headers);
+    const apiFields = STORES_METADATA.has(segments[0]) ? API_METADATA : undefined;
+    const { body, params } = readGatewayParams(raw, request.headers, apiFields);
     const { record } = log;
     record.customer_identifier = params.customer_identifier ?? null;
     record.custom_identifier = params.custom_identifier ?? null;
