@@ -4,7 +4,7 @@
  */
 import type { GatewayRequest, GatewayResponse, HandleContext, JsonResponse } from './contract.js';
 import { CostCalculator } from './cost/cost-calculator.js';
-import { findRoute, SERVED_ROUTES } from './endpoints/index.js';
+import { errorShapeFor, findRoute, SERVED_ROUTES, type ErrorShape, type ModelEndpoint } from './endpoints/index.js';
 import { GatewayConfigError, GatewayError, toGatewayError } from './errors.js';
 import { DEFAULT_RETRY_POLICY } from './engine/backoff.js';
 import { RESPONSE_BODY_LIMIT, type EngineContext } from './engine/engine-context.js';
@@ -93,6 +93,8 @@ export function createGateway(input: GatewayOptions): Gateway {
     const path = normalisePath(mounted ?? request.path);
     inFlight.start();
     const log = new RequestLog(request.method, path, options.onLog, report, inFlight.end);
+    /** How this request's errors look (its route's shape); found with the route. */
+    let errorShape: ErrorShape | undefined = errorShapeFor(path, undefined);
     log.record.principal = context.principal ?? null;
     log.record.host_metadata = context.metadata ?? null;
     try {
@@ -105,9 +107,11 @@ export function createGateway(input: GatewayOptions): Gateway {
       if ('contextError' in context) throw context.contextError;
       if (mounted === undefined) throw outsideMount(request.path, request.mount!);
       const route = findRoute(path);
+      errorShape = errorShapeFor(path, route);
       const methodServed = route !== undefined && request.method.toUpperCase() === route.endpoint.method;
       // With `passthrough`, the rest of OpenAI's API (GET /chat/completions, DELETE /models/{id}) passes.
-      const passes = passthrough !== undefined && path !== '/' && !methodServed;
+      // Not under another API's routes (`/anthropic/...`): those are no OpenAI paths.
+      const passes = passthrough !== undefined && path !== '/' && !methodServed && errorShape === undefined;
       if (!route && !passes) throw unknownPath(path);
       log.record.endpoint = passes ? 'passthrough' : route!.endpoint.id;
       if (!methodServed && !passes) throw wrongMethod(request.method, route!.endpoint.method, path);
@@ -122,13 +126,14 @@ export function createGateway(input: GatewayOptions): Gateway {
       const { endpoint } = route!;
 
       if (endpoint.kind === 'local') {
-        const body = endpoint.answer({ resolver, groups: options.loadBalanceGroups ?? {} }, route!.item);
+        const query = new URLSearchParams(request.path.includes('?') ? request.path.slice(request.path.indexOf('?') + 1) : '');
+        const body = endpoint.answer({ resolver, groups: options.loadBalanceGroups ?? {}, query }, route!.item);
         log.finish(200);
         return { kind: 'json', status: 200, headers: { 'x-request-id': log.id }, body };
       }
       const raw = await readJsonBody(request, bodyLimits(log));
       if (typeof raw.model === 'string') log.record.requested_model = raw.model;
-      const { params, body } = readGatewayParams(raw, request.headers);
+      const { params, body } = readGatewayParams(raw, request.headers, (endpoint as ModelEndpoint).apiFields);
       // A load balance group may stand in for the model.
       const modelOptional =
         params.load_balance_group !== undefined ||
@@ -136,13 +141,14 @@ export function createGateway(input: GatewayOptions): Gateway {
         params.loadbalance_models !== undefined;
       validateRequestBody(body, modelOptional);
       endpoint.validate(body);
-      return await proxyRequest(engine, { endpoint, body, params, log, signal: context.signal });
+      const headers = forwardedHeaders(request, (endpoint as ModelEndpoint).forwardHeaders);
+      return await proxyRequest(engine, { endpoint, body, params, log, signal: context.signal, headers });
     } catch (thrown) {
       const error = toGatewayError(thrown);
       if (!GatewayError.isInstance(thrown))
         report(thrown, 'contextError' in context && thrown === context.contextError ? 'context' : 'handle');
       log.finish(error.status, error, error.code === 'client_closed_request');
-      return errorResponse(error, log);
+      return errorResponse(error, log, errorShape);
     }
   }
 
@@ -190,7 +196,21 @@ function closedMidway(): GatewayError {
   });
 }
 
-function errorResponse(error: GatewayError, log: RequestLog): JsonResponse {
+/** The client's headers a route forwards to upstreams that take it natively (`ModelEndpoint.forwardHeaders`). */
+function forwardedHeaders(
+  request: GatewayRequest,
+  names: readonly string[] | undefined,
+): Record<string, string> | undefined {
+  if (!names) return undefined;
+  const headers: Record<string, string> = {};
+  for (const name of names) {
+    const value = request.headers[name];
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return headers;
+}
+
+function errorResponse(error: GatewayError, log: RequestLog, shape: ErrorShape | undefined): JsonResponse {
   const headers: Record<string, string> = {
     ...error.headers,
     'x-request-id': log.id,
@@ -198,7 +218,7 @@ function errorResponse(error: GatewayError, log: RequestLog): JsonResponse {
   };
   const tries = countTries(log.record);
   if (tries) headers['x-modelgate-attempts'] = String(tries);
-  return { kind: 'json', status: error.status, headers, body: error.toJSON() };
+  return { kind: 'json', status: error.status, headers, body: shape ? shape.body(error) : error.toJSON() };
 }
 
 /**

@@ -50,6 +50,29 @@ export interface ModelEndpoint {
    * provider serves); undefined when such providers are refused the route.
    */
   readonly bridge?: ChatBridge;
+  /**
+   * Gateway parameter names that are this route's own request fields (Anthropic's `metadata`): in
+   * the body they are forwarded; the gateway reads them from its nested objects and headers only.
+   */
+  readonly apiFields?: readonly string[];
+  /** Client request headers (lower-case) forwarded to upstreams that take the route natively (`ProviderCall.headers`). */
+  readonly forwardHeaders?: readonly string[];
+  /** How this route's errors look; absent: OpenAI's `{ "error": {...} }`. */
+  readonly errors?: ErrorShape;
+  /**
+   * The answer the gateway computes itself for a provider that does not serve the route (a token
+   * count estimated without a tokenizer), instead of refusing it; the response says so in
+   * `x-modelgate-estimate: true`. Absent: such providers are refused (400 `unsupported_operation`).
+   */
+  estimate?(body: Record<string, unknown>): Record<string, unknown>;
+}
+
+/**
+ * How a route's errors look on the wire: the JSON body of an error response (the status is the
+ * gateway's). A stream's error frame is its `StreamFormat.errorFrame`.
+ */
+export interface ErrorShape {
+  body(error: GatewayError): Record<string, unknown>;
 }
 
 /**
@@ -142,8 +165,17 @@ export interface PassthroughRules {
   errorIn(data: string, errorEvent: boolean): unknown;
   /** Matches the payloads that carry the usage (they go to `readUsage`). */
   readonly usage: RegExp;
-  /** The usage, and the payload to relay: as it came, without its usage (`strip`), or '' when nothing else was in it. */
-  readUsage(data: string, strip: boolean, providerId: string): { usage: NormalizedUsage | undefined; data: string };
+  /**
+   * The usage, and the payload to relay: as it came, without its usage (`strip`), or '' when nothing
+   * else was in it. `known`: the usage read from earlier payloads, for formats that spread it over
+   * several (Anthropic: the input in `message_start`, the output in `message_delta`).
+   */
+  readUsage(
+    data: string,
+    strip: boolean,
+    providerId: string,
+    known?: NormalizedUsage,
+  ): { usage: NormalizedUsage | undefined; data: string };
   /** Matches a payload that shows the answer complete: a stream that ends after one, without the end marker, was not cut. */
   readonly complete: RegExp;
 }
@@ -159,6 +191,8 @@ export interface LocalContext {
   resolver: ModelResolver;
   /** `loadBalanceGroups`: their ids answer as model names. */
   groups: Readonly<Record<string, unknown>>;
+  /** The request's query string (`?limit=20`), parsed. */
+  query: URLSearchParams;
 }
 
 /** A route the gateway answers itself, without an upstream (`GET /models`). */
@@ -171,6 +205,8 @@ export interface LocalEndpoint {
   readonly hasItems: boolean;
   /** The JSON answer; `item` is the decoded `{item}` of `path/{item}`. Throws a GatewayError for a 4xx. */
   answer(context: LocalContext, item: string | undefined): Record<string, unknown>;
+  /** How this route's errors look; absent: OpenAI's `{ "error": {...} }`. */
+  readonly errors?: ErrorShape;
 }
 
 export type Endpoint = ModelEndpoint | LocalEndpoint;

@@ -2,15 +2,26 @@
  * The routes the gateway serves, one record each (`./endpoint.ts` says what a record holds). The
  * gateway finds a request's record here; the 404 for an unknown path lists them.
  */
+import { anthropicModels } from './anthropic-messages/anthropic-models.js';
+import { anthropicErrors } from './anthropic-messages/anthropic-errors.js';
+import { anthropicCountTokens, anthropicMessages } from './anthropic-messages/index.js';
 import { GatewayError } from '../errors.js';
 import type { Provider } from '../providers/types.js';
 import { chatCompletions } from './chat-completions/index.js';
 import { embeddings } from './embeddings.js';
-import { servingOf, type ModelEndpoint } from './endpoint.js';
+import { servingOf, type Endpoint, type ErrorShape, type ModelEndpoint } from './endpoint.js';
 import { models } from './models.js';
 import { responses } from './responses/index.js';
 
-export const ENDPOINTS = [chatCompletions, responses, embeddings, models] as const;
+export const ENDPOINTS = [
+  chatCompletions,
+  responses,
+  embeddings,
+  models,
+  anthropicMessages,
+  anthropicCountTokens,
+  anthropicModels,
+] as const;
 
 /** One of the listed records (narrowed by `kind`, each keeps its own literal types). */
 export type ListedEndpoint = (typeof ENDPOINTS)[number];
@@ -34,7 +45,16 @@ export function findRoute(path: string): FoundRoute | undefined {
   return BY_PATH.get(path);
 }
 
-/** `POST /chat/completions, POST /responses, POST /embeddings and GET /models`. */
+/**
+ * How errors look for a path: its route's shape; under `/anthropic/` (a path no route serves, a
+ * wrong method) Anthropic's, since only Anthropic clients call there; else OpenAI's (undefined).
+ */
+export function errorShapeFor(path: string, route: FoundRoute | undefined): ErrorShape | undefined {
+  if (route) return (route.endpoint as Endpoint).errors;
+  return path === '/anthropic' || path.startsWith('/anthropic/') ? anthropicErrors : undefined;
+}
+
+/** `POST /chat/completions, POST /responses, POST /embeddings and GET /models`, and the Anthropic routes. */
 export const SERVED_ROUTES = listed(ENDPOINTS.map((endpoint) => `${endpoint.method} ${endpoint.path}`));
 
 /** Why a provider is refused a route (see `servingOf`): a 400 that falls back to the next model. */
@@ -61,5 +81,5 @@ function safeDecode(text: string): string {
   }
 }
 
-export type { Endpoint, EndpointId, LocalEndpoint, ModelEndpoint, StreamFormat } from './endpoint.js';
+export type { Endpoint, EndpointId, ErrorShape, LocalEndpoint, ModelEndpoint, StreamFormat } from './endpoint.js';
 export { servingOf } from './endpoint.js';

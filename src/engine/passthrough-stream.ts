@@ -159,7 +159,7 @@ export class PassthroughRelay implements ChunkRelay {
     const tap = this.tap;
     tap.firstPayload ??= data;
     if (this.usageTest.test(data)) {
-      const read = this.rules.readUsage(data, this.options.stripUsage, this.provider.id);
+      const read = this.rules.readUsage(data, this.options.stripUsage, this.provider.id, tap.usage);
       tap.usage = read.usage ?? tap.usage;
       if (read.data === '') return '';
       if (read.data !== data) {

@@ -31,6 +31,8 @@ export interface ProxyInput {
   params: GatewayParams;
   log: RequestLog;
   signal?: AbortSignal;
+  /** The client's headers the route forwards to native upstreams (`ModelEndpoint.forwardHeaders`). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export async function proxyRequest(engine: EngineContext, input: ProxyInput): Promise<GatewayResponse> {
@@ -59,7 +61,7 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
     scope,
     timing: { upstreamMs: 0, backoffMs: 0 },
     policy: retryPolicy(engine.retry, params.retry_params),
-    callFor: (target, extra) => routeCall(endpoint, target, body, stream, engine.strictParams, extra),
+    callFor: (target, extra) => routeCall(endpoint, target, body, stream, engine.strictParams, extra, input.headers),
   };
   try {
     return stream ? await proxyStream(run) : await proxyJson(run);
@@ -104,7 +106,7 @@ async function proxyJson({ engine, input, plan, scope, timing, policy, callFor }
   noteServed(record, result, log, timing, droppedParams);
   recordUsage(record, usage, engine.costs, result.target.provider, result.target.model, usageUnavailableReason);
   if (!params.disable_log) record.output = input.endpoint.logOutput(response);
-  const headers = servedHeaders(record, log.id, plan);
+  const headers = { ...servedHeaders(record, log.id, plan), ...result.value.headers };
   // Shaped before the budget settles, so that a failure on the way still releases the reservation.
   const answer: GatewayResponse = params.request_breakdown
     ? { kind: 'json', status: 200, headers, body: { ...response, request_breakdown: breakdown(record, log) } }

@@ -16,6 +16,8 @@ export interface RouteCall {
   converts: boolean;
   /** How a bridged call's chat answer becomes the route's. */
   bridged?: BridgedCall;
+  /** The gateway's own answer for a provider that does not serve the route (`ModelEndpoint.estimate`): nothing is sent. */
+  estimate?: Record<string, unknown>;
 }
 
 export interface BridgedCall {
@@ -28,7 +30,9 @@ export interface BridgedCall {
 /**
  * The call for one target; throws the 400 `unsupported_operation` (which falls back) for a provider
  * that does not serve the route, and the bridge's 400 for what chat cannot carry. `extra`: fields
- * the route's stream needs from this upstream (its usage), for calls in the route's own format.
+ * the route's stream needs from this upstream (its usage), for calls in the route's own format;
+ * `headers`: the client's headers the route forwards to upstreams that take it natively. A route
+ * with an `estimate` answers providers that do not serve it itself (`RouteCall.estimate`).
  */
 export function routeCall(
   endpoint: ModelEndpoint,
@@ -37,19 +41,26 @@ export function routeCall(
   stream: boolean,
   strictParams: boolean,
   extra?: Record<string, unknown>,
+  headers?: Readonly<Record<string, string>>,
 ): RouteCall {
   const provider = target.provider;
   const model = target.model;
   const serving = servingOf(endpoint, provider);
+  if (serving === undefined && endpoint.estimate && !stream) {
+    const call = { operation: endpoint.operation, model, body, stream, strictParams };
+    return { call, serving: 'native', converts: false, estimate: endpoint.estimate(body) };
+  }
   if (serving === undefined) throw notServedBy(endpoint, provider);
   if (serving !== 'bridged') {
-    const call = {
+    const call: ProviderCall = {
       operation: endpoint.operation,
       model,
       body: { ...target.params, ...body, ...extra, model },
       stream,
       strictParams,
     };
+    // The client's own headers of the route's wire format, for an upstream that speaks it.
+    if (serving === 'native' && headers) call.headers = headers;
     return { call, serving, converts: serving === 'translated' };
   }
   const bridge = endpoint.bridge!;

@@ -47,7 +47,12 @@ export interface JsonOutcome extends ConvertedResponse {
   droppedParams?: string[];
   /** The upstream's JSON text, when `body` is that JSON unchanged (no translation). */
   text?: string;
+  /** Response headers this answer brings (`x-modelgate-estimate` on an estimate). */
+  headers?: Record<string, string>;
 }
+
+/** The header that marks an answer the gateway estimated itself (`ModelEndpoint.estimate`). */
+export const ESTIMATE_HEADER = 'x-modelgate-estimate';
 
 export async function sendForJson(
   engine: EngineContext,
@@ -56,6 +61,8 @@ export async function sendForJson(
   routed: RouteCall,
   scope: RequestScope,
 ): Promise<JsonOutcome> {
+  // The provider cannot answer this route: the gateway's own estimate, said to be one.
+  if (routed.estimate) return { body: routed.estimate, headers: { [ESTIMATE_HEADER]: 'true' } };
   const { request, response } = await send(engine, target, routed, scope);
   const text = await response.text(engine.responseLimitBytes);
   let json: unknown;

@@ -57,7 +57,16 @@ export interface LogRecord {
   method: string;
   path: string;
   /** `passthrough`: a path of OpenAI's API passed through as is (docs/passthrough.md); `path` says which. */
-  endpoint: 'chat.completions' | 'responses' | 'embeddings' | 'models' | 'passthrough' | null;
+  endpoint:
+    | 'chat.completions'
+    | 'responses'
+    | 'embeddings'
+    | 'models'
+    | 'passthrough'
+    | 'anthropic.messages'
+    | 'anthropic.count_tokens'
+    | 'anthropic.models'
+    | null;
   /** Pass-through only: the request and response body bytes that went through; null elsewhere. */
   bytes_in: number | null;
   bytes_out: number | null;

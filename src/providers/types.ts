@@ -6,7 +6,14 @@ import type { UpstreamRequest } from '../transport/types.js';
 import type { NormalizedUsage } from '../usage.js';
 import type { ChatCompletionChunk } from './openai-types.js';
 
-export type Operation = 'chat' | 'responses' | 'embeddings';
+/**
+ * What a provider is asked to do, one per route: OpenAI's chat completions, Responses and
+ * embeddings; Anthropic's Messages API and its token count (`messages`, `count_tokens`).
+ */
+export type Operation = 'chat' | 'responses' | 'embeddings' | 'messages' | 'count_tokens';
+
+/** The operations in OpenAI's wire format: what an OpenAI-compatible upstream takes as is. */
+export const OPENAI_OPERATIONS: readonly Operation[] = ['chat', 'responses', 'embeddings'];
 
 /** A non-streaming upstream response in OpenAI's shape, with its usage in disjoint buckets. */
 export interface ConvertedResponse {
@@ -57,6 +64,12 @@ export interface ProviderCall {
   stream: boolean;
   /** Refuse (400) rather than drop a parameter the provider cannot honour (`options.strictParams`). */
   strictParams: boolean;
+  /**
+   * Headers of the client's request that its route forwards to an upstream taking the route's own
+   * wire format (`ModelEndpoint.forwardHeaders`: `anthropic-version`, `anthropic-beta`), lower-case
+   * names; only on native calls. The provider decides what of them it sends.
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -1,6 +1,8 @@
 /**
- * The Anthropic Messages API behind the OpenAI chat route: `POST {baseURL}/messages` with `x-api-key`
- * and a pinned `anthropic-version`. Translation lives in the convert-* files; this wires them.
+ * The Anthropic Messages API: behind the OpenAI chat route by translation (`POST {baseURL}/messages`
+ * with `x-api-key` and a pinned `anthropic-version`; the convert-* files), and behind the gateway's
+ * own Anthropic route natively (`messages`, `count_tokens`: the client's body as it came, see
+ * native-request.ts).
  */
 import { providerNotConfigured, unsupported } from '../../errors.js';
 import type { Provider, ProviderCall } from '../types.js';
@@ -9,6 +11,7 @@ import { convertRequest, usesJsonTool, type AnthropicRequestSettings } from './c
 import { convertResponse } from './convert-response.js';
 import { AnthropicStreamTranslator } from './convert-stream.js';
 import { parseAnthropicError } from './errors.js';
+import { nativeRequest } from './native-request.js';
 
 /** The API version every request pins; the request and response shapes here follow it. */
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -56,12 +59,17 @@ export function anthropicProvider(settings: AnthropicSettings): Provider {
     // The translator always ends with a usage chunk; the engine strips it when not asked for.
     streamUsage: 'always',
     translates: ['chat'],
+    native: ['messages', 'count_tokens'],
     secrets,
     buildRequest(call: ProviderCall): UpstreamRequest {
+      if (call.operation === 'messages' || call.operation === 'count_tokens') {
+        if (!settings.apiKey) throw providerNotConfigured(settings.id);
+        return nativeRequest(call, { url, headers, betas: settings.betaHeaders ?? [] });
+      }
       if (call.operation !== 'chat') {
         throw unsupported(
           'unsupported_operation',
-          `Provider \`${settings.id}\` (Anthropic) serves chat completions only.`,
+          `Provider \`${settings.id}\` (Anthropic) serves chat completions and the Messages API only.`,
         );
       }
       if (!settings.apiKey) {

@@ -18,7 +18,11 @@ export interface AzureSettings {
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
-const OPERATION_PATHS = { chat: 'chat/completions', responses: 'responses', embeddings: 'embeddings' } as const;
+const OPERATION_PATHS: Record<string, string> = {
+  chat: 'chat/completions',
+  responses: 'responses',
+  embeddings: 'embeddings',
+};
 
 /** Azure OpenAI: OpenAI's wire format behind deployment URLs and an `api-key` header. */
 export function azureProvider(settings: AzureSettings): Provider {

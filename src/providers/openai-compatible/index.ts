@@ -1,9 +1,9 @@
 import { providerNotConfigured } from '../../errors.js';
-import type { Operation, Provider, ProviderCall } from '../types.js';
+import { OPENAI_OPERATIONS, type Provider, type ProviderCall } from '../types.js';
 import type { UpstreamRequest } from '../../transport/types.js';
 import { parseOpenAIError } from './errors.js';
 
-const PATHS: Record<Operation, string> = {
+const PATHS: Record<string, string> = {
   chat: '/chat/completions',
   responses: '/responses',
   embeddings: '/embeddings',
@@ -40,6 +40,8 @@ export function openAICompatibleProvider(settings: OpenAICompatibleSettings): Pr
     kind: settings.kind,
     models: settings.models ?? [],
     streamUsage: settings.streamUsage ?? 'request',
+    // OpenAI's wire format: other routes (Anthropic's Messages API) reach it through their bridge.
+    native: OPENAI_OPERATIONS,
     secrets: settings.apiKey ? [settings.apiKey] : [],
     buildRequest(call: ProviderCall): UpstreamRequest {
       if (!settings.apiKey && !settings.keyOptional) {
