@@ -126,7 +126,9 @@ export function createGateway(input: GatewayOptions): Gateway {
       const { endpoint } = route!;
 
       if (endpoint.kind === 'local') {
-        const query = new URLSearchParams(request.path.includes('?') ? request.path.slice(request.path.indexOf('?') + 1) : '');
+        const query = new URLSearchParams(
+          request.path.includes('?') ? request.path.slice(request.path.indexOf('?') + 1) : '',
+        );
         const body = endpoint.answer({ resolver, groups: options.loadBalanceGroups ?? {}, query }, route!.item);
         log.finish(200);
         return { kind: 'json', status: 200, headers: { 'x-request-id': log.id }, body };

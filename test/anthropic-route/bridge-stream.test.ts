@@ -181,7 +181,10 @@ describe('bridged streams from recordings', () => {
   it('Gemini 3 reasoning: thought text as thinking, the text part signature restored as extra_content', async () => {
     const chunks = geminiChunks('gemini/google-reasoning-gemini3.chunks.jsonl');
     const { message, events } = await bridge(chunks, GEMINI);
-    const text = message.content.filter((block) => block.type === 'text').map((block: any) => block.text).join('');
+    const text = message.content
+      .filter((block) => block.type === 'text')
+      .map((block: any) => block.text)
+      .join('');
     expect(text).toBe(chatText(chunks, 'content'));
     const signatures = chunks
       .map((chunk) => (chunk.choices[0]?.delta?.extra_content as any)?.google?.thought_signature)
@@ -208,7 +211,9 @@ describe('bridged streams from recordings', () => {
 
   it('a length cut is max_tokens; a stream without chunks still ends in order', async () => {
     const chunks = fixtureChunks<ChatCompletionChunk>('openai-chat/openai-text.chunks.jsonl').map((chunk) =>
-      chunk.choices[0]?.finish_reason ? { ...chunk, choices: [{ ...chunk.choices[0], finish_reason: 'length' }] } : chunk,
+      chunk.choices[0]?.finish_reason
+        ? { ...chunk, choices: [{ ...chunk.choices[0], finish_reason: 'length' }] }
+        : chunk,
     );
     expect((await bridge(chunks, OPENAI)).message.stop_reason).toBe('max_tokens');
     const { events } = await bridge([], OPENAI);

@@ -55,7 +55,10 @@ function listModels(context: LocalContext) {
   if (after !== null) start = ids.indexOf(after) + 1;
   if (before !== null) end = Math.max(0, ids.indexOf(before));
   // Paging backwards (before_id) takes the page just before the cursor.
-  const page = before !== null && after === null ? ids.slice(Math.max(start, end - limit), end) : ids.slice(start, Math.min(end, start + limit));
+  const page =
+    before !== null && after === null
+      ? ids.slice(Math.max(start, end - limit), end)
+      : ids.slice(start, Math.min(end, start + limit));
   const more = before !== null && after === null ? end - page.length > start : start + page.length < end;
   return {
     data: page.map(modelInfo),

@@ -38,7 +38,7 @@ export function validateMessagesBody(body: Json): void {
     throw invalidRequest('`tools` must be an array of tools.', 'tools');
   const metadata = body.metadata;
   if (metadata !== undefined && metadata !== null && (typeof metadata !== 'object' || Array.isArray(metadata)))
-    throw invalidRequest('`metadata` must be an object (Anthropic\'s `metadata.user_id`).', 'metadata');
+    throw invalidRequest("`metadata` must be an object (Anthropic's `metadata.user_id`).", 'metadata');
 }
 
 /** `count_tokens` takes the same body without `max_tokens` and `stream`. */

@@ -45,7 +45,8 @@ function withoutForeignThinking(body: Record<string, unknown>): Record<string, u
     messages: messages.map((message: { role?: unknown; content?: unknown }) => {
       if (message?.role !== 'assistant' || !Array.isArray(message.content)) return message;
       const content = message.content.filter(
-        (block: { type?: unknown; signature?: unknown }) => !(block?.type === 'thinking' && isEnvelope(block.signature)),
+        (block: { type?: unknown; signature?: unknown }) =>
+          !(block?.type === 'thinking' && isEnvelope(block.signature)),
       );
       // Anthropic refuses an empty turn and empty text: a turn that held nothing else says so.
       return { ...message, content: content.length ? content : [{ type: 'text', text: '(reasoning omitted)' }] };

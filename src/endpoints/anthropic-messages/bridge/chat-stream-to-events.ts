@@ -77,8 +77,20 @@ export class ChatStreamToEvents implements BridgeStream {
     if (this.messageSignature || Object.keys(this.callSignatures).length || this.signedBlocks.length) {
       const signature = this.envelope();
       const index = this.nextIndex++;
-      out.push(frame('content_block_start', { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } }));
-      out.push(frame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'signature_delta', signature } }));
+      out.push(
+        frame('content_block_start', {
+          type: 'content_block_start',
+          index,
+          content_block: { type: 'thinking', thinking: '', signature: '' },
+        }),
+      );
+      out.push(
+        frame('content_block_delta', {
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'signature_delta', signature },
+        }),
+      );
       out.push(frame('content_block_stop', { type: 'content_block_stop', index }));
     }
     const { stopReason, stopSequence } = stopReasonOf(this.finish, this.request, this.sawToolUse, this.refused);
@@ -137,7 +149,13 @@ export class ChatStreamToEvents implements BridgeStream {
     const args = call.function?.arguments;
     // Deltas of a call whose block is no longer the open one (interleaved parallel calls) still name its index.
     if (typeof args === 'string' && args !== '')
-      out.push(frame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: args } }));
+      out.push(
+        frame('content_block_delta', {
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'input_json_delta', partial_json: args },
+        }),
+      );
   }
 
   /** Opens a block of `kind` unless one is open already (a new tool call always opens its own); returns its index. */
@@ -154,7 +172,12 @@ export class ChatStreamToEvents implements BridgeStream {
     if (this.kind === undefined) return;
     // A thinking block is signed before it stops, as Anthropic does: the envelope names who thought it.
     if (this.kind === 'thinking')
-      out.push(this.delta({ type: 'signature_delta', signature: sealEnvelope({ kind: this.target.providerKind, model: this.target.model }) }));
+      out.push(
+        this.delta({
+          type: 'signature_delta',
+          signature: sealEnvelope({ kind: this.target.providerKind, model: this.target.model }),
+        }),
+      );
     out.push(frame('content_block_stop', { type: 'content_block_stop', index: this.index }));
     this.kind = undefined;
   }

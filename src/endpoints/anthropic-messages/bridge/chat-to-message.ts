@@ -42,8 +42,10 @@ export function chatToMessage(completion: Json, request: Json, target: BridgeTar
     });
     content.push({ type: 'thinking', thinking: reasoning, signature });
   }
-  if (typeof message.content === 'string' && message.content) content.push({ type: 'text', text: message.content, citations: null });
-  if (typeof message.refusal === 'string' && message.refusal) content.push({ type: 'text', text: message.refusal, citations: null });
+  if (typeof message.content === 'string' && message.content)
+    content.push({ type: 'text', text: message.content, citations: null });
+  if (typeof message.refusal === 'string' && message.refusal)
+    content.push({ type: 'text', text: message.refusal, citations: null });
   content.push(...toolUses);
   const { stopReason, stopSequence } = stopReasonOf(choice, request, toolUses.length > 0, Boolean(message.refusal));
   return {
@@ -93,7 +95,8 @@ export function stopReasonOf(
   return { stopReason: 'end_turn', stopSequence: null };
 }
 
-const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0);
+const count = (value: unknown): number =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
 
 /**
  * OpenAI's usage (`prompt_tokens` includes cached and cache-written tokens) as Anthropic's, whose

@@ -107,9 +107,14 @@ function userPart(block: Json, at: string): Json | undefined {
 }
 
 function imagePart(source: Json | undefined, at: string): Json {
-  if (source?.type === 'base64') return { type: 'image_url', image_url: { url: `data:${source.media_type};base64,${source.data}` } };
+  if (source?.type === 'base64')
+    return { type: 'image_url', image_url: { url: `data:${source.media_type};base64,${source.data}` } };
   if (source?.type === 'url') return { type: 'image_url', image_url: { url: source.url } };
-  throw unsupported('unsupported_content', `\`${at}.source\` must be a base64 or url image source here.`, `${at}.source`);
+  throw unsupported(
+    'unsupported_content',
+    `\`${at}.source\` must be a base64 or url image source here.`,
+    `${at}.source`,
+  );
 }
 
 function documentPart(block: Json, at: string): Json {
