@@ -220,7 +220,7 @@ function errorResponse(error: GatewayError, log: RequestLog, shape: ErrorShape |
   };
   const tries = countTries(log.record);
   if (tries) headers['x-modelgate-attempts'] = String(tries);
-  return { kind: 'json', status: error.status, headers, body: shape ? shape.body(error) : error.toJSON() };
+  return { kind: 'json', status: error.status, headers, body: shape ? shape.body(error, log.id) : error.toJSON() };
 }
 
 /**

@@ -72,7 +72,8 @@ export interface ModelEndpoint {
  * gateway's). A stream's error frame is its `StreamFormat.errorFrame`.
  */
 export interface ErrorShape {
-  body(error: GatewayError): Record<string, unknown>;
+  /** `requestId`: the gateway's id of the request (`x-request-id`), for formats whose errors name it. */
+  body(error: GatewayError, requestId: string): Record<string, unknown>;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 
 const spec = JSON.parse(readFileSync(new URL('../specs/anthropic-openapi.json', import.meta.url), 'utf8'));
 const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
@@ -55,7 +56,12 @@ export function assertValidAnthropicTokenCount(body: unknown): void {
  * An error body. The spec's union lacks `request_too_large` (413), which Anthropic's error page
  * lists (https://docs.anthropic.com/en/api/errors): that one is checked by shape.
  */
-export function assertValidAnthropicError(body: unknown): void {
+export function assertValidAnthropicError(body: unknown, options: { inStream?: boolean } = {}): void {
+  // An `error` event inside a stream has no request_id (the response's headers carry it).
+  if (options.inStream) {
+    expect((body as Record<string, unknown>).request_id).toBeUndefined();
+    body = { ...(body as object), request_id: null };
+  }
   const error = (body as { error?: { type?: unknown } } | null)?.error;
   if (error?.type === 'request_too_large') {
     const ok =

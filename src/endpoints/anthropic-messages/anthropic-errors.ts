@@ -37,8 +37,14 @@ export function anthropicErrorType(error: GatewayError): string {
   return 'api_error';
 }
 
-export function anthropicErrorBody(error: GatewayError): Record<string, unknown> {
-  return { type: 'error', error: { type: anthropicErrorType(error), message: error.message } };
+/** The error body; `requestId` as Anthropic's `request_id` (an error response has one, an `error` event none). */
+export function anthropicErrorBody(error: GatewayError, requestId?: string): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    type: 'error',
+    error: { type: anthropicErrorType(error), message: error.message },
+  };
+  if (requestId !== undefined) body.request_id = requestId;
+  return body;
 }
 
 export const anthropicErrors: ErrorShape = { body: anthropicErrorBody };
