@@ -59,7 +59,7 @@ describe('routes', () => {
     expect(answer.body.error).toMatchObject({
       code: 'unknown_url',
       message:
-        "Unknown path `/images/generations`. This gateway serves POST /chat/completions, POST /responses, POST /embeddings and GET /models (also under /v1); the rest of OpenAI's API passes through with the `passthrough` option (docs/passthrough.md).",
+        "Unknown path `/images/generations`. This gateway serves POST /chat/completions, POST /responses, POST /embeddings, GET /models, POST /anthropic/v1/messages, POST /anthropic/v1/messages/count_tokens and GET /anthropic/v1/models (also under /v1); the rest of OpenAI's API passes through with the `passthrough` option (docs/passthrough.md).",
     });
     expect((await logs.settle(1))[0]).toMatchObject({ endpoint: null, status_code: 404 });
   });
@@ -103,7 +103,7 @@ describe('who serves a route', () => {
     expect(answer.status).toBe(400);
     expect(answer.body.error).toMatchObject({
       code: 'unsupported_operation',
-      message: 'Provider `anthropic` (anthropic) does not serve POST /embeddings; it serves POST /chat/completions.',
+      message: 'Provider `anthropic` (anthropic) does not serve POST /embeddings; it serves POST /chat/completions, POST /anthropic/v1/messages and POST /anthropic/v1/messages/count_tokens.',
     });
     expect(claude.requests).toHaveLength(0);
     const [record] = await logs.settle(1);

@@ -179,6 +179,12 @@ export interface PassthroughRules {
   ): { usage: NormalizedUsage | undefined; data: string };
   /** Matches a payload that shows the answer complete: a stream that ends after one, without the end marker, was not cut. */
   readonly complete: RegExp;
+  /**
+   * Matches the payloads that carry content: the response commits at the first one, so that an
+   * error after a stream's preamble (Anthropic's `message_start`, `ping`) still falls back.
+   * Absent: every data payload commits.
+   */
+  readonly content?: RegExp;
 }
 
 /** Builds the log record's output from a stream's payloads, without keeping them. */

@@ -64,7 +64,10 @@ export class PassthroughRelay implements ChunkRelay {
   private readonly errorHint: string;
   private readonly usageTest: RegExp;
   private readonly completeTest: RegExp;
+  private readonly contentTest: RegExp | undefined;
   private sawData = false;
+  /** The first content passed: what is held goes out, and a failure no longer falls back. */
+  private committed = false;
   private sawFinish = false;
   private sawDone = false;
 
@@ -80,6 +83,7 @@ export class PassthroughRelay implements ChunkRelay {
     this.errorHint = rules.errorHint;
     this.usageTest = rules.usage;
     this.completeTest = rules.complete;
+    this.contentTest = rules.content;
     this.splitter = new SseFrameSplitter(options.maxEventBytes);
     this.held = new HeldText(options.maxEventBytes);
     if (options.keepPayloads) tap.payloads = [];
@@ -91,7 +95,7 @@ export class PassthroughRelay implements ChunkRelay {
   }
 
   push(chunk: Uint8Array): string {
-    const committed = this.sawData;
+    const committed = this.committed;
     let out = '';
     try {
       const frames = this.splitter.push(chunk);
@@ -99,7 +103,7 @@ export class PassthroughRelay implements ChunkRelay {
         out += this.relayFrame(frames[i]);
         if (this.sawDone) break;
       }
-      return this.held.pass(out, this.sawData);
+      return this.held.pass(out, this.committed);
     } catch (error) {
       this.fail(error);
       // Once the client has the first data, the frames the upstream sent before its error are its too.
@@ -124,7 +128,8 @@ export class PassthroughRelay implements ChunkRelay {
     } else if (!this.sawDone && !this.sawFinish) {
       this.fail(upstreamStreamTruncated(this.provider.id, 'it was complete'));
     }
-    return out;
+    // A stream that failed before its first content sent nothing: it may still fall back.
+    return this.failed && !this.committed ? '' : out;
   }
 
   close(): void {
@@ -156,6 +161,7 @@ export class PassthroughRelay implements ChunkRelay {
       if (error !== undefined) throw upstreamStreamError(this.provider, error, this.options.errorPolicy);
     }
     this.sawData = true;
+    if (!this.committed && (this.contentTest === undefined || this.contentTest.test(data))) this.committed = true;
     const tap = this.tap;
     tap.firstPayload ??= data;
     if (this.usageTest.test(data)) {

@@ -33,7 +33,7 @@ export function createAuthorizer(
         throw new GatewayError({
           status: 401,
           code: 'missing_api_key',
-          message: 'This gateway needs a key: send it as `Authorization: Bearer <key>`.',
+          message: 'This gateway needs a key: send it as `Authorization: Bearer <key>` or `x-api-key: <key>`.',
         });
       }
       const digest = sha256(presented);

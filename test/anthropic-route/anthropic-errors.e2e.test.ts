@@ -13,6 +13,23 @@ import { fixtureChunks } from '../helpers/fixtures.js';
 import { json, sleep, sse } from '../helpers/upstream.js';
 
 const stack = useRouteStack('express', { bodyLimitBytes: 64 * 1024 });
+/** What Anthropic sends before any content. */
+const PREAMBLE = [
+  event({
+    type: 'message_start',
+    message: {
+      id: 'msg_preamble',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5',
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 5, output_tokens: 1 },
+    },
+  }),
+  event({ type: 'ping' }),
+];
 const USER = [{ role: 'user' as const, content: 'Hello' }];
 
 async function post(
@@ -134,6 +151,30 @@ describe('upstream errors', () => {
     expect(message.stop_reason).toBe('end_turn');
     const [record] = await stack.logs.waitFor(1);
     expect(record).toMatchObject({ fallback_used: true, provider: 'google', stream: true });
+  });
+  it('an overloaded_error after message_start and ping (a later network read) still falls back', async () => {
+    stack.anthropic.handle(async (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(toWire(PREAMBLE));
+      await sleep(50);
+      response.end(toWire([event({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })]));
+    });
+    stack.openai.handle(replayChat('openai-chat/openai-text.chunks.jsonl'));
+    const response = await fetch(`${stack.baseURL}/v1/messages`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-api-key': GATEWAY_KEY,
+        'x-modelgate-params': JSON.stringify({ fallback_models: [MODELS.openai] }),
+      },
+      body: JSON.stringify({ model: MODELS.anthropic, max_tokens: 64, messages: USER, stream: true }),
+    });
+    const text = await response.text();
+    expect(text).not.toContain('event: error');
+    expect(text).not.toContain('msg_preamble');
+    expect(text.match(/event: message_start/g)).toHaveLength(1);
+    const [record] = await stack.logs.waitFor(1);
+    expect(record).toMatchObject({ fallback_used: true, provider: 'openai' });
   });
 });
 

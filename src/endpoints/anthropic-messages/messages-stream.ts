@@ -41,6 +41,9 @@ const messagesPassthrough: PassthroughRules = {
     return { usage: fromMessagesUsage(usage, known), data };
   },
   complete: STOP_EVENT,
+  // `message_start`, `ping` and a block's start are a preamble: an `overloaded_error` after them
+  // still falls back. A delta, or the end of an answer without content, commits.
+  content: /^\{\s*"type"\s*:\s*"(?:content_block_delta|message_delta|message_stop)"/,
 };
 
 export const messagesStream: StreamFormat = {
