@@ -16,8 +16,9 @@ export function validateMessagesBody(body: Json): void {
     const fields = message as Json | null;
     if (typeof fields !== 'object' || fields === null || Array.isArray(fields))
       throw invalidRequest(`\`${at}\` must be an object with a role and content.`, at);
-    if (fields.role !== 'user' && fields.role !== 'assistant')
-      throw invalidRequest(`\`${at}.role\` must be "user" or "assistant".`, `${at}.role`);
+    // `system` inside `messages` joined the API on 2026-05-28 (mid-conversation instructions).
+    if (fields.role !== 'user' && fields.role !== 'assistant' && fields.role !== 'system')
+      throw invalidRequest(`\`${at}.role\` must be "user", "assistant" or "system".`, `${at}.role`);
     const content = fields.content;
     if (typeof content !== 'string' && !Array.isArray(content))
       throw invalidRequest(`\`${at}.content\` must be a string or an array of content blocks.`, `${at}.content`);

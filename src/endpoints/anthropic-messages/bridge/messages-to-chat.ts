@@ -1,7 +1,8 @@
 /**
  * A Messages API request as a chat completions request, for providers that do not speak Anthropic's
  * wire format (the bridge's request half):
- * - `system` (string or text blocks) → one system message; `cache_control` is Anthropic's alone and dropped;
+ * - `system` (string or text blocks) → one system message, as are `system` turns inside `messages`;
+ *   `cache_control` is Anthropic's alone and dropped;
  * - user blocks: text, image (base64 or url) → image_url parts, document (PDF base64, plain text) →
  *   file or text parts; `tool_result` → a `tool` message (before the rest of the turn), its images
  *   in a user message after it; `is_error` results are marked in their text;
@@ -30,6 +31,7 @@ export function messagesToChat(body: Json, target: BridgeTarget): Json {
     const at = `messages[${i}]`;
     const { role, content } = message as Json;
     if (role === 'user') messages.push(...userMessages(content, at));
+    else if (role === 'system') messages.push({ role: 'system', content: systemText(content) });
     else messages.push(assistantMessage(content, at, target));
   });
   const chat: Json = { messages };
