@@ -89,10 +89,8 @@ describe('messages → chat', () => {
       ],
     };
     // Valid but for the blank text block, which clients do send (and Bedrock refuses).
-    const valid = structuredClone(body);
-    valid.messages[0].content = (valid.messages[0].content as Array<{ text?: string }>).filter(
-      (block) => block.text !== '',
-    );
+    const valid: any = structuredClone(body);
+    valid.messages[0].content = valid.messages[0].content.filter((block: { text?: string }) => block.text !== '');
     assertValidAnthropicRequest(valid);
     const chat = toChat(body);
     expect(chat).toMatchObject({
