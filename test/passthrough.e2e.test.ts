@@ -169,6 +169,30 @@ describe('the rest of the API, passed through', () => {
       });
   });
 
+  it("applies the customer's rate limit to passed-through requests (multipart and bodiless), before anything is sent", async () => {
+    rig.openai.handle((_request, response) => json(response, 200, { id: 'file-1', object: 'file' }));
+    const limited = {
+      headers: {
+        'x-modelgate-params': JSON.stringify({ customer_params: { customer_identifier: 'cust-pt', rate_limit: 2 } }),
+      },
+    };
+    const upload = await rig.client.files
+      .create({ file: await toFile(Buffer.from('{}\n'), 'a.jsonl'), purpose: 'batch' }, limited)
+      .withResponse();
+    expect(upload.response.headers.get('x-ratelimit-remaining-requests')).toBe('1');
+    await rig.client.files.retrieve('file-1', limited);
+    const refused = await rig.client.files.retrieve('file-1', limited).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 429, error: { code: 'customer_rate_limit_exceeded' } });
+    expect((refused as { headers: Headers }).headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(rig.openai.requests).toHaveLength(2);
+    const records = await logs.settle(3);
+    expect(records.map((record) => [record.status_code, record.customer_identifier])).toEqual([
+      [200, 'cust-pt'],
+      [200, 'cust-pt'],
+      [429, 'cust-pt'],
+    ]);
+  });
+
   it("forwards `metadata`, the API's own field on stored objects; the gateway's metadata comes by header", async () => {
     rig.openai.handle((_request, response) => json(response, 200, { id: 'batch_1', object: 'batch' }));
     const gatewayMetadata = Buffer.from(JSON.stringify({ metadata: { team: 'search' } })).toString('base64');
