@@ -14,6 +14,7 @@ import type { ParsedOptions } from './options.js';
 import { readGatewayParams } from './params/read-gateway-params.js';
 import type { Provider } from './providers/types.js';
 import type { RouteTarget } from './routing/resolve-model.js';
+import { checkRateLimit } from './traffic/plan-request.js';
 
 export interface PassThroughSetup {
   /** Takes the requests that name no model. */
@@ -93,17 +94,19 @@ export async function intakePassThrough(
   const provider = setup.provider;
   let json: string | undefined;
   let streamed: ReturnType<typeof streamRequestBody>;
-  const common = { method, target, headers: request.headers, log, signal };
-  if (WITH_BODY.has(method) && JSON_TYPE.test(contentType)) {
-    const raw = await readJsonBody(request, limits);
-    const apiFields = STORES_METADATA.has(segments[0]) ? API_METADATA : undefined;
-    const { body, params } = readGatewayParams(raw, request.headers, apiFields);
-    const { record } = log;
-    record.customer_identifier = params.customer_identifier ?? null;
-    record.custom_identifier = params.custom_identifier ?? null;
-    record.thread_identifier = params.thread_identifier ?? null;
-    record.group_identifier = params.group_identifier ?? null;
-    record.metadata = params.metadata ?? null;
+  const jsonBody = WITH_BODY.has(method) && JSON_TYPE.test(contentType);
+  const raw = jsonBody ? await readJsonBody(request, limits) : {};
+  const apiFields = STORES_METADATA.has(segments[0]) ? API_METADATA : undefined;
+  const { body, params } = readGatewayParams(raw, request.headers, apiFields);
+  const { record } = log;
+  record.customer_identifier = params.customer_identifier ?? null;
+  record.custom_identifier = params.custom_identifier ?? null;
+  record.thread_identifier = params.thread_identifier ?? null;
+  record.group_identifier = params.group_identifier ?? null;
+  record.metadata = params.metadata ?? null;
+  const answerHeaders = await checkRateLimit(engine.traffic, params, record);
+  const common = { method, target, headers: request.headers, log, signal, answerHeaders };
+  if (jsonBody) {
     if (typeof body.model === 'string') {
       record.requested_model = body.model;
       return passModelChain(engine, modelChain(engine, body.model, params.fallback_models), body, common);
@@ -124,7 +127,7 @@ export async function intakePassThrough(
   });
 }
 
-type CommonCall = Pick<PassThroughCall, 'method' | 'target' | 'headers' | 'log' | 'signal'>;
+type CommonCall = Pick<PassThroughCall, 'method' | 'target' | 'headers' | 'log' | 'signal' | 'answerHeaders'>;
 
 /** The model, the caller's `fallback_models`, the model's configured fallbacks and the global ones, each once. */
 function modelChain(engine: EngineContext, model: string, requested: readonly string[] | undefined): RouteTarget[] {
