@@ -160,6 +160,9 @@ describe('to an OpenAI-format upstream, through the bridge', () => {
     const [record] = await stack.logs.waitFor(1);
     expect(record).toMatchObject({ endpoint: 'anthropic.messages', provider: 'openai', model: 'gpt-4.1-nano' });
     expect(record.usage?.completion_tokens).toBe(chunks.at(-1).usage.completion_tokens);
+    // The log keeps the route's own shapes: the messages as input, the content blocks as output.
+    expect(record.input).toEqual(USER);
+    expect(record.output).toEqual(message.content);
   });
 
   it('tools with a round trip: tool_use from the recorded call, tool_result back as a tool message', async () => {

@@ -45,7 +45,8 @@ export class ChatStreamToEvents implements BridgeStream {
   push(chunk: ChatCompletionChunk): StreamFrame[] {
     const out: StreamFrame[] = [];
     if (!this.started) this.start(chunk, out);
-    if (chunk.usage && chunk.choices.length === 0) this.usage = chunk.usage;
+    // The usage chunk comes last with empty choices; some servers put it on the last choice chunk.
+    if (chunk.usage) this.usage = chunk.usage;
     const choice = chunk.choices[0];
     if (!choice) return out;
     const delta = choice.delta ?? {};
