@@ -83,6 +83,11 @@ export interface ErrorShape {
  */
 export interface ChatBridge {
   /**
+   * What the bridged call asks of the provider: `chat` (default), or `chat_tokens` for a bridge
+   * that only counts a chat request's tokens, served by the providers that list it in `translates`.
+   */
+  readonly operation?: Operation;
+  /**
    * The chat completions body for the route's body (gateway parameters already removed). The
    * engine sets `model`, `stream` and `stream_options` itself. Throws a 400 GatewayError naming
    * what chat cannot carry (a built-in tool, an unknown input item), which falls back.
@@ -231,6 +236,8 @@ export function servingOf(endpoint: ModelEndpoint, provider: Provider): Serving 
   if (provider.native ? provider.native.includes(endpoint.operation) : !converts) return 'native';
   if (provider.translates?.includes(endpoint.operation)) return 'translated';
   if (!endpoint.bridge) return undefined;
+  const via = endpoint.bridge.operation;
+  if (via !== undefined && via !== 'chat') return provider.translates?.includes(via) ? 'bridged' : undefined;
   const chat = provider.native ? provider.native.includes('chat') : !converts;
   return chat || provider.translates?.includes('chat') ? 'bridged' : undefined;
 }

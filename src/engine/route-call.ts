@@ -73,7 +73,7 @@ export function routeCall(
     if (!converts && provider.streamUsage === 'request') Object.assign(chat, chatCompletions.stream.askForUsage(chat));
   } else delete chat.stream;
   return {
-    call: { operation: 'chat', model, body: chat, stream, strictParams },
+    call: { operation: bridge.operation ?? 'chat', model, body: chat, stream, strictParams },
     serving,
     converts,
     bridged: { bridge, request: body, target: bridgeTarget },

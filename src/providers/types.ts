@@ -8,9 +8,11 @@ import type { ChatCompletionChunk } from './openai-types.js';
 
 /**
  * What a provider is asked to do, one per route: OpenAI's chat completions, Responses and
- * embeddings; Anthropic's Messages API and its token count (`messages`, `count_tokens`).
+ * embeddings; Anthropic's Messages API and its token count (`messages`, `count_tokens`); and
+ * `chat_tokens`, the prompt tokens of a chat completions request (a bridged token count: the
+ * provider answers `{ usage: { prompt_tokens } }`).
  */
-export type Operation = 'chat' | 'responses' | 'embeddings' | 'messages' | 'count_tokens';
+export type Operation = 'chat' | 'responses' | 'embeddings' | 'messages' | 'count_tokens' | 'chat_tokens';
 
 /** The operations in OpenAI's wire format: what an OpenAI-compatible upstream takes as is. */
 export const OPENAI_OPERATIONS: readonly Operation[] = ['chat', 'responses', 'embeddings'];

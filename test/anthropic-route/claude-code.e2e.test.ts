@@ -150,7 +150,7 @@ describe('what else Claude Code calls', () => {
     expect((await stack.client.models.retrieve(MODELS.openai)).id).toBe(MODELS.openai);
   });
 
-  it('count_tokens: Anthropic counts itself; elsewhere an estimate, said to be one', async () => {
+  it('count_tokens: Anthropic and Gemini count themselves; elsewhere an estimate, said to be one', async () => {
     stack.anthropic.handle((request, response) => json(response, 200, { input_tokens: 4242 }));
     const counted = await stack.client.messages.countTokens({
       model: MODELS.anthropic,
@@ -171,8 +171,30 @@ describe('what else Claude Code calls', () => {
     assertValidAnthropicTokenCount(estimate);
     expect(estimate.input_tokens).toBeGreaterThan(40);
     expect(stack.openai.requests).toHaveLength(0);
-    const records = await stack.logs.waitFor(2);
-    expect(records.map((record) => record.endpoint)).toEqual(['anthropic.count_tokens', 'anthropic.count_tokens']);
+
+    // Gemini counts the translated request itself (countTokens), system instruction and tools included.
+    stack.gemini.handle((request, response) => json(response, 200, { totalTokens: 777, promptTokensDetails: [] }));
+    const gemini = await fetch(`${stack.baseURL}/v1/messages/count_tokens?beta=true`, {
+      method: 'POST',
+      headers: CLAUDE_CODE_HEADERS,
+      body: JSON.stringify({ ...countBody, model: MODELS.gemini }),
+    });
+    expect(gemini.headers.get('x-modelgate-estimate')).toBeNull();
+    expect(await gemini.json()).toEqual({ input_tokens: 777 });
+    const sent = stack.gemini.requests[0];
+    expect(sent.url).toBe('/v1beta/models/gemini-3-pro-preview:countTokens');
+    expect(sent.body.generateContentRequest).toMatchObject({
+      model: 'models/gemini-3-pro-preview',
+      systemInstruction: { parts: [{ text: expect.stringContaining('You are Claude Code') }] },
+      contents: [{ role: 'user' }],
+      tools: [{ functionDeclarations: [{ name: 'Bash' }] }],
+    });
+    const records = await stack.logs.waitFor(3);
+    expect(records.map((record) => record.endpoint)).toEqual([
+      'anthropic.count_tokens',
+      'anthropic.count_tokens',
+      'anthropic.count_tokens',
+    ]);
   });
 
   it("gateway parameters come from the headers and modelgate_params; `metadata` stays Anthropic's", async () => {

@@ -4,14 +4,15 @@
  * - `POST /anthropic/v1/messages`: natively (the body as it came, `anthropic-version` and
  *   `anthropic-beta` passed) to providers that speak the Messages API (Anthropic), through the
  *   bridge (chat completions) to every other;
- * - `POST /anthropic/v1/messages/count_tokens`: Anthropic's own count, else an estimate;
+ * - `POST /anthropic/v1/messages/count_tokens`: Anthropic's own count, Gemini's (countTokens, through
+ *   the bridge), else an estimate;
  * - `GET /anthropic/v1/models`: the routed models in Anthropic's list shape (./anthropic-models.ts).
  * Errors are Anthropic's, before and during a stream. `metadata` is Anthropic's field here
  * (`metadata.user_id`): the gateway's `metadata` comes in `modelgate_params` or the headers.
  */
 import type { ModelEndpoint } from '../endpoint.js';
 import { anthropicErrors } from './anthropic-errors.js';
-import { messagesBridge } from './bridge/index.js';
+import { countTokensBridge, messagesBridge } from './bridge/index.js';
 import { estimateInputTokens, messagesNeeds, validateCountTokensBody, validateMessagesBody } from './messages-needs.js';
 import { messagesStream } from './messages-stream.js';
 import { fromMessagesUsage } from './messages-usage.js';
@@ -55,6 +56,7 @@ export const anthropicCountTokens = {
   errorIn,
   usageOf: () => undefined,
   logOutput: (answer) => answer,
+  bridge: countTokensBridge,
   apiFields: ['metadata'],
   forwardHeaders: ['anthropic-version', 'anthropic-beta'],
   errors: anthropicErrors,

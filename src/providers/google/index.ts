@@ -76,6 +76,7 @@ export function googleProvider(settings: GoogleSettings): Provider {
     return token ? [...fixedSecrets, token] : fixedSecrets;
   };
 
+  const requestHeaders = () => (tokens ? { ...headers, authorization: `Bearer ${tokens.token()}` } : headers);
   const urlFor = (call: ProviderCall, method: string) =>
     modelsPath
       ? `${modelsPath}${pathSegment(call.model.replace(/^models\//, ''), { providerId: settings.id })}:${method}`
@@ -87,7 +88,7 @@ export function googleProvider(settings: GoogleSettings): Provider {
     models: settings.models ?? [],
     // Gemini reports usage on every event; the translator turns the last one into a usage chunk.
     streamUsage: 'always',
-    translates: ['chat', 'embeddings'],
+    translates: ['chat', 'embeddings', 'chat_tokens'],
     get secrets() {
       return currentSecrets();
     },
@@ -117,19 +118,34 @@ export function googleProvider(settings: GoogleSettings): Provider {
         safetySettings: settings.safetySettings,
         providerId: settings.id,
       });
+      if (call.operation === 'chat_tokens') {
+        // countTokens over the whole request (system instruction and tools included): the Gemini
+        // API wraps it as a generateContentRequest naming the model; Vertex AI takes its fields.
+        const count = modelsPath
+          ? body
+          : { generateContentRequest: { model: modelPath(call.model, settings.id), ...body } };
+        return {
+          url: urlFor(call, 'countTokens'),
+          method: 'POST',
+          headers: requestHeaders(),
+          body: JSON.stringify(count),
+        };
+      }
       return {
         url: urlFor(call, call.stream ? 'streamGenerateContent?alt=sse' : 'generateContent'),
         method: 'POST',
-        headers: tokens ? { ...headers, authorization: `Bearer ${tokens.token()}` } : headers,
+        headers: requestHeaders(),
         body: JSON.stringify(body),
         droppedParams: droppedParams.length ? droppedParams : undefined,
       };
     },
     parseError: parseGeminiError,
-    convertResponse: (call, json) =>
-      call.operation === 'embeddings'
-        ? convertEmbeddingsResponse(settings.id, call, json)
-        : convertResponse(json as GeminiResponse, { providerId: settings.id, model: call.model, newId, now }),
+    convertResponse: (call, json) => {
+      if (call.operation === 'embeddings') return convertEmbeddingsResponse(settings.id, call, json);
+      // A count costs nothing: no usage, the count as a chat-shaped prompt size.
+      if (call.operation === 'chat_tokens') return { body: { usage: { prompt_tokens: countOf(json.totalTokens) } } };
+      return convertResponse(json as GeminiResponse, { providerId: settings.id, model: call.model, newId, now });
+    },
     createStreamDecoder: geminiStreamDecoder,
     createStreamTranslator: (call) =>
       createGeminiStreamTranslator({ providerId: settings.id, model: call.model, newId, now }),
@@ -142,4 +158,9 @@ function modelPath(model: string, providerId: string): string {
   if (slash > 0 && /^(models|tunedModels)$/.test(model.slice(0, slash)))
     return `${model.slice(0, slash)}/${pathSegment(model.slice(slash + 1), { providerId })}`;
   return `models/${pathSegment(model, { providerId })}`;
+}
+
+/** `totalTokens` of a countTokens answer (0 when absent: an empty prompt). */
+function countOf(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
 }

@@ -14,3 +14,22 @@ export const messagesBridge: ChatBridge = {
   fromChat: chatToMessage,
   createStream: (request, target) => new ChatStreamToEvents(request, target, estimateInputTokens(request)),
 };
+
+/**
+ * count_tokens through the providers that count a chat request (`chat_tokens`: Gemini's
+ * countTokens): the same request translation, the provider's count back as `input_tokens`.
+ */
+export const countTokensBridge: ChatBridge = {
+  operation: 'chat_tokens',
+  toChat: (body, target) => {
+    const chat = messagesToChat(body, target);
+    delete chat.max_tokens;
+    return chat;
+  },
+  fromChat: (completion) => ({
+    input_tokens: (completion.usage as { prompt_tokens?: number } | undefined)?.prompt_tokens ?? 0,
+  }),
+  createStream: () => {
+    throw new Error('count_tokens does not stream');
+  },
+};
