@@ -109,6 +109,12 @@ export interface BridgeTarget {
   readonly providerKind: string;
   /** The model as the provider knows it. */
   readonly model: string;
+  /**
+   * The provider serves chat by its own translation (Gemini, Bedrock), which reads the gateway's
+   * extension fields (`thinking` with its exact budget, `top_k`); absent: the upstream takes chat
+   * as is, OpenAI's fields only.
+   */
+  readonly translatesChat?: true;
 }
 
 /** One frame of a route's stream: its SSE `event:` name when the format names events, and its data. */

@@ -64,9 +64,10 @@ export function routeCall(
     return { call, serving, converts: serving === 'translated' };
   }
   const bridge = endpoint.bridge!;
-  const bridgeTarget: BridgeTarget = { providerId: provider.id, providerKind: provider.kind, model };
-  const chat: Record<string, unknown> = { ...target.params, ...bridge.toChat(body, bridgeTarget), model };
   const converts = servingOf(chatCompletions, provider) === 'translated';
+  const bridgeTarget: BridgeTarget = { providerId: provider.id, providerKind: provider.kind, model };
+  if (converts) (bridgeTarget as { translatesChat?: true }).translatesChat = true;
+  const chat: Record<string, unknown> = { ...target.params, ...bridge.toChat(body, bridgeTarget), model };
   if (stream) {
     chat.stream = true;
     // The bridge reads the usage from chat's last chunk: an upstream that sends it only when asked is asked.

@@ -155,6 +155,14 @@ describe('messages → chat', () => {
     expect(toChat({ ...base, thinking: { type: 'enabled', budget_tokens: 1024 } }).reasoning_effort).toBe('low');
     expect(toChat({ ...base, thinking: { type: 'enabled', budget_tokens: 31999 } }).reasoning_effort).toBe('high');
     expect(toChat({ ...base, thinking: { type: 'disabled' } }).reasoning_effort).toBeUndefined();
+    // A provider that translates chat itself (Gemini, Bedrock) gets the exact budget and top_k.
+    const translating = { providerId: 'aws', providerKind: 'bedrock', model: 'claude', translatesChat: true } as const;
+    const exact = messagesBridge.toChat(
+      { ...base, top_k: 5, thinking: { type: 'enabled', budget_tokens: 1024 } },
+      translating,
+    );
+    expect(exact).toMatchObject({ top_k: 5, thinking: { type: 'enabled', budget_tokens: 1024 } });
+    expect(exact.reasoning_effort).toBeUndefined();
     const turns = toChat({
       model: 'm',
       messages: [

@@ -11,9 +11,12 @@
  *   `extra_content` and signed `thinking_blocks` (Claude on Bedrock); Anthropic's signed thinking and other providers' envelopes are dropped;
  * - tools (`input_schema` → `parameters`), `tool_choice` (auto, any → required, tool → function,
  *   none), `disable_parallel_tool_use` → `parallel_tool_calls: false`;
- * - `thinking.budget_tokens` → `reasoning_effort`; `stop_sequences` → `stop`; `temperature`,
- *   `top_p`, `max_tokens` as they are; `metadata.user_id` → `user`. `top_k` has no chat field and is
- *   dropped, as are Anthropic-only fields (`service_tier`, `container`, `mcp_servers`, ...).
+ * - `thinking` and `top_k` as they are for providers that translate chat themselves (Gemini,
+ *   Bedrock read them as extensions); for upstreams taking chat as is, `thinking.budget_tokens` →
+ *   `reasoning_effort` and `top_k` is dropped (chat has no such field);
+ * - `stop_sequences` → `stop`; `temperature`, `top_p`, `max_tokens` as they are;
+ *   `metadata.user_id` → `user`; Anthropic-only fields (`service_tier`, `container`,
+ *   `mcp_servers`, ...) are dropped.
  * Empty text blocks are left out (Bedrock refuses blank text).
  */
 import { invalidRequest, unsupported } from '../../../errors.js';
@@ -41,8 +44,14 @@ export function messagesToChat(body: Json, target: BridgeTarget): Json {
   if (Array.isArray(body.stop_sequences) && body.stop_sequences.length) chat.stop = body.stop_sequences;
   const user = body.metadata?.user_id;
   if (typeof user === 'string' && user) chat.user = user;
-  const effort = reasoningEffort(body.thinking);
-  if (effort) chat.reasoning_effort = effort;
+  if (target.translatesChat) {
+    // A translating provider takes Anthropic's thinking (its exact budget) and top_k as extensions.
+    if (body.thinking !== undefined) chat.thinking = body.thinking;
+    if (body.top_k !== undefined) chat.top_k = body.top_k;
+  } else {
+    const effort = reasoningEffort(body.thinking);
+    if (effort) chat.reasoning_effort = effort;
+  }
   if (Array.isArray(body.tools) && body.tools.length) chat.tools = body.tools.map(chatTool);
   const choice = body.tool_choice as Json | undefined;
   if (choice) {
