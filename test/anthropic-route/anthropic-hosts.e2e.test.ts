@@ -1,14 +1,19 @@
 /**
  * The Anthropic route on every host kind (the shared hosts helper): the SDK's create and stream
- * through the bridge, and an Anthropic-shaped error. And the response cache on this route: a
- * bridged answer stored once is served again, as JSON and as a stream of Anthropic events.
+ * through the bridge, and an Anthropic-shaped error (also when a host's body parser refuses the
+ * body). And the response cache on this route: a bridged answer stored once is served again, as
+ * JSON and as a stream of Anthropic events.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
-import { assertValidAnthropicEvent, assertValidAnthropicMessage } from '../helpers/anthropic-spec.js';
+import {
+  assertValidAnthropicError,
+  assertValidAnthropicEvent,
+  assertValidAnthropicMessage,
+} from '../helpers/anthropic-spec.js';
 import { GATEWAY_KEY, MODELS, replayChat, useRouteStack } from '../helpers/anthropic-route-stack.js';
 import { fixtureChunks, fixtureJson } from '../helpers/fixtures.js';
-import { HOST_KINDS } from '../helpers/hosts.js';
+import { HOST_KINDS, PARSER_HOST_KINDS } from '../helpers/hosts.js';
 
 const USER = [{ role: 'user' as const, content: 'Say hello' }];
 const plain = (message: object) => {
@@ -43,6 +48,24 @@ for (const kind of HOST_KINDS) {
         type: 'error',
         error: { type: 'authentication_error' },
       });
+    });
+  });
+}
+
+for (const kind of PARSER_HOST_KINDS) {
+  describe(`behind a body parser (${kind})`, () => {
+    const stack = useRouteStack(kind);
+
+    it("the parser's refusal of bad JSON is Anthropic's invalid_request_error", async () => {
+      const response = await fetch(`${stack.baseURL}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': GATEWAY_KEY },
+        body: '{"model":',
+      });
+      expect(response.status).toBe(400);
+      const body = await response.json();
+      assertValidAnthropicError(body);
+      expect(body.error).toMatchObject({ type: 'invalid_request_error', message: expect.stringContaining('JSON') });
     });
   });
 }
