@@ -11,6 +11,7 @@ import { RESPONSE_BODY_LIMIT, type EngineContext } from './engine/engine-context
 import { proxyRequest } from './engine/proxy-request.js';
 import { countTries } from './engine/served-headers.js';
 import { createAuthorizer } from './http/authorize-request.js';
+import { forwardedHeaders } from './http/forwarded-headers.js';
 import { readJsonBody } from './http/read-json-body.js';
 import { validateRequestBody } from './http/validate-request-body.js';
 import type { ErrorReporter } from './logging/emit-log.js';
@@ -196,20 +197,6 @@ function closedMidway(): GatewayError {
     code: 'gateway_closed',
     message: 'The gateway was closed (gateway.close()) before this request finished.',
   });
-}
-
-/** The client's headers a route forwards to upstreams that take it natively (`ModelEndpoint.forwardHeaders`). */
-function forwardedHeaders(
-  request: GatewayRequest,
-  names: readonly string[] | undefined,
-): Record<string, string> | undefined {
-  if (!names) return undefined;
-  const headers: Record<string, string> = {};
-  for (const name of names) {
-    const value = request.headers[name];
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
-  }
-  return headers;
 }
 
 function errorResponse(error: GatewayError, log: RequestLog, shape: ErrorShape | undefined): JsonResponse {
