@@ -102,6 +102,8 @@ describe('to Anthropic: the body and the stream pass untouched', () => {
     expect(last).toMatchObject({ endpoint: 'anthropic.messages', stream: true, status_code: 200, status: 'success' });
     expect(last.usage?.completion_tokens).toBe(message.usage.output_tokens);
     expect(last.usage?.prompt_tokens).toBe(message.usage.input_tokens);
+    // Priced from the catalogue like any other answer (LiteLLM#28943: streamed /v1/messages went uncosted).
+    expect(last.cost_usd).toBeGreaterThan(0);
   });
 
   it("anthropic-version and anthropic-beta are the client's", async () => {
