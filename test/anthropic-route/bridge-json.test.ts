@@ -192,6 +192,68 @@ describe('messages → chat', () => {
   });
 });
 
+describe("tool names OpenAI would refuse (Claude Code's MCP tools)", () => {
+  const long = 'mcp__github-enterprise-server__create_or_update_pull_request_review_comment_with_suggestions';
+  const dotted = 'mcp__files.read';
+  const request = {
+    model: 'claude-sonnet-4-6',
+    max_tokens: 100,
+    tools: [long, dotted].map((name) => ({ name, input_schema: { type: 'object' } })),
+    tool_choice: { type: 'tool', name: long },
+    messages: [
+      { role: 'user', content: 'Comment on the PR' },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_9', name: long, input: {} }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_9', content: 'done' }] },
+    ],
+  };
+
+  it('go upstream shortened, consistently, and come back as they were', async () => {
+    const chat = toChat(request);
+    const [short, cleaned] = chat.tools.map((tool: any) => tool.function.name);
+    for (const name of [short, cleaned]) expect(name).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
+    expect(new Set([short, cleaned]).size).toBe(2);
+    expect(chat.tool_choice).toEqual({ type: 'function', function: { name: short } });
+    expect(chat.messages[1].tool_calls[0].function.name).toBe(short);
+    const answer = messagesBridge.fromChat(
+      {
+        id: 'c',
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: null,
+              tool_calls: [{ id: 'call_1', type: 'function', function: { name: cleaned, arguments: '{}' } }],
+            },
+            finish_reason: 'tool_calls',
+          },
+        ],
+      },
+      request,
+      OPENAI,
+    ) as any;
+    expect(answer.content[0]).toMatchObject({ type: 'tool_use', name: dotted });
+    const stream = messagesBridge.createStream(request, OPENAI);
+    const frames = stream.push({
+      id: 'c',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'gpt-5',
+      choices: [
+        {
+          index: 0,
+          delta: {
+            tool_calls: [{ index: 0, id: 'call_2', type: 'function', function: { name: short, arguments: '{}' } }],
+          },
+          finish_reason: null,
+        },
+      ],
+    });
+    const start = frames.map((frame) => JSON.parse(frame.data)).find((event) => event.type === 'content_block_start');
+    expect(start.content_block).toMatchObject({ type: 'tool_use', name: long });
+  });
+});
+
 describe('chat → message', () => {
   const request = { model: 'claude-sonnet-4-6', stop_sequences: ['###'], messages: [] };
 

@@ -13,6 +13,7 @@ import { sealEnvelope } from '../../../util/reasoning-envelope.js';
 import type { BridgeStream, BridgeTarget, StreamFrame } from '../../endpoint.js';
 import { messagesUsage, stopReasonOf } from './chat-to-message.js';
 import { messageId, toolUseId } from './message-ids.js';
+import { originalToolNames } from './tool-names.js';
 
 type Json = Record<string, any>;
 type BlockKind = 'thinking' | 'text' | 'tool_use';
@@ -34,13 +35,17 @@ export class ChatStreamToEvents implements BridgeStream {
   private signedBlocks: unknown[] = [];
   private sawToolUse = false;
   private refused = false;
+  /** Upstream tool name → the client's, for names shortened on the way up. */
+  private readonly toolNames: ReadonlyMap<string, string>;
 
   constructor(
     private readonly request: Json,
     private readonly target: BridgeTarget,
     /** The prompt's size as estimated before the answer (message_start's input_tokens). */
     private readonly estimatedInputTokens: number,
-  ) {}
+  ) {
+    this.toolNames = originalToolNames(request);
+  }
 
   push(chunk: ChatCompletionChunk): StreamFrame[] {
     const out: StreamFrame[] = [];
@@ -143,7 +148,8 @@ export class ChatStreamToEvents implements BridgeStream {
       const signature = call.extra_content?.google?.thought_signature;
       if (typeof signature === 'string' && signature) this.callSignatures[id] = signature;
       this.sawToolUse = true;
-      const name = call.function?.name ?? '';
+      const upstreamName = call.function?.name ?? '';
+      const name = this.toolNames.get(upstreamName) ?? upstreamName;
       index = this.open('tool_use', { type: 'tool_use', id, name, input: {}, caller: { type: 'direct' } }, out, true);
       this.toolBlocks.set(position, index);
     }

@@ -7,6 +7,7 @@
 import { sealEnvelope } from '../../../util/reasoning-envelope.js';
 import type { BridgeTarget } from '../../endpoint.js';
 import { messageId, toolUseId } from './message-ids.js';
+import { originalToolNames } from './tool-names.js';
 
 type Json = Record<string, any>;
 
@@ -16,6 +17,7 @@ export function chatToMessage(completion: Json, request: Json, target: BridgeTar
   const content: Json[] = [];
   const calls: Record<string, string> = {};
   const toolUses: Json[] = [];
+  const names = originalToolNames(request);
   for (const call of Array.isArray(message.tool_calls) ? (message.tool_calls as Json[]) : []) {
     const id = typeof call.id === 'string' && call.id ? call.id : toolUseId();
     const signature = call.extra_content?.google?.thought_signature;
@@ -23,7 +25,7 @@ export function chatToMessage(completion: Json, request: Json, target: BridgeTar
     toolUses.push({
       type: 'tool_use',
       id,
-      name: call.function?.name ?? '',
+      name: names.get(call.function?.name) ?? call.function?.name ?? '',
       input: parseInput(call.function?.arguments),
       caller: { type: 'direct' },
     });

@@ -17,11 +17,13 @@
  * - `stop_sequences` → `stop`; `temperature`, `top_p`, `max_tokens` as they are;
  *   `metadata.user_id` → `user`; Anthropic-only fields (`service_tier`, `container`,
  *   `mcp_servers`, ...) are dropped.
- * Empty text blocks are left out (Bedrock refuses blank text).
+ * Empty text blocks are left out (Bedrock refuses blank text); tool names OpenAI would refuse are
+ * shortened (tool-names.ts) and restored in the answer.
  */
 import { invalidRequest, unsupported } from '../../../errors.js';
 import { openEnvelope, type ReasoningEnvelope } from '../../../util/reasoning-envelope.js';
 import type { BridgeTarget } from '../../endpoint.js';
+import { chatToolName } from './tool-names.js';
 
 type Json = Record<string, any>;
 type ChatMessage = Record<string, unknown>;
@@ -174,7 +176,7 @@ function assistantMessage(content: unknown, at: string, target: BridgeTarget): C
       calls.push({
         id: block.id,
         type: 'function',
-        function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
+        function: { name: chatToolName(String(block.name)), arguments: JSON.stringify(block.input ?? {}) },
       });
     } else if (block.type === 'thinking') {
       // Only this provider kind's own reasoning goes back; Anthropic's signed thinking and other
@@ -218,7 +220,10 @@ function chatTool(tool: Json, i: number): Json {
       `tools[${i}].type`,
     );
   if (typeof tool.name !== 'string') throw invalidRequest(`\`tools[${i}].name\` must be a string.`, `tools[${i}].name`);
-  const fn: Json = { name: tool.name, parameters: tool.input_schema ?? { type: 'object', properties: {} } };
+  const fn: Json = {
+    name: chatToolName(tool.name),
+    parameters: tool.input_schema ?? { type: 'object', properties: {} },
+  };
   if (typeof tool.description === 'string') fn.description = tool.description;
   return { type: 'function', function: fn };
 }
@@ -232,7 +237,7 @@ function toolChoice(choice: Json): unknown {
     case 'none':
       return 'none';
     case 'tool':
-      return { type: 'function', function: { name: choice.name } };
+      return { type: 'function', function: { name: chatToolName(String(choice.name)) } };
     default:
       return undefined;
   }
