@@ -33,6 +33,8 @@ export interface PassThroughCall {
   bodyFailure: () => Error | undefined;
   log: RequestLog;
   signal?: AbortSignal;
+  /** The gateway's own headers for the answer (the customer's rate-limit state). */
+  answerHeaders?: Record<string, string>;
 }
 
 /** Client headers that mean something to the upstream; everything else (its `Authorization` first) stays here. */
@@ -88,7 +90,7 @@ export async function passThrough(engine: EngineContext, call: PassThroughCall):
     log.record.bytes_out = Buffer.byteLength(text);
     throw upstreamHttpError(provider, response.status, response.headers, text, engine.errorPolicy);
   }
-  const returned: Record<string, string> = { 'x-request-id': log.id };
+  const returned: Record<string, string> = { ...call.answerHeaders, 'x-request-id': log.id };
   for (const name of RETURNED) {
     const value = response.headers[name];
     if (typeof value === 'string') returned[name] = value;
