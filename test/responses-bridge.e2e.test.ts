@@ -31,12 +31,14 @@ const withGatewayParams = (params: Record<string, unknown>) => params as object;
 
 const logs = logCollector();
 
-const rig = useSdkRig(['claude', 'gemini', 'bedrock', 'openai'], ({ claude, gemini, bedrock, openai }) => ({
+const rig = useSdkRig(['claude', 'gemini', 'bedrock', 'openai', 'deepseek', 'local'], (up) => ({
   providers: {
-    anthropic: { apiKey: 'sk-ant-test-bridge-0001', baseURL: `${claude.origin}/v1` },
-    google: { apiKey: 'gm-test-bridge-0001', baseURL: `${gemini.origin}/v1beta` },
-    aws: { kind: 'bedrock', region: 'us-east-1', baseURL: bedrock.origin, ...CREDENTIALS },
-    openai: { apiKey: 'sk-test-bridge-0001', baseURL: openai.baseURL },
+    deepseek: { apiKey: 'sk-ds-test-bridge-0001', baseURL: up.deepseek.baseURL },
+    local: { kind: 'openai-compatible', baseURL: up.local.baseURL, responses: 'bridge' },
+    anthropic: { apiKey: 'sk-ant-test-bridge-0001', baseURL: `${up.claude.origin}/v1` },
+    google: { apiKey: 'gm-test-bridge-0001', baseURL: `${up.gemini.origin}/v1beta` },
+    aws: { kind: 'bedrock', region: 'us-east-1', baseURL: up.bedrock.origin, ...CREDENTIALS },
+    openai: { apiKey: 'sk-test-bridge-0001', baseURL: up.openai.baseURL },
   },
   retry: { maxRetries: 0 },
   health: false,
@@ -46,7 +48,9 @@ const rig = useSdkRig(['claude', 'gemini', 'bedrock', 'openai'], ({ claude, gemi
 afterEach(() => {
   for (const request of rig.bedrock.requests) verifySigV4(request, CREDENTIALS, 'us-east-1');
   for (const request of rig.openai.requests) assertValidOpenAIRequest('responses', request.body);
-  for (const upstream of [rig.claude, rig.gemini, rig.bedrock, rig.openai]) upstream.reset();
+  for (const request of [...rig.deepseek.requests, ...rig.local.requests])
+    assertValidOpenAIRequest('chat', request.body);
+  for (const upstream of [rig.claude, rig.gemini, rig.bedrock, rig.openai, rig.deepseek, rig.local]) upstream.reset();
   logs.records.length = 0;
 });
 
@@ -307,6 +311,64 @@ describe('Gemini and Bedrock through the bridge', () => {
     expect(rig.bedrock.requests[0].url).toMatch(/converse-stream$/);
     expect(final.output[0].summary[0].text).toContain('strawberry');
     expect(openReasoning(final.output.at(-1).encrypted_content, 'bedrock')!.message.thinking_blocks).toHaveLength(1);
+  });
+});
+
+describe('OpenAI-compatible servers without the Responses API', () => {
+  const DEEPSEEK = fixtureChunks<Json>('openai-chat/deepseek-tool-call.chunks.jsonl');
+  const chatSse = (_request: ReceivedRequest, response: ServerResponse) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.end(`${DEEPSEEK.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join('')}data: [DONE]\n\n`);
+  };
+
+  it('the deepseek preset is bridged: chat completions upstream, its recorded stream as Responses events', async () => {
+    rig.deepseek.handle(chatSse);
+    const tools = [
+      {
+        type: 'function' as const,
+        name: 'get_weather',
+        parameters: { type: 'object', properties: { location: { type: 'string' } } },
+        strict: false,
+      },
+    ];
+    const { final } = await streamed({
+      model: 'deepseek/deepseek-reasoner',
+      input: 'Weather in Paris?',
+      tools,
+      reasoning: { effort: 'high' },
+    });
+    const [request] = rig.deepseek.requests;
+    expect(request.url).toBe('/v1/chat/completions');
+    expect(request.body).toMatchObject({
+      model: 'deepseek-reasoner',
+      stream: true,
+      stream_options: { include_usage: true },
+      reasoning_effort: 'high',
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: [{ type: 'function', function: { name: 'get_weather' } }],
+    });
+    expect(final.output.map((item: Json) => item.type)).toEqual(['reasoning', 'function_call']);
+    expect(final.usage).toMatchObject({
+      input_tokens: 339,
+      output_tokens: 83,
+      input_tokens_details: { cached_tokens: 320 },
+      output_tokens_details: { reasoning_tokens: 39 },
+    });
+    const [record] = await logs.settle(1);
+    expect(record.usage).toMatchObject({ prompt_tokens: 339, completion_tokens: 83 });
+  });
+
+  it('a server of your own with `responses: "bridge"`: JSON through chat completions', async () => {
+    rig.local.handle((_request, response) => json(response, 200, fixtureJson('openai-chat/openai-text.json')));
+    const answer = await rig.client.responses.create({ model: 'local/llama-3', input: 'Hi', temperature: 0 });
+    assertValidOpenAIResponse('response', answer);
+    expect(rig.local.requests[0].url).toBe('/v1/chat/completions');
+    expect(rig.local.requests[0].body).toEqual({
+      model: 'llama-3',
+      messages: [{ role: 'user', content: 'Hi' }],
+      temperature: 0,
+    });
+    expect(answer.output_text).toBe(fixtureJson('openai-chat/openai-text.json').choices[0].message.content);
   });
 });
 
