@@ -222,6 +222,75 @@ describe('Anthropic through the bridge', () => {
   });
 });
 
+describe('the same final response shape as a native stream', () => {
+  /** The first of the four recorded native streams (reasoning with encrypted_content, then a function call). */
+  const NATIVE = (() => {
+    const events = fixtureChunks<Json>('openai-responses/openai-reasoning-encrypted-content.chunks.jsonl');
+    return events.slice(
+      0,
+      events.findIndex((event, i) => i > 0 && event.type === 'response.created'),
+    );
+  })();
+  /** Keys of one deployment only (OpenAI's billing), and `user`, which OpenAI sends null where its spec types a string. */
+  const shape = (response: Json) =>
+    Object.keys(response)
+      .filter((key) => !['user', 'billing', 'prompt_cache_retention'].includes(key))
+      .sort();
+  const itemShapes = (response: Json) =>
+    new Set(response.output.map((item: Json) => `${item.type}: ${Object.keys(item).sort().join(',')}`));
+
+  it('the SDK accumulates a bridged stream (Claude: thinking, then a tool call) into the shape it accumulates a native one into', async () => {
+    rig.openai.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.end(NATIVE.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join(''));
+    });
+    const tools = [
+      { type: 'function' as const, name: 'calculator', parameters: { type: 'object', properties: {} }, strict: false },
+    ];
+    const native = (await streamed({ model: 'openai/gpt-5.1-codex-max', input: '12+7?', tools }, true)).final;
+    expect(native.output.map((item: Json) => item.type)).toEqual(['reasoning', 'function_call']);
+
+    rig.claude.handle((_request, response) => {
+      // A thinking turn that ends in a tool call: the recorded thinking and text, then the recorded tool_use block.
+      const thinking = recordedEvents('anthropic-thinking.chunks.jsonl').filter(
+        (event) => event.event !== 'message_delta' && event.event !== 'message_stop',
+      );
+      const tool = recordedEvents('sdk-tool_use_response.sse');
+      const start = tool.findIndex((event) => event.data.includes('"tool_use"'));
+      const shifted = tool.slice(start).map((event) => {
+        const payload = JSON.parse(event.data);
+        if (typeof payload.index === 'number') payload.index += 10;
+        return { event: event.event, data: JSON.stringify(payload) };
+      });
+      writeAnthropicStream(response, toWire([...thinking, ...shifted]));
+    });
+    const bridged = (await streamed({ model: CLAUDE, input: '12+7?', tools, reasoning: { effort: 'low' } })).final;
+    expect(bridged.output.map((item: Json) => item.type)).toEqual([
+      'reasoning',
+      'message',
+      'function_call',
+      'reasoning',
+    ]);
+    // Every key of the native final; beyond them only `completed_at`, which newer OpenAI responses
+    // carry (the openai-function-call recording) and this older recording does not.
+    expect(shape(bridged)).toEqual(expect.arrayContaining(shape(native)));
+    expect(shape(bridged).filter((key) => !shape(native).includes(key))).toEqual(['completed_at']);
+    expect(fixtureChunks<Json>('openai-responses/openai-function-call.chunks.jsonl').at(-1)!.response).toHaveProperty(
+      'completed_at',
+    );
+    // Item shapes as OpenAI sends them: this stream's, a text answer's (Azure), reasoning without
+    // encrypted_content (the web-search recording).
+    const nativeItems = [
+      native,
+      NATIVE_TEXT.at(-1)!.response,
+      fixtureJson('openai-responses/openai-web-search-tool.json'),
+    ];
+    const known = new Set(nativeItems.flatMap((response) => [...itemShapes(response)]));
+    for (const item of itemShapes(bridged)) expect([...known]).toContain(item);
+    expect(typeof bridged.output_text).toBe(typeof native.output_text);
+  });
+});
+
 describe('Gemini and Bedrock through the bridge', () => {
   it('Gemini 3 tool call: the thought signature goes back on the function call next turn', async () => {
     rig.gemini.handle(geminiReplays('google-tool-call-gemini3.chunks.jsonl'));
