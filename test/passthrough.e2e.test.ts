@@ -129,6 +129,13 @@ describe('the rest of the API, passed through', () => {
     const [record] = await logs.settle(1);
     expect(record).toMatchObject({ provider: 'openai', fallback_used: true, requested_model: 'instruct' });
     expect(record.usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 1 });
+    // Each upstream request is an attempt in the record, as on the routes the engine serves.
+    expect(
+      record.attempts.map(({ provider, model, status_code, error_code }) => [provider, model, status_code, error_code]),
+    ).toEqual([
+      ['images', 'gpt-3.5-turbo-instruct', 503, 'upstream_error'],
+      ['openai', 'gpt-3.5-turbo-instruct', 200, null],
+    ]);
   });
 
   it('passes batches (create, retrieve with its query) and DELETE /models/{id} to the default provider', async () => {

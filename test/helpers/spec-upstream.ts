@@ -5,16 +5,10 @@
  * 404 / 400 in OpenAI's shape when the request is not one the API would take. Valid requests get
  * a placeholder answer in the operation's own content type (JSON, or bytes for downloads).
  */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { readFileSync } from 'node:fs';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { ServerResponse } from 'node:http';
+import { openAIAjv as ajv, openAISpec as spec } from './openai-spec-document.js';
 import type { ReceivedRequest } from './upstream.js';
-
-const spec = upgradeExclusiveBounds(
-  JSON.parse(readFileSync(new URL('../specs/openai-openapi.json', import.meta.url), 'utf8')),
-);
-const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
-ajv.addSchema(spec, 'openai');
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
@@ -63,25 +57,6 @@ function operations(): Array<SpecOperation & { pattern: RegExp; params: number }
   }
   // A literal segment wins over a parameter (`/videos/characters` is not `/videos/{video_id}`).
   return list.sort((a, b) => a.params - b.params);
-}
-
-/** A few schemas still write `exclusiveMinimum: true` beside `minimum` (draft 4); 2020-12 wants the bound itself. */
-function upgradeExclusiveBounds(node: any): any {
-  if (Array.isArray(node)) node.forEach(upgradeExclusiveBounds);
-  else if (node && typeof node === 'object') {
-    for (const [flag, bound] of [
-      ['exclusiveMinimum', 'minimum'],
-      ['exclusiveMaximum', 'maximum'],
-    ] as const) {
-      if (typeof node[flag] === 'boolean') {
-        if (node[flag]) node[flag] = node[bound];
-        else delete node[flag];
-        if (node[flag] !== undefined) delete node[bound];
-      }
-    }
-    Object.values(node).forEach(upgradeExclusiveBounds);
-  }
-  return node;
 }
 
 function resolve(ref: string): any {
