@@ -2,7 +2,8 @@
  * Checks what the gateway returns against OpenAI's response schemas (a completion and a stream
  * chunk; a Responses answer and stream event). Providers' extra fields (reasoning_content, thinking_blocks) are allowed, as the spec does.
  */
-import { openAIAjv as ajv } from './openai-spec-document.js';
+import { openAIAjv as ajv, openAISpec as spec } from './openai-spec-document.js';
+
 const validators = {
   completion: ajv.compile({ $ref: 'openai#/components/schemas/CreateChatCompletionResponse' }),
   chunk: ajv.compile({ $ref: 'openai#/components/schemas/CreateChatCompletionStreamResponse' }),
