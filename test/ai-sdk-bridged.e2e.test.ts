@@ -6,10 +6,16 @@
  * PROVENANCE.tsv); the OpenAI-model half is test/ai-sdk.e2e.test.ts.
  */
 import { createOpenAI } from '@ai-sdk/openai';
-import { generateText, jsonSchema, Output, streamText, tool } from 'ai';
+import { generateText, jsonSchema, Output, stepCountIs, streamText, tool } from 'ai';
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordedEvents, recordedWire, writeAnthropicStream } from './helpers/anthropic-recordings.js';
+import {
+  recordedEvents,
+  recordedWire,
+  thinkingThenToolEvents,
+  toWire,
+  writeAnthropicStream,
+} from './helpers/anthropic-recordings.js';
 import { fixtureChunks, fixtureJson } from './helpers/fixtures.js';
 import { geminiSse } from './helpers/gemini.js';
 import { logCollector } from './helpers/logs.js';
@@ -80,6 +86,32 @@ describe("the AI SDK's openai(model) on a Claude model, bridged", () => {
     const calls = await result.toolCalls;
     expect(calls.map((call) => [call.toolName, call.input])).toEqual([['get_weather', { location: 'Paris' }]]);
     expect(rig.claude.requests[0].body.tools).toMatchObject([{ name: 'get_weather' }]);
+  });
+
+  it('a tool loop with thinking (two steps): the AI SDK sends the reasoning back and Claude gets its signed thinking', async () => {
+    const events = thinkingThenToolEvents();
+    rig.claude.handleNth(0, (_request, response) => writeAnthropicStream(response, toWire(events)));
+    rig.claude.handleNth(1, claudeStream('anthropic-text.chunks.jsonl'));
+    const result = streamText({
+      model: openai('anthropic/claude-sonnet-4-5'),
+      prompt: 'Weather in Paris?',
+      tools: { get_weather: tool({ ...weather, execute: async () => ({ temperature: 18 }) }) },
+      stopWhen: stepCountIs(2),
+      providerOptions: { openai: { store: false, reasoningEffort: 'low' } },
+    });
+    expect(await result.text).toContain(anthropicText('anthropic-text.chunks.jsonl'));
+    expect(rig.claude.requests).toHaveLength(2);
+    const signature = events
+      .map((event) => JSON.parse(event.data))
+      .filter((event) => event.delta?.type === 'signature_delta')
+      .map((event) => event.delta.signature)
+      .join('');
+    const [user, assistant, toolResult] = rig.claude.requests[1].body.messages;
+    expect(user.role).toBe('user');
+    expect(assistant.content.map((block: Json) => block.type)).toEqual(['thinking', 'text', 'tool_use']);
+    expect(assistant.content[0].signature).toBe(signature);
+    expect(assistant.content[2]).toMatchObject({ name: 'get_weather', input: { location: 'Paris' } });
+    expect(toolResult.content[0]).toMatchObject({ type: 'tool_result', tool_use_id: assistant.content[2].id });
   });
 
   it('streamText with Output.object: Claude answers in its output format, the SDK parses the object', async () => {

@@ -9,7 +9,13 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openReasoning } from '../src/endpoints/responses/reasoning-envelope.js';
-import { recordedEvents, recordedWire, toWire, writeAnthropicStream } from './helpers/anthropic-recordings.js';
+import {
+  recordedEvents,
+  recordedWire,
+  thinkingThenToolEvents,
+  toWire,
+  writeAnthropicStream,
+} from './helpers/anthropic-recordings.js';
 import { eventStreamBytes, verifySigV4, writeEventStream } from './helpers/bedrock.js';
 import { fixtureChunks, fixtureJson } from './helpers/fixtures.js';
 import { geminiSse } from './helpers/gemini.js';
@@ -250,20 +256,7 @@ describe('the same final response shape as a native stream', () => {
     const native = (await streamed({ model: 'openai/gpt-5.1-codex-max', input: '12+7?', tools }, true)).final;
     expect(native.output.map((item: Json) => item.type)).toEqual(['reasoning', 'function_call']);
 
-    rig.claude.handle((_request, response) => {
-      // A thinking turn that ends in a tool call: the recorded thinking and text, then the recorded tool_use block.
-      const thinking = recordedEvents('anthropic-thinking.chunks.jsonl').filter(
-        (event) => event.event !== 'message_delta' && event.event !== 'message_stop',
-      );
-      const tool = recordedEvents('sdk-tool_use_response.sse');
-      const start = tool.findIndex((event) => event.data.includes('"tool_use"'));
-      const shifted = tool.slice(start).map((event) => {
-        const payload = JSON.parse(event.data);
-        if (typeof payload.index === 'number') payload.index += 10;
-        return { event: event.event, data: JSON.stringify(payload) };
-      });
-      writeAnthropicStream(response, toWire([...thinking, ...shifted]));
-    });
+    rig.claude.handle((_request, response) => writeAnthropicStream(response, toWire(thinkingThenToolEvents())));
     const bridged = (await streamed({ model: CLAUDE, input: '12+7?', tools, reasoning: { effort: 'low' } })).final;
     expect(bridged.output.map((item: Json) => item.type)).toEqual([
       'reasoning',

@@ -477,6 +477,9 @@ describe('toChat', () => {
       [{ input: 'x', text: { format: { type: 'json_schema', schema: {} } } }, 'text.format.name'],
       [{ input: 'x', tools: [{ type: 'function' }] }, 'tools[0].name'],
       [{ input: [] }, 'input'],
+      [{ input: 'x', text: 'json' }, 'text'],
+      [{ input: 'x', reasoning: 'high' }, 'reasoning'],
+      [{ input: 'x', truncation: 'sometimes' }, 'truncation'],
     ];
     for (const [body, param] of cases)
       expect(refusal(() => toChat(body))).toMatchObject({ status: 400, param, fallback: false });

@@ -37,7 +37,7 @@ export function newResponseSnapshot(request: Json, model: string, createdAt: num
     service_tier: 'default',
     store: false,
     temperature: or(request.temperature, 1),
-    text: { format: { type: 'text' }, verbosity: 'medium', ...request.text },
+    text: { format: { type: 'text' }, verbosity: 'medium', ...(isObject(request.text) ? request.text : {}) },
     tool_choice: or(request.tool_choice, 'auto'),
     tools: or(request.tools, []),
     top_logprobs: or(request.top_logprobs, 0),
@@ -67,6 +67,10 @@ export function toResponsesUsage(usage: unknown): Json | null {
     output_tokens_details: { reasoning_tokens: num(u.completion_tokens_details?.reasoning_tokens) },
     total_tokens: typeof u.total_tokens === 'number' ? u.total_tokens : input + output,
   };
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function num(value: unknown): number {
