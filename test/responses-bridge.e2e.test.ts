@@ -37,9 +37,9 @@ const withGatewayParams = (params: Record<string, unknown>) => params as object;
 
 const logs = logCollector();
 
-const rig = useSdkRig(['claude', 'gemini', 'bedrock', 'openai', 'deepseek', 'local'], (up) => ({
+const rig = useSdkRig(['claude', 'gemini', 'bedrock', 'openai', 'cerebras', 'local'], (up) => ({
   providers: {
-    deepseek: { apiKey: 'sk-ds-test-bridge-0001', baseURL: up.deepseek.baseURL },
+    cerebras: { apiKey: 'csk-test-bridge-0001', baseURL: up.cerebras.baseURL },
     local: { kind: 'openai-compatible', baseURL: up.local.baseURL, responses: 'bridge' },
     anthropic: { apiKey: 'sk-ant-test-bridge-0001', baseURL: `${up.claude.origin}/v1` },
     google: { apiKey: 'gm-test-bridge-0001', baseURL: `${up.gemini.origin}/v1beta` },
@@ -54,9 +54,9 @@ const rig = useSdkRig(['claude', 'gemini', 'bedrock', 'openai', 'deepseek', 'loc
 afterEach(() => {
   for (const request of rig.bedrock.requests) verifySigV4(request, CREDENTIALS, 'us-east-1');
   for (const request of rig.openai.requests) assertValidOpenAIRequest('responses', request.body);
-  for (const request of [...rig.deepseek.requests, ...rig.local.requests])
+  for (const request of [...rig.cerebras.requests, ...rig.local.requests])
     assertValidOpenAIRequest('chat', request.body);
-  for (const upstream of [rig.claude, rig.gemini, rig.bedrock, rig.openai, rig.deepseek, rig.local]) upstream.reset();
+  for (const upstream of [rig.claude, rig.gemini, rig.bedrock, rig.openai, rig.cerebras, rig.local]) upstream.reset();
   logs.records.length = 0;
 });
 
@@ -383,8 +383,8 @@ describe('OpenAI-compatible servers without the Responses API', () => {
     response.end(`${DEEPSEEK.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join('')}data: [DONE]\n\n`);
   };
 
-  it('the deepseek preset is bridged: chat completions upstream, its recorded stream as Responses events', async () => {
-    rig.deepseek.handle(chatSse);
+  it('a server of your own with `responses: "bridge"` (vLLM-like): chat completions upstream, a recorded DeepSeek chat stream as Responses events', async () => {
+    rig.local.handle(chatSse);
     const tools = [
       {
         type: 'function' as const,
@@ -394,12 +394,12 @@ describe('OpenAI-compatible servers without the Responses API', () => {
       },
     ];
     const { final } = await streamed({
-      model: 'deepseek/deepseek-reasoner',
+      model: 'local/deepseek-reasoner',
       input: 'Weather in Paris?',
       tools,
       reasoning: { effort: 'high' },
     });
-    const [request] = rig.deepseek.requests;
+    const [request] = rig.local.requests;
     expect(request.url).toBe('/v1/chat/completions');
     expect(request.body).toMatchObject({
       model: 'deepseek-reasoner',
@@ -420,12 +420,13 @@ describe('OpenAI-compatible servers without the Responses API', () => {
     expect(record.usage).toMatchObject({ prompt_tokens: 339, completion_tokens: 83 });
   });
 
-  it('a server of your own with `responses: "bridge"`: JSON through chat completions', async () => {
-    rig.local.handle((_request, response) => json(response, 200, fixtureJson('openai-chat/openai-text.json')));
-    const answer = await rig.client.responses.create({ model: 'local/llama-3', input: 'Hi', temperature: 0 });
+  it('the cerebras preset (chat completions only) is bridged: JSON through chat completions', async () => {
+    rig.cerebras.handle((_request, response) => json(response, 200, fixtureJson('openai-chat/openai-text.json')));
+    const answer = await rig.client.responses.create({ model: 'cerebras/llama-3', input: 'Hi', temperature: 0 });
     assertValidOpenAIResponse('response', answer);
-    expect(rig.local.requests[0].url).toBe('/v1/chat/completions');
-    expect(rig.local.requests[0].body).toEqual({
+    expect(rig.cerebras.requests[0].url).toBe('/v1/chat/completions');
+    expect(rig.cerebras.requests[0].headers.authorization).toBe('Bearer csk-test-bridge-0001');
+    expect(rig.cerebras.requests[0].body).toEqual({
       model: 'llama-3',
       messages: [{ role: 'user', content: 'Hi' }],
       temperature: 0,

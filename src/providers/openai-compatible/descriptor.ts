@@ -23,7 +23,7 @@ export const openAICompatibleDescriptor = defineProvider({
     /**
      * How `POST /responses` reaches the server: `native` (it serves the Responses API: the body goes
      * as is) or `bridge` (it serves chat completions only: translated through chat). Default:
-     * `native`, except for the presets known to lack it (deepseek, cerebras).
+     * `native`, except for the presets known to lack it (cerebras).
      */
     responses: z.enum(['native', 'bridge']).optional(),
   }),

@@ -43,8 +43,6 @@ const PRESETS = {
   },
   deepseek: {
     baseURL: 'https://api.deepseek.com/v1',
-    // https://api-docs.deepseek.com/: chat completions (and Anthropic's Messages API), no /responses.
-    noResponsesAPI: true,
     families: /^deepseek-/,
     modelsDev: 'deepseek',
     prices: 'deepseek',
@@ -59,7 +57,8 @@ const PRESETS = {
   },
   cerebras: {
     baseURL: 'https://api.cerebras.ai/v1',
-    // Its OpenAI compatibility documents chat/completions only.
+    // Its OpenAI compatibility (https://inference-docs.cerebras.ai/resources/openai) documents
+    // chat completions only.
     noResponsesAPI: true,
     modelsDev: 'cerebras',
     prices: 'cerebras',
