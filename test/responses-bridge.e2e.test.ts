@@ -409,7 +409,7 @@ describe('OpenAI-compatible servers without the Responses API', () => {
       messages: [{ role: 'user', content: 'Weather in Paris?' }],
       tools: [{ type: 'function', function: { name: 'get_weather' } }],
     });
-    expect(final.output.map((item: Json) => item.type)).toEqual(['reasoning', 'function_call']);
+    expect(final.output.map((item: Json) => item.type)).toEqual(['reasoning', 'function_call', 'reasoning']);
     expect(final.usage).toMatchObject({
       input_tokens: 339,
       output_tokens: 83,
@@ -418,6 +418,29 @@ describe('OpenAI-compatible servers without the Responses API', () => {
     });
     const [record] = await logs.settle(1);
     expect(record.usage).toMatchObject({ prompt_tokens: 339, completion_tokens: 83 });
+
+    // Next turn: DeepSeek's thinking mode wants the reasoning of a tool-call turn back as reasoning_content.
+    rig.local.handle((_request, response) => json(response, 200, fixtureJson('openai-chat/openai-text.json')));
+    const call = final.output[1];
+    await rig.client.responses.create({
+      model: 'local/deepseek-reasoner',
+      tools,
+      input: [
+        { role: 'user', content: 'Weather in Paris?' },
+        ...final.output,
+        { type: 'function_call_output', call_id: call.call_id, output: '{"temp_c":18}' },
+      ],
+    });
+    const reasoning = DEEPSEEK.map((chunk) => chunk.choices[0]?.delta?.reasoning_content ?? '').join('');
+    expect(rig.local.requests[1].body.messages.slice(1)).toEqual([
+      {
+        role: 'assistant',
+        content: null,
+        reasoning_content: reasoning,
+        tool_calls: [{ id: call.call_id, type: 'function', function: { name: call.name, arguments: call.arguments } }],
+      },
+      { role: 'tool', tool_call_id: call.call_id, content: '{"temp_c":18}' },
+    ]);
   });
 
   it('the cerebras preset (chat completions only) is bridged: JSON through chat completions', async () => {

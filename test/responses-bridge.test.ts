@@ -165,9 +165,28 @@ describe('the stream writer over real translators and recordings', () => {
   });
 
   it('OpenAI-compatible chat streams (DeepSeek reasoning + tool call, OpenAI text) as they were recorded', () => {
-    const deepseek = stream(openAIChunks('deepseek-tool-call.chunks.jsonl'), 'anthropic').final;
-    expect(types(deepseek)).toEqual(['reasoning', 'function_call']);
+    const chunks = openAIChunks('deepseek-tool-call.chunks.jsonl');
+    const deepseek = stream(chunks, 'anthropic').final;
+    // Reasoning without a signature: its text is kept for the next turn, in one more reasoning item.
+    expect(types(deepseek)).toEqual(['reasoning', 'function_call', 'reasoning']);
     expect(deepseek.output[0].encrypted_content).toBeUndefined();
+    const reasoning = chunks.map((chunk) => chunk.choices[0]?.delta.reasoning_content ?? '').join('');
+    expect(openReasoning(deepseek.output[2].encrypted_content, 'anthropic')).toEqual({
+      message: { reasoning_content: reasoning },
+      calls: {},
+    });
+    const next = toChat({
+      input: [
+        { role: 'user', content: 'x' },
+        ...deepseek.output,
+        { type: 'function_call_output', call_id: deepseek.output[1].call_id, output: 'ok' },
+      ],
+    });
+    expect(next.messages[1]).toMatchObject({
+      role: 'assistant',
+      reasoning_content: reasoning,
+      tool_calls: [{ id: deepseek.output[1].call_id }],
+    });
     const text = stream(openAIChunks('openai-text.chunks.jsonl'), 'anthropic').final;
     expect(types(text)).toEqual(['message']);
   });

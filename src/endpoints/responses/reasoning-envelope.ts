@@ -6,7 +6,9 @@
  * - `thinking_blocks` on the assistant message: Anthropic's (and Bedrock's) signed thinking blocks,
  *   which Claude requires back in the assistant turn of a tool loop;
  * - `extra_content` (`{ google: { thought_signature } }`) on the message and on each tool call:
- *   Gemini's thought signatures, which Gemini 3 requires back on the function calls.
+ *   Gemini's thought signatures, which Gemini 3 requires back on the function calls;
+ * - `reasoning_content` on the assistant message, for chat servers whose reasoning has no
+ *   signature (DeepSeek's thinking mode, served by vLLM and others, wants it back in a tool loop).
  *
  * The envelope is base64 of `{"v":1,"provider":<provider kind>,"message":{...},"calls":{<call_id>:{...}}}`.
  * It is not encrypted: it holds what the client already saw (the thinking text) and signatures only
@@ -16,7 +18,7 @@
 
 /** The chat fields that carry reasoning state, on the assistant message and on its tool calls. */
 export interface ReasoningState {
-  message: { thinking_blocks?: unknown[]; extra_content?: Record<string, unknown> };
+  message: { thinking_blocks?: unknown[]; extra_content?: Record<string, unknown>; reasoning_content?: string };
   /** By tool call id (the Responses `call_id`). */
   calls: Record<string, { extra_content: Record<string, unknown> }>;
 }
@@ -52,6 +54,7 @@ export function openReasoning(encrypted: unknown, providerKind: string): Reasoni
   const message = isObject(envelope.message) ? envelope.message : {};
   if (Array.isArray(message.thinking_blocks)) state.message.thinking_blocks = message.thinking_blocks;
   if (isObject(message.extra_content)) state.message.extra_content = message.extra_content;
+  if (typeof message.reasoning_content === 'string') state.message.reasoning_content = message.reasoning_content;
   if (isObject(envelope.calls)) {
     for (const [id, call] of Object.entries(envelope.calls)) {
       if (isObject(call) && isObject(call.extra_content)) state.calls[id] = { extra_content: call.extra_content };
@@ -60,11 +63,13 @@ export function openReasoning(encrypted: unknown, providerKind: string): Reasoni
   return state;
 }
 
-/** Adds `from` to `into`: thinking blocks in order, the latest message extra_content, every call's. */
+/** Adds `from` to `into`: thinking blocks and reasoning text in order, the latest message extra_content, every call's. */
 export function mergeReasoningState(into: ReasoningState, from: ReasoningState): void {
   if (from.message.thinking_blocks)
     into.message.thinking_blocks = [...(into.message.thinking_blocks ?? []), ...from.message.thinking_blocks];
   if (from.message.extra_content) into.message.extra_content = from.message.extra_content;
+  if (from.message.reasoning_content !== undefined)
+    into.message.reasoning_content = (into.message.reasoning_content ?? '') + from.message.reasoning_content;
   Object.assign(into.calls, from.calls);
 }
 

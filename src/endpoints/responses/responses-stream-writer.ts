@@ -12,6 +12,8 @@
  * Reasoning state (signatures) goes into `encrypted_content` (reasoning-envelope.ts): of the reasoning
  * item under way when it arrives, or else of one more reasoning item, without summary, before the
  * terminal event (Anthropic's signatures come with the finish chunk, Gemini's with the tool calls).
+ * Reasoning text that came without any signature is kept there too, as `reasoning_content`, for
+ * the chat servers that want it back in a tool loop.
  */
 import type { ChatCompletionChunk, ChatDelta } from '../../providers/openai-types.js';
 import type { BridgeStream, BridgeTarget, StreamFrame } from '../endpoint.js';
@@ -43,6 +45,10 @@ export class ResponsesStreamWriter implements BridgeStream {
   private finishReason: string | null = null;
   private usage: unknown;
   private state: ReasoningState = emptyReasoningState();
+  /** All the reasoning text of the answer. */
+  private reasoning = '';
+  /** Whether signed state (thinking blocks, signatures) came: then the reasoning text need not go back. */
+  private signed = false;
   /** Chat tool call indexes whose items are done. */
   private readonly doneCalls = new Set<number>();
 
@@ -67,6 +73,8 @@ export class ResponsesStreamWriter implements BridgeStream {
   end(): StreamFrame[] {
     this.frames = [];
     if (!this.response) this.start(this.target.model);
+    // Unsigned reasoning goes back as text: in the reasoning item still open, else in one more.
+    if (this.reasoning !== '' && !this.signed) this.state.message.reasoning_content = this.reasoning;
     this.close();
     if (hasReasoningState(this.state)) {
       const item = { id: newId('rs'), type: 'reasoning', summary: [], encrypted_content: this.seal() };
@@ -107,8 +115,14 @@ export class ResponsesStreamWriter implements BridgeStream {
     const reasoning = delta.reasoning_content ?? delta.reasoning;
     if (typeof reasoning === 'string' && reasoning !== '') this.reasoningText(reasoning);
     // Collected before text opens a message, so that state sent with the reasoning stays with it.
-    if (Array.isArray(delta.thinking_blocks)) this.state.message.thinking_blocks = delta.thinking_blocks;
-    if (isObject(delta.extra_content)) this.state.message.extra_content = delta.extra_content;
+    if (Array.isArray(delta.thinking_blocks)) {
+      this.state.message.thinking_blocks = delta.thinking_blocks;
+      this.signed = true;
+    }
+    if (isObject(delta.extra_content)) {
+      this.state.message.extra_content = delta.extra_content;
+      this.signed = true;
+    }
     if (typeof delta.content === 'string' && delta.content !== '') this.text('output_text', delta.content);
     if (typeof delta.refusal === 'string' && delta.refusal !== '') this.text('refusal', delta.refusal);
     if (Array.isArray(delta.tool_calls)) for (const call of delta.tool_calls) this.toolCall(call as Json);
@@ -125,6 +139,7 @@ export class ResponsesStreamWriter implements BridgeStream {
       });
     }
     open.summary += text;
+    this.reasoning += text;
     this.emit('response.reasoning_summary_text.delta', { ...this.at(open), summary_index: 0, delta: text });
   }
 
@@ -178,7 +193,10 @@ export class ResponsesStreamWriter implements BridgeStream {
       });
       open.toolIndex = index;
     }
-    if (isObject(call.extra_content)) this.state.calls[open.item.call_id] = { extra_content: call.extra_content };
+    if (isObject(call.extra_content)) {
+      this.state.calls[open.item.call_id] = { extra_content: call.extra_content };
+      this.signed = true;
+    }
     const args = call.function?.arguments;
     if (typeof args === 'string' && args !== '') {
       open.item.arguments += args;
