@@ -96,14 +96,15 @@ describe('routes', () => {
 });
 
 describe('who serves a route', () => {
-  it('refuses embeddings on Anthropic (it translates chat completions only) without calling it', async () => {
+  it('refuses embeddings on Anthropic (it serves chat completions, and responses through them) without calling it', async () => {
     logs.records.length = 0;
     claude.reset();
     const answer = await call('POST', '/embeddings', { model: 'anthropic/claude-sonnet-4-5', input: 'Hello' });
     expect(answer.status).toBe(400);
     expect(answer.body.error).toMatchObject({
       code: 'unsupported_operation',
-      message: 'Provider `anthropic` (anthropic) does not serve POST /embeddings; it serves POST /chat/completions.',
+      message:
+        'Provider `anthropic` (anthropic) does not serve POST /embeddings; it serves POST /chat/completions and POST /responses.',
     });
     expect(claude.requests).toHaveLength(0);
     const [record] = await logs.settle(1);
