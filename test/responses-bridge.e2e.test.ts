@@ -536,5 +536,12 @@ describe('what the bridge cannot do, and failures', () => {
     expect(payloads.some((payload) => payload.type === 'response.completed')).toBe(false);
     const [record] = await logs.settle(1);
     expect(record.status).not.toBe('success');
+    // The log keeps what the client had: the message under way, with the text streamed so far.
+    const streamedText = payloads
+      .filter((payload) => payload.type === 'response.output_text.delta')
+      .map((payload) => payload.delta)
+      .join('');
+    expect(streamedText).not.toBe('');
+    expect(record.output).toMatchObject([{ type: 'message', content: [{ type: 'output_text', text: streamedText }] }]);
   });
 });

@@ -71,6 +71,13 @@ function itemsToMessages(items: readonly unknown[], field: string, target: Bridg
         return;
       case undefined:
         throw invalidRequest(`\`${at}\` has no \`type\` (and no \`role\` that would make it a message).`, `${at}.type`);
+      case 'item_reference':
+        // The AI SDK sends these for earlier output when `store` is on (its default).
+        throw unsupported(
+          'unsupported_input',
+          `\`${at}\` is an \`item_reference\`, an item stored at OpenAI, which \`${target.providerId}\` (reached through chat completions) cannot read: send the items themselves (the AI SDK does with providerOptions.openai.store = false).`,
+          `${at}.type`,
+        );
       default:
         throw unsupported(
           'unsupported_input',
