@@ -124,6 +124,31 @@ describe('Anthropic through the bridge', () => {
     });
   });
 
+  it('gateway parameters (top level, extra_body, header) and metadata stay out of the upstream request, into the log', async () => {
+    rig.claude.handle(claudeReplays(undefined, 'anthropic-text.json'));
+    await rig.client.responses.create(
+      {
+        model: CLAUDE,
+        input: 'Say hello',
+        ...withGatewayParams({
+          metadata: { team: 'search' },
+          customer_identifier: 'c-1',
+          extra_body: { thread_identifier: 'thread-1' },
+        }),
+      },
+      { headers: { 'x-modelgate-params': JSON.stringify({ group_identifier: 'group-1' }) } },
+    );
+    const sent = rig.claude.requests[0].body;
+    expect(Object.keys(sent).sort()).toEqual(['max_tokens', 'messages', 'model']);
+    const [record] = await logs.settle(1);
+    expect(record).toMatchObject({
+      metadata: { team: 'search' },
+      customer_identifier: 'c-1',
+      thread_identifier: 'thread-1',
+      group_identifier: 'group-1',
+    });
+  });
+
   it('stream with thinking: the SDK accumulates the same final response; the signature comes back on the next turn', async () => {
     rig.claude.handle(claudeReplays('anthropic-thinking.chunks.jsonl'));
     const input = [{ role: 'user' as const, content: 'Divide the previous result by 5.' }];

@@ -451,6 +451,24 @@ describe('toChat', () => {
     expect(converse.toolConfig.tools).toHaveLength(1);
   });
 
+  it('Codex-style history with tool calls but no tools still reaches Bedrock with a toolConfig (LiteLLM PR #38489)', () => {
+    const chat = toChat(
+      {
+        input: [
+          { role: 'user', content: 'List the files.' },
+          { type: 'function_call', call_id: 'call_1', name: 'shell', arguments: '{"cmd":"ls"}' },
+          { type: 'function_call_output', call_id: 'call_1', output: 'a.txt' },
+          { role: 'user', content: 'Sum up.' },
+        ],
+      },
+      'bedrock',
+    );
+    expect(chat).not.toHaveProperty('tools');
+    const converse = upstreamBody('bedrock', chat);
+    expect(converse.toolConfig.tools.map((tool: Json) => tool.toolSpec.name)).toEqual(['shell']);
+    expect(converse.messages[1].content[0].toolUse).toMatchObject({ toolUseId: 'call_1', name: 'shell' });
+  });
+
   it('built-in tools are a 400 naming the tool that falls back; so are built-in tool_choice and hosted items', () => {
     for (const type of [
       'web_search',
