@@ -11,11 +11,13 @@ import { responsesBridge } from '../src/endpoints/responses/responses-bridge.js'
 import { openReasoning, sealReasoning } from '../src/endpoints/responses/reasoning-envelope.js';
 import { GatewayError } from '../src/errors.js';
 import type { ChatCompletionChunk } from '../src/providers/openai-types.js';
+import { TEXT_STREAM } from './helpers/bedrock-wire.js';
 import { fixtureChunks, fixtureJson } from './helpers/fixtures.js';
 import { assertValidOpenAIResponse } from './helpers/openai-response-spec.js';
 import {
   anthropicChunks,
   bedrockChunks,
+  bedrockChunksOf,
   convertedCompletion,
   geminiChunks,
   openAIChunks,
@@ -125,6 +127,16 @@ describe('the stream writer over real translators and recordings', () => {
     expect(events.at(-1)!.type).toBe('response.incomplete');
     expect(final).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } });
     expect(final.completed_at).toBeNull();
+  });
+
+  it('Bedrock stopping at max_tokens is signalled: response.incomplete, the message incomplete (Bifrost #4679)', () => {
+    const cut = TEXT_STREAM.map(([type, payload]) =>
+      type === 'messageStop' ? ([type, { ...payload, stopReason: 'max_tokens' }] as const) : ([type, payload] as const),
+    );
+    const { events, final } = stream(bedrockChunksOf(cut), 'bedrock');
+    expect(events.at(-1)!.type).toBe('response.incomplete');
+    expect(final.incomplete_details).toEqual({ reason: 'max_output_tokens' });
+    expect(final.output[0]).toMatchObject({ type: 'message', status: 'incomplete' });
   });
 
   it('a refusal (Anthropic stop_reason refusal) is a refusal part and response.incomplete with content_filter', () => {

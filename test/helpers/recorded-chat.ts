@@ -63,7 +63,13 @@ export function geminiChunks(name: string): ChatCompletionChunk[] {
 
 /** A recorded ConverseStream (`bedrock/<name>.chunks.jsonl`, `{eventType: payload}` lines) through the Bedrock decoder and translator. */
 export function bedrockChunks(name: string): ChatCompletionChunk[] {
-  const pairs = fixtureChunks<Json>(`bedrock/${name}`).map((line) => Object.entries(line)[0] as [string, Json]);
+  return bedrockChunksOf(
+    fixtureChunks<Json>(`bedrock/${name}`).map((line) => Object.entries(line)[0] as [string, Json]),
+  );
+}
+
+/** ConverseStream events (`[eventType, payload]`) as bytes, through the Bedrock decoder and translator. */
+export function bedrockChunksOf(pairs: ReadonlyArray<readonly [string, unknown]>): ChatCompletionChunk[] {
   const decoder = bedrockEventStreamDecoder('bedrock');
   const translator = createBedrockStreamTranslator('bedrock', MODELS.bedrock, { id: 'chatcmpl-bridge', created: 1 });
   const events = [...decoder.push(eventStreamBytes(pairs)), ...decoder.end()];
