@@ -518,6 +518,39 @@ describe('toChat', () => {
     });
   });
 
+  it('instructions as input items; what only OpenAI can read (file ids, file URLs, images in tool output) falls back', () => {
+    expect(
+      toChat({ instructions: [{ role: 'developer', content: [{ type: 'input_text', text: 'Rules.' }] }], input: 'Hi' })
+        .messages,
+    ).toEqual([
+      { role: 'system', content: 'Rules.' },
+      { role: 'user', content: 'Hi' },
+    ]);
+    const cases: Array<[Json, string, string]> = [
+      [
+        { role: 'user', content: [{ type: 'input_image', file_id: 'file-1' }] },
+        'unsupported_file_id',
+        'input[0].content[0].file_id',
+      ],
+      [
+        { role: 'user', content: [{ type: 'input_file', file_url: 'https://x/a.pdf' }] },
+        'unsupported_input',
+        'input[0].content[0].file_url',
+      ],
+      [
+        {
+          type: 'function_call_output',
+          call_id: 'c',
+          output: [{ type: 'input_image', image_url: 'data:image/png;base64,AA' }],
+        },
+        'unsupported_content',
+        'input[0].output[0].type',
+      ],
+    ];
+    for (const [item, code, param] of cases)
+      expect(refusal(() => toChat({ input: [item] }))).toMatchObject({ status: 400, code, param, fallback: true });
+  });
+
   it('malformed input is a 400 naming the field, without fallback', () => {
     const cases: Array<[Json, string]> = [
       [{ input: [{ role: 'tool', content: 'x' }] }, 'input[0].role'],
