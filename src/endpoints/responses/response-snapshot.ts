@@ -14,6 +14,7 @@ export function newId(prefix: string): string {
 
 const or = (value: unknown, fallback: unknown) => (value === undefined ? fallback : value);
 
+/** The response object as `response.created` shows it: in progress, no output, the request's settings echoed. */
 export function newResponseSnapshot(request: Json, model: string, createdAt: number): Json {
   const snapshot: Json = {
     id: newId('resp'),

@@ -18,6 +18,7 @@ import { emptyReasoningState, hasReasoningState, mergeReasoningState, openReason
 type Json = Record<string, any>;
 type ChatMessage = Json;
 
+/** The chat messages for a Responses body's `instructions` and `input`. */
 export function inputToMessages(body: Json, target: BridgeTarget): ChatMessage[] {
   const messages: ChatMessage[] = [];
   const instructions = body.instructions;

@@ -15,6 +15,7 @@ export interface ChatTools {
   tool_choice?: unknown;
 }
 
+/** Chat's `tools` and `tool_choice` for a Responses body's. */
 export function toolsToChat(body: Json, target: BridgeTarget): ChatTools {
   const result: ChatTools = {};
   if (body.tools !== undefined && body.tools !== null) {

@@ -22,6 +22,7 @@ const SAME = ['temperature', 'top_p', 'user', 'parallel_tool_calls'] as const;
 /** Fields only OpenAI's own server state can serve. */
 const STATEFUL = ['background', 'conversation', 'prompt'] as const;
 
+/** The chat body for a Responses body (gateway parameters removed); throws a 400 GatewayError naming what it cannot carry. */
 export function toChatRequest(body: Json, target: BridgeTarget): Json {
   for (const field of STATEFUL) {
     const value = body[field];
