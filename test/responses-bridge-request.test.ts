@@ -299,6 +299,40 @@ describe('reasoning signatures round trip', () => {
     });
   });
 
+  it('a call id named __proto__ keeps its signature through the stream and back (a plain key of the envelope)', () => {
+    const signature = { google: { thought_signature: 'sig-1' } };
+    const chunk = (delta: Json, finish: string | null = null) => ({
+      id: 'c',
+      object: 'chat.completion.chunk' as const,
+      created: 1,
+      model: 'gemini-3-pro-preview',
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    });
+    const { final } = stream(
+      [
+        chunk({
+          tool_calls: [
+            {
+              index: 0,
+              id: '__proto__',
+              type: 'function',
+              function: { name: 'f', arguments: '{}' },
+              extra_content: signature,
+            },
+          ],
+        }),
+        chunk({}, 'tool_calls'),
+      ],
+      'google',
+    );
+    const envelope = JSON.parse(Buffer.from(final.output[1].encrypted_content, 'base64').toString('utf8'));
+    expect(Object.keys(envelope.calls)).toEqual(['__proto__']);
+    const chat = toChat({ input: [{ role: 'user', content: 'x' }, ...final.output] }, 'google');
+    expect(chat.messages[1].tool_calls).toEqual([
+      { id: '__proto__', type: 'function', function: { name: 'f', arguments: '{}' }, extra_content: signature },
+    ]);
+  });
+
   it('foreign, malformed and OpenAI-encrypted reasoning items are dropped, never a 500', () => {
     const openai = fixtureJson('openai-responses/openai-reasoning-encrypted-content.json').output[0];
     const input = (encrypted: unknown) => [

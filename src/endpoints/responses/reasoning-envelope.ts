@@ -26,7 +26,8 @@ export interface ReasoningState {
 const VERSION = 1;
 
 export function emptyReasoningState(): ReasoningState {
-  return { message: {}, calls: {} };
+  // Call ids come from the client and the upstream: a map without a prototype, where `__proto__` is a key like any other.
+  return { message: {}, calls: Object.create(null) as ReasoningState['calls'] };
 }
 
 export function hasReasoningState(state: ReasoningState): boolean {
