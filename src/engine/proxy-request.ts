@@ -23,6 +23,7 @@ import { sendJsonCall } from './send-split.js';
 import { serveCached } from './serve-cached.js';
 import { noteServed, servedHeaders } from './served-headers.js';
 import { streamEnding, type UsageNote } from './stream-ending.js';
+import { tell, type AnswerListener } from './answer-listener.js';
 
 export interface ProxyInput {
   endpoint: ModelEndpoint;
@@ -31,6 +32,10 @@ export interface ProxyInput {
   params: GatewayParams;
   log: RequestLog;
   signal?: AbortSignal;
+  /** A deployment to try first when the chain holds it (where a conversation was served before). */
+  prefer?: { provider: string; model: string };
+  /** Hears each complete answer (JSON, or a whole stream's), after the client has it. */
+  onAnswer?: AnswerListener;
 }
 
 export async function proxyRequest(engine: EngineContext, input: ProxyInput): Promise<GatewayResponse> {
@@ -49,6 +54,7 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
     record,
     track: (work) => log.track(work),
     deadlineMs,
+    prefer: input.prefer,
   });
   if (plan.cached) return serveCached(plan, endpoint, stream, body, params, log, input.signal);
   const scope = new RequestScope(deadlineMs, input.signal, engine.liveScopes, log.startedAt);
@@ -117,6 +123,7 @@ async function proxyJson({ engine, input, plan, scope, timing, policy, callFor }
     : // The upstream's own JSON goes on as it came: serialising it again would only cost time.
       { kind: 'json', status: 200, headers, body: response, text };
   await plan.finish({ ok: true, target: result.target, usage, body: response });
+  if (input.onAnswer) tell(input.onAnswer, response, result.target, engine);
   log.finish(200);
   return answer;
 }
@@ -146,10 +153,10 @@ async function proxyStream({
       async (target) => {
         const askUsage = target.provider.streamUsage === 'request' && !clientWantsUsage;
         const extra = askUsage ? format.askForUsage(body) : undefined;
-        // The cache needs the chunks to store the finished answer.
+        // The cache and an answer listener need the chunks for the finished answer.
         const options = {
           stripUsage: !clientWantsUsage,
-          keepPayloads: plan.cacheSettings !== undefined,
+          keepPayloads: plan.cacheSettings !== undefined || input.onAnswer !== undefined,
           keepOutput: !params.disable_log,
         };
         const value = await openStream(engine, input.endpoint, target, callFor(target, extra), scope, options);
@@ -167,7 +174,7 @@ async function proxyStream({
     const target = opened.target;
     const noteUsage: UsageNote = (usage) => recordUsage(record, usage, engine.costs, target.provider, target.model);
     const relay = opened.value.stream;
-    relay.commit(streamEnding(format, opened, scope, log, params, noteUsage, plan, engine.report));
+    relay.commit(streamEnding(format, opened, scope, log, params, noteUsage, plan, engine.report, input.onAnswer));
     return { kind: 'sse', status: 200, headers, body: relay, pipeTo: (sink) => relay.pipeTo(sink) };
   } catch (error) {
     stream?.discard(); // not handed over: the upstream is released here, the request settles as failed
@@ -197,3 +204,5 @@ function retryPolicy(base: RetryPolicy, requested: GatewayParams['retry_params']
     initialDelayMs: requested.retry_after !== undefined ? requested.retry_after * 1000 : base.initialDelayMs,
   };
 }
+
+export type { AnswerListener } from './answer-listener.js';

@@ -1,0 +1,112 @@
+/**
+ * The gateway's side of the response store (docs/responses.md, "State: the response store"): the
+ * `responses.store` option, the `/responses/{id}` routes, `previous_response_id` rebuilt into the
+ * conversation before a request goes on, and the answers of providers that keep no state of their
+ * own (translated, bridged) stored once they are complete.
+ */
+import type { GatewayResponse } from './contract.js';
+import type { EngineContext } from './engine/engine-context.js';
+import type { AnswerListener } from './engine/proxy-request.js';
+import { servingOf, type ModelEndpoint } from './endpoints/index.js';
+import type { ErrorReporter } from './logging/emit-log.js';
+import type { RequestLog } from './logging/request-log.js';
+import type { ParsedOptions } from './options.js';
+import { intakePassThrough, type PassThroughInput, type PassThroughSetup } from './pass-through-intake.js';
+import { answerStateRoute, responseNotFound, type StateRoute } from './response-store/response-routes.js';
+import { ResponseStore, tenantOf } from './response-store/response-store.js';
+import { inputItems, type ServedBy, type StoredResponse } from './response-store/stored-response.js';
+import type { Store } from './store/store.js';
+
+const DEFAULT_TTL_SECONDS = 86_400;
+const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+
+/** The response store of `options.responses.store`, in the gateway's store; undefined when it is off. */
+export function responseStoreSetup(options: ParsedOptions['responses'], store: Store): ResponseStore | undefined {
+  const setting = options?.store;
+  if (!setting) return undefined;
+  const settings = setting === true ? {} : setting;
+  return new ResponseStore(store, {
+    ttlMs: (settings.ttlSeconds ?? DEFAULT_TTL_SECONDS) * 1000,
+    maxBytes: settings.maxBytes ?? DEFAULT_MAX_BYTES,
+  });
+}
+
+/**
+ * A `/responses/{id}` route: answered from the store when it holds the caller's response by that
+ * id; else passed through to `passthrough.provider` (OpenAI's own ids), or a 404 in OpenAI's shape.
+ */
+export async function serveResponseState(
+  engine: EngineContext,
+  responses: ResponseStore,
+  route: StateRoute,
+  passthrough: PassThroughSetup | undefined,
+  input: PassThroughInput,
+): Promise<GatewayResponse> {
+  const { request, log } = input;
+  const query = request.path.indexOf('?');
+  const search = new URLSearchParams(query === -1 ? '' : request.path.slice(query + 1));
+  const answer = await answerStateRoute(responses, route, tenantOf(log.record), search, log.record);
+  if (answer) {
+    log.finish(200);
+    return { kind: 'json', status: 200, headers: { 'x-request-id': log.id }, body: answer };
+  }
+  if (passthrough?.provider) return intakePassThrough(engine, passthrough, input);
+  throw responseNotFound(route.id);
+}
+
+/** A `POST /responses` request as it goes on to the engine. */
+export interface PreparedResponses {
+  body: Record<string, unknown>;
+  /** The deployment that served the previous response: tried first when the chain holds it. */
+  prefer?: ServedBy;
+  /** Stores the answer of a provider that keeps no state (undefined: nothing to store). */
+  onAnswer?: AnswerListener;
+}
+
+/**
+ * `previous_response_id` the store holds for this caller: the conversation is rebuilt into `input`
+ * and the request goes on without the id (no upstream knows it). One the store does not hold stays
+ * in the body: OpenAI's own ids pass to OpenAI; a provider that keeps no state refuses it (400).
+ */
+export async function prepareResponses(
+  responses: ResponseStore,
+  endpoint: ModelEndpoint,
+  sent: Record<string, unknown>,
+  log: RequestLog,
+  report: ErrorReporter,
+): Promise<PreparedResponses> {
+  const tenant = tenantOf(log.record);
+  const previousId = typeof sent.previous_response_id === 'string' ? sent.previous_response_id : undefined;
+  const rebuilt = previousId === undefined ? undefined : await responses.rebuild(tenant, previousId, log.record);
+  let body = sent;
+  if (rebuilt) {
+    const { previous_response_id: _previous, ...rest } = sent;
+    body = { ...rest, input: [...rebuilt.items, ...inputItems(sent.input)] };
+  }
+  if (sent.store === false) return { body, prefer: rebuilt?.served };
+  const onAnswer: AnswerListener = (answer, target) => {
+    // A native upstream keeps its own responses (and made the id): the gateway keeps only the others'.
+    if (servingOf(endpoint, target.provider) === 'native' || typeof answer.id !== 'string') return;
+    const stored: StoredResponse = {
+      response: { ...answer, store: true, previous_response_id: previousId ?? null },
+      input: inputItems(sent.input),
+      chain: rebuilt?.chain ?? [],
+      served: { provider: target.provider.id, model: target.model, deployment: target.deployment },
+    };
+    log.track(
+      responses.save(tenant, stored, log.record).then(
+        (kept) => {
+          if (!kept)
+            report(
+              new Error(
+                `response ${answer.id as string} was not stored: larger than responses.store.maxBytes (${responses.settings.maxBytes} bytes)`,
+              ),
+              'responses',
+            );
+        },
+        (error: unknown) => report(error, 'responses'),
+      ),
+    );
+  };
+  return { body, prefer: rebuilt?.served, onAnswer };
+}
