@@ -9,7 +9,6 @@ import type { ModelEndpoint } from '../endpoints/index.js';
 import type { LogRecord } from '../logging/log-record.js';
 import { round, type RequestLog } from '../logging/request-log.js';
 import type { GatewayParams } from '../params/gateway-params.js';
-import type { ProviderCall } from '../providers/types.js';
 import type { ChainTarget } from '../routing/build-chain.js';
 import { planRequest, type TrafficPlan } from '../traffic/plan-request.js';
 import { SSE_RESPONSE_HEADERS } from '../sse/sse-frames.js';
@@ -17,6 +16,7 @@ import type { RetryPolicy } from './backoff.js';
 import type { EngineContext } from './engine-context.js';
 import { breakdown } from './request-breakdown.js';
 import { RequestScope } from './request-scope.js';
+import { routeCall, type RouteCall } from './route-call.js';
 import { runChain, type ChainResult, type ChainTiming } from './run-chain.js';
 import { openStream, type JsonOutcome, type OpenedStream } from './send-attempt.js';
 import { sendJsonCall } from './send-split.js';
@@ -65,13 +65,7 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
     scope,
     timing: { upstreamMs: 0, backoffMs: 0 },
     policy: retryPolicy(engine.retry, params.retry_params),
-    callFor: (target, extra) => ({
-      operation: endpoint.operation,
-      model: target.model,
-      body: { ...target.params, ...body, ...extra, model: target.model },
-      stream,
-      strictParams: engine.strictParams,
-    }),
+    callFor: (target, extra) => routeCall(endpoint, target, body, stream, engine.strictParams, extra),
   };
   try {
     return stream ? await proxyStream(run) : await proxyJson(run);
@@ -92,7 +86,7 @@ interface ChainRun {
   scope: RequestScope;
   timing: ChainTiming;
   policy: RetryPolicy;
-  callFor(target: ChainTarget, extra?: Record<string, unknown>): ProviderCall;
+  callFor(target: ChainTarget, extra?: Record<string, unknown>): RouteCall;
 }
 
 async function proxyJson({ engine, input, plan, scope, timing, policy, callFor }: ChainRun): Promise<GatewayResponse> {

@@ -2,14 +2,17 @@
  * One upstream attempt: send the request, turn an error status into a GatewayError, and either read
  * the JSON body or peek at a stream until its first content (DESIGN.md §4: peek before commit).
  */
-import { notServedBy, servingOf, type ModelEndpoint } from '../endpoints/index.js';
+import { chatCompletions } from '../endpoints/chat-completions/index.js';
+import type { ModelEndpoint } from '../endpoints/index.js';
 import { GatewayError } from '../errors.js';
-import type { ConvertedResponse, ProviderCall } from '../providers/types.js';
+import type { ConvertedResponse } from '../providers/types.js';
 import type { ChainTarget } from '../routing/build-chain.js';
 import type { UpstreamRequest, UpstreamResponse } from '../transport/types.js';
 import { ERROR_BODY_LIMIT, type EngineContext } from './engine-context.js';
 import { PassthroughRelay, type PassthroughOptions, type StreamTap } from './passthrough-stream.js';
+import { OpenAIChatReader } from './openai-chat-reader.js';
 import type { RequestScope } from './request-scope.js';
+import type { RouteCall } from './route-call.js';
 import { StreamResponse } from './stream-response.js';
 import { TranslatedRelay } from './translated-stream.js';
 import { upstreamHttpError, upstreamStreamError } from './upstream-error.js';
@@ -21,13 +24,11 @@ interface Sent {
 
 async function send(
   engine: EngineContext,
-  endpoint: ModelEndpoint,
   target: ChainTarget,
-  call: ProviderCall,
+  { call }: RouteCall,
   scope: RequestScope,
 ): Promise<Sent> {
   const provider = target.provider;
-  if (!servingOf(endpoint, provider)) throw notServedBy(endpoint, provider);
   const built = provider.buildRequest(call);
   const request = provider.signRequest ? await provider.signRequest(built) : built;
   const response = await engine.transport.send(request, {
@@ -52,10 +53,10 @@ export async function sendForJson(
   engine: EngineContext,
   endpoint: ModelEndpoint,
   target: ChainTarget,
-  call: ProviderCall,
+  routed: RouteCall,
   scope: RequestScope,
 ): Promise<JsonOutcome> {
-  const { request, response } = await send(engine, endpoint, target, call, scope);
+  const { request, response } = await send(engine, target, routed, scope);
   const text = await response.text(engine.responseLimitBytes);
   let json: unknown;
   try {
@@ -73,11 +74,20 @@ export async function sendForJson(
     });
   }
   const body = json as Record<string, unknown>;
-  const error = endpoint.errorIn(body);
+  const { call, bridged } = routed;
+  const upstreamFormat = bridged ? chatCompletions : endpoint;
+  const error = upstreamFormat.errorIn(body);
   if (error !== undefined) throw upstreamStreamError(target.provider, error, engine.errorPolicy, false);
-  if (target.provider.convertResponse)
-    return { ...target.provider.convertResponse(call, body), droppedParams: request.droppedParams };
-  return { body, usage: endpoint.usageOf(body), droppedParams: request.droppedParams, text };
+  const droppedParams = request.droppedParams;
+  const answer: JsonOutcome = routed.converts
+    ? { ...target.provider.convertResponse!(call, body), droppedParams }
+    : { body, usage: upstreamFormat.usageOf(body), droppedParams, text };
+  if (!bridged) return answer;
+  return {
+    ...answer,
+    body: bridged.bridge.fromChat(answer.body, bridged.request, bridged.target),
+    text: undefined,
+  };
 }
 
 export interface OpenedStream {
@@ -91,20 +101,17 @@ export async function openStream(
   engine: EngineContext,
   endpoint: ModelEndpoint,
   target: ChainTarget,
-  call: ProviderCall,
+  routed: RouteCall,
   scope: RequestScope,
   options: PassthroughOptions,
 ): Promise<OpenedStream> {
-  const { request, response } = await send(engine, endpoint, target, call, scope);
+  const { request, response } = await send(engine, target, routed, scope);
   const tap: StreamTap = {};
   const provider = target.provider;
   const relayOptions = { ...options, maxEventBytes: engine.responseLimitBytes, errorPolicy: engine.errorPolicy };
   let stream: StreamResponse;
   try {
-    const relay = provider.createStreamTranslator
-      ? new TranslatedRelay(provider, call, relayOptions, tap)
-      : new PassthroughRelay(provider, relayOptions, tap, endpoint.stream!);
-    stream = new StreamResponse(response, relay, scope);
+    stream = new StreamResponse(response, relayFor(endpoint, routed, provider, relayOptions, tap), scope);
   } catch (error) {
     response.cancel();
     throw error;
@@ -116,4 +123,24 @@ export async function openStream(
     throw error;
   }
   return { stream, tap, droppedParams: request.droppedParams };
+}
+
+/** Relays the route's own stream as it comes; translates the provider's events; or bridges chat's chunks into the route's frames. */
+function relayFor(
+  endpoint: ModelEndpoint,
+  { call, converts, bridged }: RouteCall,
+  provider: ChainTarget['provider'],
+  options: PassthroughOptions & { maxEventBytes: number },
+  tap: StreamTap,
+): TranslatedRelay | PassthroughRelay {
+  if (!bridged) {
+    return converts
+      ? new TranslatedRelay(provider, call, options, tap)
+      : new PassthroughRelay(provider, options, tap, endpoint.stream!);
+  }
+  return new TranslatedRelay(provider, call, { ...options, stripUsage: false }, tap, {
+    translator: converts ? undefined : new OpenAIChatReader(provider, options.errorPolicy),
+    bridge: bridged.bridge.createStream(bridged.request, bridged.target),
+    format: endpoint.stream!,
+  });
 }

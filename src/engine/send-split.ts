@@ -5,10 +5,10 @@
  * the chain retries or falls back as for any attempt. Calls that are not split take the usual path.
  */
 import type { ModelEndpoint } from '../endpoints/index.js';
-import type { ProviderCall } from '../providers/types.js';
 import type { ChainTarget } from '../routing/build-chain.js';
 import type { EngineContext } from './engine-context.js';
 import type { RequestScope } from './request-scope.js';
+import type { RouteCall } from './route-call.js';
 import { sendForJson, type JsonOutcome } from './send-attempt.js';
 
 /**
@@ -21,11 +21,11 @@ export async function sendJsonCall(
   engine: EngineContext,
   endpoint: ModelEndpoint,
   target: ChainTarget,
-  call: ProviderCall,
+  routed: RouteCall,
   scope: RequestScope,
 ): Promise<JsonOutcome> {
-  const split = call.stream ? undefined : target.provider.splitCall?.(call);
-  if (!split) return sendForJson(engine, endpoint, target, call, scope);
+  const split = routed.call.stream ? undefined : target.provider.splitCall?.(routed.call);
+  if (!split) return sendForJson(engine, endpoint, target, routed, scope);
   const { calls } = split;
   const parts = new Array<JsonOutcome>(calls.length);
   let next = 0;
@@ -34,7 +34,7 @@ export async function sendJsonCall(
     while (!failed && next < calls.length) {
       const index = next++;
       try {
-        parts[index] = await sendForJson(engine, endpoint, target, calls[index], scope);
+        parts[index] = await sendForJson(engine, endpoint, target, { ...routed, call: calls[index] }, scope);
       } catch (error) {
         failed = true;
         throw error;

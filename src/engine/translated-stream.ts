@@ -2,9 +2,11 @@
  * Relays a stream that needs translation (Anthropic, Gemini, Bedrock): decode the provider's events,
  * translate each synchronously to OpenAI chunks, and serialise them, per network chunk. Nothing is
  * relayed before the first content, so an error right after the stream opened can still fall back.
- * Translators speak chat completion chunks (`StreamTranslator`): this relay is chat completions'.
+ * Translators speak chat completion chunks (`StreamTranslator`): they go out as chat completions,
+ * or, for a route bridged through chat (`BridgedRoute`), as that route's frames.
  */
 import { ChoicesAccumulator } from '../endpoints/chat-completions/accumulate-choices.js';
+import type { BridgeStream, StreamFormat, StreamFrame } from '../endpoints/endpoint.js';
 import { GatewayError, upstreamEmptyStream } from '../errors.js';
 import { scrubError } from '../providers/kit/scrub-secrets.js';
 import { UpstreamErrorEvent } from '../providers/kit/upstream-error-event.js';
@@ -27,6 +29,15 @@ export function translatedStream(
   return relayChunks(body, new TranslatedRelay(provider, call, options, tap));
 }
 
+/** A route that reaches the provider through chat completions: its bridge turns the chunks into its frames. */
+export interface BridgedRoute {
+  /** The chunks' source when the provider has no translator of its own (an upstream speaking chat's wire format). */
+  translator?: StreamTranslator;
+  bridge: BridgeStream;
+  /** The route's stream format (its output log). */
+  format: StreamFormat;
+}
+
 export class TranslatedRelay implements ChunkRelay {
   failed = false;
   failure: unknown = undefined;
@@ -35,21 +46,26 @@ export class TranslatedRelay implements ChunkRelay {
   private readonly translator: StreamTranslator;
   private readonly serialiser = new ChunkSerialiser();
   private committed = false;
+  private sawChunk = false;
   private readonly held: HeldText;
+  private readonly bridge: BridgeStream | undefined;
 
   constructor(
     private readonly provider: Provider,
     call: ProviderCall,
     private readonly options: PassthroughOptions,
     private readonly tap: StreamTap,
+    route?: BridgedRoute,
   ) {
+    const ownTranslator = route?.translator === undefined;
     this.decoder =
-      provider.createStreamDecoder?.({ maxEventBytes: options.maxEventBytes }) ??
+      (ownTranslator ? provider.createStreamDecoder?.({ maxEventBytes: options.maxEventBytes }) : undefined) ??
       sseEventDecoder(options.maxEventBytes);
     this.held = new HeldText(options.maxEventBytes);
-    this.translator = provider.createStreamTranslator!(call);
+    this.translator = route?.translator ?? provider.createStreamTranslator!(call);
+    this.bridge = route?.bridge;
     if (options.keepPayloads) tap.payloads = [];
-    if (options.keepOutput) tap.output = new ChoicesAccumulator();
+    if (options.keepOutput) tap.output = route ? route.format.createOutputLog() : new ChoicesAccumulator();
   }
 
   push(chunk: Uint8Array): string {
@@ -71,11 +87,12 @@ export class TranslatedRelay implements ChunkRelay {
     try {
       for (const event of this.decoder.end()) out += this.serialise(this.translator.push(event));
       out += this.serialise(this.translator.end());
+      if (this.bridge && this.sawChunk) out += this.frames(this.bridge.end());
     } catch (error) {
       this.fail(error);
       return '';
     }
-    if (!this.committed && !this.tap.firstPayload) {
+    if (!this.committed && !this.sawChunk) {
       this.fail(upstreamEmptyStream(this.provider.id));
       return '';
     }
@@ -104,12 +121,32 @@ export class TranslatedRelay implements ChunkRelay {
     for (let i = 0; i < chunks.length; i++) {
       const chunk = chunks[i];
       if (this.options.stripUsage && chunk.usage && chunk.choices.length === 0) continue;
+      this.sawChunk = true;
       if (!this.committed && carriesContent(chunk)) this.committed = true;
+      if (this.bridge) {
+        out += this.frames(this.bridge.push(chunk));
+        continue;
+      }
       const data = this.serialiser.serialise(chunk);
       tap.firstPayload ??= data;
       tap.payloads?.push(data);
       tap.output?.push(data);
       out += `data: ${data}\n\n`;
+    }
+    return out;
+  }
+
+  /** Writes a bridged route's frames, and taps their data as the route's own payloads. */
+  private frames(frames: StreamFrame[]): string {
+    let out = '';
+    const tap = this.tap;
+    for (let i = 0; i < frames.length; i++) {
+      const { event, data } = frames[i];
+      tap.firstPayload ??= data;
+      tap.lastPayload = data;
+      tap.payloads?.push(data);
+      tap.output?.push(data);
+      out += event === undefined ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`;
     }
     return out;
   }
