@@ -24,7 +24,12 @@ import { withInProcessUpstreams } from './transport/in-process-transport.js';
 import { createUndiciTransport } from './transport/undici-transport.js';
 import { intakePassThrough, passThroughSetup } from './pass-through-intake.js';
 import { createTrafficContext } from './traffic/traffic-context.js';
-import { prepareResponses, responseStoreSetup, serveResponseState } from './response-state-intake.js';
+import {
+  prepareResponses,
+  responseStoreSetup,
+  serveResponseState,
+  statelessResponses,
+} from './response-state-intake.js';
 import { stateRouteOf } from './response-store/response-routes.js';
 
 export interface Gateway {
@@ -145,9 +150,11 @@ export function createGateway(input: GatewayOptions): Gateway {
       validateRequestBody(body, modelOptional);
       endpoint.validate(body);
       const prepared =
-        responseStore && endpoint.id === 'responses'
-          ? await prepareResponses(responseStore, endpoint, body, log, report)
-          : { body };
+        endpoint.id !== 'responses'
+          ? { body }
+          : responseStore
+            ? await prepareResponses(responseStore, endpoint, body, log, report)
+            : statelessResponses(body);
       return await proxyRequest(engine, { ...prepared, endpoint, params, log, signal: context.signal });
     } catch (thrown) {
       const error = toGatewayError(thrown);

@@ -8,6 +8,7 @@ import type { GatewayResponse } from './contract.js';
 import type { EngineContext } from './engine/engine-context.js';
 import type { AnswerListener } from './engine/proxy-request.js';
 import { servingOf, type ModelEndpoint } from './endpoints/index.js';
+import { GatewayError } from './errors.js';
 import type { ErrorReporter } from './logging/emit-log.js';
 import type { RequestLog } from './logging/request-log.js';
 import type { ParsedOptions } from './options.js';
@@ -15,6 +16,7 @@ import { intakePassThrough, type PassThroughInput, type PassThroughSetup } from 
 import { answerStateRoute, responseNotFound, type StateRoute } from './response-store/response-routes.js';
 import { ResponseStore, tenantOf } from './response-store/response-store.js';
 import { inputItems, type ServedBy, type StoredResponse } from './response-store/stored-response.js';
+import type { ChainTarget } from './routing/build-chain.js';
 import type { Store } from './store/store.js';
 
 const DEFAULT_TTL_SECONDS = 86_400;
@@ -61,6 +63,38 @@ export interface PreparedResponses {
   prefer?: ServedBy;
   /** Stores the answer of a provider that keeps no state (undefined: nothing to store). */
   onAnswer?: AnswerListener;
+  /** A `previous_response_id` the gateway cannot rebuild: only OpenAI's own upstreams may take it. */
+  nativeOnly?: (target: ChainTarget) => GatewayError;
+}
+
+/**
+ * `previous_response_id` left in the body (the store is off, or holds no such response for this
+ * caller): an upstream serving the Responses API natively may know it (OpenAI's own ids); one that
+ * keeps no state gets this 400, which falls back to the next model.
+ */
+export function previousResponseRefusal(
+  previousId: string,
+  responses: ResponseStore | undefined,
+): (target: ChainTarget) => GatewayError {
+  return (target) => {
+    const where = `\`${target.provider.id}\` (${target.provider.kind}) keeps no Responses state of its own`;
+    const why = responses
+      ? `is not in the gateway's response store for this caller (it expired, was deleted, was never stored, or belongs to another caller), and ${where}`
+      : `cannot be continued: ${where}, and the gateway's response store is off. Turn it on with the \`responses: { store: true }\` option of createGateway (docs/responses.md) to continue conversations by id on any provider`;
+    return new GatewayError({
+      status: 400,
+      code: 'previous_response_not_found',
+      param: 'previous_response_id',
+      fallback: true,
+      message: `\`previous_response_id\` ${previousId.slice(0, 100)} ${why}; or send the whole conversation in \`input\`.`,
+    });
+  };
+}
+
+/** `POST /responses` without a store: a `previous_response_id` can go only to OpenAI's own upstreams. */
+export function statelessResponses(body: Record<string, unknown>): PreparedResponses {
+  const previousId = body.previous_response_id;
+  return typeof previousId === 'string' ? { body, nativeOnly: previousResponseRefusal(previousId, undefined) } : { body };
 }
 
 /**
@@ -78,12 +112,13 @@ export async function prepareResponses(
   const tenant = tenantOf(log.record);
   const previousId = typeof sent.previous_response_id === 'string' ? sent.previous_response_id : undefined;
   const rebuilt = previousId === undefined ? undefined : await responses.rebuild(tenant, previousId, log.record);
+  const nativeOnly = previousId !== undefined && !rebuilt ? previousResponseRefusal(previousId, responses) : undefined;
   let body = sent;
   if (rebuilt) {
     const { previous_response_id: _previous, ...rest } = sent;
     body = { ...rest, input: [...rebuilt.items, ...inputItems(sent.input)] };
   }
-  if (sent.store === false) return { body, prefer: rebuilt?.served };
+  if (sent.store === false) return { body, prefer: rebuilt?.served, nativeOnly };
   const onAnswer: AnswerListener = (answer, target) => {
     // A native upstream keeps its own responses (and made the id): the gateway keeps only the others'.
     if (servingOf(endpoint, target.provider) === 'native' || typeof answer.id !== 'string') return;
@@ -108,5 +143,5 @@ export async function prepareResponses(
       ),
     );
   };
-  return { body, prefer: rebuilt?.served, onAnswer };
+  return { body, prefer: rebuilt?.served, onAnswer, nativeOnly };
 }

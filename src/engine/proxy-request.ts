@@ -5,7 +5,8 @@
  */
 import type { GatewayResponse, ResponseHeaders } from '../contract.js';
 import { recordUsage } from '../cost/record-usage.js';
-import type { ModelEndpoint } from '../endpoints/index.js';
+import { servingOf, type ModelEndpoint } from '../endpoints/index.js';
+import type { GatewayError } from '../errors.js';
 import type { LogRecord } from '../logging/log-record.js';
 import { round, type RequestLog } from '../logging/request-log.js';
 import type { GatewayParams } from '../params/gateway-params.js';
@@ -34,6 +35,11 @@ export interface ProxyInput {
   signal?: AbortSignal;
   /** A deployment to try first when the chain holds it (where a conversation was served before). */
   prefer?: { provider: string; model: string };
+  /**
+   * When the request can be served only by providers that serve the route natively: the error
+   * (a 400 that falls back) for the others; undefined, or a function answering undefined, when any may.
+   */
+  nativeOnly?: (target: ChainTarget) => GatewayError | undefined;
   /** Hears each complete answer (JSON, or a whole stream's), after the client has it. */
   onAnswer?: AnswerListener;
 }
@@ -65,7 +71,12 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
     scope,
     timing: { upstreamMs: 0, backoffMs: 0 },
     policy: retryPolicy(engine.retry, params.retry_params),
-    callFor: (target, extra) => routeCall(endpoint, target, body, stream, engine.strictParams, extra),
+    callFor: (target, extra) => {
+      // What only the route's own upstreams can serve (state they hold) is refused the others, before a request is built.
+      const refusal = input.nativeOnly?.(target);
+      if (refusal && servingOf(endpoint, target.provider) !== 'native') throw refusal;
+      return routeCall(endpoint, target, body, stream, engine.strictParams, extra);
+    },
   };
   try {
     return stream ? await proxyStream(run) : await proxyJson(run);
