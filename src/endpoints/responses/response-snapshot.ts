@@ -1,0 +1,69 @@
+/**
+ * The response object of a bridged Responses request, in OpenAI's shape: the fields a native answer
+ * has, the request's settings echoed (OpenAI's defaults when not sent), and chat's usage in
+ * Responses form. `store` is false: a bridged response is kept only where a response store says so.
+ */
+import { randomUUID } from 'node:crypto';
+
+type Json = Record<string, any>;
+
+/** A fresh id with OpenAI's prefix for its kind (`resp`, `msg`, `fc`, `rs`, `call`). */
+export function newId(prefix: string): string {
+  return `${prefix}_${randomUUID().replace(/-/g, '')}`;
+}
+
+const or = (value: unknown, fallback: unknown) => (value === undefined ? fallback : value);
+
+export function newResponseSnapshot(request: Json, model: string, createdAt: number): Json {
+  return {
+    id: newId('resp'),
+    object: 'response',
+    created_at: createdAt,
+    status: 'in_progress',
+    background: false,
+    completed_at: null,
+    error: null,
+    incomplete_details: null,
+    instructions: or(request.instructions, null),
+    max_output_tokens: or(request.max_output_tokens, null),
+    max_tool_calls: or(request.max_tool_calls, null),
+    model,
+    output: [],
+    parallel_tool_calls: or(request.parallel_tool_calls, true),
+    previous_response_id: or(request.previous_response_id, null),
+    prompt_cache_key: or(request.prompt_cache_key, null),
+    reasoning: { effort: or(request.reasoning?.effort, null), summary: or(request.reasoning?.summary, null) },
+    safety_identifier: or(request.safety_identifier, null),
+    service_tier: 'default',
+    store: false,
+    temperature: or(request.temperature, 1),
+    text: { format: { type: 'text' }, verbosity: 'medium', ...request.text },
+    tool_choice: or(request.tool_choice, 'auto'),
+    tools: or(request.tools, []),
+    top_logprobs: or(request.top_logprobs, 0),
+    top_p: or(request.top_p, 1),
+    truncation: or(request.truncation, 'disabled'),
+    usage: null,
+    user: or(request.user, null),
+    metadata: or(request.metadata, null),
+  };
+}
+
+/** Chat's usage (`prompt_tokens` and details) in Responses form; null when the provider reported none. */
+export function toResponsesUsage(usage: unknown): Json | null {
+  if (typeof usage !== 'object' || usage === null) return null;
+  const u = usage as Json;
+  const input = num(u.prompt_tokens);
+  const output = num(u.completion_tokens);
+  return {
+    input_tokens: input,
+    input_tokens_details: { cached_tokens: num(u.prompt_tokens_details?.cached_tokens) },
+    output_tokens: output,
+    output_tokens_details: { reasoning_tokens: num(u.completion_tokens_details?.reasoning_tokens) },
+    total_tokens: typeof u.total_tokens === 'number' ? u.total_tokens : input + output,
+  };
+}
+
+function num(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
