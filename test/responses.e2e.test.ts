@@ -134,19 +134,22 @@ describe('POST /responses through the OpenAI SDK, passed through', () => {
     });
   });
 
-  it('skips a translating provider with unsupported_operation and the next model serves', async () => {
+  it('falls back from a bridged provider that fails (Anthropic, through chat) to a native one', async () => {
     rig.openai.handle(replay(TEXT_EVENTS));
+    rig.claude.handle((_request, response) =>
+      json(response, 529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
+    );
     const answer = await rig.client.responses.create({
       model: 'anthropic/claude-sonnet-4-5',
       input: 'Say hello',
       ...withGatewayParams({ fallback_models: ['openai/gpt-5.1'] }),
     });
     expect(answer.output_text).toBe('Hello');
-    expect(rig.claude.requests).toHaveLength(0);
+    expect(rig.claude.requests.map((request) => request.url)).toEqual(['/v1/messages']);
     const [record] = await logs.settle(1);
     expect(record.endpoint).toBe('responses');
     expect(record.attempts.map((attempt) => [attempt.provider, attempt.error_code ?? null])).toEqual([
-      ['anthropic', 'unsupported_operation'],
+      ['anthropic', 'overloaded_error'],
       ['openai', null],
     ]);
     expect(record.usage?.prompt_tokens).toBe(TEXT_RESPONSE.usage.input_tokens);

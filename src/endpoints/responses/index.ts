@@ -6,6 +6,7 @@
  */
 import type { ModelEndpoint } from '../endpoint.js';
 import { validateResponsesBody, responsesNeeds } from './responses-needs.js';
+import { responsesBridge } from './responses-bridge.js';
 import { responsesStream } from './responses-stream.js';
 import { fromResponsesUsage } from './responses-usage.js';
 
@@ -27,4 +28,5 @@ export const responses = {
   usageOf: (body) => fromResponsesUsage(body.usage),
   logOutput: (answer) => answer.output ?? null,
   stream: responsesStream,
+  bridge: responsesBridge,
 } as const satisfies ModelEndpoint;
