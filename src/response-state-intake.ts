@@ -94,7 +94,9 @@ export function previousResponseRefusal(
 /** `POST /responses` without a store: a `previous_response_id` can go only to OpenAI's own upstreams. */
 export function statelessResponses(body: Record<string, unknown>): PreparedResponses {
   const previousId = body.previous_response_id;
-  return typeof previousId === 'string' ? { body, nativeOnly: previousResponseRefusal(previousId, undefined) } : { body };
+  return typeof previousId === 'string'
+    ? { body, nativeOnly: previousResponseRefusal(previousId, undefined) }
+    : { body };
 }
 
 /**

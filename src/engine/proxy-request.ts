@@ -127,8 +127,8 @@ async function proxyJson({ engine, input, plan, scope, timing, policy, callFor }
     ? { kind: 'json', status: 200, headers, body: { ...response, request_breakdown: breakdown(record, log) } }
     : // The upstream's own JSON goes on as it came: serialising it again would only cost time.
       { kind: 'json', status: 200, headers, body: response, text };
-  await plan.finish({ ok: true, target: result.target, usage, body: response });
   if (input.onAnswer) tell(input.onAnswer, response, result.target, engine);
+  await plan.finish({ ok: true, target: result.target, usage, body: response });
   log.finish(200);
   return answer;
 }

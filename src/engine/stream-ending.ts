@@ -69,8 +69,9 @@ export function streamEnding(
         // A bug in the bookkeeping: the client's outcome stands, the budget and the log still settle.
         report(error, 'stream');
       }
-      await plan.finish({ ok, committed: true, target: served.target, usage: tap.usage, body: answer });
+      // Told first: the client has the whole answer and may already be asking about it.
       if (onAnswer && answer) tell(onAnswer, answer, served.target, { report });
+      await plan.finish({ ok, committed: true, target: served.target, usage: tap.usage, body: answer });
       const clientAborted = scope.clientAborted || (!completed && failure === undefined);
       if (clientAborted) log.finish(499, scope.endReason, true);
       else if (failure) log.finish(failure.status, failure);

@@ -32,6 +32,9 @@ export interface Rebuilt {
 }
 
 export class ResponseStore {
+  /** Saves under way, by key: a continuation that arrives first waits for its response (in this process). */
+  private readonly saving = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly store: Store,
     readonly settings: ResponseStoreSettings,
@@ -39,7 +42,9 @@ export class ResponseStore {
 
   /** One response, or undefined when this tenant has none by that id (expired, deleted, never made, another's). */
   async load(tenant: string, id: string, record: LogRecord): Promise<StoredResponse | undefined> {
-    const [text] = await this.call(record, (store) => store.getDocuments([keyOf(tenant, id)]));
+    const key = keyOf(tenant, id);
+    await this.saving.get(key)?.catch(() => {});
+    const [text] = await this.call(record, (store) => store.getDocuments([key]));
     return parse(text);
   }
 
@@ -75,8 +80,14 @@ export class ResponseStore {
   async save(tenant: string, stored: StoredResponse, record: LogRecord): Promise<boolean> {
     const text = JSON.stringify(stored);
     if (Buffer.byteLength(text) > this.settings.maxBytes) return false;
-    const id = String(stored.response.id);
-    await this.call(record, (store) => store.setDocument(keyOf(tenant, id), text, this.settings.ttlMs));
+    const key = keyOf(tenant, String(stored.response.id));
+    const saved = this.call(record, (store) => store.setDocument(key, text, this.settings.ttlMs));
+    this.saving.set(key, saved);
+    try {
+      await saved;
+    } finally {
+      if (this.saving.get(key) === saved) this.saving.delete(key);
+    }
     return true;
   }
 
