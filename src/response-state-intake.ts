@@ -63,6 +63,8 @@ export interface PreparedResponses {
   prefer?: ServedBy;
   /** Stores the answer of a provider that keeps no state (undefined: nothing to store). */
   onAnswer?: AnswerListener;
+  /** The rebuilt body without the stored reasoning items, for upstreams serving the Responses API natively. */
+  nativeBody?: Record<string, unknown>;
   /** A `previous_response_id` the gateway cannot rebuild: only OpenAI's own upstreams may take it. */
   nativeOnly?: (target: ChainTarget) => GatewayError;
 }
@@ -116,11 +118,17 @@ export async function prepareResponses(
   const rebuilt = previousId === undefined ? undefined : await responses.rebuild(tenant, previousId, log.record);
   const nativeOnly = previousId !== undefined && !rebuilt ? previousResponseRefusal(previousId, responses) : undefined;
   let body = sent;
+  let nativeBody: Record<string, unknown> | undefined;
   if (rebuilt) {
     const { previous_response_id: _previous, ...rest } = sent;
-    body = { ...rest, input: [...rebuilt.items, ...inputItems(sent.input)] };
+    const added = inputItems(sent.input);
+    body = { ...rest, input: [...rebuilt.items, ...added] };
+    // Stored reasoning is a bridged provider's (its signatures in the gateway's envelope): OpenAI refuses it.
+    const readable = rebuilt.items.filter((item) => item.type !== 'reasoning');
+    if (readable.length < rebuilt.items.length) nativeBody = { ...rest, input: [...readable, ...added] };
   }
-  if (sent.store === false) return { body, prefer: rebuilt?.served, nativeOnly };
+  const prepared = { body, nativeBody, prefer: rebuilt?.served, nativeOnly };
+  if (sent.store === false) return prepared;
   const onAnswer: AnswerListener = (answer, target) => {
     // A native upstream keeps its own responses (and made the id): the gateway keeps only the others'.
     if (servingOf(endpoint, target.provider) === 'native' || typeof answer.id !== 'string') return;
@@ -145,5 +153,5 @@ export async function prepareResponses(
       ),
     );
   };
-  return { body, prefer: rebuilt?.served, onAnswer, nativeOnly };
+  return { ...prepared, onAnswer };
 }

@@ -11,9 +11,10 @@ import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, memoryStore, redisStore, type Gateway, type Store } from '../src/index.js';
 import { recordedEvents, recordedWire, writeAnthropicStream } from './helpers/anthropic-recordings.js';
-import { fixtureJson } from './helpers/fixtures.js';
+import { fixtureChunks, fixtureJson } from './helpers/fixtures.js';
 import { startHost, type Host } from './helpers/hosts.js';
 import { logCollector } from './helpers/logs.js';
+import { assertValidOpenAIRequest } from './helpers/spec.js';
 import { hasRedis, PATIENT_REDIS, startRedis, type RedisServer } from './helpers/redis.js';
 import { json, startUpstream, type ReceivedRequest, type Upstream } from './helpers/upstream.js';
 
@@ -38,6 +39,9 @@ const TOOLS: OpenAI.Responses.Tool[] = [
     strict: false,
   },
 ];
+
+/** A recorded OpenAI Responses answer: what a native upstream answers. */
+const NATIVE_RESPONSE = fixtureChunks<Json>('openai-responses/azure-text.chunks.jsonl').at(-1)!.response as Json;
 
 const KEY_A = 'mg-tenant-a-0001';
 const KEY_B = 'mg-tenant-b-0001';
@@ -219,6 +223,29 @@ describe.each(STORES)('a conversation kept in the %s store', (_name, makeStore) 
     ]);
     expect(second.output_text).toBe('925 ÷ 5 = 185');
 
+    // Turn 4 on OpenAI, natively: the whole conversation but Claude's signed reasoning, which OpenAI cannot read.
+    rig.openai.handle((_request, response) => json(response, 200, NATIVE_RESPONSE));
+    const fourth = await rig.a.responses.create({
+      model: 'openai/gpt-5.1',
+      previous_response_id: third.id,
+      input: 'And now?',
+    });
+    expect(fourth.id).toBe(NATIVE_RESPONSE.id);
+    const native = rig.openai.requests[0].body;
+    assertValidOpenAIRequest('responses', native);
+    expect(native.previous_response_id).toBeUndefined();
+    expect(native.input.map((item: Json) => item.type)).toEqual([
+      'message',
+      'function_call',
+      'function_call_output',
+      'message',
+      'message',
+      'message',
+      'message',
+    ]);
+    expect(native.input[1]).toMatchObject({ call_id: TOOL_USE_ID, name: 'checkSandboxErrors', arguments: '{}' });
+    expect(native.input.at(-1)).toEqual({ type: 'message', role: 'user', content: 'And now?' });
+
     // What the store answers, to its tenant.
     const retrieved = await rig.a.responses.retrieve(second.id);
     expect(retrieved).toMatchObject({
@@ -273,8 +300,8 @@ describe.each(STORES)('a conversation kept in the %s store', (_name, makeStore) 
     expect(broken.status).toBe(400);
     expect(broken.message).toContain(`response ${second.id}, earlier in it, has expired or was deleted`);
     expect(rig.claude.requests).toHaveLength(3);
-    // One record per request: 3 turns, 3 reads, 4 of tenant B and its continuation, 4 after.
-    expect(await logs.settle(15)).toHaveLength(15);
+    // One record per request: 4 turns, 3 reads, 4 of tenant B and its continuation, 4 after.
+    expect(await logs.settle(16)).toHaveLength(16);
   });
 
   it('answers each /responses/{id} request with one log record', async () => {

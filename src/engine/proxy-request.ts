@@ -40,6 +40,8 @@ export interface ProxyInput {
    * (a 400 that falls back) for the others; undefined, or a function answering undefined, when any may.
    */
   nativeOnly?: (target: ChainTarget) => GatewayError | undefined;
+  /** The body for providers that serve the route natively, when theirs differs (state only the others can read left out). */
+  nativeBody?: Record<string, unknown>;
   /** Hears each complete answer (JSON, or a whole stream's), after the client has it. */
   onAnswer?: AnswerListener;
 }
@@ -73,9 +75,11 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
     policy: retryPolicy(engine.retry, params.retry_params),
     callFor: (target, extra) => {
       // What only the route's own upstreams can serve (state they hold) is refused the others, before a request is built.
-      const refusal = input.nativeOnly?.(target);
-      if (refusal && servingOf(endpoint, target.provider) !== 'native') throw refusal;
-      return routeCall(endpoint, target, body, stream, engine.strictParams, extra);
+      const native = servingOf(endpoint, target.provider) === 'native';
+      const refusal = native ? undefined : input.nativeOnly?.(target);
+      if (refusal) throw refusal;
+      const sent = native && input.nativeBody ? input.nativeBody : body;
+      return routeCall(endpoint, target, sent, stream, engine.strictParams, extra);
     },
   };
   try {

@@ -31,8 +31,8 @@ export interface ServedBy {
  * (the short form) is a message. Content is kept as sent: every provider reads both forms.
  */
 export function inputItems(input: unknown): Item[] {
-  if (typeof input === 'string')
-    return [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: input }] }];
+  // Content as a string: the short form, which matches one of OpenAI's input message shapes, not two.
+  if (typeof input === 'string') return [{ type: 'message', role: 'user', content: input }];
   if (!Array.isArray(input)) return [];
   return input.map((item) => {
     if (typeof item !== 'object' || item === null) return item as Item;
