@@ -9,7 +9,7 @@
 import type { ServerResponse } from 'node:http';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, memoryStore, redisStore, type Gateway, type Store } from '../src/index.js';
+import { createGateway, redisStore, type Gateway, type Store } from '../src/index.js';
 import { recordedEvents, recordedWire, writeAnthropicStream } from './helpers/anthropic-recordings.js';
 import { fixtureChunks, fixtureJson } from './helpers/fixtures.js';
 import { startHost, type Host } from './helpers/hosts.js';
