@@ -68,8 +68,8 @@ const optionsSchema = z.strictObject({
   bodyLimitBytes: z.number().int().positive().optional(),
   /**
    * The rest of OpenAI's API passed through (docs/passthrough.md): requests without a `model`
-   * (files, batches, ...) go to `provider`, which must speak OpenAI's API; `/organization/...`
-   * admin paths only with `organization: true`.
+   * (files, batches, ...) go to `provider`, which must speak OpenAI's API; the admin API
+   * (`/organization/...`, `/projects/...`) only with `organization: true`.
    */
   passthrough: z
     .strictObject({ provider: z.string().min(1).optional(), organization: z.boolean().optional() })

@@ -14,6 +14,7 @@ import type { ParsedOptions } from './options.js';
 import { readGatewayParams } from './params/read-gateway-params.js';
 import type { Provider } from './providers/types.js';
 import type { RouteTarget } from './routing/resolve-model.js';
+import { checkRateLimit } from './traffic/plan-request.js';
 
 export interface PassThroughSetup {
   /** Takes the requests that name no model. */
@@ -53,6 +54,25 @@ export interface PassThroughInput {
   signal?: AbortSignal;
 }
 
+/** The first segments of OpenAI's admin API (the spec's `administration` group): admin keys, projects, roles, usage. */
+const ADMIN_SEGMENTS = new Set(['organization', 'projects']);
+/**
+ * Where `metadata` is the API's own field (the objects it stores, per the OpenAPI spec): there it
+ * goes upstream and the gateway's comes through the headers or `modelgate_params`. Elsewhere
+ * (images, audio, completions, moderations, ...) it is the gateway's, as on chat.
+ */
+const STORES_METADATA = new Set([
+  'assistants',
+  'batches',
+  'chat',
+  'conversations',
+  'evals',
+  'fine_tuning',
+  'threads',
+  'vector_stores',
+]);
+const API_METADATA = ['metadata'];
+
 export async function intakePassThrough(
   engine: EngineContext,
   setup: PassThroughSetup,
@@ -60,12 +80,12 @@ export async function intakePassThrough(
 ): Promise<GatewayResponse> {
   log.record.endpoint = 'passthrough';
   const segments = checkedSegments(path);
-  if (segments[0].toLowerCase() === 'organization' && !setup.organization)
+  if (ADMIN_SEGMENTS.has(segments[0].toLowerCase()) && !setup.organization)
     throw new GatewayError({
       status: 403,
       code: 'organization_not_allowed',
       message:
-        'Organization admin paths (/organization/...) are not passed through; the operator enables them with `passthrough: { organization: true }`.',
+        'Admin paths (/organization/..., /projects/...) are not passed through; the operator enables them with `passthrough: { organization: true }`.',
     });
   const method = request.method.toUpperCase();
   const query = request.path.indexOf('?');
@@ -74,16 +94,19 @@ export async function intakePassThrough(
   const provider = setup.provider;
   let json: string | undefined;
   let streamed: ReturnType<typeof streamRequestBody>;
-  const common = { method, target, headers: request.headers, log, signal };
-  if (WITH_BODY.has(method) && JSON_TYPE.test(contentType)) {
-    const raw = await readJsonBody(request, limits);
-    const { body, params } = readGatewayParams(raw, request.headers);
-    const { record } = log;
-    record.customer_identifier = params.customer_identifier ?? null;
-    record.custom_identifier = params.custom_identifier ?? null;
-    record.thread_identifier = params.thread_identifier ?? null;
-    record.group_identifier = params.group_identifier ?? null;
-    record.metadata = params.metadata ?? null;
+  const jsonBody = WITH_BODY.has(method) && JSON_TYPE.test(contentType);
+  const raw = jsonBody ? await readJsonBody(request, limits) : {};
+  const apiFields = STORES_METADATA.has(segments[0]) ? API_METADATA : undefined;
+  const { body, params } = readGatewayParams(raw, request.headers, apiFields);
+  const { record } = log;
+  record.customer_identifier = params.customer_identifier ?? null;
+  record.custom_identifier = params.custom_identifier ?? null;
+  record.thread_identifier = params.thread_identifier ?? null;
+  record.group_identifier = params.group_identifier ?? null;
+  record.metadata = params.metadata ?? null;
+  const answerHeaders = await checkRateLimit(engine.traffic, params, record);
+  const common = { method, target, headers: request.headers, log, signal, answerHeaders };
+  if (jsonBody) {
     if (typeof body.model === 'string') {
       record.requested_model = body.model;
       return passModelChain(engine, modelChain(engine, body.model, params.fallback_models), body, common);
@@ -104,7 +127,7 @@ export async function intakePassThrough(
   });
 }
 
-type CommonCall = Pick<PassThroughCall, 'method' | 'target' | 'headers' | 'log' | 'signal'>;
+type CommonCall = Pick<PassThroughCall, 'method' | 'target' | 'headers' | 'log' | 'signal' | 'answerHeaders'>;
 
 /** The model, the caller's `fallback_models`, the model's configured fallbacks and the global ones, each once. */
 function modelChain(engine: EngineContext, model: string, requested: readonly string[] | undefined): RouteTarget[] {

@@ -129,6 +129,13 @@ describe('the rest of the API, passed through', () => {
     const [record] = await logs.settle(1);
     expect(record).toMatchObject({ provider: 'openai', fallback_used: true, requested_model: 'instruct' });
     expect(record.usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 1 });
+    // Each upstream request is an attempt in the record, as on the routes the engine serves.
+    expect(
+      record.attempts.map(({ provider, model, status_code, error_code }) => [provider, model, status_code, error_code]),
+    ).toEqual([
+      ['images', 'gpt-3.5-turbo-instruct', 503, 'upstream_error'],
+      ['openai', 'gpt-3.5-turbo-instruct', 200, null],
+    ]);
   });
 
   it('passes batches (create, retrieve with its query) and DELETE /models/{id} to the default provider', async () => {
@@ -154,12 +161,60 @@ describe('the rest of the API, passed through', () => {
     expect(records.map((record) => [record.endpoint, record.status_code])).toEqual(Array(4).fill(['passthrough', 200]));
   });
 
-  it('refuses /organization/... with a 403 and sends nothing upstream', async () => {
-    const refused = await rig.client.get('/organization/users').catch((error: unknown) => error);
-    expect(refused).toMatchObject({ status: 403, error: { code: 'organization_not_allowed' } });
+  it('refuses the admin API (/organization/..., /projects/...) with a 403 and sends nothing upstream', async () => {
+    for (const path of ['/organization/users', '/projects/proj_1/roles', '/Projects/proj_1/users/u_1/roles']) {
+      const refused = await rig.client.get(path).catch((error: unknown) => error);
+      expect([path, refused]).toMatchObject([path, { status: 403, error: { code: 'organization_not_allowed' } }]);
+    }
     expect(rig.openai.requests).toHaveLength(0);
+    const records = await logs.settle(3);
+    for (const record of records)
+      expect(record).toMatchObject({
+        endpoint: 'passthrough',
+        status_code: 403,
+        error_code: 'organization_not_allowed',
+      });
+  });
+
+  it("applies the customer's rate limit to passed-through requests (multipart and bodiless), before anything is sent", async () => {
+    rig.openai.handle((_request, response) => json(response, 200, { id: 'file-1', object: 'file' }));
+    const limited = {
+      headers: {
+        'x-modelgate-params': JSON.stringify({ customer_params: { customer_identifier: 'cust-pt', rate_limit: 2 } }),
+      },
+    };
+    const upload = await rig.client.files
+      .create({ file: await toFile(Buffer.from('{}\n'), 'a.jsonl'), purpose: 'batch' }, limited)
+      .withResponse();
+    expect(upload.response.headers.get('x-ratelimit-remaining-requests')).toBe('1');
+    await rig.client.files.retrieve('file-1', limited);
+    const refused = await rig.client.files.retrieve('file-1', limited).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 429, error: { code: 'customer_rate_limit_exceeded' } });
+    expect((refused as { headers: Headers }).headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(rig.openai.requests).toHaveLength(2);
+    const records = await logs.settle(3);
+    expect(records.map((record) => [record.status_code, record.customer_identifier])).toEqual([
+      [200, 'cust-pt'],
+      [200, 'cust-pt'],
+      [429, 'cust-pt'],
+    ]);
+  });
+
+  it("forwards `metadata`, the API's own field on stored objects; the gateway's metadata comes by header", async () => {
+    rig.openai.handle((_request, response) => json(response, 200, { id: 'batch_1', object: 'batch' }));
+    const gatewayMetadata = Buffer.from(JSON.stringify({ metadata: { team: 'search' } })).toString('base64');
+    await rig.client.batches.create(
+      {
+        input_file_id: 'file-1',
+        endpoint: '/v1/chat/completions',
+        completion_window: '24h',
+        metadata: { job: 'nightly' },
+      },
+      { headers: { 'x-modelgate-params': gatewayMetadata } },
+    );
+    expect(rig.openai.requests[0].body.metadata).toEqual({ job: 'nightly' });
     const [record] = await logs.settle(1);
-    expect(record).toMatchObject({ endpoint: 'passthrough', status_code: 403, error_code: 'organization_not_allowed' });
+    expect(record.metadata).toEqual({ team: 'search' });
   });
 
   it('refuses paths an upstream could resolve elsewhere (`..`, encoded slashes), sending nothing', async () => {

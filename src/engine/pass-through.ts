@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { StreamResponse } from '../contract.js';
 import { recordUsage } from '../cost/record-usage.js';
 import { clientClosed, GatewayError, toGatewayError } from '../errors.js';
-import type { RequestLog } from '../logging/request-log.js';
+import { round, type RequestLog } from '../logging/request-log.js';
 import type { Provider } from '../providers/types.js';
 import type { UpstreamRequest } from '../transport/types.js';
 import { fromOpenAIUsage } from '../usage.js';
@@ -33,6 +33,8 @@ export interface PassThroughCall {
   bodyFailure: () => Error | undefined;
   log: RequestLog;
   signal?: AbortSignal;
+  /** The gateway's own headers for the answer (the customer's rate-limit state). */
+  answerHeaders?: Record<string, string>;
 }
 
 /** Client headers that mean something to the upstream; everything else (its `Authorization` first) stays here. */
@@ -74,21 +76,39 @@ export async function passThrough(engine: EngineContext, call: PassThroughCall):
   const timer = setTimeout(() => deadline.abort(deadlineExceeded(requestMs)), requestMs);
   timer.unref?.();
   const signal = AbortSignal.any([...(call.signal ? [call.signal] : []), deadline.signal]);
+  const sentAt = performance.now();
+  /** The attempt in the record, as the engine's chain writes them (one per upstream request). */
+  const noteAttempt = (status: number | null, error?: GatewayError) =>
+    log.record.attempts.push({
+      provider: provider.id,
+      model: call.model ?? '',
+      retry: 0,
+      status_code: status,
+      error: error?.message ?? null,
+      error_code: error?.code ?? null,
+      duration_ms: round(performance.now() - sentAt),
+      deployment: provider.id,
+    });
   let response;
   try {
     response = await engine.transport.send(request, { signal, firstByteTimeoutMs: firstByteMs, idleTimeoutMs: idleMs });
   } catch (error) {
     clearTimeout(timer);
-    throw call.bodyFailure() ?? (call.signal?.aborted ? clientClosed() : error);
+    const failure = call.bodyFailure() ?? (call.signal?.aborted ? clientClosed() : error);
+    noteAttempt(null, toGatewayError(failure));
+    throw failure;
   }
   log.record.bytes_in = call.bytesIn();
   if (response.status >= 400) {
     const text = await response.text(ERROR_BODY_LIMIT).catch(() => '');
     clearTimeout(timer);
     log.record.bytes_out = Buffer.byteLength(text);
-    throw upstreamHttpError(provider, response.status, response.headers, text, engine.errorPolicy);
+    const failure = upstreamHttpError(provider, response.status, response.headers, text, engine.errorPolicy);
+    noteAttempt(response.status, failure);
+    throw failure;
   }
-  const returned: Record<string, string> = { 'x-request-id': log.id };
+  noteAttempt(response.status);
+  const returned: Record<string, string> = { ...call.answerHeaders, 'x-request-id': log.id };
   for (const name of RETURNED) {
     const value = response.headers[name];
     if (typeof value === 'string') returned[name] = value;

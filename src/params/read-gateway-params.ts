@@ -19,6 +19,7 @@ import {
 } from './gateway-params.js';
 
 const NESTED_KEYS = ['modelgate_params', 'keywordsai_params'] as const;
+const NONE: readonly string[] = [];
 const HEADER_KEYS = ['x-modelgate-params', 'x-data-keywordsai-params'] as const;
 
 export interface ReadParamsResult {
@@ -27,12 +28,23 @@ export interface ReadParamsResult {
   body: Record<string, unknown>;
 }
 
-export function readGatewayParams(body: Record<string, unknown>, headers: IncomingHttpHeaders): ReadParamsResult {
+/**
+ * `apiFields`: gateway parameter names that are the API's own fields on this route (`metadata` on
+ * OpenAI's stored objects): in the body and `extra_body` they stay request fields, forwarded; the
+ * gateway reads them only from the nested objects and the headers.
+ */
+export function readGatewayParams(
+  body: Record<string, unknown>,
+  headers: IncomingHttpHeaders,
+  apiFields: readonly string[] = NONE,
+): ReadParamsResult {
   const raw: Partial<Record<GatewayParamName, unknown>> = {};
   const origin: Partial<Record<GatewayParamName, string>> = {};
+  const isOurs = (key: string): key is GatewayParamName => isGatewayParam(key) && !apiFields.includes(key);
   const take = (source: Record<string, unknown>, label: string, strict: boolean) => {
+    const ours = strict ? isGatewayParam : isOurs;
     for (const key of Object.keys(source)) {
-      if (isGatewayParam(key)) {
+      if (ours(key)) {
         if (!(key in raw)) {
           raw[key] = source[key];
           origin[key] = label;
@@ -50,7 +62,7 @@ export function readGatewayParams(body: Record<string, unknown>, headers: Incomi
   const forward: Record<string, unknown> = {};
   for (const key of Object.keys(body)) {
     if (key === '__proto__') throw invalidRequest('The request body must not contain a `__proto__` key.', '__proto__');
-    if (isGatewayParam(key)) {
+    if (isOurs(key)) {
       raw[key] = body[key];
       origin[key] = key;
     } else if (key !== 'extra_body' && key !== 'modelgate_params' && key !== 'keywordsai_params') {
@@ -64,7 +76,7 @@ export function readGatewayParams(body: Record<string, unknown>, headers: Incomi
     // The rest of extra_body are request parameters, as the OpenAI SDKs would have sent them.
     for (const key of Object.keys(extraBody)) {
       if (key === '__proto__') throw invalidRequest('`extra_body` must not contain a `__proto__` key.', 'extra_body');
-      if (!isGatewayParam(key) && !NESTED_KEYS.includes(key as never) && !Object.hasOwn(forward, key))
+      if (!isOurs(key) && !NESTED_KEYS.includes(key as never) && !Object.hasOwn(forward, key))
         forward[key] = extraBody[key];
     }
     for (const nested of NESTED_KEYS) {

@@ -220,6 +220,19 @@ function background(work: Promise<unknown>, { record, track }: PlanInput): void 
 
 const NO_OBSERVER: ChainObserver = { isProbe: () => false, onFailure: () => {}, onSuccess: () => {} };
 
+/**
+ * The customer's rate limit alone, for requests that go through no chain of their own (the
+ * pass-through): the rate-limit headers, or the 429 `customer_rate_limit_exceeded`.
+ */
+export async function checkRateLimit(
+  traffic: TrafficContext,
+  params: GatewayParams,
+  record: LogRecord,
+): Promise<Record<string, string>> {
+  const customer = customerSettings(traffic.customers, params);
+  return customer ? checkCustomerRate(traffic, customer, record) : {};
+}
+
 async function checkCustomerRate(
   traffic: TrafficContext,
   customer: CustomerSettings,

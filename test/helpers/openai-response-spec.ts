@@ -2,12 +2,7 @@
  * Checks what the gateway returns against OpenAI's response schemas (a completion and a stream
  * chunk). Providers' extra fields (reasoning_content, thinking_blocks) are allowed, as the spec does.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import { readFileSync } from 'node:fs';
-
-const spec = JSON.parse(readFileSync(new URL('../specs/openai-openapi.json', import.meta.url), 'utf8'));
-const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
-ajv.addSchema(spec, 'openai');
+import { openAIAjv as ajv } from './openai-spec-document.js';
 const validators = {
   completion: ajv.compile({ $ref: 'openai#/components/schemas/CreateChatCompletionResponse' }),
   chunk: ajv.compile({ $ref: 'openai#/components/schemas/CreateChatCompletionStreamResponse' }),

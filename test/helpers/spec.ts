@@ -2,12 +2,7 @@
  * Validates what the gateway sends upstream against the OpenAI OpenAPI spec, strictly: an unknown
  * top-level field (a leaked gateway parameter) fails, as the real API would answer 400.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import { readFileSync } from 'node:fs';
-
-const spec = JSON.parse(readFileSync(new URL('../specs/openai-openapi.json', import.meta.url), 'utf8'));
-const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
-ajv.addSchema(spec, 'openai');
+import { openAIAjv as ajv } from './openai-spec-document.js';
 
 const strict = (schema: string) =>
   ajv.compile({ $ref: `openai#/components/schemas/${schema}`, unevaluatedProperties: false });
