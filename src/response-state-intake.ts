@@ -129,29 +129,32 @@ export async function prepareResponses(
   }
   const prepared = { body, nativeBody, prefer: rebuilt?.served, nativeOnly };
   if (sent.store === false) return prepared;
-  const onAnswer: AnswerListener = (answer, target) => {
+  const onAnswer: AnswerListener = {
     // A native upstream keeps its own responses (and made the id): the gateway keeps only the others'.
-    if (servingOf(endpoint, target.provider) === 'native' || typeof answer.id !== 'string') return;
-    const stored: StoredResponse = {
-      response: { ...answer, store: true, previous_response_id: previousId ?? null },
-      input: inputItems(sent.input),
-      chain: rebuilt?.chain ?? [],
-      served: { provider: target.provider.id, model: target.model, deployment: target.deployment },
-    };
-    log.track(
-      responses.save(tenant, stored, log.record).then(
-        (kept) => {
-          if (!kept)
-            report(
-              new Error(
-                `response ${answer.id as string} was not stored: larger than responses.store.maxBytes (${responses.settings.maxBytes} bytes)`,
-              ),
-              'responses',
-            );
-        },
-        (error: unknown) => report(error, 'responses'),
-      ),
-    );
+    wants: (target) => servingOf(endpoint, target.provider) !== 'native',
+    heard(answer, target) {
+      if (typeof answer.id !== 'string') return;
+      const stored: StoredResponse = {
+        response: { ...answer, store: true, previous_response_id: previousId ?? null },
+        input: inputItems(sent.input),
+        chain: rebuilt?.chain ?? [],
+        served: { provider: target.provider.id, model: target.model, deployment: target.deployment },
+      };
+      log.track(
+        responses.save(tenant, stored, log.record).then(
+          (kept) => {
+            if (!kept)
+              report(
+                new Error(
+                  `response ${answer.id as string} was not stored: larger than responses.store.maxBytes (${responses.settings.maxBytes} bytes)`,
+                ),
+                'responses',
+              );
+          },
+          (error: unknown) => report(error, 'responses'),
+        ),
+      );
+    },
   };
   return { ...prepared, onAnswer };
 }

@@ -165,7 +165,8 @@ describe('routeCall', () => {
   const noResponses = { ...openai, id: 'groq', kind: 'groq', native: ['chat', 'embeddings'] } as Provider;
 
   it('a route without a bridge refuses a provider that does not speak it (400, falls back)', () => {
-    expect(() => routeCall(responses, target(anthropic), body, true, false)).toThrow(
+    const unbridged = { ...responses, bridge: undefined } as ModelEndpoint;
+    expect(() => routeCall(unbridged, target(anthropic), body, true, false)).toThrow(
       expect.objectContaining({ code: 'unsupported_operation', fallback: true }),
     );
   });

@@ -103,7 +103,8 @@ describe('who serves a route', () => {
     expect(answer.status).toBe(400);
     expect(answer.body.error).toMatchObject({
       code: 'unsupported_operation',
-      message: 'Provider `anthropic` (anthropic) does not serve POST /embeddings; it serves POST /chat/completions.',
+      message:
+        'Provider `anthropic` (anthropic) does not serve POST /embeddings; it serves POST /chat/completions and POST /responses.',
     });
     expect(claude.requests).toHaveLength(0);
     const [record] = await logs.settle(1);

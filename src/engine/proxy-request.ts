@@ -165,7 +165,7 @@ async function proxyStream({
         // The cache and an answer listener need the chunks for the finished answer.
         const options = {
           stripUsage: !clientWantsUsage,
-          keepPayloads: plan.cacheSettings !== undefined || input.onAnswer !== undefined,
+          keepPayloads: plan.cacheSettings !== undefined || input.onAnswer?.wants(target) === true,
           keepOutput: !params.disable_log,
         };
         const value = await openStream(engine, input.endpoint, target, callFor(target, extra), scope, options);

@@ -63,7 +63,7 @@ export function streamEnding(
       let answer: Record<string, unknown> | undefined;
       try {
         fillStreamOutcome(log.record, tap, params, noteUsage);
-        if (ok && (plan.cacheSettings || onAnswer) && tap.payloads)
+        if (ok && (plan.cacheSettings || onAnswer?.wants(served.target)) && tap.payloads)
           answer = format.answerFromStream(tap.payloads, tap.firstPayload, tap.usage);
       } catch (error) {
         // A bug in the bookkeeping: the client's outcome stands, the budget and the log still settle.
