@@ -286,3 +286,58 @@ describe('with a response store', () => {
     expect(badLimit.param).toBe('limit');
   });
 });
+
+describe('tenants by host principal, and a failing store', () => {
+  let storeDown = false;
+  const base = memoryStore();
+  const flaky = {
+    ...base,
+    getDocuments: (keys: readonly string[]) =>
+      storeDown ? Promise.reject(new Error('connection reset')) : base.getDocuments(keys),
+  };
+  const errors: unknown[] = [];
+  const rig = useRig(() => ({
+    store: flaky,
+    responses: { store: true },
+    // The host's own auth: the caller's user id as the principal, no gateway key.
+    authorize: ({ headers }) => ({ principal: String(headers['x-user'] ?? 'nobody') }),
+    onError: (error) => errors.push(error),
+  }));
+  const as = (user: string) => ({ headers: { 'x-user': user } });
+
+  it("keeps one principal's responses from another under the same (absent) key", async () => {
+    rig.claude.handle(claudeText('Hi.'));
+    const made = await rig.client.responses.create({ model: 'anthropic/claude-sonnet-4-6', input: 'Hi' }, as('u1'));
+    await logs.waitFor(1);
+    expect((await rig.client.responses.retrieve(made.id, {}, as('u1'))).id).toBe(made.id);
+    const other = await failure(rig.client.responses.retrieve(made.id, {}, as('u2')));
+    expect(other.status).toBe(404);
+    const [record] = (await logs.settle(3)).slice(2);
+    expect(record.principal).toBe('u2');
+  });
+
+  it('answers 503 store_unavailable when the store fails, for a read and for a continuation', async () => {
+    rig.claude.handle(claudeText('Hi.'));
+    const made = await rig.client.responses.create({ model: 'anthropic/claude-sonnet-4-6', input: 'Hi' }, as('u1'));
+    await logs.waitFor(1);
+    storeDown = true;
+    try {
+      const read = await failure(rig.client.responses.retrieve(made.id, {}, as('u1')));
+      expect(read.status).toBe(503);
+      expect(read.code).toBe('store_unavailable');
+      const continued = await failure(
+        rig.client.responses.create(
+          { model: 'anthropic/claude-sonnet-4-6', previous_response_id: made.id, input: 'More' },
+          as('u1'),
+        ),
+      );
+      expect(continued.status).toBe(503);
+      expect(rig.claude.requests).toHaveLength(1);
+      const records = await logs.settle(3);
+      expect(records[2].store_errors).toEqual([expect.stringContaining('responses (closed)')]);
+    } finally {
+      storeDown = false;
+    }
+    expect(errors).toEqual([]);
+  });
+});
