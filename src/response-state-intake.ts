@@ -63,7 +63,7 @@ export interface PreparedResponses {
   prefer?: ServedBy;
   /** Stores the answer of a provider that keeps no state (undefined: nothing to store). */
   onAnswer?: AnswerListener;
-  /** The rebuilt body without the stored reasoning items, for upstreams serving the Responses API natively. */
+  /** The rebuilt body without `previous_response_id` and the stored reasoning items, for upstreams serving the Responses API natively. */
   nativeBody?: Record<string, unknown>;
   /** A `previous_response_id` the gateway cannot rebuild: only OpenAI's own upstreams may take it. */
   nativeOnly?: (target: ChainTarget) => GatewayError;
@@ -103,7 +103,7 @@ export function statelessResponses(body: Record<string, unknown>): PreparedRespo
 
 /**
  * `previous_response_id` the store holds for this caller: the conversation is rebuilt into `input`
- * and the request goes on without the id (no upstream knows it). One the store does not hold stays
+ * and no upstream gets the id (none knows it): the bridge, which never sends it, keeps it to echo. One the store does not hold stays
  * in the body: OpenAI's own ids pass to OpenAI; a provider that keeps no state refuses it (400).
  */
 export async function prepareResponses(
@@ -122,10 +122,12 @@ export async function prepareResponses(
   if (rebuilt) {
     const { previous_response_id: _previous, ...rest } = sent;
     const added = inputItems(sent.input);
-    body = { ...rest, input: [...rebuilt.items, ...added] };
-    // Stored reasoning is a bridged provider's (its signatures in the gateway's envelope): OpenAI refuses it.
+    // The bridge keeps the id, which it never sends on (the answer echoes it, as OpenAI's does).
+    body = { ...sent, input: [...rebuilt.items, ...added] };
+    // A native upstream gets neither the id (not OpenAI's) nor the stored reasoning: a bridged
+    // provider's signatures in the gateway's envelope, which OpenAI refuses.
     const readable = rebuilt.items.filter((item) => item.type !== 'reasoning');
-    if (readable.length < rebuilt.items.length) nativeBody = { ...rest, input: [...readable, ...added] };
+    nativeBody = { ...rest, input: [...readable, ...added] };
   }
   const prepared = { body, nativeBody, prefer: rebuilt?.served, nativeOnly };
   if (sent.store === false) return prepared;

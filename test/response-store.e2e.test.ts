@@ -185,6 +185,7 @@ describe.each(STORES)('a conversation kept in the %s store', (_name, makeStore) 
     for await (const _event of stream) void _event;
     const second = await stream.finalResponse();
     expect(second.status).toBe('completed');
+    expect(second.previous_response_id).toBe(first.id);
     const turn2 = rig.claude.requests[1];
     expect(turn2.body.previous_response_id).toBeUndefined();
     expect(blocks(turn2)).toEqual([
@@ -209,6 +210,12 @@ describe.each(STORES)('a conversation kept in the %s store', (_name, makeStore) 
       tools: TOOLS,
     });
     expect(third.output_text).toBe('Glad to help.');
+    expect(third.previous_response_id).toBe(second.id);
+    expect(rig.claude.requests.map((request) => request.body.previous_response_id)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
     const turn3 = blocks(rig.claude.requests[2]);
     expect(turn3).toEqual([
       ...blocks(turn2),
