@@ -165,7 +165,7 @@ describe('routeCall', () => {
   const noResponses = { ...openai, id: 'groq', kind: 'groq', native: ['chat', 'embeddings'] } as Provider;
 
   it('a route without a bridge refuses a provider that does not speak it (400, falls back)', () => {
-    const unbridged = { ...responses, bridge: undefined } as ModelEndpoint;
+    const { bridge: _bridge, ...unbridged } = responses;
     expect(() => routeCall(unbridged, target(anthropic), body, true, false)).toThrow(
       expect.objectContaining({ code: 'unsupported_operation', fallback: true }),
     );

@@ -15,7 +15,7 @@ export function newId(prefix: string): string {
 const or = (value: unknown, fallback: unknown) => (value === undefined ? fallback : value);
 
 export function newResponseSnapshot(request: Json, model: string, createdAt: number): Json {
-  return {
+  const snapshot: Json = {
     id: newId('resp'),
     object: 'response',
     created_at: createdAt,
@@ -37,16 +37,18 @@ export function newResponseSnapshot(request: Json, model: string, createdAt: num
     service_tier: 'default',
     store: false,
     temperature: or(request.temperature, 1),
-    text: { format: { type: 'text' }, verbosity: 'medium', ...request.text },
+    text: { format: { type: 'text' }, verbosity: 'medium', ...(isObject(request.text) ? request.text : {}) },
     tool_choice: or(request.tool_choice, 'auto'),
     tools: or(request.tools, []),
     top_logprobs: or(request.top_logprobs, 0),
     top_p: or(request.top_p, 1),
     truncation: or(request.truncation, 'disabled'),
-    usage: null,
-    user: or(request.user, null),
     metadata: or(request.metadata, null),
   };
+  // The spec types `user` as a string (OpenAI sends null): only an echo of one sent. `usage`
+  // (an object in the spec, null from OpenAI until the end) is set by the terminal event.
+  if (typeof request.user === 'string') snapshot.user = request.user;
+  return snapshot;
 }
 
 /** Chat's usage (`prompt_tokens` and details) in Responses form; null when the provider reported none. */
@@ -57,11 +59,18 @@ export function toResponsesUsage(usage: unknown): Json | null {
   const output = num(u.completion_tokens);
   return {
     input_tokens: input,
-    input_tokens_details: { cached_tokens: num(u.prompt_tokens_details?.cached_tokens) },
+    input_tokens_details: {
+      cached_tokens: num(u.prompt_tokens_details?.cached_tokens),
+      cache_write_tokens: num(u.prompt_tokens_details?.cache_write_tokens),
+    },
     output_tokens: output,
     output_tokens_details: { reasoning_tokens: num(u.completion_tokens_details?.reasoning_tokens) },
     total_tokens: typeof u.total_tokens === 'number' ? u.total_tokens : input + output,
   };
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function num(value: unknown): number {

@@ -86,7 +86,8 @@ export class ResponsesStreamWriter implements BridgeStream {
     response.incomplete_details = reason ? { reason } : null;
     response.completed_at = reason ? null : Math.floor(Date.now() / 1000);
     response.output = this.output;
-    response.usage = toResponsesUsage(this.usage);
+    const usage = toResponsesUsage(this.usage);
+    if (usage) response.usage = usage;
     this.emit(reason ? 'response.incomplete' : 'response.completed', { response });
     return this.frames;
   }

@@ -32,6 +32,11 @@ export function toChatRequest(body: Json, target: BridgeTarget): Json {
         field,
       );
   }
+  for (const field of ['text', 'reasoning'] as const) {
+    const value = body[field];
+    if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value)))
+      throw invalidRequest(`\`${field}\` must be an object.`, field);
+  }
   const chat: Json = { messages: inputToMessages(body, target) };
   if (chat.messages.length === 0)
     throw invalidRequest('`input` is required: a string or a non-empty array of input items.', 'input');

@@ -20,6 +20,8 @@ export interface OpenAICompatibleSettings {
   headers?: Record<string, string>;
   models?: readonly string[];
   streamUsage?: Provider['streamUsage'];
+  /** The operations the server takes as is (`Provider.native`); default: all of them. */
+  native?: readonly Operation[];
   /** Overrides the URL per call (Azure deployments). */
   urlFor?: (call: ProviderCall) => string;
 }
@@ -40,6 +42,7 @@ export function openAICompatibleProvider(settings: OpenAICompatibleSettings): Pr
     kind: settings.kind,
     models: settings.models ?? [],
     streamUsage: settings.streamUsage ?? 'request',
+    ...(settings.native && { native: settings.native }),
     secrets: settings.apiKey ? [settings.apiKey] : [],
     buildRequest(call: ProviderCall): UpstreamRequest {
       if (!settings.apiKey && !settings.keyOptional) {
