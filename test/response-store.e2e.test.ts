@@ -327,3 +327,62 @@ describe.each(STORES)('a conversation kept in the %s store', (_name, makeStore) 
     ]);
   });
 });
+
+describe.skipIf(!hasRedis)('two gateway instances sharing one Redis', () => {
+  const instances: Array<{ gateway: Gateway; host: Host; client: OpenAI }> = [];
+  let claude: Upstream;
+  beforeAll(async () => {
+    claude = await startUpstream();
+    for (let i = 0; i < 2; i++) {
+      const gateway = createGateway({
+        providers: { anthropic: { apiKey: 'sk-ant-test-store-0002', baseURL: `${claude.origin}/v1` } },
+        gatewayKeys: [{ key: KEY_A, name: 'tenant-a' }],
+        store: redisStore({ url: redis!.url, prefix: 'shared-instances:', ...PATIENT_REDIS }),
+        responses: { store: true },
+        retry: { maxRetries: 0 },
+        onLog: logs.sink,
+      });
+      const host = await startHost('express', gateway);
+      instances.push({ gateway, host, client: new OpenAI({ baseURL: host.baseURL, apiKey: KEY_A, maxRetries: 0 }) });
+    }
+  });
+  afterAll(async () => {
+    for (const { host, gateway } of instances) {
+      await host.close();
+      await gateway.close();
+    }
+    await claude?.close();
+  });
+
+  it('continues on one instance a conversation that began on the other', async () => {
+    const [first, second] = instances;
+    claude.handle(claudeJson(THINKING_TOOL_CALL));
+    const made = await first.client.responses.create({
+      model: 'anthropic/claude-sonnet-4-6',
+      input: 'Check the sandbox for errors.',
+      tools: TOOLS,
+    });
+    // No wait for the first instance's log record: the save reached Redis before the answer left.
+    claude.handle(claudeText('All clear.'));
+    const next = await second.client.responses.create({
+      model: 'anthropic/claude-sonnet-4-6',
+      previous_response_id: made.id,
+      input: [{ type: 'function_call_output', call_id: TOOL_USE_ID, output: 'No errors.' }],
+      tools: TOOLS,
+    });
+    expect(next.output_text).toBe('All clear.');
+    expect(blocks(claude.requests[1])).toEqual([
+      ['user', [['text', 'Check the sandbox for errors.']]],
+      [
+        'assistant',
+        [
+          ['thinking', SIGNATURE],
+          ['tool_use', TOOL_USE_ID, 'checkSandboxErrors'],
+        ],
+      ],
+      ['user', [['tool_result', TOOL_USE_ID]]],
+    ]);
+    expect((await first.client.responses.retrieve(next.id)).previous_response_id).toBe(made.id);
+    await logs.settle(3);
+  });
+});
