@@ -59,6 +59,8 @@ export async function serveResponseState(
 /** A `POST /responses` request as it goes on to the engine. */
 export interface PreparedResponses {
   body: Record<string, unknown>;
+  /** The body as the client sent it. */
+  sent?: Record<string, unknown>;
   /** The deployment that served the previous response: tried first when the chain holds it. */
   prefer?: ServedBy;
   /** Stores the answer of a provider that keeps no state (undefined: nothing to store). */
@@ -129,7 +131,8 @@ export async function prepareResponses(
     const readable = rebuilt.items.filter((item) => item.type !== 'reasoning');
     nativeBody = { ...rest, input: [...readable, ...added] };
   }
-  const prepared = { body, nativeBody, prefer: rebuilt?.served, nativeOnly };
+  // The log keeps the client's own input: a rebuilt conversation would grow every turn's record.
+  const prepared = { body, sent, nativeBody, prefer: rebuilt?.served, nativeOnly };
   if (sent.store === false) return prepared;
   const onAnswer: AnswerListener = {
     // A native upstream keeps its own responses (and made the id): the gateway keeps only the others'.

@@ -211,6 +211,10 @@ describe.each(STORES)('a conversation kept in the %s store', (_name, makeStore) 
     });
     expect(third.output_text).toBe('Glad to help.');
     expect(third.previous_response_id).toBe(second.id);
+    // The log keeps what the client sent, not the rebuilt conversation.
+    const thirdRecord = (await logs.waitFor(3))[2];
+    expect(thirdRecord.input).toBe('Thanks!');
+    expect(thirdRecord.params).toMatchObject({ previous_response_id: second.id });
     expect(rig.claude.requests.map((request) => request.body.previous_response_id)).toEqual([
       undefined,
       undefined,

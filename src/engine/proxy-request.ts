@@ -42,6 +42,8 @@ export interface ProxyInput {
   nativeOnly?: (target: ChainTarget) => GatewayError | undefined;
   /** The body for providers that serve the route natively, when theirs differs (state only the others can read left out). */
   nativeBody?: Record<string, unknown>;
+  /** The body as the client sent it, when `body` was rebuilt from it: the log keeps the client's own input. */
+  sent?: Record<string, unknown>;
   /** Hears each complete answer (JSON, or a whole stream's), after the client has it. */
   onAnswer?: AnswerListener;
 }
@@ -202,7 +204,7 @@ function recordRequest(record: LogRecord, input: ProxyInput): void {
   const rest: Record<string, unknown> = {};
   for (const key of Object.keys(body)) if (key !== inputKey) rest[key] = body[key];
   record.params = rest;
-  if (!params.disable_log) record.input = body[inputKey] ?? null;
+  if (!params.disable_log) record.input = (input.sent ?? body)[inputKey] ?? null;
 }
 
 function retryPolicy(base: RetryPolicy, requested: GatewayParams['retry_params']): RetryPolicy {
