@@ -8,7 +8,7 @@ import type { GatewayResponse } from './contract.js';
 import type { EngineContext } from './engine/engine-context.js';
 import type { AnswerListener } from './engine/proxy-request.js';
 import { servingOf, type ModelEndpoint } from './endpoints/index.js';
-import { GatewayError } from './errors.js';
+import { GatewayError, invalidRequest } from './errors.js';
 import type { ErrorReporter } from './logging/emit-log.js';
 import type { RequestLog } from './logging/request-log.js';
 import type { ParsedOptions } from './options.js';
@@ -95,9 +95,21 @@ export function previousResponseRefusal(
   };
 }
 
+/** `previous_response_id` when the request has one: a non-empty string, or a 400 naming it. */
+function previousIdOf(body: Record<string, unknown>): string | undefined {
+  const id = body.previous_response_id;
+  if (id === undefined || id === null) return undefined;
+  if (typeof id !== 'string' || id === '')
+    throw invalidRequest(
+      '`previous_response_id` must be the id of a response (a non-empty string).',
+      'previous_response_id',
+    );
+  return id;
+}
+
 /** `POST /responses` without a store: a `previous_response_id` can go only to OpenAI's own upstreams. */
 export function statelessResponses(body: Record<string, unknown>): PreparedResponses {
-  const previousId = body.previous_response_id;
+  const previousId = previousIdOf(body);
   return typeof previousId === 'string'
     ? { body, nativeOnly: previousResponseRefusal(previousId, undefined) }
     : { body };
@@ -116,7 +128,7 @@ export async function prepareResponses(
   report: ErrorReporter,
 ): Promise<PreparedResponses> {
   const tenant = tenantOf(log.record);
-  const previousId = typeof sent.previous_response_id === 'string' ? sent.previous_response_id : undefined;
+  const previousId = previousIdOf(sent);
   const rebuilt = previousId === undefined ? undefined : await responses.rebuild(tenant, previousId, log.record);
   const nativeOnly = previousId !== undefined && !rebuilt ? previousResponseRefusal(previousId, responses) : undefined;
   let body = sent;

@@ -131,6 +131,19 @@ describe('without a response store', () => {
     ]);
   });
 
+  it('refuses a previous_response_id that is not an id, naming it', async () => {
+    const error = await failure(
+      rig.client.responses.create({
+        model: 'openai/gpt-5.1',
+        input: 'Go on',
+        ...withGatewayParams({ previous_response_id: 42 }),
+      }),
+    );
+    expect(error.status).toBe(400);
+    expect(error.param).toBe('previous_response_id');
+    expect(rig.openai.requests).toHaveLength(0);
+  });
+
   it('leaves GET /responses/{id} to the pass-through as before (a 404 without it)', async () => {
     const error = await failure(rig.client.responses.retrieve('resp_abc123'));
     expect(error.status).toBe(404);
