@@ -6,6 +6,8 @@
  */
 import type { GatewayResponse } from './contract.js';
 import type { EngineContext } from './engine/engine-context.js';
+import { replayedStream } from './engine/serve-cached.js';
+import { responses as responsesEndpoint } from './endpoints/responses/index.js';
 import type { AnswerListener } from './engine/proxy-request.js';
 import { servingOf, type ModelEndpoint } from './endpoints/index.js';
 import { GatewayError, invalidRequest } from './errors.js';
@@ -48,6 +50,11 @@ export async function serveResponseState(
   const query = request.path.indexOf('?');
   const search = new URLSearchParams(query === -1 ? '' : request.path.slice(query + 1));
   const answer = await answerStateRoute(responses, route, tenantOf(log.record), search, log.record);
+  if (answer && route.action === 'retrieve' && search.get('stream') === 'true') {
+    // The stored response as a short stream: created, each output item added and done, the terminal event.
+    const frames = responsesEndpoint.stream.replay(answer, true);
+    return replayedStream(frames, { 'x-request-id': log.id }, log, input.signal);
+  }
   if (answer) {
     log.finish(200);
     return { kind: 'json', status: 200, headers: { 'x-request-id': log.id }, body: answer };

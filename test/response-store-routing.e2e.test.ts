@@ -288,9 +288,16 @@ describe('with a response store', () => {
     const cancel = await failure(rig.client.responses.cancel(stored.id));
     expect(cancel.status).toBe(400);
     expect(cancel.code).toBe('response_not_cancellable');
-    const streamed = await failure(rig.client.responses.retrieve(stored.id, { stream: true }));
-    expect(streamed.status).toBe(400);
-    expect(streamed.param).toBe('stream');
+    // Replayed as a stream: created, the output item added and done, completed with the whole response.
+    const events: Json[] = [];
+    for await (const event of await rig.client.responses.retrieve(stored.id, { stream: true })) events.push(event);
+    expect(events.map((event) => [event.type, event.sequence_number])).toEqual([
+      ['response.created', 0],
+      ['response.output_item.added', 1],
+      ['response.output_item.done', 2],
+      ['response.completed', 3],
+    ]);
+    expect(events[3].response).toMatchObject({ id: stored.id, store: true, output: stored.output });
     const page = await rig.client.responses.inputItems.list(stored.id, { limit: 1, order: 'asc' });
     expect(page.data).toHaveLength(1);
     expect(page.has_more).toBe(false);

@@ -45,13 +45,6 @@ export async function answerStateRoute(
   query: URLSearchParams,
   record: LogRecord,
 ): Promise<Record<string, unknown> | undefined> {
-  if (route.action === 'retrieve' && query.get('stream') === 'true')
-    throw new GatewayError({
-      status: 400,
-      code: 'unsupported_parameter',
-      param: 'stream',
-      message: `Streaming a stored response (\`?stream=true\`) is not supported by the gateway's response store; retrieve ${route.id.slice(0, 100)} without it.`,
-    });
   if (route.action === 'delete') {
     if (!(await responses.remove(tenant, route.id, record))) return undefined;
     return { id: route.id, object: 'response.deleted', deleted: true };
