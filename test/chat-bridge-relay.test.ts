@@ -188,7 +188,7 @@ describe('routeCall', () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    expect(routed.bridged?.target).toEqual({ providerId: 'groq', providerKind: 'groq', model: 'm1' });
+    expect(routed.bridged?.target).toEqual({ providerId: 'groq', providerKind: 'groq', model: 'm1', kept: false });
   });
 
   it('bridged to a translating provider: its converters read the answer; nothing asked that it always sends', () => {

@@ -80,6 +80,8 @@ export interface BridgeTarget {
   readonly providerKind: string;
   /** The model as the provider knows it. */
   readonly model: string;
+  /** Whether the gateway keeps this answer (the response store): the answer says so. */
+  readonly kept?: boolean;
 }
 
 /** One frame of a route's stream: its SSE `event:` name when the format names events, and its data. */

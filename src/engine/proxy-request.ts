@@ -81,7 +81,8 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
       const refusal = native ? undefined : input.nativeOnly?.(target);
       if (refusal) throw refusal;
       const sent = native && input.nativeBody ? input.nativeBody : body;
-      return routeCall(endpoint, target, sent, stream, engine.strictParams, extra);
+      const kept = input.onAnswer?.wants(target) === true;
+      return routeCall(endpoint, target, sent, stream, engine.strictParams, extra, kept);
     },
   };
   try {

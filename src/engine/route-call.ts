@@ -28,7 +28,8 @@ export interface BridgedCall {
 /**
  * The call for one target; throws the 400 `unsupported_operation` (which falls back) for a provider
  * that does not serve the route, and the bridge's 400 for what chat cannot carry. `extra`: fields
- * the route's stream needs from this upstream (its usage), for calls in the route's own format.
+ * the route's stream needs from this upstream (its usage), for calls in the route's own format;
+ * `kept`: the gateway keeps the answer (an answer listener wants it), which a bridged answer says.
  */
 export function routeCall(
   endpoint: ModelEndpoint,
@@ -37,6 +38,7 @@ export function routeCall(
   stream: boolean,
   strictParams: boolean,
   extra?: Record<string, unknown>,
+  kept = false,
 ): RouteCall {
   const provider = target.provider;
   const model = target.model;
@@ -53,7 +55,7 @@ export function routeCall(
     return { call, serving, converts: serving === 'translated' };
   }
   const bridge = endpoint.bridge!;
-  const bridgeTarget: BridgeTarget = { providerId: provider.id, providerKind: provider.kind, model };
+  const bridgeTarget: BridgeTarget = { providerId: provider.id, providerKind: provider.kind, model, kept };
   const chat: Record<string, unknown> = { ...target.params, ...bridge.toChat(body, bridgeTarget), model };
   const converts = servingOf(chatCompletions, provider) === 'translated';
   if (stream) {

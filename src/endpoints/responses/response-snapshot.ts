@@ -1,7 +1,7 @@
 /**
  * The response object of a bridged Responses request, in OpenAI's shape: the fields a native answer
  * has, the request's settings echoed (OpenAI's defaults when not sent), and chat's usage in
- * Responses form. `store` is false: a bridged response is kept only where a response store says so.
+ * Responses form. `store` says whether the gateway's response store keeps it (a bridged provider keeps nothing).
  */
 import { randomUUID } from 'node:crypto';
 
@@ -15,7 +15,7 @@ export function newId(prefix: string): string {
 const or = (value: unknown, fallback: unknown) => (value === undefined ? fallback : value);
 
 /** The response object as `response.created` shows it: in progress, no output, the request's settings echoed. */
-export function newResponseSnapshot(request: Json, model: string, createdAt: number): Json {
+export function newResponseSnapshot(request: Json, model: string, createdAt: number, kept: boolean): Json {
   const snapshot: Json = {
     id: newId('resp'),
     object: 'response',
@@ -36,7 +36,7 @@ export function newResponseSnapshot(request: Json, model: string, createdAt: num
     reasoning: { effort: or(request.reasoning?.effort, null), summary: or(request.reasoning?.summary, null) },
     safety_identifier: or(request.safety_identifier, null),
     service_tier: 'default',
-    store: false,
+    store: kept,
     temperature: or(request.temperature, 1),
     text: { format: { type: 'text' }, verbosity: 'medium', ...(isObject(request.text) ? request.text : {}) },
     tool_choice: or(request.tool_choice, 'auto'),

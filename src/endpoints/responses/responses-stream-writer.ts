@@ -106,7 +106,7 @@ export class ResponsesStreamWriter implements BridgeStream {
   }
 
   private start(model: string): void {
-    this.response = newResponseSnapshot(this.request, model, this.createdAt);
+    this.response = newResponseSnapshot(this.request, model, this.createdAt, this.target.kept === true);
     this.emit('response.created', { response: this.response });
     this.emit('response.in_progress', { response: this.response });
   }
