@@ -18,10 +18,12 @@ const LAYER_TABLE = `
                                                     transport provider-contract usage errors util
   # Node host glue (IncomingMessage/ServerResponse <-> the contract); the core never imports it.
   node               src/node/                    : gateway contract client-signal http errors util
-  gateway            src/gateway.ts src/pass-through-intake.ts               : engine http request-checks params traffic routing options logging cost provider-registry
-                                                    provider-contract transport endpoints contract errors util
+  gateway            src/gateway.ts src/pass-through-intake.ts src/response-state-intake.ts : engine http request-checks params
+                                                    traffic routing options logging cost provider-registry response-store store provider-contract transport endpoints contract errors util
   engine             src/engine/                  : traffic cache routing params logging log-record record-usage cost provider-kit
                                                     provider-contract sse transport endpoints contract client-signal usage errors util
+  # The response store (stored Responses answers, their routes), over the store.
+  response-store     src/response-store/          : cache store log-record errors util
   traffic            src/traffic/                 : cache customers health catalog routing params options log-record store traffic-options
                                                     cost provider-contract endpoints usage errors util
   cache              src/cache/                   : routing params log-record store sse endpoints usage errors util

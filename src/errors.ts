@@ -40,6 +40,9 @@ export const ERROR_CODES = [
   'unknown_url',
   'passthrough_not_configured',
   'organization_not_allowed',
+  'response_not_found',
+  'previous_response_not_found',
+  'response_not_cancellable',
   'unsupported_media_type',
   'unsupported_content_encoding',
   // A provider cannot do what the request asks (refused with a 400 that names it; another model may).

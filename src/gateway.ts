@@ -25,6 +25,13 @@ import { withInProcessUpstreams } from './transport/in-process-transport.js';
 import { createUndiciTransport } from './transport/undici-transport.js';
 import { intakePassThrough, passThroughSetup } from './pass-through-intake.js';
 import { createTrafficContext } from './traffic/traffic-context.js';
+import {
+  prepareResponses,
+  responseStoreSetup,
+  serveResponseState,
+  statelessResponses,
+} from './response-state-intake.js';
+import { stateRouteOf } from './response-store/response-routes.js';
 
 export interface Gateway {
   /** Serves one request; rejects only on a bug. */
@@ -84,6 +91,7 @@ export function createGateway(input: GatewayOptions): Gateway {
   const inFlight = new InFlight();
   const authorize = createAuthorizer(options.gatewayKeys ?? [], options.authorize);
   const passthrough = passThroughSetup(options.passthrough, providers);
+  const responseStore = responseStoreSetup(options.responses, traffic.calls.store);
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const bodyReadMs = options.timeouts?.bodyReadMs ?? DEFAULT_BODY_READ_MS;
   let closed = false;
@@ -109,20 +117,25 @@ export function createGateway(input: GatewayOptions): Gateway {
       if (mounted === undefined) throw outsideMount(request.path, request.mount!);
       const route = findRoute(path);
       errorShape = errorShapeFor(path, route);
-      const methodServed = route !== undefined && request.method.toUpperCase() === route.endpoint.method;
+      // `GET /responses/{id}` and the like, with the response store on.
+      const stateRoute = responseStore && !route ? stateRouteOf(request.method, path) : undefined;
+      const methodServed =
+        stateRoute !== undefined || (route !== undefined && request.method.toUpperCase() === route.endpoint.method);
       // With `passthrough`, the rest of OpenAI's API (GET /chat/completions, DELETE /models/{id}) passes.
       // Not under another API's routes (`/anthropic/...`): those are no OpenAI paths.
       const passes = passthrough !== undefined && path !== '/' && !methodServed && errorShape === undefined;
-      if (!route && !passes) throw unknownPath(path);
-      log.record.endpoint = passes ? 'passthrough' : route!.endpoint.id;
+      if (!route && !passes && !stateRoute) throw unknownPath(path);
+      log.record.endpoint = passes ? 'passthrough' : stateRoute ? 'responses' : route!.endpoint.id;
       if (!methodServed && !passes) throw wrongMethod(request.method, route!.endpoint.method, path);
       const auth = await authorize(request, path);
       log.record.gateway_key = auth.gatewayKey ?? null;
       if (auth.principal !== undefined) log.record.principal = auth.principal;
       if (auth.metadata !== undefined) log.record.host_metadata = { ...context.metadata, ...auth.metadata };
-      if (passes) {
-        const limits = bodyLimits(log);
-        return await intakePassThrough(engine, passthrough, { request, path, log, limits, signal: context.signal });
+      if (passes || stateRoute) {
+        const intake = { request, path, log, limits: bodyLimits(log), signal: context.signal };
+        return stateRoute
+          ? await serveResponseState(engine, responseStore!, stateRoute, passthrough, intake)
+          : await intakePassThrough(engine, passthrough!, intake);
       }
       const { endpoint } = route!;
 
@@ -144,8 +157,14 @@ export function createGateway(input: GatewayOptions): Gateway {
         params.loadbalance_models !== undefined;
       validateRequestBody(body, modelOptional);
       endpoint.validate(body);
+      const prepared =
+        endpoint.id !== 'responses'
+          ? { body }
+          : responseStore
+            ? await prepareResponses(responseStore, endpoint, body, log, report)
+            : statelessResponses(body);
       const headers = forwardedHeaders(request, (endpoint as ModelEndpoint).forwardHeaders);
-      return await proxyRequest(engine, { endpoint, body, params, log, signal: context.signal, headers });
+      return await proxyRequest(engine, { ...prepared, endpoint, params, log, signal: context.signal, headers });
     } catch (thrown) {
       const error = toGatewayError(thrown);
       if (!GatewayError.isInstance(thrown))

@@ -74,6 +74,25 @@ const optionsSchema = z.strictObject({
   passthrough: z
     .strictObject({ provider: z.string().min(1).optional(), organization: z.boolean().optional() })
     .optional(),
+  /**
+   * `POST /responses` state (docs/responses.md): `store` keeps the answers of providers that keep
+   * none (Anthropic, Gemini, Bedrock, ...) in the gateway's store for `previous_response_id` and the
+   * `/responses/{id}` routes, per tenant, for `ttlSeconds` (default 1 day), each up to `maxBytes`
+   * (default 4 MiB).
+   */
+  responses: z
+    .strictObject({
+      store: z
+        .union([
+          z.boolean(),
+          z.strictObject({
+            ttlSeconds: z.number().int().positive().max(31_536_000).optional(),
+            maxBytes: z.number().int().positive().max(1_073_741_824).optional(),
+          }),
+        ])
+        .optional(),
+    })
+    .optional(),
   /** Largest upstream body the gateway buffers: a non-streaming response, one stream event, or a stream's frames before its first content (default 64 MiB). */
   responseLimitBytes: z.number().int().positive().optional(),
   /** Advanced: your own transport (an undici dispatcher goes in `dispatcher`). */

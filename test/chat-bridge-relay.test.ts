@@ -165,7 +165,8 @@ describe('routeCall', () => {
   const noResponses = { ...openai, id: 'groq', kind: 'groq', native: ['chat', 'embeddings'] } as Provider;
 
   it('a route without a bridge refuses a provider that does not speak it (400, falls back)', () => {
-    expect(() => routeCall(responses, target(anthropic), body, true, false)).toThrow(
+    const { bridge: _bridge, ...unbridged } = responses;
+    expect(() => routeCall(unbridged, target(anthropic), body, true, false)).toThrow(
       expect.objectContaining({ code: 'unsupported_operation', fallback: true }),
     );
   });
@@ -187,7 +188,7 @@ describe('routeCall', () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    expect(routed.bridged?.target).toEqual({ providerId: 'groq', providerKind: 'groq', model: 'm1' });
+    expect(routed.bridged?.target).toEqual({ providerId: 'groq', providerKind: 'groq', model: 'm1', kept: false });
   });
 
   it('bridged to a translating provider: its converters read the answer; nothing asked that it always sends', () => {

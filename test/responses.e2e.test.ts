@@ -134,11 +134,14 @@ describe('POST /responses through the OpenAI SDK, passed through', () => {
     });
   });
 
-  it('skips a translating provider with unsupported_operation and the next model serves', async () => {
+  // Anthropic is reached through chat completions (responses-bridge.e2e.test.ts), which cannot run
+  // OpenAI's built-in tools: refused before anything is sent, and the next model serves.
+  it('skips a bridged provider that cannot run a built-in tool (unsupported_tool) and the next model serves', async () => {
     rig.openai.handle(replay(TEXT_EVENTS));
     const answer = await rig.client.responses.create({
       model: 'anthropic/claude-sonnet-4-5',
       input: 'Say hello',
+      tools: [{ type: 'web_search' }],
       ...withGatewayParams({ fallback_models: ['openai/gpt-5.1'] }),
     });
     expect(answer.output_text).toBe('Hello');
@@ -146,7 +149,7 @@ describe('POST /responses through the OpenAI SDK, passed through', () => {
     const [record] = await logs.settle(1);
     expect(record.endpoint).toBe('responses');
     expect(record.attempts.map((attempt) => [attempt.provider, attempt.error_code ?? null])).toEqual([
-      ['anthropic', 'unsupported_operation'],
+      ['anthropic', 'unsupported_tool'],
       ['openai', null],
     ]);
     expect(record.usage?.prompt_tokens).toBe(TEXT_RESPONSE.usage.input_tokens);

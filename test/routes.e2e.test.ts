@@ -96,7 +96,7 @@ describe('routes', () => {
 });
 
 describe('who serves a route', () => {
-  it('refuses embeddings on Anthropic (it translates chat completions only) without calling it', async () => {
+  it('refuses embeddings on Anthropic (it serves chat completions, and responses through them) without calling it', async () => {
     logs.records.length = 0;
     claude.reset();
     const answer = await call('POST', '/embeddings', { model: 'anthropic/claude-sonnet-4-5', input: 'Hello' });
@@ -104,7 +104,7 @@ describe('who serves a route', () => {
     expect(answer.body.error).toMatchObject({
       code: 'unsupported_operation',
       message:
-        'Provider `anthropic` (anthropic) does not serve POST /embeddings; it serves POST /chat/completions, POST /anthropic/v1/messages and POST /anthropic/v1/messages/count_tokens.',
+        'Provider `anthropic` (anthropic) does not serve POST /embeddings; it serves POST /chat/completions, POST /responses, POST /anthropic/v1/messages and POST /anthropic/v1/messages/count_tokens.',
     });
     expect(claude.requests).toHaveLength(0);
     const [record] = await logs.settle(1);

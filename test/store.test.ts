@@ -116,6 +116,19 @@ describe.each(makers)('%s store', (_name, make) => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await store.getCached(['k1'])).toEqual([null]);
   });
+
+  it('keeps documents until their expiry, apart from plain values, and says whether a delete found one', async () => {
+    await store.setDocument('d1', '{"id":"resp_1"}', 150);
+    await store.setDocument('d2', '{"id":"resp_2"}', 60_000);
+    expect(await store.getDocuments(['d0', 'd1', 'd2'])).toEqual([null, '{"id":"resp_1"}', '{"id":"resp_2"}']);
+    expect(await store.get('d1')).toBeNull(); // documents are their own space
+    expect(await store.deleteDocument('d2')).toBe(true);
+    expect(await store.deleteDocument('d2')).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await store.getDocuments(['d1', 'd2'])).toEqual([null, null]);
+    expect(await store.deleteDocument('d1')).toBe(false);
+    expect(await store.getDocuments([])).toEqual([]);
+  });
 });
 
 describe('memory store specifics', () => {
@@ -131,6 +144,26 @@ describe('memory store specifics', () => {
     await store.increment('counter', 1, 60_000);
     for (let i = 10; i < 30; i++) await store.setCached(`k${i}`, value, 60_000);
     expect(await store.get('counter')).toBe('1');
+    await store.close();
+  });
+});
+
+describe('memory store documents', () => {
+  it('bound documents in bytes, dropping the oldest, and never let them push out counters', async () => {
+    let clock = 1_000;
+    const store = memoryStore({ documentsMaxBytes: 10_000, now: () => clock });
+    const value = 'x'.repeat(1_000); // ~2 KB each as UTF-16
+    await store.increment('counter', 1, 60_000);
+    for (let i = 0; i < 10; i++) await store.setDocument(`d${i}`, value, 60_000);
+    const found = await store.getDocuments(Array.from({ length: 10 }, (_, i) => `d${i}`));
+    expect(found.filter((v) => v !== null)).toHaveLength(4);
+    expect(found.slice(6)).toEqual([value, value, value, value]);
+    expect(await store.get('counter')).toBe('1');
+    // Larger than the whole space: kept nowhere.
+    await store.setDocument('huge', 'y'.repeat(6_000), 60_000);
+    expect(await store.getDocuments(['huge', 'd9'])).toEqual([null, value]);
+    clock += 60_000;
+    expect(await store.getDocuments(['d9'])).toEqual([null]);
     await store.close();
   });
 });

@@ -109,6 +109,8 @@ export interface BridgeTarget {
   readonly providerKind: string;
   /** The model as the provider knows it. */
   readonly model: string;
+  /** Whether the gateway keeps this answer (the response store): the answer says so. */
+  readonly kept?: boolean;
   /**
    * The provider serves chat by its own translation (Gemini, Bedrock), which reads the gateway's
    * extension fields (`thinking` with its exact budget, `top_k`); absent: the upstream takes chat

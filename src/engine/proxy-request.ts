@@ -5,7 +5,8 @@
  */
 import type { GatewayResponse, ResponseHeaders } from '../contract.js';
 import { recordUsage } from '../cost/record-usage.js';
-import type { ModelEndpoint } from '../endpoints/index.js';
+import { servingOf, type ModelEndpoint } from '../endpoints/index.js';
+import type { GatewayError } from '../errors.js';
 import type { LogRecord } from '../logging/log-record.js';
 import { round, type RequestLog } from '../logging/request-log.js';
 import type { GatewayParams } from '../params/gateway-params.js';
@@ -23,6 +24,7 @@ import { sendJsonCall } from './send-split.js';
 import { serveCached } from './serve-cached.js';
 import { noteServed, servedHeaders } from './served-headers.js';
 import { streamEnding, type UsageNote } from './stream-ending.js';
+import { tell, type AnswerListener } from './answer-listener.js';
 
 export interface ProxyInput {
   endpoint: ModelEndpoint;
@@ -31,6 +33,19 @@ export interface ProxyInput {
   params: GatewayParams;
   log: RequestLog;
   signal?: AbortSignal;
+  /** A deployment to try first when the chain holds it (where a conversation was served before). */
+  prefer?: { provider: string; model: string };
+  /**
+   * When the request can be served only by providers that serve the route natively: the error
+   * (a 400 that falls back) for the others; undefined, or a function answering undefined, when any may.
+   */
+  nativeOnly?: (target: ChainTarget) => GatewayError | undefined;
+  /** The body for providers that serve the route natively, when theirs differs (state only the others can read left out). */
+  nativeBody?: Record<string, unknown>;
+  /** The body as the client sent it, when `body` was rebuilt from it: the log keeps the client's own input. */
+  sent?: Record<string, unknown>;
+  /** Hears each complete answer (JSON, or a whole stream's), after the client has it. */
+  onAnswer?: AnswerListener;
   /** The client's headers the route forwards to native upstreams (`ModelEndpoint.forwardHeaders`). */
   headers?: Readonly<Record<string, string>>;
 }
@@ -51,6 +66,7 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
     record,
     track: (work) => log.track(work),
     deadlineMs,
+    prefer: input.prefer,
   });
   if (plan.cached) return serveCached(plan, endpoint, stream, body, params, log, input.signal);
   const scope = new RequestScope(deadlineMs, input.signal, engine.liveScopes, log.startedAt);
@@ -61,7 +77,15 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
     scope,
     timing: { upstreamMs: 0, backoffMs: 0 },
     policy: retryPolicy(engine.retry, params.retry_params),
-    callFor: (target, extra) => routeCall(endpoint, target, body, stream, engine.strictParams, extra, input.headers),
+    callFor: (target, extra) => {
+      // What only the route's own upstreams can serve (state they hold) is refused the others, before a request is built.
+      const native = servingOf(endpoint, target.provider) === 'native';
+      const refusal = native ? undefined : input.nativeOnly?.(target);
+      if (refusal) throw refusal;
+      const sent = native && input.nativeBody ? input.nativeBody : body;
+      const kept = input.onAnswer?.wants(target) === true;
+      return routeCall(endpoint, target, sent, stream, engine.strictParams, extra, kept, input.headers);
+    },
   };
   try {
     return stream ? await proxyStream(run) : await proxyJson(run);
@@ -112,6 +136,7 @@ async function proxyJson({ engine, input, plan, scope, timing, policy, callFor }
     ? { kind: 'json', status: 200, headers, body: { ...response, request_breakdown: breakdown(record, log) } }
     : // The upstream's own JSON goes on as it came: serialising it again would only cost time.
       { kind: 'json', status: 200, headers, body: response, text };
+  if (input.onAnswer) tell(input.onAnswer, response, result.target, engine);
   await plan.finish({ ok: true, target: result.target, usage, body: response });
   log.finish(200);
   return answer;
@@ -142,10 +167,10 @@ async function proxyStream({
       async (target) => {
         const askUsage = target.provider.streamUsage === 'request' && !clientWantsUsage;
         const extra = askUsage ? format.askForUsage(body) : undefined;
-        // The cache needs the chunks to store the finished answer.
+        // The cache and an answer listener need the chunks for the finished answer.
         const options = {
           stripUsage: !clientWantsUsage,
-          keepPayloads: plan.cacheSettings !== undefined,
+          keepPayloads: plan.cacheSettings !== undefined || input.onAnswer?.wants(target) === true,
           keepOutput: !params.disable_log,
         };
         const value = await openStream(engine, input.endpoint, target, callFor(target, extra), scope, options);
@@ -163,7 +188,7 @@ async function proxyStream({
     const target = opened.target;
     const noteUsage: UsageNote = (usage) => recordUsage(record, usage, engine.costs, target.provider, target.model);
     const relay = opened.value.stream;
-    relay.commit(streamEnding(format, opened, scope, log, params, noteUsage, plan, engine.report));
+    relay.commit(streamEnding(format, opened, scope, log, params, noteUsage, plan, engine.report, input.onAnswer));
     return { kind: 'sse', status: 200, headers, body: relay, pipeTo: (sink) => relay.pipeTo(sink) };
   } catch (error) {
     stream?.discard(); // not handed over: the upstream is released here, the request settles as failed
@@ -182,7 +207,7 @@ function recordRequest(record: LogRecord, input: ProxyInput): void {
   const rest: Record<string, unknown> = {};
   for (const key of Object.keys(body)) if (key !== inputKey) rest[key] = body[key];
   record.params = rest;
-  if (!params.disable_log) record.input = body[inputKey] ?? null;
+  if (!params.disable_log) record.input = (input.sent ?? body)[inputKey] ?? null;
 }
 
 function retryPolicy(base: RetryPolicy, requested: GatewayParams['retry_params']): RetryPolicy {
@@ -193,3 +218,5 @@ function retryPolicy(base: RetryPolicy, requested: GatewayParams['retry_params']
     initialDelayMs: requested.retry_after !== undefined ? requested.retry_after * 1000 : base.initialDelayMs,
   };
 }
+
+export type { AnswerListener } from './answer-listener.js';

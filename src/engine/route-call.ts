@@ -31,6 +31,7 @@ export interface BridgedCall {
  * The call for one target; throws the 400 `unsupported_operation` (which falls back) for a provider
  * that does not serve the route, and the bridge's 400 for what chat cannot carry. `extra`: fields
  * the route's stream needs from this upstream (its usage), for calls in the route's own format;
+ * `kept`: the gateway keeps the answer (an answer listener wants it), which a bridged answer says;
  * `headers`: the client's headers the route forwards to upstreams that take it natively. A route
  * with an `estimate` answers providers that do not serve it itself (`RouteCall.estimate`).
  */
@@ -41,6 +42,7 @@ export function routeCall(
   stream: boolean,
   strictParams: boolean,
   extra?: Record<string, unknown>,
+  kept = false,
   headers?: Readonly<Record<string, string>>,
 ): RouteCall {
   const provider = target.provider;
@@ -65,7 +67,7 @@ export function routeCall(
   }
   const bridge = endpoint.bridge!;
   const converts = servingOf(chatCompletions, provider) === 'translated';
-  const bridgeTarget: BridgeTarget = { providerId: provider.id, providerKind: provider.kind, model };
+  const bridgeTarget: BridgeTarget = { providerId: provider.id, providerKind: provider.kind, model, kept };
   if (converts) (bridgeTarget as { translatesChat?: true }).translatesChat = true;
   const chat: Record<string, unknown> = { ...target.params, ...bridge.toChat(body, bridgeTarget), model };
   if (stream) {

@@ -51,6 +51,21 @@ export function serveCached(
   };
 }
 
+/** Frames the gateway has whole (a stored response) as a stream, which settles the record once read. */
+export function replayedStream(
+  frames: string,
+  headers: ResponseHeaders,
+  log: RequestLog,
+  signal?: AbortSignal,
+): GatewayResponse {
+  return {
+    kind: 'sse',
+    status: 200,
+    headers: { ...SSE_RESPONSE_HEADERS, ...headers },
+    body: replay(frames, log, signal),
+  };
+}
+
 function replay(frames: string, log: RequestLog, signal?: AbortSignal): AsyncGenerator<string> {
   let started = false;
   // A generator that never started skips its `finally`: a client gone before reading still logs.

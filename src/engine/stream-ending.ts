@@ -15,6 +15,7 @@ import { breakdown } from './request-breakdown.js';
 import type { RequestScope } from './request-scope.js';
 import type { ChainResult } from './run-chain.js';
 import type { OpenedStream } from './send-attempt.js';
+import { tell, type AnswerListener } from './answer-listener.js';
 
 export interface StreamEnding {
   /** The text after the upstream's last content: the request_breakdown frame when asked, then the format's end (`[DONE]`). */
@@ -43,6 +44,7 @@ export function streamEnding(
   noteUsage: UsageNote,
   plan: TrafficPlan,
   report: ErrorReporter,
+  onAnswer?: AnswerListener,
 ): StreamEnding {
   const tap = served.value.tap;
   return {
@@ -61,12 +63,14 @@ export function streamEnding(
       let answer: Record<string, unknown> | undefined;
       try {
         fillStreamOutcome(log.record, tap, params, noteUsage);
-        if (ok && plan.cacheSettings && tap.payloads)
+        if (ok && (plan.cacheSettings || onAnswer?.wants(served.target)) && tap.payloads)
           answer = format.answerFromStream(tap.payloads, tap.firstPayload, tap.usage);
       } catch (error) {
         // A bug in the bookkeeping: the client's outcome stands, the budget and the log still settle.
         report(error, 'stream');
       }
+      // Told first: the client has the whole answer and may already be asking about it.
+      if (onAnswer && answer) tell(onAnswer, answer, served.target, { report });
       await plan.finish({ ok, committed: true, target: served.target, usage: tap.usage, body: answer });
       const clientAborted = scope.clientAborted || (!completed && failure === undefined);
       if (clientAborted) log.finish(499, scope.endReason, true);

@@ -16,6 +16,8 @@ import {
 export interface MemoryStoreOptions {
   /** Upper bound of the response cache in bytes (keys and values, UTF-16 length × 2). Default 64 MiB. */
   cacheMaxBytes?: number;
+  /** Upper bound of the documents (stored responses) in bytes, counted as the cache's. Default 64 MiB. */
+  documentsMaxBytes?: number;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -50,12 +52,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
     sizeCalculation: (value, key) => (value.length + key.length) * 2 || 1,
   });
 
+  const documents = boundedDocuments(options.documentsMaxBytes ?? 64 * 1024 * 1024, now);
+
   // Expired entries are dropped when read; the sweep frees the ones nobody reads again.
   const sweep = setInterval(() => {
     const at = now();
     for (const map of [values, windows, budgets] as Array<Map<string, { expiresAt: number }>>) {
       for (const [key, entry] of map) if (entry.expiresAt <= at) map.delete(key);
     }
+    documents.sweep(at);
   }, SWEEP_INTERVAL_MS);
   sweep.unref();
 
@@ -174,12 +179,69 @@ export function memoryStore(options: MemoryStoreOptions = {}): Store {
     async setCached(key, value, ttlMs) {
       cache.set(key, value, { ttl: ttlMs });
     },
+    async getDocuments(keys) {
+      return keys.map((key) => documents.get(key));
+    },
+    async setDocument(key, value, ttlMs) {
+      documents.set(key, value, ttlMs);
+    },
+    async deleteDocument(key) {
+      return documents.delete(key);
+    },
     async close() {
       clearInterval(sweep);
+      documents.clear();
       values.clear();
       windows.clear();
       budgets.clear();
       cache.clear();
+    },
+  };
+}
+
+/**
+ * Documents in insertion order (a rewrite moves one to the end), with their total size kept under
+ * `maxBytes` by dropping the oldest. The clock is the store's, so tests can move it.
+ */
+function boundedDocuments(maxBytes: number, now: () => number) {
+  const entries = new Map<string, Entry & { bytes: number }>();
+  let total = 0;
+  const drop = (key: string): boolean => {
+    const entry = entries.get(key);
+    if (!entry) return false;
+    entries.delete(key);
+    total -= entry.bytes;
+    return true;
+  };
+  return {
+    get(key: string): string | null {
+      const entry = entries.get(key);
+      if (!entry) return null;
+      if (entry.expiresAt > now()) return entry.value;
+      drop(key);
+      return null;
+    },
+    set(key: string, value: string, ttlMs: number): void {
+      drop(key);
+      const bytes = (key.length + value.length) * 2;
+      if (bytes > maxBytes) return; // larger than the whole space: kept nowhere, read back as missing
+      entries.set(key, { value, expiresAt: now() + ttlMs, bytes });
+      total += bytes;
+      for (const oldest of entries.keys()) {
+        if (total <= maxBytes) break;
+        drop(oldest);
+      }
+    },
+    delete(key: string): boolean {
+      const entry = entries.get(key);
+      return drop(key) && entry!.expiresAt > now();
+    },
+    sweep(at: number): void {
+      for (const [key, entry] of entries) if (entry.expiresAt <= at) drop(key);
+    },
+    clear(): void {
+      entries.clear();
+      total = 0;
     },
   };
 }

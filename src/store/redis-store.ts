@@ -252,6 +252,11 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
       keys.length ? run((redis) => redis.mget(...keys.map((key) => k(`cache:${key}`)))) : Promise.resolve([]),
     setCached: (key, value, ttlMs) =>
       run(async (redis) => void (await redis.set(k(`cache:${key}`), value, 'PX', Math.max(1, Math.round(ttlMs))))),
+    getDocuments: (keys) =>
+      keys.length ? run((redis) => redis.mget(...keys.map((key) => k(`doc:${key}`)))) : Promise.resolve([]),
+    setDocument: (key, value, ttlMs) =>
+      run(async (redis) => void (await redis.set(k(`doc:${key}`), value, 'PX', Math.max(1, Math.round(ttlMs))))),
+    deleteDocument: (key) => run(async (redis) => (await redis.del(k(`doc:${key}`))) > 0),
     async close() {
       closed = true;
       if (client) await shutdown(client);

@@ -1,5 +1,5 @@
 /**
- * The shared state behind rate limits, budgets, health and the response cache. Two implementations:
+ * The shared state behind rate limits, budgets, health, the response cache and stored responses. Two implementations:
  * `memoryStore()` (one process, the default) and `redisStore()` (many processes). Every operation
  * that must not race is a single atomic step of the store (a Lua script on Redis).
  */
@@ -71,6 +71,15 @@ export interface Store {
   /** Response cache reads; entries may be evicted early (a memory store is bounded in bytes). */
   getCached(keys: readonly string[]): Promise<Array<string | null>>;
   setCached(key: string, value: string, ttlMs: number): Promise<void>;
+  /**
+   * Documents: larger values kept whole until their expiry (stored responses), apart from the
+   * counters and the cache, so that neither pushes them out. A memory store bounds them in bytes
+   * (oldest first out); a missing key reads as null.
+   */
+  getDocuments(keys: readonly string[]): Promise<Array<string | null>>;
+  setDocument(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Deletes a document; true when it was there. */
+  deleteDocument(key: string): Promise<boolean>;
   /** Releases connections; `gateway.close()` calls it. */
   close(): Promise<void>;
 }
@@ -92,6 +101,9 @@ export const STORE_CALLS = [
   'settle',
   'getCached',
   'setCached',
+  'getDocuments',
+  'setDocument',
+  'deleteDocument',
 ] as const;
 
 export function isStore(value: unknown): value is Store {

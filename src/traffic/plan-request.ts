@@ -14,6 +14,7 @@ import { GatewayError } from '../errors.js';
 import type { AttemptRecord, LogRecord } from '../logging/log-record.js';
 import type { GatewayParams } from '../params/gateway-params.js';
 import { buildChain, type ChainTarget, type SkippedTarget } from '../routing/build-chain.js';
+import { preferTarget } from '../routing/prefer-target.js';
 import { cannotServe, type RequestNeeds } from '../routing/request-needs.js';
 import type { NormalizedUsage } from '../usage.js';
 import type { TrafficContext } from './traffic-context.js';
@@ -26,6 +27,8 @@ export interface PlanInput {
   /** Holds the record back until this work (beside the request) has settled: see `RequestLog.track`. */
   track(work: Promise<unknown>): void;
   deadlineMs: number;
+  /** A provider/model to try first when the chain holds it (where a conversation was served before). */
+  prefer?: { provider: string; model: string };
 }
 
 /** Told about each attempt by the attempt loop (health bookkeeping). */
@@ -72,6 +75,7 @@ export async function planRequest(traffic: TrafficContext, input: PlanInput): Pr
     typeof body.model === 'string' && body.model !== '' ? body.model : undefined,
     params,
   );
+  if (input.prefer) built.chain = preferTarget(built.chain, input.prefer);
   record.load_balance_group = built.group;
   record.attempts.push(...built.skipped.map(skippedAttempt));
 

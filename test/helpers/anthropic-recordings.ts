@@ -63,3 +63,23 @@ export function writeAnthropicStream(response: ServerResponse, wire: string, opt
   for (let start = 0; start < bytes.length; start += size) response.write(bytes.subarray(start, start + size));
   response.end();
 }
+
+/**
+ * A thinking turn that ends in a tool call, from two recordings: the thinking and text blocks of
+ * `anthropic-thinking.chunks.jsonl` (its message_delta and message_stop left out), then the
+ * tool_use block and the end of `sdk-tool_use_response.sse` (its block indexes moved past the
+ * first recording's).
+ */
+export function thinkingThenToolEvents(): Recorded[] {
+  const thinking = recordedEvents('anthropic-thinking.chunks.jsonl').filter(
+    (event) => event.event !== 'message_delta' && event.event !== 'message_stop',
+  );
+  const tool = recordedEvents('sdk-tool_use_response.sse');
+  const start = tool.findIndex((event) => event.data.includes('"tool_use"'));
+  const moved = tool.slice(start).map((event) => {
+    const payload = JSON.parse(event.data);
+    if (typeof payload.index === 'number') payload.index += 10;
+    return { event: event.event, data: JSON.stringify(payload) };
+  });
+  return [...thinking, ...moved];
+}

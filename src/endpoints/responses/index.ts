@@ -1,10 +1,11 @@
 /**
- * `POST /responses`: OpenAI's Responses API, streamed or not, served by pass-through to upstreams
- * that speak OpenAI's wire format (OpenAI, Azure, OpenAI-compatible). Translating providers do not
- * list it in `translates` yet, so they are refused it (400 `unsupported_operation`, which falls
- * back to the next model).
+ * `POST /responses`: OpenAI's Responses API, streamed or not. Passed through as is to upstreams
+ * that serve it (OpenAI, Azure, OpenAI-compatible servers that have it); every other provider that
+ * serves chat (Anthropic, Gemini, Bedrock, OpenAI-compatible servers without it) is reached through
+ * chat completions by the bridge (./responses-bridge.ts; docs/responses.md).
  */
 import type { ModelEndpoint } from '../endpoint.js';
+import { responsesBridge } from './responses-bridge.js';
 import { validateResponsesBody, responsesNeeds } from './responses-needs.js';
 import { responsesStream } from './responses-stream.js';
 import { fromResponsesUsage } from './responses-usage.js';
@@ -27,4 +28,5 @@ export const responses = {
   usageOf: (body) => fromResponsesUsage(body.usage),
   logOutput: (answer) => answer.output ?? null,
   stream: responsesStream,
+  bridge: responsesBridge,
 } as const satisfies ModelEndpoint;

@@ -1,5 +1,5 @@
 import { providerNotConfigured } from '../../errors.js';
-import { OPENAI_OPERATIONS, type Provider, type ProviderCall } from '../types.js';
+import { OPENAI_OPERATIONS, type Operation, type Provider, type ProviderCall } from '../types.js';
 import type { UpstreamRequest } from '../../transport/types.js';
 import { parseOpenAIError } from './errors.js';
 
@@ -20,6 +20,8 @@ export interface OpenAICompatibleSettings {
   headers?: Record<string, string>;
   models?: readonly string[];
   streamUsage?: Provider['streamUsage'];
+  /** The operations the server takes as is (`Provider.native`); default: OpenAI's (`OPENAI_OPERATIONS`). */
+  native?: readonly Operation[];
   /** Overrides the URL per call (Azure deployments). */
   urlFor?: (call: ProviderCall) => string;
 }
@@ -41,7 +43,7 @@ export function openAICompatibleProvider(settings: OpenAICompatibleSettings): Pr
     models: settings.models ?? [],
     streamUsage: settings.streamUsage ?? 'request',
     // OpenAI's wire format: other routes (Anthropic's Messages API) reach it through their bridge.
-    native: OPENAI_OPERATIONS,
+    native: settings.native ?? OPENAI_OPERATIONS,
     secrets: settings.apiKey ? [settings.apiKey] : [],
     buildRequest(call: ProviderCall): UpstreamRequest {
       if (!settings.apiKey && !settings.keyOptional) {

@@ -9,6 +9,11 @@ export interface OpenAICompatiblePreset extends KindFacts {
   /** Whether requests without an API key make sense (local servers). */
   keyOptional?: boolean;
   streamUsage?: 'request' | 'always' | 'never';
+  /**
+   * The vendor has no Responses API (`POST /responses`): it is reached through chat completions by
+   * the route's bridge. Only vendors whose documentation shows chat completions alone.
+   */
+  noResponsesAPI?: true;
 }
 
 const PRESETS = {
@@ -50,7 +55,14 @@ const PRESETS = {
     modelsDev: 'perplexity',
     prices: 'perplexity',
   },
-  cerebras: { baseURL: 'https://api.cerebras.ai/v1', modelsDev: 'cerebras', prices: 'cerebras' },
+  cerebras: {
+    baseURL: 'https://api.cerebras.ai/v1',
+    // Its OpenAI compatibility (https://inference-docs.cerebras.ai/resources/openai) documents
+    // chat completions only.
+    noResponsesAPI: true,
+    modelsDev: 'cerebras',
+    prices: 'cerebras',
+  },
   // A local server: no key, no catalogue prices (set them in options.pricing).
   ollama: { baseURL: 'http://127.0.0.1:11434/v1', keyOptional: true },
 } satisfies Record<string, OpenAICompatiblePreset>;
