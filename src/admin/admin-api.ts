@@ -1,0 +1,132 @@
+/**
+ * The admin side of the gateway (docs/dashboard.md): the logs API under `{mount}/admin/` and the
+ * dashboard page at `{mount}/dashboard`, both only when the `admin` option is set. `gateway.handle`
+ * hands these paths over before anything else, so admin requests leave no record in the LLM log.
+ * Every data route needs the admin key; the page's own files hold no data and need none.
+ */
+import type { GatewayRequest, GatewayResponse, JsonResponse } from '../contract.js';
+import { GatewayError, toGatewayError } from '../errors.js';
+import type { ErrorReporter } from '../logging/emit-log.js';
+import type { LogRecord, LogSink } from '../logging/log-record.js';
+import { dashboardResponse } from '../dashboard/serve-dashboard.js';
+import type { LogStore } from '../log-store/log-store.js';
+import { memoryLogStore } from '../log-store/memory-log-store.js';
+import type { CustomerOptions } from '../traffic/traffic-options.js';
+import { adminKeyCheck } from './admin-auth.js';
+import type { AdminOptions } from './admin-options.js';
+import { customersView } from './customers-view.js';
+import { queryOf, readFilter, readGrouping, readPage } from './log-query.js';
+import { summarise } from './log-summary.js';
+import { slimRecord } from './slim-record.js';
+import { tailResponse } from './tail-stream.js';
+
+export interface Admin {
+  /** Whether `path` (below the mount, query stripped) is the admin side's. */
+  owns(path: string): boolean;
+  handle(request: GatewayRequest, path: string): Promise<GatewayResponse>;
+  /** The log sink that keeps records in the store, then hands them to the host's own `onLog`. */
+  sink(onLog: LogSink | undefined): LogSink;
+  /** Ends live tails, closes the store. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_SUMMARY_RECORDS = 50_000;
+const CUSTOMER_RECORDS = 20_000;
+
+export function createAdmin(
+  admin: AdminOptions,
+  logStore: LogStore | undefined,
+  customers: Readonly<Record<string, CustomerOptions>>,
+  report: ErrorReporter,
+): Admin {
+  const store = logStore ?? memoryLogStore();
+  const checkKey = adminKeyCheck(admin.key);
+  const serveDashboard = admin.dashboard ?? true;
+  const maxSummary = admin.maxSummaryRecords ?? DEFAULT_SUMMARY_RECORDS;
+  const tails = new Set<() => void>();
+  /** Records on their way into the store, which `close` waits for. */
+  const adding = new Set<Promise<void>>();
+
+  async function api(method: string, path: string, query: URLSearchParams): Promise<GatewayResponse> {
+    if (method !== 'GET') throw notAllowed(method, path);
+    if (path === '/admin/logs') {
+      const page = await store.list(readFilter(query), readPage(query));
+      return ok({ object: 'list', data: page.records.map(slimRecord), next_cursor: page.next_cursor });
+    }
+    if (path === '/admin/logs/summary') {
+      const { groupBy, bucketMs } = readGrouping(query);
+      const records = await store.scan(readFilter(query), maxSummary + 1);
+      const truncated = records.length > maxSummary;
+      return ok(summarise(truncated ? records.slice(0, maxSummary) : records, groupBy, bucketMs, truncated));
+    }
+    if (path === '/admin/logs/tail') return tailResponse(store, readFilter(query), tails);
+    if (path.startsWith('/admin/logs/')) {
+      const id = decodeURIComponent(path.slice('/admin/logs/'.length));
+      const record = await store.get(id);
+      if (!record) throw notFound(`No log record \`${id.slice(0, 100)}\` is kept (it may be older than the store keeps).`);
+      return ok(record);
+    }
+    if (path === '/admin/customers') {
+      const records = await store.scan({}, CUSTOMER_RECORDS);
+      return ok({ object: 'list', data: customersView(customers, records) });
+    }
+    if (path === '/admin/status') return ok({ log_store: store.kind, dashboard: serveDashboard });
+    throw notFound(`Unknown admin path \`${path.slice(0, 200)}\`.`, 'unknown_url');
+  }
+
+  return {
+    owns: (path) =>
+      path === '/admin' ||
+      path.startsWith('/admin/') ||
+      (serveDashboard && (path === '/dashboard' || path.startsWith('/dashboard/'))),
+    async handle(request, path) {
+      try {
+        if (path === '/dashboard' || path.startsWith('/dashboard/')) {
+          if (request.method !== 'GET' && request.method !== 'HEAD') throw notAllowed(request.method, path);
+          return await dashboardResponse(request, path);
+        }
+        checkKey(request.headers);
+        return await api(request.method.toUpperCase(), path, queryOf(request.path));
+      } catch (thrown) {
+        const error = toGatewayError(thrown);
+        if (!GatewayError.isInstance(thrown)) report(thrown, 'admin');
+        return {
+          kind: 'json',
+          status: error.status,
+          headers: { ...error.headers, 'cache-control': 'no-store' },
+          body: error.toJSON(),
+        };
+      }
+    },
+    sink(onLog) {
+      return (record: LogRecord) => {
+        const added = store.add(record).catch((error: unknown) => report(error, 'logStore'));
+        adding.add(added);
+        void added.finally(() => adding.delete(added));
+        return onLog?.(record);
+      };
+    },
+    async close() {
+      for (const end of [...tails]) end();
+      await Promise.allSettled([...adding]);
+      await store.close();
+    },
+  };
+}
+
+function ok(body: unknown): JsonResponse {
+  return { kind: 'json', status: 200, headers: { 'cache-control': 'no-store' }, body };
+}
+
+function notFound(message: string, code: 'log_record_not_found' | 'unknown_url' = 'log_record_not_found') {
+  return new GatewayError({ status: 404, code, message });
+}
+
+function notAllowed(method: string, path: string): GatewayError {
+  return new GatewayError({
+    status: 405,
+    code: 'method_not_allowed',
+    headers: { allow: 'GET' },
+    message: `${method.slice(0, 20)} is not allowed on ${path.slice(0, 200)}; use GET.`,
+  });
+}
