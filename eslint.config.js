@@ -74,7 +74,7 @@ const LAYER_TABLE = `
 const PENDING = [];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.bench/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.bench/', 'src/dashboard/generated/', 'test-output/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -63,7 +63,8 @@ export function createAdmin(
     if (path.startsWith('/admin/logs/')) {
       const id = decodeURIComponent(path.slice('/admin/logs/'.length));
       const record = await store.get(id);
-      if (!record) throw notFound(`No log record \`${id.slice(0, 100)}\` is kept (it may be older than the store keeps).`);
+      if (!record)
+        throw notFound(`No log record \`${id.slice(0, 100)}\` is kept (it may be older than the store keeps).`);
       return ok(record);
     }
     if (path === '/admin/customers') {

@@ -10,7 +10,9 @@ export function adminKeyCheck(key: string): (headers: IncomingHttpHeaders) => vo
   return (headers) => {
     const given = presentedKey(headers);
     if (given === undefined)
-      throw adminKeyError(`Missing admin key: send it in the \`${ADMIN_KEY_HEADER}\` header (or Authorization: Bearer).`);
+      throw adminKeyError(
+        `Missing admin key: send it in the \`${ADMIN_KEY_HEADER}\` header (or Authorization: Bearer).`,
+      );
     if (!timingSafeEqual(digest(given), expected)) throw adminKeyError('Invalid admin key.');
   };
 }

@@ -88,7 +88,13 @@ function emptyView(id: string, configured: boolean): CustomerView {
       total_budget_usd: null,
       markup_percentage: 0,
     },
-    state: { as_of: null, period_spent_usd: null, period_resets_at: null, total_spent_usd: null, rate_limit_remaining: null },
+    state: {
+      as_of: null,
+      period_spent_usd: null,
+      period_resets_at: null,
+      total_spent_usd: null,
+      rate_limit_remaining: null,
+    },
     logged: { requests: 0, errors: 0, cost_usd: 0, requests_last_minute: 0, last_seen: null },
   };
 }

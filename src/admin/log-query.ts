@@ -61,7 +61,10 @@ export function readGrouping(query: URLSearchParams): { groupBy: SummaryDimensio
   if (names.length > 2) throw invalidRequest('`group_by` takes at most two dimensions.', 'group_by');
   for (const name of names)
     if (!(SUMMARY_DIMENSIONS as readonly string[]).includes(name))
-      throw invalidRequest(`\`group_by\` takes ${SUMMARY_DIMENSIONS.join(', ')}; not \`${name.slice(0, 50)}\`.`, 'group_by');
+      throw invalidRequest(
+        `\`group_by\` takes ${SUMMARY_DIMENSIONS.join(', ')}; not \`${name.slice(0, 50)}\`.`,
+        'group_by',
+      );
   const bucket = query.get('bucket') ?? 'hour';
   const bucketMs = BUCKETS[bucket] ?? Number(bucket);
   if (!Number.isInteger(bucketMs) || bucketMs < 1_000 || bucketMs > 31 * 86_400_000)
@@ -77,6 +80,7 @@ function readTime(name: string, value: string): number {
 }
 
 function bounded(name: string, value: string): string {
-  if (value.length > MAX_VALUE) throw invalidRequest(`\`${name.slice(0, 200)}\` is longer than ${MAX_VALUE} characters.`, name);
+  if (value.length > MAX_VALUE)
+    throw invalidRequest(`\`${name.slice(0, 200)}\` is longer than ${MAX_VALUE} characters.`, name);
   return value;
 }

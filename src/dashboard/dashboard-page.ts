@@ -6,6 +6,7 @@ export function dashboardPage(): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>modelgate dashboard</title>
 <link rel="stylesheet" href="dashboard/app.css">
 <script type="module" src="dashboard/app.js"></script>

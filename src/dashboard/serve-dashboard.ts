@@ -36,7 +36,11 @@ export async function dashboardResponse(request: GatewayRequest, path: string): 
   if (path === '/dashboard') return file(200, 'text/html; charset=utf-8', dashboardPage());
   if (path === '/dashboard/app.js') return file(200, 'text/javascript; charset=utf-8', (await loadAssets()).js);
   if (path === '/dashboard/app.css') return file(200, 'text/css; charset=utf-8', (await loadAssets()).css);
-  throw new GatewayError({ status: 404, code: 'unknown_url', message: `Unknown dashboard file \`${path.slice(0, 200)}\`.` });
+  throw new GatewayError({
+    status: 404,
+    code: 'unknown_url',
+    message: `Unknown dashboard file \`${path.slice(0, 200)}\`.`,
+  });
 }
 
 function file(status: number, type: string, text: string, headers: Record<string, string> = {}): StreamResponse {
@@ -54,10 +58,9 @@ function file(status: number, type: string, text: string, headers: Record<string
 function loadAssets(): Promise<{ js: string; css: string }> {
   assets ??= import('./generated/dashboard-assets.js').catch((error: unknown) => {
     assets = undefined;
-    throw new Error(
-      'The dashboard assets are not built: run `npm run build:dashboard` (the package build does it).',
-      { cause: error },
-    );
+    throw new Error('The dashboard assets are not built: run `npm run build:dashboard` (the package build does it).', {
+      cause: error,
+    });
   });
   return assets;
 }

@@ -24,7 +24,10 @@ export type Retention = Required<RetentionOptions>;
 
 const DAY_MS = 86_400_000;
 
-export function retention(options: RetentionOptions, defaults: Omit<Retention, 'content' | 'maxRecordBytes'>): Retention {
+export function retention(
+  options: RetentionOptions,
+  defaults: Omit<Retention, 'content' | 'maxRecordBytes'>,
+): Retention {
   return {
     maxRecords: options.maxRecords ?? defaults.maxRecords,
     maxBytes: options.maxBytes ?? defaults.maxBytes,
@@ -41,7 +44,8 @@ export const REDIS_DEFAULTS = { maxRecords: 50_000, maxBytes: 256 * 1024 * 1024,
 /** The record as stored: its JSON, and the size counted against `maxBytes`. */
 export function storedForm(record: LogRecord, keep: Retention): { json: string; bytes: number } {
   let kept = record;
-  if (!keep.content && (record.input !== null || record.output !== null)) kept = { ...record, input: null, output: null };
+  if (!keep.content && (record.input !== null || record.output !== null))
+    kept = { ...record, input: null, output: null };
   let json = JSON.stringify(kept);
   if (Buffer.byteLength(json) > keep.maxRecordBytes) {
     const note = `[left out: the record was over the log store's maxRecordBytes (${keep.maxRecordBytes})]`;

@@ -46,7 +46,8 @@ export function sqliteLogStore(options: SqliteLogStoreOptions = {}): LogStore {
   const listeners = new LogListeners();
   let bytes = 0;
   const ready: Promise<Database> = (async () => {
-    const db = (options.database as Database | undefined) ?? new (await loadSqlite())(options.path ?? 'modelgate-logs.db');
+    const db =
+      (options.database as Database | undefined) ?? new (await loadSqlite())(options.path ?? 'modelgate-logs.db');
     if (!options.database) db.pragma('journal_mode = WAL');
     db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, start_ms INTEGER NOT NULL,
@@ -61,7 +62,9 @@ export function sqliteLogStore(options: SqliteLogStoreOptions = {}): LogStore {
 
   const trim = (db: Database) => {
     const freed = (rows: Array<{ bytes: number }>) => rows.reduce((sum, row) => sum + row.bytes, 0);
-    bytes -= freed(db.prepare(`DELETE FROM ${table} WHERE start_ms < ? RETURNING bytes`).all(Date.now() - keep.maxAgeMs));
+    bytes -= freed(
+      db.prepare(`DELETE FROM ${table} WHERE start_ms < ? RETURNING bytes`).all(Date.now() - keep.maxAgeMs),
+    );
     bytes -= freed(
       db
         .prepare(
@@ -83,29 +86,31 @@ export function sqliteLogStore(options: SqliteLogStoreOptions = {}): LogStore {
     }
   };
 
-  const fetchBatch = (filter: LogFilter): FetchBatch => async (before, size) => {
-    const db = await ready;
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const narrow = (clause: string, ...values: unknown[]) => {
-      where.push(clause);
-      params.push(...values);
+  const fetchBatch =
+    (filter: LogFilter): FetchBatch =>
+    async (before, size) => {
+      const db = await ready;
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const narrow = (clause: string, ...values: unknown[]) => {
+        where.push(clause);
+        params.push(...values);
+      };
+      narrow('seq < ?', Number.isFinite(before) ? before : Number.MAX_SAFE_INTEGER);
+      narrow('start_ms >= ?', Date.now() - keep.maxAgeMs);
+      if (filter.from !== undefined) narrow('start_ms >= ?', filter.from);
+      if (filter.to !== undefined) narrow('start_ms < ?', filter.to);
+      if (filter.model !== undefined) narrow('(model = ? OR requested_model = ?)', filter.model, filter.model);
+      for (const [field, column] of COLUMNS) {
+        const value = filter[field];
+        if (value !== undefined) narrow(`${column} = ?`, value);
+      }
+      const rows = db
+        .prepare(`SELECT seq, record FROM ${table} WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`)
+        .all(...params, size) as Array<{ seq: number; record: string }>;
+      const records = rows.map((row) => ({ seq: row.seq, record: JSON.parse(row.record) as LogRecord }));
+      return { records, next: rows.length < size ? null : rows[rows.length - 1].seq };
     };
-    narrow('seq < ?', Number.isFinite(before) ? before : Number.MAX_SAFE_INTEGER);
-    narrow('start_ms >= ?', Date.now() - keep.maxAgeMs);
-    if (filter.from !== undefined) narrow('start_ms >= ?', filter.from);
-    if (filter.to !== undefined) narrow('start_ms < ?', filter.to);
-    if (filter.model !== undefined) narrow('(model = ? OR requested_model = ?)', filter.model, filter.model);
-    for (const [field, column] of COLUMNS) {
-      const value = filter[field];
-      if (value !== undefined) narrow(`${column} = ?`, value);
-    }
-    const rows = db
-      .prepare(`SELECT seq, record FROM ${table} WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`)
-      .all(...params, size) as Array<{ seq: number; record: string }>;
-    const records = rows.map((row) => ({ seq: row.seq, record: JSON.parse(row.record) as LogRecord }));
-    return { records, next: rows.length < size ? null : rows[rows.length - 1].seq };
-  };
 
   return {
     kind: 'sqlite',
@@ -165,6 +170,8 @@ async function loadSqlite(): Promise<new (path: string) => Database> {
     const loaded = (await import('better-sqlite3')) as unknown as { default?: unknown };
     return (loaded.default ?? loaded) as new (path: string) => Database;
   } catch (error) {
-    throw new Error('sqliteLogStore() needs the `better-sqlite3` package: npm install better-sqlite3', { cause: error });
+    throw new Error('sqliteLogStore() needs the `better-sqlite3` package: npm install better-sqlite3', {
+      cause: error,
+    });
   }
 }
