@@ -18,7 +18,12 @@ export function tailResponse(store: LogStore, filter: LogFilter, tails: Set<() =
   return {
     kind: 'sse',
     status: 200,
-    headers: { 'cache-control': 'no-store', 'x-accel-buffering': 'no' },
+    // As every SSE response of the gateway: no caching, no transformation (compression would buffer it).
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store, no-transform',
+      'x-accel-buffering': 'no',
+    },
     body: frames(store, filter, tails),
   };
 }
@@ -41,6 +46,7 @@ async function* frames(store: LogStore, filter: LogFilter, tails: Set<() => void
   tails.add(end);
   let timer: NodeJS.Timeout | undefined;
   try {
+    await store.listening?.();
     yield 'retry: 3000\nevent: ready\ndata: {}\n\n';
     while (!ended) {
       if (dropped) {

@@ -26,6 +26,11 @@ export interface LogStore {
   scan(filter: LogFilter, max: number): Promise<LogRecord[]>;
   /** Calls `listener` with every record added from now on (by any instance, for a shared store). */
   subscribe(listener: (record: LogRecord) => void): () => void;
+  /**
+   * Optional: resolves once subscribers hear every record added from then on (a shared store's
+   * subscription takes a round trip to open). The live tail says `ready` after it.
+   */
+  listening?(): Promise<void>;
   close(): Promise<void>;
 }
 

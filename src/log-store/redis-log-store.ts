@@ -97,6 +97,12 @@ export function redisLogStore(options: RedisLogStoreOptions = {}): LogStore {
     await subscriber.subscribe(channel);
   };
   let listening: Promise<void> | undefined;
+  const startListening = () => {
+    listening ??= listen().catch(() => {
+      listening = undefined; // the next subscriber tries again
+    });
+    return listening;
+  };
 
   const fetchBatch: FetchBatch = async (before, size) => {
     const redis = await ready;
@@ -141,11 +147,11 @@ export function redisLogStore(options: RedisLogStoreOptions = {}): LogStore {
     },
     scan: (filter, max) => scanBatches(fetchBatch, filter, max),
     subscribe(listener) {
-      listening ??= listen().catch(() => {
-        listening = undefined;
-      });
-      return listeners.add(listener);
+      const stop = listeners.add(listener);
+      void startListening();
+      return stop;
     },
+    listening: startListening,
     async close() {
       subscriber?.disconnect();
       const redis = await ready.catch(() => undefined);
