@@ -7,7 +7,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, memoryLogStore, type LogRecord } from '../src/index.js';
 import { percentiles } from '../src/admin/log-summary.js';
-import { ADMIN, ADMIN_KEY, adminGateway, adminGet, sendTraffic, startAdminUpstream, TRAFFIC } from './helpers/admin-rig.js';
+import {
+  ADMIN,
+  ADMIN_KEY,
+  adminGateway,
+  adminGet,
+  sendTraffic,
+  startAdminUpstream,
+  TRAFFIC,
+} from './helpers/admin-rig.js';
 import { startHost, type Host } from './helpers/hosts.js';
 import type { Upstream } from './helpers/upstream.js';
 
@@ -48,8 +56,19 @@ describe('access', () => {
   });
 
   it('answers 401 with no data without the key or with a wrong one, on every data route', async () => {
-    for (const headers of [{}, { 'x-modelgate-admin-key': 'wrong-key-wrong-key-wrong' }, { authorization: 'Bearer nope' }]) {
-      for (const path of ['admin/logs', `admin/logs/${records[0].id}`, 'admin/logs/summary', 'admin/logs/tail', 'admin/customers']) {
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { 'x-modelgate-admin-key': 'wrong-key-wrong-key-wrong' },
+      { authorization: 'Bearer nope' },
+    ];
+    for (const headers of attempts) {
+      for (const path of [
+        'admin/logs',
+        `admin/logs/${records[0].id}`,
+        'admin/logs/summary',
+        'admin/logs/tail',
+        'admin/customers',
+      ]) {
         const response = await fetch(`${host.baseURL}/${path}`, { headers });
         const text = await response.text();
         expect(response.status, path).toBe(401);
@@ -107,7 +126,10 @@ describe('GET admin/logs', () => {
 
   it('filters by a time range', async () => {
     const third = Date.parse(records[2].start_time);
-    const answer = await adminGet(host.baseURL, `admin/logs?from=${third}&to=${new Date(Date.now() + 1000).toISOString()}`);
+    const answer = await adminGet(
+      host.baseURL,
+      `admin/logs?from=${third}&to=${new Date(Date.now() + 1000).toISOString()}`,
+    );
     expect(ids(answer.body.data)).toEqual(ids(newestFirst().filter((r) => Date.parse(r.start_time) >= third)));
     const none = await adminGet(host.baseURL, `admin/logs?to=${Date.parse(records[0].start_time)}`);
     expect(none.body.data).toEqual([]);
@@ -190,7 +212,10 @@ describe('GET admin/logs/summary', () => {
       completion_tokens: 5 + 7 + 11 + 13 + 3 + 17 + 4,
       fallbacks: 1,
     });
-    expect(body.totals.cost_usd).toBeCloseTo(sum(records, (r) => r.cost_usd ?? 0), 9);
+    expect(body.totals.cost_usd).toBeCloseTo(
+      sum(records, (r) => r.cost_usd ?? 0),
+      9,
+    );
     expect(body.totals.latency_ms).toEqual(percentiles(records.map((r) => r.latency_ms)));
     const ttfts = records.filter((r) => r.ttft_ms !== null).map((r) => r.ttft_ms!);
     expect(ttfts).toHaveLength(2);
@@ -210,7 +235,10 @@ describe('GET admin/logs/summary', () => {
       const mine = records.filter((r) => r.customer_identifier === group.key.customer);
       expect(group.requests).toBe(mine.length);
       expect(group.total_tokens).toBe(sum(mine, (r) => r.usage?.total_tokens ?? 0));
-      expect(group.cost_usd).toBeCloseTo(sum(mine, (r) => r.cost_usd ?? 0), 9);
+      expect(group.cost_usd).toBeCloseTo(
+        sum(mine, (r) => r.cost_usd ?? 0),
+        9,
+      );
       expect(group.latency_ms).toEqual(percentiles(mine.map((r) => r.latency_ms)));
     }
     const byModel = (await adminGet(host.baseURL, 'admin/logs/summary?group_by=model&status=success')).body;
@@ -244,13 +272,22 @@ describe('GET admin/logs/tail', () => {
       await fetch(`${host.baseURL}/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'gpt-4o-mini', customer_identifier: customer, messages: [{ role: 'user', content: 'hi' }] }),
+        body: JSON.stringify({
+          model: 'gpt-4o-mini',
+          customer_identifier: customer,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
       }).then((r) => r.text());
     }
     while (!text.includes('event: log')) text += (await reader.read()).value;
     controller.abort();
     const frame = text.split('\n\n').find((part) => part.startsWith('event: log'))!;
-    const record = JSON.parse(frame.split('\n').find((line) => line.startsWith('data: '))!.slice(6));
+    const record = JSON.parse(
+      frame
+        .split('\n')
+        .find((line) => line.startsWith('data: '))!
+        .slice(6),
+    );
     expect(record.customer_identifier).toBe('erin');
     expect(record).not.toHaveProperty('input');
     expect(text).not.toContain('frank');
@@ -292,4 +329,3 @@ describe('content', () => {
     }
   });
 });
-

@@ -49,7 +49,10 @@ describe.each(stores)('admin API over the %s log store', (_kind, make) => {
       expect(data.map((r) => r.id)).toEqual(records.map((r) => r.id).reverse());
       const bob = (await adminGet(host.baseURL, 'admin/logs?customer=bob')).body.data;
       expect(bob.map((r: LogRecord) => r.id)).toEqual(
-        records.filter((r) => r.customer_identifier === 'bob').map((r) => r.id).reverse(),
+        records
+          .filter((r) => r.customer_identifier === 'bob')
+          .map((r) => r.id)
+          .reverse(),
       );
       const { body } = await adminGet(host.baseURL, 'admin/logs/summary');
       expect(body.totals.requests).toBe(TRAFFIC.length);
@@ -71,7 +74,10 @@ describe.skipIf(!hasRedis)('two gateway instances on one Redis log store', () =>
     const [hostOne, hostTwo] = await Promise.all([startHost('node', one.gateway), startHost('koa', two.gateway)]);
     const controller = new AbortController();
     try {
-      const tail = await fetch(`${hostTwo.baseURL}/admin/logs/tail?customer=dave`, { headers: ADMIN, signal: controller.signal });
+      const tail = await fetch(`${hostTwo.baseURL}/admin/logs/tail?customer=dave`, {
+        headers: ADMIN,
+        signal: controller.signal,
+      });
       const reader = tail.body!.pipeThrough(new TextDecoderStream()).getReader();
       let text = '';
       while (!text.includes('event: ready')) text += (await reader.read()).value;
@@ -79,7 +85,13 @@ describe.skipIf(!hasRedis)('two gateway instances on one Redis log store', () =>
       const records = await sendTraffic(hostOne.baseURL, one.logs);
       const sent = records.filter((r) => r.customer_identifier === 'dave');
       while (!text.includes('event: log')) text += (await reader.read()).value;
-      const heard = JSON.parse(text.split('event: log\n')[1].split('\n').find((line) => line.startsWith('data: '))!.slice(6));
+      const heard = JSON.parse(
+        text
+          .split('event: log\n')[1]
+          .split('\n')
+          .find((line) => line.startsWith('data: '))!
+          .slice(6),
+      );
       expect(heard.id).toBe(sent[0].id);
       const seenByTwo = await listed(hostTwo.baseURL, TRAFFIC.length);
       expect(seenByTwo.map((r) => r.id)).toEqual(expect.arrayContaining(records.map((r) => r.id)));

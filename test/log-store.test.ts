@@ -8,7 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryLogStore, redisLogStore, sqliteLogStore, type LogRecord, type LogStore, type RetentionOptions } from '../src/index.js';
+import {
+  memoryLogStore,
+  redisLogStore,
+  sqliteLogStore,
+  type LogRecord,
+  type LogStore,
+  type RetentionOptions,
+} from '../src/index.js';
 import { hasRedis, startRedis, type RedisServer } from './helpers/redis.js';
 
 let redis: RedisServer | undefined;
@@ -60,7 +67,14 @@ function record(overrides: Partial<LogRecord> = {}): LogRecord {
     load_balance_group: null,
     attempts: [],
     dropped_params: null,
-    usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3, cached_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0 },
+    usage: {
+      prompt_tokens: 1,
+      completion_tokens: 2,
+      total_tokens: 3,
+      cached_tokens: 0,
+      cache_write_tokens: 0,
+      reasoning_tokens: 0,
+    },
     cost_usd: 0.001,
     cost: null,
     cost_unavailable_reason: null,
@@ -91,7 +105,13 @@ describe.each(kinds)('%s log store', (_kind, make) => {
       const added = [
         record({ customer_identifier: 'alice', metadata: { env: 'prod', n: 1 } }),
         record({ customer_identifier: 'bob', status: 'error', status_code: 503, provider: 'anthropic' }),
-        record({ customer_identifier: 'alice', thread_identifier: 't1', group_identifier: 'g1', model: 'gpt-4o', requested_model: 'fast' }),
+        record({
+          customer_identifier: 'alice',
+          thread_identifier: 't1',
+          group_identifier: 'g1',
+          model: 'gpt-4o',
+          requested_model: 'fast',
+        }),
         record({ customer_identifier: 'carol', metadata: { env: 'dev' } }),
         record({ customer_identifier: 'alice', metadata: { env: 'prod', n: 2 } }),
       ];
@@ -109,7 +129,9 @@ describe.each(kinds)('%s log store', (_kind, make) => {
         added[4].id,
         added[0].id,
       ]);
-      expect(idsOf((await store.list({ metadata: [{ key: 'n', value: '2' }] }, { limit: 9 })).records)).toEqual([added[4].id]);
+      expect(idsOf((await store.list({ metadata: [{ key: 'n', value: '2' }] }, { limit: 9 })).records)).toEqual([
+        added[4].id,
+      ]);
       const from = Date.parse(added[2].start_time);
       expect(idsOf((await store.list({ from }, { limit: 9 })).records)).toEqual(idsOf(newest.slice(0, 3)));
       expect(idsOf((await store.list({ to: from }, { limit: 9 })).records)).toEqual(idsOf(newest.slice(3)));

@@ -26,7 +26,10 @@ export function adminGateway(upstream: Upstream, extra: Partial<GatewayOptions> 
     models: { flaky: { target: 'openai/gpt-4o', fallbacks: ['openai/gpt-4o-mini'] } },
     retry: { maxRetries: 0 },
     health: false,
-    pricing: { 'openai/gpt-4o-mini': { input: 1_000, output: 2_000 }, 'openai/gpt-4o': { input: 1_000, output: 2_000 } },
+    pricing: {
+      'openai/gpt-4o-mini': { input: 1_000, output: 2_000 },
+      'openai/gpt-4o': { input: 1_000, output: 2_000 },
+    },
     customers: { alice: { name: 'Alice', periodBudget: 10, budgetDuration: 'daily', rateLimit: 100 } },
     admin: { key: ADMIN_KEY },
     onLog: logs.sink,
@@ -37,9 +40,27 @@ export function adminGateway(upstream: Upstream, extra: Partial<GatewayOptions> 
 
 /** The traffic mix: 7 requests, 6 answered (one through a fallback, one streamed twice), 1 error. */
 export const TRAFFIC: Array<Record<string, unknown>> = [
-  { model: 'gpt-4o-mini', max_tokens: 5, customer_identifier: 'alice', metadata: { env: 'prod' }, thread_identifier: 't1' },
-  { model: 'gpt-4o-mini', max_tokens: 7, customer_identifier: 'alice', stream: true, stream_options: { include_usage: true } },
-  { model: 'gpt-4o-mini', max_tokens: 11, customer_identifier: 'bob', metadata: { env: 'dev' }, group_identifier: 'g1' },
+  {
+    model: 'gpt-4o-mini',
+    max_tokens: 5,
+    customer_identifier: 'alice',
+    metadata: { env: 'prod' },
+    thread_identifier: 't1',
+  },
+  {
+    model: 'gpt-4o-mini',
+    max_tokens: 7,
+    customer_identifier: 'alice',
+    stream: true,
+    stream_options: { include_usage: true },
+  },
+  {
+    model: 'gpt-4o-mini',
+    max_tokens: 11,
+    customer_identifier: 'bob',
+    metadata: { env: 'dev' },
+    group_identifier: 'g1',
+  },
   { model: 'flaky', max_tokens: 13, customer_identifier: 'bob', metadata: { env: 'prod' } },
   { model: 'gpt-4o-mini', max_tokens: 3, customer_identifier: 'carol', disable_log: true },
   { model: 'no-such-model', customer_identifier: 'carol' },
@@ -60,7 +81,10 @@ export async function sendTraffic(baseURL: string, logs: ReturnType<typeof logCo
     const response = await fetch(`${baseURL}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ messages: [{ role: 'user', content: `hello ${String(body.customer_identifier)}` }], ...body }),
+      body: JSON.stringify({
+        messages: [{ role: 'user', content: `hello ${String(body.customer_identifier)}` }],
+        ...body,
+      }),
     });
     await response.text();
   }
