@@ -11,7 +11,7 @@ import { redisLogStore, sqliteLogStore, type LogRecord, type LogStore } from '..
 import { percentiles } from '../src/admin/log-summary.js';
 import { ADMIN, adminGateway, adminGet, sendTraffic, startAdminUpstream, TRAFFIC } from './helpers/admin-rig.js';
 import { startHost } from './helpers/hosts.js';
-import { hasRedis, startRedis, type RedisServer } from './helpers/redis.js';
+import { freePort, hasRedis, startRedis, type RedisServer } from './helpers/redis.js';
 import type { Upstream } from './helpers/upstream.js';
 
 let upstream: Upstream;
@@ -101,5 +101,49 @@ describe.skipIf(!hasRedis)('two gateway instances on one Redis log store', () =>
       await Promise.all([hostOne.close(), hostTwo.close()]);
       await Promise.all([one.gateway.close(), two.gateway.close()]);
     }
+  });
+});
+
+describe('failures', () => {
+  it('answers 503 log_store_unavailable when the store is down, and reports the cause', async () => {
+    const reported: string[] = [];
+    const deadPort = await freePort();
+    const rig = adminGateway(upstream, {
+      logStore: redisLogStore({ url: `redis://127.0.0.1:${deadPort}`, commandTimeoutMs: 200 }),
+      onError: (_error, where) => reported.push(where),
+    });
+    const host = await startHost('node', rig.gateway);
+    try {
+      const answer = await adminGet(host.baseURL, 'admin/logs');
+      expect(answer.status).toBe(503);
+      expect(answer.body.error.code).toBe('log_store_unavailable');
+      expect(reported).toContain('admin');
+      // The LLM routes do not depend on it: the request is served, the store's failure reported.
+      const [served] = await sendTraffic(host.baseURL, rig.logs);
+      expect(served.status).toBe('success');
+    } finally {
+      await host.close();
+      await rig.gateway.close();
+    }
+  });
+
+  it('ends an open tail when the gateway closes', async () => {
+    const rig = adminGateway(upstream);
+    const host = await startHost('express', rig.gateway);
+    try {
+      const tail = await fetch(`${host.baseURL}/admin/logs/tail`, { headers: ADMIN });
+      const reader = tail.body!.pipeThrough(new TextDecoderStream()).getReader();
+      expect((await reader.read()).value).toContain('event: ready');
+      await rig.gateway.close();
+      for (;;) if ((await reader.read()).done) break;
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('refuses an admin key shorter than 16 characters', () => {
+    expect(() => adminGateway(upstream, { admin: { key: 'short' } })).toThrow(
+      /admin\.key: the admin key must be at least 16 characters/,
+    );
   });
 });

@@ -89,7 +89,8 @@ export function createAdmin(
         checkKey(request.headers);
         return await api(request.method.toUpperCase(), path, queryOf(request.path));
       } catch (thrown) {
-        const error = toGatewayError(thrown);
+        // A store failure is the operator's to read in onError; the response names no detail of it.
+        const error = GatewayError.isInstance(thrown) ? toGatewayError(thrown) : storeUnavailable();
         if (!GatewayError.isInstance(thrown)) report(thrown, 'admin');
         return {
           kind: 'json',
@@ -113,6 +114,15 @@ export function createAdmin(
       await store.close();
     },
   };
+}
+
+function storeUnavailable(): GatewayError {
+  return new GatewayError({
+    status: 503,
+    code: 'log_store_unavailable',
+    headers: { 'retry-after': '1' },
+    message: 'The log store did not answer; try again shortly (the cause went to the gateway’s onError).',
+  });
 }
 
 function ok(body: unknown): JsonResponse {

@@ -73,19 +73,43 @@ export function redisLogStore(options: RedisLogStoreOptions = {}): LogStore {
         commandTimeout: timeoutMs,
         connectTimeout: Math.max(1_000, timeoutMs),
         retryStrategy: (times: number) => Math.min(100 * times, 2_000),
-        lazyConnect: true,
         ...options.redisOptions,
       });
     redis.on('error', () => {}); // commands fail and say why; an unheard 'error' would crash the host
-    if (redis.status === 'wait') await redis.connect();
     redis.defineCommand('mgAddLog', { numberOfKeys: 5, lua: ADD });
     return redis as LogRedis;
   })();
   ready.catch(() => {});
 
+  /**
+   * The client once connected, waiting up to `commandTimeoutMs` for a (re)connection: commands are
+   * not queued while Redis is away (the queue would grow without bound), they fail and say why.
+   */
+  const connected = async (): Promise<LogRedis> => {
+    const redis = await ready;
+    if (redis.status === 'ready') return redis;
+    if (redis.status === 'end') throw new Error('the Redis log store is closed');
+    let timer: NodeJS.Timeout | undefined;
+    let onReady: (() => void) | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        onReady = resolve;
+        redis.once('ready', onReady);
+        timer = setTimeout(
+          () => reject(new Error(`Redis (log store) is not connected (${redis.status}) after ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      });
+    } finally {
+      clearTimeout(timer);
+      redis.off('ready', onReady!);
+    }
+    return redis;
+  };
+
   /** The tail hears every instance: a subscriber connection, opened for the first listener. */
   const listen = async () => {
-    const redis = await ready;
+    const redis = await connected();
     subscriber = redis.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
     subscriber.on('error', () => {});
     subscriber.on('message', (_channel: string, id: string) => {
@@ -105,7 +129,7 @@ export function redisLogStore(options: RedisLogStoreOptions = {}): LogStore {
   };
 
   const fetchBatch: FetchBatch = async (before, size) => {
-    const redis = await ready;
+    const redis = await connected();
     const max = Number.isFinite(before) ? `(${before}` : '+inf';
     const found = await redis.zrevrangebyscore(orderKey, max, '-inf', 'WITHSCORES', 'LIMIT', 0, size);
     if (!found.length) return { records: [], next: null };
@@ -125,7 +149,7 @@ export function redisLogStore(options: RedisLogStoreOptions = {}): LogStore {
   return {
     kind: 'redis',
     async add(record) {
-      const redis = await ready;
+      const redis = await connected();
       const form = storedForm(record, keep);
       const seq = await redis.mgAddLog(
         ...keys,
@@ -140,7 +164,7 @@ export function redisLogStore(options: RedisLogStoreOptions = {}): LogStore {
     },
     list: (filter, page) => pageFromBatches(fetchBatch, filter, page.limit, cursorSeq(page.cursor)),
     async get(id) {
-      const json = await (await ready).hget(dataKey, id);
+      const json = await (await connected()).hget(dataKey, id);
       if (!json) return null;
       const record = JSON.parse(json) as LogRecord;
       return Date.parse(record.start_time) >= Date.now() - keep.maxAgeMs ? record : null;
