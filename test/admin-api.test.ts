@@ -97,6 +97,34 @@ describe('access', () => {
   });
 });
 
+describe('the page', () => {
+  it('serves the page, its script and stylesheet without a key, under a CSP that allows only itself', async () => {
+    const page = await fetch(`${host.baseURL}/dashboard`);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'; script-src 'self'");
+    expect(html).toContain('<script type="module" src="dashboard/app.js">');
+    expect(html).not.toMatch(/https?:\/\//);
+    for (const [file, type] of [
+      ['app.js', 'text/javascript; charset=utf-8'],
+      ['app.css', 'text/css; charset=utf-8'],
+    ]) {
+      const asset = await fetch(`${host.baseURL}/dashboard/${file}`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('content-type')).toBe(type);
+      const text = await asset.text();
+      expect(text.length).toBeGreaterThan(1_000);
+      // Nothing loaded from elsewhere: no absolute URL a browser would fetch.
+      expect(text).not.toMatch(/(?:src|href|url)\(?\s*=?\s*["']?https?:/i);
+    }
+    const slash = await fetch(`${host.baseURL}/dashboard/`, { redirect: 'manual' });
+    expect(slash.status).toBe(308);
+    expect(slash.headers.get('location')).toBe('../dashboard');
+    expect((await fetch(`${host.baseURL}/dashboard/other.js`)).status).toBe(404);
+  });
+});
+
 describe('GET admin/logs', () => {
   it('lists every record newest first, without input, output and params', async () => {
     const answer = await adminGet(host.baseURL, 'admin/logs');
