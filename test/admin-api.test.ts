@@ -16,7 +16,7 @@ import {
   startAdminUpstream,
   TRAFFIC,
 } from './helpers/admin-rig.js';
-import { startHost, type Host } from './helpers/hosts.js';
+import { HOST_KINDS, startHost, type Host } from './helpers/hosts.js';
 import type { Upstream } from './helpers/upstream.js';
 
 let upstream: Upstream;
@@ -122,6 +122,29 @@ describe('the page', () => {
     expect(slash.status).toBe(308);
     expect(slash.headers.get('location')).toBe('../dashboard');
     expect((await fetch(`${host.baseURL}/dashboard/other.js`)).status).toBe(404);
+  });
+});
+
+describe('every adapter', () => {
+  it.each(HOST_KINDS)('serves the page and the API on a %s host', async (kind) => {
+    const other = await startHost(kind, rig.gateway);
+    try {
+      const page = await fetch(`${other.baseURL}/dashboard`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('dashboard/app.js');
+      const listed = await adminGet(other.baseURL, 'admin/logs?customer=bob&limit=1');
+      expect(listed.status).toBe(200);
+      expect(ids(listed.body.data)).toEqual(
+        ids(
+          newestFirst()
+            .filter((r) => r.customer_identifier === 'bob')
+            .slice(0, 1),
+        ),
+      );
+      expect((await adminGet(other.baseURL, 'admin/logs', {})).status).toBe(401);
+    } finally {
+      await other.close();
+    }
   });
 });
 
