@@ -9,6 +9,7 @@ import { GatewayError, toGatewayError } from '../errors.js';
 import type { ErrorReporter } from '../logging/emit-log.js';
 import type { LogRecord, LogSink } from '../logging/log-record.js';
 import { dashboardResponse } from '../dashboard/serve-dashboard.js';
+import type { LogFilter } from '../log-store/log-filter.js';
 import type { LogStore } from '../log-store/log-store.js';
 import { memoryLogStore } from '../log-store/memory-log-store.js';
 import type { CustomerOptions } from '../traffic/traffic-options.js';
@@ -44,6 +45,22 @@ export function createAdmin(
   const serveDashboard = admin.dashboard ?? true;
   const maxSummary = admin.maxSummaryRecords ?? DEFAULT_SUMMARY_RECORDS;
   const tails = new Set<() => void>();
+  /**
+   * Scans under way, by filter: the Usage page asks for five summaries of the same records at once,
+   * and they share one read of the store.
+   */
+  const scans = new Map<string, Promise<LogRecord[]>>();
+  const scan = (filter: LogFilter, max: number) => {
+    const key = JSON.stringify([filter, max]);
+    let running = scans.get(key);
+    if (!running) {
+      running = store.scan(filter, max);
+      scans.set(key, running);
+      const forget = () => scans.delete(key);
+      running.then(forget, forget);
+    }
+    return running;
+  };
   /** Records on their way into the store, which `close` waits for. */
   const adding = new Set<Promise<void>>();
 
@@ -55,7 +72,7 @@ export function createAdmin(
     }
     if (path === '/admin/logs/summary') {
       const { groupBy, bucketMs } = readGrouping(query);
-      const records = await store.scan(readFilter(query), maxSummary + 1);
+      const records = await scan(readFilter(query), maxSummary + 1);
       const truncated = records.length > maxSummary;
       return ok(summarise(truncated ? records.slice(0, maxSummary) : records, groupBy, bucketMs, truncated));
     }
@@ -68,7 +85,7 @@ export function createAdmin(
       return ok(record);
     }
     if (path === '/admin/customers') {
-      const records = await store.scan({}, CUSTOMER_RECORDS);
+      const records = await scan({}, CUSTOMER_RECORDS);
       return ok({ object: 'list', data: customersView(customers, records) });
     }
     if (path === '/admin/status') return ok({ log_store: store.kind, dashboard: serveDashboard });

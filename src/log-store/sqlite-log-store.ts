@@ -44,45 +44,51 @@ export function sqliteLogStore(options: SqliteLogStoreOptions = {}): LogStore {
   const table = options.table ?? 'modelgate_logs';
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new Error(`sqliteLogStore: invalid table name ${table}`);
   const listeners = new LogListeners();
+  /** Rows and stored bytes, counted at open and kept up to date (one instance writes the file). */
+  let rows = 0;
   let bytes = 0;
+  let sql!: ReturnType<typeof statements>;
   const ready: Promise<Database> = (async () => {
     const db =
       (options.database as Database | undefined) ?? new (await loadSqlite())(options.path ?? 'modelgate-logs.db');
-    if (!options.database) db.pragma('journal_mode = WAL');
+    if (!options.database) {
+      db.pragma('journal_mode = WAL');
+      // With WAL, NORMAL never corrupts the file; a power cut may lose the last records, not the rest.
+      db.pragma('synchronous = NORMAL');
+    }
     db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
       seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, start_ms INTEGER NOT NULL,
       customer TEXT, model TEXT, requested_model TEXT, provider TEXT, status TEXT, thread TEXT, grp TEXT,
       bytes INTEGER NOT NULL, record TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS ${table}_start ON ${table}(start_ms);
       CREATE INDEX IF NOT EXISTS ${table}_customer ON ${table}(customer, seq);`);
-    bytes = (db.prepare(`SELECT COALESCE(SUM(bytes), 0) AS total FROM ${table}`).get() as { total: number }).total;
+    const totals = db.prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS total FROM ${table}`).get() as {
+      n: number;
+      total: number;
+    };
+    rows = totals.n;
+    bytes = totals.total;
+    sql = statements(db, table);
     return db;
   })();
   ready.catch(() => {}); // the first call reports it
 
-  const trim = (db: Database) => {
-    const freed = (rows: Array<{ bytes: number }>) => rows.reduce((sum, row) => sum + row.bytes, 0);
-    bytes -= freed(
-      db.prepare(`DELETE FROM ${table} WHERE start_ms < ? RETURNING bytes`).all(Date.now() - keep.maxAgeMs),
-    );
-    bytes -= freed(
-      db
-        .prepare(
-          `DELETE FROM ${table} WHERE seq <= (SELECT seq FROM ${table} ORDER BY seq DESC LIMIT 1 OFFSET ?) RETURNING bytes`,
-        )
-        .all(keep.maxRecords),
-    );
-    while (bytes > keep.maxBytes) {
-      const oldest = db.prepare(`SELECT seq, bytes FROM ${table} ORDER BY seq ASC LIMIT 100`).all() as SeqBytes[];
-      if (!oldest.length) break;
+  const trim = () => {
+    const drop = (deleted: Array<{ bytes: number }>) => {
+      rows -= deleted.length;
+      for (const row of deleted) bytes -= row.bytes;
+    };
+    drop(sql.expire.all(Date.now() - keep.maxAgeMs));
+    if (rows > keep.maxRecords) drop(sql.dropOldest.all(rows - keep.maxRecords));
+    while (bytes > keep.maxBytes && rows > 0) {
       let over = bytes - keep.maxBytes;
-      let upTo = oldest[0].seq;
-      for (const row of oldest) {
-        upTo = row.seq;
+      let count = 0;
+      for (const row of sql.oldestSizes.all() as Array<{ bytes: number }>) {
+        count++;
         over -= row.bytes;
         if (over <= 0) break;
       }
-      bytes -= freed(db.prepare(`DELETE FROM ${table} WHERE seq <= ? RETURNING bytes`).all(upTo));
+      drop(sql.dropOldest.all(Math.max(1, count)));
     }
   };
 
@@ -115,29 +121,25 @@ export function sqliteLogStore(options: SqliteLogStoreOptions = {}): LogStore {
   return {
     kind: 'sqlite',
     async add(record) {
-      const db = await ready;
+      await ready;
       const form = storedForm(record, keep);
-      const inserted = db
-        .prepare(
-          `INSERT OR IGNORE INTO ${table} (id, start_ms, customer, model, requested_model, provider, status, thread, grp, bytes, record)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          record.id,
-          Date.parse(record.start_time),
-          record.customer_identifier,
-          record.model,
-          record.requested_model,
-          record.provider,
-          record.status,
-          record.thread_identifier,
-          record.group_identifier,
-          form.bytes,
-          form.json,
-        );
+      const inserted = sql.insert.run(
+        record.id,
+        Date.parse(record.start_time),
+        record.customer_identifier,
+        record.model,
+        record.requested_model,
+        record.provider,
+        record.status,
+        record.thread_identifier,
+        record.group_identifier,
+        form.bytes,
+        form.json,
+      );
       if (!inserted.changes) return;
+      rows++;
       bytes += form.bytes;
-      trim(db);
+      trim();
       listeners.emit(JSON.parse(form.json) as LogRecord);
     },
     async list(filter, page) {
@@ -159,9 +161,19 @@ export function sqliteLogStore(options: SqliteLogStoreOptions = {}): LogStore {
   };
 }
 
-interface SeqBytes {
-  seq: number;
-  bytes: number;
+/** Prepared once: preparing a statement per record costs more than running it. */
+function statements(db: Database, table: string) {
+  return {
+    insert: db.prepare(
+      `INSERT OR IGNORE INTO ${table} (id, start_ms, customer, model, requested_model, provider, status, thread, grp, bytes, record)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    expire: db.prepare(`DELETE FROM ${table} WHERE start_ms < ? RETURNING bytes`),
+    dropOldest: db.prepare(
+      `DELETE FROM ${table} WHERE seq IN (SELECT seq FROM ${table} ORDER BY seq ASC LIMIT ?) RETURNING bytes`,
+    ),
+    oldestSizes: db.prepare(`SELECT bytes FROM ${table} ORDER BY seq ASC LIMIT 100`),
+  };
 }
 
 /** better-sqlite3 is an optional peer dependency: only a SQLite log store needs it. */
