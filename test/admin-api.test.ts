@@ -242,10 +242,13 @@ describe('GET admin/logs/{id}', () => {
     ]);
   });
 
-  it('is a 404 for an id it does not keep', async () => {
+  it('is a 404 for an id it does not keep, a 400 for one that does not decode', async () => {
     const answer = await adminGet(host.baseURL, 'admin/logs/00000000-0000-0000-0000-000000000000');
     expect(answer.status).toBe(404);
     expect(answer.body.error.code).toBe('log_record_not_found');
+    const garbled = await adminGet(host.baseURL, 'admin/logs/%E0%A4%A');
+    expect(garbled.status).toBe(400);
+    expect(garbled.body.error.param).toBe('id');
   });
 });
 

@@ -5,7 +5,7 @@
  * Every data route needs the admin key; the page's own files hold no data and need none.
  */
 import type { GatewayRequest, GatewayResponse, JsonResponse } from '../contract.js';
-import { GatewayError, toGatewayError } from '../errors.js';
+import { GatewayError, invalidRequest, toGatewayError } from '../errors.js';
 import type { ErrorReporter } from '../logging/emit-log.js';
 import type { LogRecord, LogSink } from '../logging/log-record.js';
 import { dashboardResponse } from '../dashboard/serve-dashboard.js';
@@ -78,7 +78,7 @@ export function createAdmin(
     }
     if (path === '/admin/logs/tail') return tailResponse(store, readFilter(query), tails);
     if (path.startsWith('/admin/logs/')) {
-      const id = decodeURIComponent(path.slice('/admin/logs/'.length));
+      const id = decodeId(path.slice('/admin/logs/'.length));
       const record = await store.get(id);
       if (!record)
         throw notFound(`No log record \`${id.slice(0, 100)}\` is kept (it may be older than the store keeps).`);
@@ -131,6 +131,14 @@ export function createAdmin(
       await store.close();
     },
   };
+}
+
+function decodeId(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw invalidRequest('The record id in the path is not valid percent-encoding.', 'id');
+  }
 }
 
 function storeUnavailable(): GatewayError {
