@@ -81,6 +81,8 @@ export function redisLogStore(options: RedisLogStoreOptions = {}): LogStore {
   })();
   ready.catch(() => {});
 
+  /** One listener for the next connection, however many commands wait for it. */
+  let reconnected: Promise<void> | undefined;
   /**
    * The client once connected, waiting up to `commandTimeoutMs` for a (re)connection: commands are
    * not queued while Redis is away (the queue would grow without bound), they fail and say why.
@@ -89,20 +91,25 @@ export function redisLogStore(options: RedisLogStoreOptions = {}): LogStore {
     const redis = await ready;
     if (redis.status === 'ready') return redis;
     if (redis.status === 'end') throw new Error('the Redis log store is closed');
+    reconnected ??= new Promise<void>((resolve) =>
+      redis.once('ready', () => {
+        reconnected = undefined;
+        resolve();
+      }),
+    );
     let timer: NodeJS.Timeout | undefined;
-    let onReady: (() => void) | undefined;
     try {
-      await new Promise<void>((resolve, reject) => {
-        onReady = resolve;
-        redis.once('ready', onReady);
-        timer = setTimeout(
-          () => reject(new Error(`Redis (log store) is not connected (${redis.status}) after ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-      });
+      await Promise.race([
+        reconnected,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`Redis (log store) is not connected (${redis.status}) after ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+        }),
+      ]);
     } finally {
       clearTimeout(timer);
-      redis.off('ready', onReady!);
     }
     return redis;
   };
