@@ -94,21 +94,28 @@ const server = app.listen(port, async () => {
 
 /** A few requests, so that the dashboard has something to show from the first minute. */
 async function sendSampleTraffic(base: string): Promise<void> {
-  const ask = (body: Record<string, unknown>) =>
-    fetch(`${base}/chat/completions`, {
+  let sent = 0;
+  const ask = async (body: Record<string, unknown>) => {
+    sent++;
+    const response = await fetch(`${base}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ messages: [{ role: 'user', content: 'Hello from the demo' }], ...body }),
-    }).then((response) => response.text());
+    });
+    await response.text();
+    return response.headers.get('x-modelgate-fallback') === 'true';
+  };
   for (const customer of ['alice', 'bob', 'alice'])
     await ask({ model: 'demo-chat', customer_identifier: customer, metadata: { source: 'demo' } });
   await ask({ model: 'demo-chat', stream: true, customer_identifier: 'bob', thread_identifier: 'thread-1' });
-  // `flaky` fails half of the time: a few tries show fallbacks to demo-chat.
-  for (let i = 0; i < 4; i++) await ask({ model: 'flaky', customer_identifier: 'alice' });
+  // `flaky` fails half of the time: a few tries, until one of them has fallen back to demo-chat.
+  let fellBack = false;
+  for (let i = 0; i < 12 && (i < 3 || !fellBack); i++)
+    fellBack = (await ask({ model: 'flaky', customer_identifier: 'alice' })) || fellBack;
   // Errors: a model nobody serves, and carol over her rate limit of 2 a minute.
   await ask({ model: 'no-such-model', customer_identifier: 'bob' });
   for (let i = 0; i < 3; i++) await ask({ model: 'demo-chat', customer_identifier: 'carol' });
-  console.log('Sent 12 sample requests (a fallback and errors among them) through the gateway.\n');
+  console.log(`Sent ${sent} sample requests (a fallback and errors among them) through the gateway.\n`);
 }
 
 const shutdown = () => {
