@@ -99,7 +99,9 @@ describe.skipIf(!hasChromium).each<HostKind>(['express', 'koa', 'node'])('the da
 
   it('opens a request with its fallback attempts', async () => {
     const fallback = records.find((r) => r.fallback_used)!;
-    await page.click(`tr[data-id="${fallback.id}"] a`);
+    // By keyboard: every row's link takes the focus and opens with Enter.
+    await page.focus(`tr[data-id="${fallback.id}"] a`);
+    await page.keyboard.press('Enter');
     await ready(`/request/${fallback.id}`);
     expect(await page.textContent('h2')).toBe(`Request ${fallback.id}`);
     const attempts = await page.$$eval('.timeline li', (items) => items.map((li) => li.textContent));
