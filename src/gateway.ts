@@ -2,6 +2,7 @@
  * `createGateway`: options checked once, then `handle(request, context)` serves the OpenAI-compatible
  * routes and resolves for every expected failure with an OpenAI-shaped error response.
  */
+import { createAdmin } from './admin/admin-api.js';
 import type { GatewayRequest, GatewayResponse, HandleContext, JsonResponse } from './contract.js';
 import { CostCalculator } from './cost/cost-calculator.js';
 import { findRoute, SERVED_ROUTES } from './endpoints/index.js';
@@ -88,6 +89,9 @@ export function createGateway(input: GatewayOptions): Gateway {
     report,
   };
   const inFlight = new InFlight();
+  // The admin API and dashboard (docs/dashboard.md); its log store hears every record the sink does.
+  const admin = options.admin && createAdmin(options.admin, options.logStore, traffic.customers, report);
+  const onLog = admin ? admin.sink(options.onLog) : options.onLog;
   const authorize = createAuthorizer(options.gatewayKeys ?? [], options.authorize);
   const passthrough = passThroughSetup(options.passthrough, providers);
   const responseStore = responseStoreSetup(options.responses, traffic.calls.store);
@@ -99,8 +103,10 @@ export function createGateway(input: GatewayOptions): Gateway {
   async function handle(request: GatewayRequest, context: HandleContext = {}): Promise<GatewayResponse> {
     const mounted = request.mount ? underMount(request.path, request.mount) : request.path;
     const path = normalisePath(mounted ?? request.path);
+    // Admin requests are not LLM traffic: they leave no log record.
+    if (admin && mounted !== undefined && !closed && admin.owns(path)) return admin.handle(request, path);
     inFlight.start();
-    const log = new RequestLog(request.method, path, options.onLog, report, inFlight.end);
+    const log = new RequestLog(request.method, path, onLog, report, inFlight.end);
     log.record.principal = context.principal ?? null;
     log.record.host_metadata = context.metadata ?? null;
     try {
@@ -184,6 +190,7 @@ export function createGateway(input: GatewayOptions): Gateway {
     // Last, once every record is in: a sink closed earlier would refuse them.
     const sink = options.onLog as { close?: () => Promise<void> } | undefined;
     if (typeof sink?.close === 'function') await sink.close().catch((error: unknown) => report(error, 'onLog'));
+    await admin?.close().catch((error: unknown) => report(error, 'logStore'));
   }
 
   return {
