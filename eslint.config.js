@@ -14,12 +14,17 @@ const LAYER_TABLE = `
   adapters           adapters/                    : entry node-entry
   fetch-adapter      adapters/fetch/              : entry
   node-entry         adapters/node/               : entry node
+  # The dashboard's browser code (bundled by scripts/build-dashboard.ts); it imports types only.
+  dashboard-ui       src/dashboard-ui/            : admin log-record
   entry              src/index.ts                 : gateway contract options http logging log-record store traffic-options cost params
-                                                    transport provider-contract usage errors util
+                                                    transport provider-contract usage errors util log-store admin-options
   # Node host glue (IncomingMessage/ServerResponse <-> the contract); the core never imports it.
   node               src/node/                    : gateway contract client-signal http errors util
   gateway            src/gateway.ts src/pass-through-intake.ts src/response-state-intake.ts : engine http request-checks params
-                                                    traffic routing options logging cost provider-registry response-store store provider-contract transport endpoints contract errors util
+                                                    traffic routing options logging cost provider-registry response-store store provider-contract transport endpoints contract errors util admin
+  # The admin API and the dashboard page (docs/dashboard.md), handed their paths by gateway.ts.
+  admin              src/admin/                   : admin-options dashboard log-store logging log-record traffic-options contract errors util
+  dashboard          src/dashboard/               : contract errors util
   engine             src/engine/                  : traffic cache routing params logging log-record record-usage cost provider-kit
                                                     provider-contract sse transport endpoints contract client-signal usage errors util
   # The response store (stored Responses answers, their routes), over the store.
@@ -36,10 +41,13 @@ const LAYER_TABLE = `
   http               src/http/                    : request-checks options contract errors util
   params             src/params/                  : request-checks errors util
   request-checks     src/http/validate-request-body.ts : errors util
-  options            src/options.ts               : provider-registry providers traffic-options log-record cost transport errors util
+  options            src/options.ts               : provider-registry providers traffic-options admin-options log-record cost transport errors util
+  admin-options      src/admin/admin-options.ts   : log-store errors util
   traffic-options    src/traffic/traffic-options.ts : store errors util
   logging            src/logging/                 : log-record endpoints errors util
   store              src/store/                   : log-record errors util
+  # Where the admin API reads records from: memory, SQLite, Redis.
+  log-store          src/log-store/               : log-record errors util
   record-usage       src/cost/record-usage.ts     : log-record cost usage errors util
   log-record         src/logging/log-record.ts    : cost usage errors util
   # An endpoint is one record, read by the gateway, engine, traffic, cache and logging.
@@ -68,7 +76,7 @@ const LAYER_TABLE = `
 const PENDING = [];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.bench/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.bench/', 'src/dashboard/generated/', 'test-output/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -64,6 +64,10 @@ export const ERROR_CODES = [
   'customer_credentials_not_allowed',
   'customer_rate_limit_exceeded',
   'insufficient_quota',
+  // The admin API (docs/dashboard.md).
+  'invalid_admin_key',
+  'log_record_not_found',
+  'log_store_unavailable',
   // Routing.
   'model_not_found',
   'model_cannot_serve_request',

@@ -2,6 +2,7 @@
  * `createGateway`: options checked once, then `handle(request, context)` serves the OpenAI-compatible
  * routes and resolves for every expected failure with an OpenAI-shaped error response.
  */
+import { createAdmin } from './admin/admin-api.js';
 import type { GatewayRequest, GatewayResponse, HandleContext, JsonResponse } from './contract.js';
 import { CostCalculator } from './cost/cost-calculator.js';
 import { errorShapeFor, findRoute, SERVED_ROUTES, type ErrorShape, type ModelEndpoint } from './endpoints/index.js';
@@ -89,6 +90,9 @@ export function createGateway(input: GatewayOptions): Gateway {
     report,
   };
   const inFlight = new InFlight();
+  // The admin API and dashboard (docs/dashboard.md); its log store hears every record the sink does.
+  const admin = options.admin && createAdmin(options.admin, options.logStore, traffic.customers, report);
+  const onLog = admin ? admin.sink(options.onLog) : options.onLog;
   const authorize = createAuthorizer(options.gatewayKeys ?? [], options.authorize);
   const passthrough = passThroughSetup(options.passthrough, providers);
   const responseStore = responseStoreSetup(options.responses, traffic.calls.store);
@@ -100,8 +104,10 @@ export function createGateway(input: GatewayOptions): Gateway {
   async function handle(request: GatewayRequest, context: HandleContext = {}): Promise<GatewayResponse> {
     const mounted = request.mount ? underMount(request.path, request.mount) : request.path;
     const path = normalisePath(mounted ?? request.path);
+    // Admin requests are not LLM traffic: they leave no log record.
+    if (admin && mounted !== undefined && !closed && admin.owns(path)) return admin.handle(request, path);
     inFlight.start();
-    const log = new RequestLog(request.method, path, options.onLog, report, inFlight.end);
+    const log = new RequestLog(request.method, path, onLog, report, inFlight.end);
     /** How this request's errors look (its route's shape); found with the route. */
     let errorShape: ErrorShape | undefined = errorShapeFor(path, undefined);
     log.record.principal = context.principal ?? null;
@@ -193,6 +199,7 @@ export function createGateway(input: GatewayOptions): Gateway {
     // Last, once every record is in: a sink closed earlier would refuse them.
     const sink = options.onLog as { close?: () => Promise<void> } | undefined;
     if (typeof sink?.close === 'function') await sink.close().catch((error: unknown) => report(error, 'onLog'));
+    await admin?.close().catch((error: unknown) => report(error, 'logStore'));
   }
 
   return {

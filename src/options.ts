@@ -3,6 +3,7 @@
  * Each provider's options are those of its kind, from the provider registry.
  */
 import { z } from 'zod';
+import { adminOptionShapes } from './admin/admin-options.js';
 import { GatewayConfigError } from './errors.js';
 import { pricingSchema } from './cost/pricing-options.js';
 import type { LogRecord } from './logging/log-record.js';
@@ -101,6 +102,7 @@ const optionsSchema = z.strictObject({
     .custom<object>((value) => typeof value === 'object' && value !== null, { message: 'must be an undici Dispatcher' })
     .optional(),
   ...trafficOptionShapes,
+  ...adminOptionShapes,
 });
 
 export interface AuthorizeInput {

@@ -25,7 +25,10 @@ describe('system services the tests need', () => {
   it('are reported missing, not crashed on, when absent', () => {
     const run = loadServices({});
     expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual([['redis-server', false]]);
+    expect(JSON.parse(run.stdout)).toEqual([
+      ['redis-server', false],
+      ['chromium', false],
+    ]);
   });
 
   it('fail the run when MODELGATE_TEST_REQUIRE names them', () => {
@@ -34,5 +37,8 @@ describe('system services the tests need', () => {
     expect(run.stderr).toContain(
       'redis-server is required (MODELGATE_TEST_REQUIRE=redis-server) but cannot be started',
     );
+    const browser = loadServices({ MODELGATE_TEST_REQUIRE: 'chromium' });
+    expect(browser.status).not.toBe(0);
+    expect(browser.stderr).toContain('chromium is required (MODELGATE_TEST_REQUIRE=chromium) but cannot be started');
   });
 });

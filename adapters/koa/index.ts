@@ -48,7 +48,7 @@ export function koaGateway(gateway: Gateway, options: KoaGatewayOptions = {}) {
   return async function modelgate(ctx: Context, next: Next): Promise<void> {
     if (!underPrefix(ctx, prefix)) return next();
     const parsed = ctx.req.readableEnded ? (ctx.request as { body?: unknown }).body : undefined;
-    const request = gatewayRequestFromNode(ctx.req, ctx.path.slice(prefix.length) || '/', parsed);
+    const request = gatewayRequestFromNode(ctx.req, (ctx.path.slice(prefix.length) || '/') + ctx.search, parsed);
     if (parsed !== undefined) request.bodyBytes = keptBodyBytes(ctx.request as { rawBody?: unknown });
     await serveKoa(gateway, ctx, request, options);
   };
@@ -75,7 +75,7 @@ export function koaGatewayErrors(gateway: Gateway, options: KoaGatewayOptions = 
       if (!underPrefix(ctx, prefix) || !isBodyParserError(error) || ctx.headerSent) throw error;
       const request: GatewayRequest = {
         method: ctx.method,
-        path: ctx.path.slice(prefix.length) || '/',
+        path: (ctx.path.slice(prefix.length) || '/') + ctx.search,
         headers: ctx.req.headers,
         bodyError: error,
       };

@@ -1,5 +1,5 @@
 /**
- * System services some suites need (a real `redis-server`). On a machine without one, those suites
+ * System services some suites need (a real `redis-server`, Debian's `chromium`). On a machine without one, those suites
  * are skipped and `npm test` says so in one line (test/global-setup.ts); `.ci/run` installs them and
  * sets MODELGATE_TEST_REQUIRE, which turns a missing service into a failure instead of a skip.
  */
@@ -36,4 +36,9 @@ export const redisServer = findService(
   'the tests on a real Redis (store, cache, customers, budgets, health, two processes): redis-server is not installed; install it (apt-get install redis-server) and run npm test again',
 );
 
-export const services: readonly TestService[] = [redisServer];
+export const chromium = findService(
+  'chromium',
+  "the dashboard's browser tests (headless Chromium driven by playwright-core): chromium is not installed; install it (apt-get install chromium) and run npm test again",
+);
+
+export const services: readonly TestService[] = [redisServer, chromium];
