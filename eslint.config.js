@@ -20,7 +20,7 @@ const LAYER_TABLE = `
                                                     transport provider-contract usage errors util log-store admin-options
   # Node host glue (IncomingMessage/ServerResponse <-> the contract); the core never imports it.
   node               src/node/                    : gateway contract client-signal http errors util
-  gateway            src/gateway.ts src/pass-through-intake.ts src/response-state-intake.ts : engine http request-checks params
+  gateway            src/gateway.ts src/gateway-errors.ts src/pass-through-intake.ts src/response-state-intake.ts : engine http request-checks params
                                                     traffic routing options logging cost provider-registry response-store store provider-contract transport endpoints contract errors util admin
   # The admin API and the dashboard page (docs/dashboard.md), handed their paths by gateway.ts.
   admin              src/admin/                   : admin-options dashboard log-store logging log-record traffic-options contract errors util

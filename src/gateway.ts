@@ -3,14 +3,14 @@
  * routes and resolves for every expected failure with an OpenAI-shaped error response.
  */
 import { createAdmin } from './admin/admin-api.js';
-import type { GatewayRequest, GatewayResponse, HandleContext, JsonResponse } from './contract.js';
+import type { GatewayRequest, GatewayResponse, HandleContext } from './contract.js';
 import { CostCalculator } from './cost/cost-calculator.js';
-import { errorShapeFor, findRoute, SERVED_ROUTES, type ErrorShape, type ModelEndpoint } from './endpoints/index.js';
+import { errorShapeFor, findRoute, type ErrorShape, type ModelEndpoint } from './endpoints/index.js';
+import { closedMidway, errorResponse, outsideMount, unknownPath, wrongMethod } from './gateway-errors.js';
 import { GatewayConfigError, GatewayError, toGatewayError } from './errors.js';
 import { DEFAULT_RETRY_POLICY } from './engine/backoff.js';
 import { RESPONSE_BODY_LIMIT, type EngineContext } from './engine/engine-context.js';
 import { proxyRequest } from './engine/proxy-request.js';
-import { countTries } from './engine/served-headers.js';
 import { createAuthorizer } from './http/authorize-request.js';
 import { forwardedHeaders } from './http/forwarded-headers.js';
 import { readJsonBody } from './http/read-json-body.js';
@@ -217,35 +217,6 @@ function upstreamTimeouts(timeouts: ReturnType<typeof parseOptions>['timeouts'])
   return { requestMs, firstByteMs, idleMs };
 }
 
-function closedMidway(): GatewayError {
-  return new GatewayError({
-    status: 503,
-    code: 'gateway_closed',
-    message: 'The gateway was closed (gateway.close()) before this request finished.',
-  });
-}
-
-function errorResponse(error: GatewayError, log: RequestLog, shape: ErrorShape | undefined): JsonResponse {
-  const headers: Record<string, string> = {
-    ...error.headers,
-    'x-request-id': log.id,
-    'x-should-retry': String(invitesRetry(error)),
-  };
-  const tries = countTries(log.record);
-  if (tries) headers['x-modelgate-attempts'] = String(tries);
-  return { kind: 'json', status: error.status, headers, body: shape ? shape.body(error, log.id) : error.toJSON() };
-}
-
-/**
- * After an upstream failure the gateway already retried and fell back: an SDK retrying on top would
- * multiply the wait (an upstream's `retry-after` is passed on as information). The gateway's own
- * short-lived refusals that name a wait (its store briefly unavailable, a customer's rate limit) are
- * worth retrying after it, and say so.
- */
-function invitesRetry(error: GatewayError): boolean {
-  return error.upstreamStatus === undefined && error.headers['retry-after'] !== undefined;
-}
-
 function normalisePath(path: string): string {
   let clean = path;
   const query = clean.indexOf('?');
@@ -262,32 +233,6 @@ function underMount(path: string, mount: string): string | undefined {
   const rest = path.slice(prefix.length);
   if (rest === '' || rest[0] === '?') return `/${rest}`;
   return rest[0] === '/' ? rest : undefined;
-}
-
-function outsideMount(path: string, mount: string): GatewayError {
-  const shown = path.split('?')[0].slice(0, 200);
-  return new GatewayError({
-    status: 404,
-    code: 'unknown_url',
-    message: `Unknown path \`${shown}\`: this gateway is mounted at ${mount.slice(0, 200)}; send requests to ${mount.slice(0, 200)}/chat/completions and the like.`,
-  });
-}
-
-function unknownPath(path: string): GatewayError {
-  return new GatewayError({
-    status: 404,
-    code: 'unknown_url',
-    message: `Unknown path \`${path.slice(0, 200)}\`. This gateway serves ${SERVED_ROUTES} (also under /v1); the rest of OpenAI's API passes through with the \`passthrough\` option (docs/passthrough.md).`,
-  });
-}
-
-function wrongMethod(method: string, allowed: string, path: string): GatewayError {
-  return new GatewayError({
-    status: 405,
-    code: 'method_not_allowed',
-    headers: { allow: allowed },
-    message: `${method.slice(0, 20)} is not allowed on ${path}; use ${allowed}.`,
-  });
 }
 
 /** Aliases and fallbacks must name routable models, or `createGateway` says which one does not. */
