@@ -1,8 +1,8 @@
 /**
  * The Anthropic route on every host kind (the shared hosts helper): the SDK's create and stream
  * through the bridge, and an Anthropic-shaped error (also when a host's body parser refuses the
- * body). And the response cache on this route: a bridged answer stored once is served again, as
- * JSON and as a stream of Anthropic events.
+ * body). The response cache on this route: a bridged answer stored once is served again, as JSON
+ * and as a stream of Anthropic events. A customer's rate limit answers Anthropic's 429.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
@@ -102,5 +102,30 @@ describe('the response cache', () => {
     ]);
     expect(events[3].delta.text).toBe((first.content[0] as { text: string }).text);
     expect(stack.openai.requests).toHaveLength(1);
+  });
+});
+
+describe("a customer's rate limit", () => {
+  const stack = useRouteStack('express', {
+    customers: { acme: { rateLimit: 1 } },
+  });
+
+  it("answer in Anthropic's shape: rate_limit_error with retry-after, and the SDK's own classes", async () => {
+    stack.openai.handle(replayChat('openai-chat/openai-text.chunks.jsonl'));
+    const acme = new Anthropic({
+      baseURL: stack.baseURL,
+      apiKey: GATEWAY_KEY,
+      maxRetries: 0,
+      defaultHeaders: { 'x-modelgate-params': JSON.stringify({ customer_identifier: 'acme' }) },
+    });
+    await acme.messages.create({ model: MODELS.openai, max_tokens: 300, messages: USER });
+    const limited = await acme.messages
+      .create({ model: MODELS.openai, max_tokens: 300, messages: USER })
+      .catch((error: unknown) => error);
+    expect(limited).toBeInstanceOf(Anthropic.RateLimitError);
+    const error = limited as InstanceType<typeof Anthropic.RateLimitError>;
+    expect(error.error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+    expect(Number(error.headers?.get('retry-after'))).toBeGreaterThan(0);
+    assertValidAnthropicError(error.error);
   });
 });
