@@ -14,13 +14,13 @@ const LAYER_TABLE = `
   adapters           adapters/                    : entry node-entry
   fetch-adapter      adapters/fetch/              : entry
   node-entry         adapters/node/               : entry node
-  entry              src/index.ts                 : gateway contract options http logging log-record store traffic-options cost params
+  entry              src/index.ts                 : gateway contract options http logging log-record observe store traffic-options cost params
                                                     transport provider-contract usage errors util
   # Node host glue (IncomingMessage/ServerResponse <-> the contract); the core never imports it.
   node               src/node/                    : gateway contract client-signal http errors util
-  gateway            src/gateway.ts src/pass-through-intake.ts               : engine http request-checks params traffic routing options logging cost provider-registry
+  gateway            src/gateway.ts src/pass-through-intake.ts               : engine http request-checks params traffic routing options logging observe cost provider-registry
                                                     provider-contract transport endpoints contract errors util
-  engine             src/engine/                  : traffic cache routing params logging log-record record-usage cost provider-kit
+  engine             src/engine/                  : traffic cache routing params logging observe log-record record-usage cost provider-kit
                                                     provider-contract sse transport endpoints contract client-signal usage errors util
   traffic            src/traffic/                 : cache customers health catalog routing params options log-record store traffic-options
                                                     cost provider-contract endpoints usage errors util
@@ -34,7 +34,9 @@ const LAYER_TABLE = `
   http               src/http/                    : request-checks options contract errors util
   params             src/params/                  : request-checks errors util
   request-checks     src/http/validate-request-body.ts : errors util
-  options            src/options.ts               : provider-registry providers traffic-options log-record cost transport errors util
+  options            src/options.ts               : provider-registry providers traffic-options log-record observe cost transport errors util
+  # Lifecycle events for exporters (DESIGN.md §10): the listener types, one request's observation, the diagnostics channel.
+  observe            src/observe/                 : log-record errors util
   traffic-options    src/traffic/traffic-options.ts : store errors util
   logging            src/logging/                 : log-record endpoints errors util
   store              src/store/                   : log-record errors util

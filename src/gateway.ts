@@ -16,6 +16,7 @@ import { validateRequestBody } from './http/validate-request-body.js';
 import type { ErrorReporter } from './logging/emit-log.js';
 import { InFlight } from './logging/in-flight.js';
 import { RequestLog } from './logging/request-log.js';
+import { RequestObservation } from './observe/request-observation.js';
 import { parseOptions, type GatewayOptions } from './options.js';
 import { readGatewayParams } from './params/read-gateway-params.js';
 import { createProviders, inProcessUpstreams } from './providers/create-providers.js';
@@ -85,6 +86,8 @@ export function createGateway(input: GatewayOptions): Gateway {
   const passthrough = passThroughSetup(options.passthrough, providers);
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const bodyReadMs = options.timeouts?.bodyReadMs ?? DEFAULT_BODY_READ_MS;
+  const listeners = options.listeners ?? [];
+  const kindOf = (id: string) => providers.get(id)?.kind;
   let closed = false;
   let closing: Promise<void> | undefined;
 
@@ -95,6 +98,22 @@ export function createGateway(input: GatewayOptions): Gateway {
     const log = new RequestLog(request.method, path, options.onLog, report, inFlight.end);
     log.record.principal = context.principal ?? null;
     log.record.host_metadata = context.metadata ?? null;
+    const observation = RequestObservation.wanted(listeners)
+      ? new RequestObservation(
+          listeners,
+          report,
+          {
+            id: log.id,
+            method: request.method,
+            path,
+            headers: request.headers,
+            startedAt: log.startedAt,
+            record: log.record,
+          },
+          kindOf,
+        )
+      : undefined;
+    if (observation) log.onFinal = (record, logged) => observation.end(record, logged);
     try {
       if (closed)
         throw new GatewayError({
@@ -110,6 +129,7 @@ export function createGateway(input: GatewayOptions): Gateway {
       const passes = passthrough !== undefined && path !== '/' && !methodServed;
       if (!route && !passes) throw unknownPath(path);
       log.record.endpoint = passes ? 'passthrough' : route!.endpoint.id;
+      observation?.start();
       if (!methodServed && !passes) throw wrongMethod(request.method, route!.endpoint.method, path);
       const auth = await authorize(request, path);
       log.record.gateway_key = auth.gatewayKey ?? null;
@@ -136,7 +156,7 @@ export function createGateway(input: GatewayOptions): Gateway {
         params.loadbalance_models !== undefined;
       validateRequestBody(body, modelOptional);
       endpoint.validate(body);
-      return await proxyRequest(engine, { endpoint, body, params, log, signal: context.signal });
+      return await proxyRequest(engine, { endpoint, body, params, log, signal: context.signal, observation });
     } catch (thrown) {
       const error = toGatewayError(thrown);
       if (!GatewayError.isInstance(thrown))
@@ -165,6 +185,11 @@ export function createGateway(input: GatewayOptions): Gateway {
     // Last, once every record is in: a sink closed earlier would refuse them.
     const sink = options.onLog as { close?: () => Promise<void> } | undefined;
     if (typeof sink?.close === 'function') await sink.close().catch((error: unknown) => report(error, 'onLog'));
+    for (const listener of listeners)
+      if (typeof listener.close === 'function')
+        await Promise.resolve()
+          .then(() => listener.close!())
+          .catch((error: unknown) => report(error, 'listener'));
   }
 
   return {

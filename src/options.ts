@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { GatewayConfigError } from './errors.js';
 import { pricingSchema } from './cost/pricing-options.js';
 import type { LogRecord } from './logging/log-record.js';
+import type { GatewayListener } from './observe/gateway-listener.js';
 import { providersOptionsSchema } from './providers/provider-options.js';
 import type { Transport } from './transport/types.js';
 import { trafficOptionShapes } from './traffic/traffic-options.js';
@@ -63,6 +64,18 @@ const optionsSchema = z.strictObject({
   pricing: pricingSchema.optional(),
   authorize: fn<AuthorizeHook>('authorize').optional(),
   onLog: fn<(record: LogRecord) => unknown>('onLog').optional(),
+  /**
+   * Exporters told of each request's start, each upstream attempt and its end (docs/observability.md):
+   * `modelgate/otel`, `modelgate/prometheus`, your own. Called in this order; one that throws is
+   * reported to `onError` and never breaks a request.
+   */
+  listeners: z
+    .array(
+      z.custom<GatewayListener>((value) => typeof value === 'object' && value !== null, {
+        message: 'a listener is an object with requestStart / attemptStart / attemptEnd / requestEnd methods',
+      }),
+    )
+    .optional(),
   /** Hears about failures nobody else sees: a throwing log sink, an internal bug. */
   onError: fn<(error: unknown, where: string) => void>('onError').optional(),
   bodyLimitBytes: z.number().int().positive().optional(),
