@@ -14,6 +14,7 @@ const LAYER_TABLE = `
   adapters           adapters/                    : entry node-entry
   fetch-adapter      adapters/fetch/              : entry
   node-entry         adapters/node/               : entry node
+  otel-entry         adapters/otel/               : otel
   entry              src/index.ts                 : gateway contract options http logging log-record observe store traffic-options cost params
                                                     transport provider-contract usage errors util
   # Node host glue (IncomingMessage/ServerResponse <-> the contract); the core never imports it.
@@ -35,6 +36,8 @@ const LAYER_TABLE = `
   params             src/params/                  : request-checks errors util
   request-checks     src/http/validate-request-body.ts : errors util
   options            src/options.ts               : provider-registry providers traffic-options log-record observe cost transport errors util
+  # Exporters: listeners of src/observe/ over an optional peer, each its own published entry.
+  otel               src/otel/                    : observe log-record util
   # Lifecycle events for exporters (DESIGN.md §10): the listener types, one request's observation, the diagnostics channel.
   observe            src/observe/                 : log-record errors util
   traffic-options    src/traffic/traffic-options.ts : store errors util
