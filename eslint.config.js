@@ -15,6 +15,7 @@ const LAYER_TABLE = `
   fetch-adapter      adapters/fetch/              : entry
   node-entry         adapters/node/               : entry node
   otel-entry         adapters/otel/               : otel
+  prometheus-entry   adapters/prometheus/         : prometheus
   entry              src/index.ts                 : gateway contract options http logging log-record observe store traffic-options cost params
                                                     transport provider-contract usage errors util
   # Node host glue (IncomingMessage/ServerResponse <-> the contract); the core never imports it.
@@ -38,8 +39,9 @@ const LAYER_TABLE = `
   options            src/options.ts               : provider-registry providers traffic-options log-record observe cost transport errors util
   # Exporters: listeners of src/observe/ over an optional peer, each its own published entry.
   otel               src/otel/                    : observe log-record util
+  prometheus         src/prometheus/              : observe util
   # Lifecycle events for exporters (DESIGN.md §10): the listener types, one request's observation, the diagnostics channel.
-  observe            src/observe/                 : log-record errors util
+  observe            src/observe/                 : log-record contract errors util
   traffic-options    src/traffic/traffic-options.ts : store errors util
   logging            src/logging/                 : log-record endpoints errors util
   store              src/store/                   : log-record errors util

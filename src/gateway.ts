@@ -16,6 +16,7 @@ import { validateRequestBody } from './http/validate-request-body.js';
 import type { ErrorReporter } from './logging/emit-log.js';
 import { InFlight } from './logging/in-flight.js';
 import { RequestLog } from './logging/request-log.js';
+import { metricsResponse, normaliseMetricsPath } from './observe/metrics-route.js';
 import { RequestObservation } from './observe/request-observation.js';
 import { parseOptions, type GatewayOptions } from './options.js';
 import { readGatewayParams } from './params/read-gateway-params.js';
@@ -87,6 +88,11 @@ export function createGateway(input: GatewayOptions): Gateway {
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const bodyReadMs = options.timeouts?.bodyReadMs ?? DEFAULT_BODY_READ_MS;
   const listeners = options.listeners ?? [];
+  const metricsPath = options.metrics && normalisePath(normaliseMetricsPath(options.metrics.path));
+  if (metricsPath !== undefined && (metricsPath === '/' || findRoute(metricsPath)))
+    throw new GatewayConfigError(
+      `Invalid modelgate options:\n  - metrics.path: \`${metricsPath}\` is a route the gateway serves; pick another (e.g. /metrics)`,
+    );
   const kindOf = (id: string) => providers.get(id)?.kind;
   let closed = false;
   let closing: Promise<void> | undefined;
@@ -123,6 +129,15 @@ export function createGateway(input: GatewayOptions): Gateway {
         });
       if ('contextError' in context) throw context.contextError;
       if (mounted === undefined) throw outsideMount(request.path, request.mount!);
+      if (path === metricsPath) {
+        log.record.endpoint = 'metrics';
+        observation?.start();
+        if (request.method.toUpperCase() !== 'GET') throw wrongMethod(request.method, 'GET', path);
+        if (!options.metrics!.public) log.record.gateway_key = (await authorize(request, path)).gatewayKey ?? null;
+        const response = await metricsResponse(options.metrics!.collect, log.id);
+        log.finish(200);
+        return response;
+      }
       const route = findRoute(path);
       const methodServed = route !== undefined && request.method.toUpperCase() === route.endpoint.method;
       // With `passthrough`, the rest of OpenAI's API (GET /chat/completions, DELETE /models/{id}) passes.
