@@ -16,7 +16,7 @@ const LAYER_TABLE = `
   node-entry         adapters/node/               : entry node
   otel-entry         adapters/otel/               : otel
   prometheus-entry   adapters/prometheus/         : prometheus
-  entry              src/index.ts                 : gateway contract options http logging log-record observe store traffic-options cost params
+  entry              src/index.ts                 : gateway contract options http logging log-record observe export store traffic-options cost params
                                                     transport provider-contract usage errors util
   # Node host glue (IncomingMessage/ServerResponse <-> the contract); the core never imports it.
   node               src/node/                    : gateway contract client-signal http errors util
@@ -40,6 +40,8 @@ const LAYER_TABLE = `
   # Exporters: listeners of src/observe/ over an optional peer, each its own published entry.
   otel               src/otel/                    : observe log-record util
   prometheus         src/prometheus/              : observe util
+  # Log export over HTTP (no peer): part of the core entry.
+  export             src/export/                  : observe log-record util
   # Lifecycle events for exporters (DESIGN.md §10): the listener types, one request's observation, the diagnostics channel.
   observe            src/observe/                 : log-record contract errors util
   traffic-options    src/traffic/traffic-options.ts : store errors util
