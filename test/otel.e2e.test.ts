@@ -20,6 +20,7 @@ import {
   SimpleSpanProcessor,
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
@@ -335,5 +336,30 @@ describe('modelgate/otel spans and metrics', () => {
     const [input] = await metricPoints('gen_ai.client.inference.usage.input_tokens');
     expect(input.value).toBe(10);
     expect(await metricPoints('gen_ai.client.operation.duration')).toEqual([]);
+  });
+
+  it('emits each record as an OpenTelemetry log in its span’s context (content only when opted in)', async () => {
+    const exporter = new InMemoryLogRecordExporter();
+    const loggerProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter })] });
+    try {
+      await serve({ logger: loggerProvider.getLogger('modelgate') });
+      await client.chat.completions.create(chat('gpt-4o-mini') as any);
+      primary.handle((_request, response) => fail(response, 400));
+      await expect(client.chat.completions.create(chat('gpt-4o-mini') as any)).rejects.toThrow();
+      const all = await finished(2);
+      const emitted = exporter.getFinishedLogRecords();
+      expect(emitted.map((log) => log.severityText)).toEqual(['INFO', 'ERROR']);
+      const [ok] = emitted;
+      const body = ok.body as Record<string, any>;
+      expect(body.id).toBe(logs.records[0].id);
+      expect(body.usage.prompt_tokens).toBe(10);
+      expect(body).not.toHaveProperty('input');
+      const server = byKind(all, SpanKind.SERVER).find((span) => span.attributes['modelgate.request.id'] === body.id)!;
+      expect(ok.spanContext?.traceId).toBe(server.spanContext().traceId);
+      expect(ok.spanContext?.spanId).toBe(server.spanContext().spanId);
+      expect(ok.attributes['modelgate.request.id']).toBe(body.id);
+    } finally {
+      await loggerProvider.shutdown();
+    }
   });
 });

@@ -11,4 +11,5 @@
  * ```
  */
 export { otelListener, type OtelListenerOptions } from '../../src/otel/otel-listener.js';
+export type { OtelLogger } from '../../src/otel/otel-log.js';
 export { semconvFromEnv, type SemconvVersion } from '../../src/otel/semconv.js';

@@ -25,6 +25,7 @@ import type {
   RequestEndEvent,
   RequestStartEvent,
 } from '../observe/gateway-listener.js';
+import { emitLog, type OtelLogger } from './otel-log.js';
 import { OtelMetrics } from './otel-metrics.js';
 import { operationName, providerName, REQUEST_PARAMS, type SemconvVersion } from './semconv.js';
 import { injectHeaders, parentOf } from './trace-context.js';
@@ -52,6 +53,12 @@ export interface OtelListenerOptions {
   forwardTraceContext?: boolean;
   /** Reads and writes trace context headers; default the global propagator, with a built-in W3C fallback. */
   propagator?: TextMapPropagator;
+  /**
+   * Also emits each request's log record as an OpenTelemetry log (in its span's context, so it
+   * carries the trace and span ids): pass `logs.getLogger('modelgate')` of your
+   * `@opentelemetry/api-logs`. `input` and `output` only with `recordContent`.
+   */
+  logger?: OtelLogger;
 }
 
 interface Live {
@@ -158,6 +165,7 @@ export function otelListener(options: OtelListenerOptions = {}): GatewayListener
     requestEnd(event: RequestEndEvent) {
       recorder?.request(event);
       const state = live.get(event.id);
+      if (options.logger) emitLog(options.logger, event, state?.context, options.recordContent === true);
       if (!state) return;
       live.delete(event.id);
       const { record } = event;
