@@ -38,7 +38,7 @@ const LAYER_TABLE = `
   request-checks     src/http/validate-request-body.ts : errors util
   options            src/options.ts               : provider-registry providers traffic-options log-record observe cost transport errors util
   # Exporters: listeners of src/observe/ over an optional peer, each its own published entry.
-  otel               src/otel/                    : observe log-record util
+  otel               src/otel/                    : observe log-record providers util
   prometheus         src/prometheus/              : observe util
   # Log export over HTTP (no peer): part of the core entry.
   export             src/export/                  : observe log-record util

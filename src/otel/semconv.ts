@@ -6,6 +6,7 @@
  * of it is Development status upstream: names may move, so the version is the user's choice.
  */
 import type { LogRecord } from '../logging/log-record.js';
+import { GEN_AI_PROVIDER_NAMES } from '../providers/gen-ai-provider-names.js';
 
 export type SemconvVersion = 'released' | 'latest';
 
@@ -51,24 +52,9 @@ export const TOKEN_BUCKETS = [
 ];
 
 /** `gen_ai.provider.name` for a provider kind: the semconv's well-known values, else the kind. */
-const PROVIDER_NAMES: Record<string, string> = {
-  openai: 'openai',
-  azure: 'azure.ai.openai',
-  anthropic: 'anthropic',
-  google: 'gcp.gemini',
-  gemini: 'gcp.gemini',
-  vertex: 'gcp.vertex_ai',
-  bedrock: 'aws.bedrock',
-  groq: 'groq',
-  mistral: 'mistral_ai',
-  deepseek: 'deepseek',
-  xai: 'x_ai',
-  perplexity: 'perplexity',
-};
-
 export function providerName(kind: string | null | undefined): string | undefined {
   if (!kind) return undefined;
-  return PROVIDER_NAMES[kind] ?? kind;
+  return GEN_AI_PROVIDER_NAMES[kind] ?? kind;
 }
 
 /** `gen_ai.operation.name` of a route; undefined for routes that call no model. */
