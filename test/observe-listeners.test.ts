@@ -88,6 +88,8 @@ describe('lifecycle listeners', () => {
     const [[, start], [, attemptStart], [, attemptEnd], [, end]] = events;
     expect(start).toMatchObject({ method: 'POST', path: '/chat/completions', endpoint: 'chat.completions' });
     expect(start.headers.traceparent).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+    expect(start.headers['content-type']).toBe('application/json');
+    expect(start.headers).not.toHaveProperty('authorization'); // the client's key never reaches a listener
     expect(attemptStart).toMatchObject({
       requestId: start.id,
       provider: 'openai',
@@ -250,6 +252,8 @@ describe('the modelgate:request diagnostics channel', () => {
       await until(() => seen.some(([name]) => name === 'asyncEnd'));
       expect(seen.map(([name]) => name)).toEqual(['start', 'end', 'error', 'asyncStart', 'asyncEnd']);
       expect(seen[0][1]).toMatchObject({ method: 'POST', path: '/chat/completions', endpoint: 'chat.completions' });
+      expect(seen[0][1].headers['content-type']).toBe('application/json');
+      expect(seen[0][1].headers).not.toHaveProperty('authorization');
       expect(seen[2][1]).toMatchObject({ status: 400 });
       expect(seen[4][1].record).toEqual(logs.records[0]);
     } finally {

@@ -18,7 +18,10 @@ export interface RequestStartEvent {
   readonly endpoint: LogRecord['endpoint'];
   /** Arrival, in milliseconds since the epoch (sub-millisecond precision). */
   readonly startTime: number;
-  /** The inbound headers (lower-case names), to read trace context (`traceparent`) from. Do not change them. */
+  /**
+   * The inbound headers (lower-case names), to read trace context (`traceparent`) from; the
+   * caller's credentials (`authorization`, `x-api-key`, `api-key`, `cookie`, ...) left out.
+   */
   readonly headers: Readonly<IncomingHttpHeaders>;
   /**
    * Adds a header to every upstream attempt of this request (trace context: `traceparent`,

@@ -4,7 +4,8 @@
  * nothing spent unless somebody subscribed (`hasSubscribers` is read once per request).
  *
  * Per request, one context object travels through the channel's events:
- * - `start` when the request's route is known (`{ id, method, path, endpoint, headers }`), then
+ * - `start` when the request's route is known (`{ id, method, path, endpoint, headers }`, the
+ *   headers without the caller's credentials), then
  *   `end` at once (the synchronous part: the gateway goes on asynchronously);
  * - `asyncStart` and `asyncEnd` when the request is over (a stream's at its end), with `record`
  *   (the final log record) on the context; `error` before them when the request failed, with

@@ -14,6 +14,8 @@ type ErrorReporter = (error: unknown, where: string) => void;
 /** Headers a listener may never set upstream: credentials, routing and framing. */
 const REFUSED_HEADERS =
   /^(authorization|proxy-authorization|x-api-key|api-key|x-goog-api-key|cookie|host|content-length|content-type|content-encoding|transfer-encoding|connection|upgrade|te|trailer|expect|anthropic-version|x-amz-.*)$/i;
+/** Inbound headers listeners and the channel never see: the caller's credentials. */
+const CREDENTIALS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'cookie']);
 const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/i;
 const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
 
@@ -61,7 +63,8 @@ export class RequestObservation {
   start(): void {
     if (this.started) return;
     this.started = true;
-    const { id, method, path, headers, startedAt, record } = this.request;
+    const { id, method, path, startedAt, record } = this.request;
+    const headers = withoutCredentials(this.request.headers);
     if (requestChannel.hasSubscribers) {
       this.channel = { id, method, path, endpoint: record.endpoint, headers };
       this.call('channel', () => publishStart(this.channel!));
@@ -167,6 +170,12 @@ export class RequestObservation {
       this.report(error, where);
     }
   }
+}
+
+function withoutCredentials(headers: Readonly<IncomingHttpHeaders>): Readonly<IncomingHttpHeaders> {
+  const kept: IncomingHttpHeaders = {};
+  for (const name of Object.keys(headers)) if (!CREDENTIALS.has(name)) kept[name] = headers[name];
+  return kept;
 }
 
 function epochMs(performanceNow: number): number {
