@@ -17,6 +17,8 @@ import { validateRequestBody } from './http/validate-request-body.js';
 import type { ErrorReporter } from './logging/emit-log.js';
 import { InFlight } from './logging/in-flight.js';
 import { RequestLog } from './logging/request-log.js';
+import { metricsResponse, normaliseMetricsPath } from './observe/metrics-route.js';
+import { RequestObservation } from './observe/request-observation.js';
 import { parseOptions, type GatewayOptions } from './options.js';
 import { readGatewayParams } from './params/read-gateway-params.js';
 import { createProviders, inProcessUpstreams } from './providers/create-providers.js';
@@ -97,6 +99,13 @@ export function createGateway(input: GatewayOptions): Gateway {
   const responseStore = responseStoreSetup(options.responses, traffic.calls.store);
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const bodyReadMs = options.timeouts?.bodyReadMs ?? DEFAULT_BODY_READ_MS;
+  const listeners = options.listeners ?? [];
+  const metricsPath = options.metrics && normalisePath(normaliseMetricsPath(options.metrics.path));
+  if (metricsPath !== undefined && (metricsPath === '/' || findRoute(metricsPath)))
+    throw new GatewayConfigError(
+      `Invalid modelgate options:\n  - metrics.path: \`${metricsPath}\` is a route the gateway serves; pick another (e.g. /metrics)`,
+    );
+  const kindOf = (id: string) => providers.get(id)?.kind;
   let closed = false;
   let closing: Promise<void> | undefined;
 
@@ -109,6 +118,22 @@ export function createGateway(input: GatewayOptions): Gateway {
     const log = new RequestLog(request.method, path, onLog, report, inFlight.end);
     log.record.principal = context.principal ?? null;
     log.record.host_metadata = context.metadata ?? null;
+    const observation = RequestObservation.wanted(listeners)
+      ? new RequestObservation(
+          listeners,
+          report,
+          {
+            id: log.id,
+            method: request.method,
+            path,
+            headers: request.headers,
+            startedAt: log.startedAt,
+            record: log.record,
+          },
+          kindOf,
+        )
+      : undefined;
+    if (observation) log.onFinal = (record, logged) => observation.end(record, logged);
     try {
       if (closed)
         throw new GatewayError({
@@ -118,6 +143,15 @@ export function createGateway(input: GatewayOptions): Gateway {
         });
       if ('contextError' in context) throw context.contextError;
       if (mounted === undefined) throw outsideMount(request.path, request.mount!);
+      if (path === metricsPath) {
+        log.record.endpoint = 'metrics';
+        observation?.start();
+        if (request.method.toUpperCase() !== 'GET') throw wrongMethod(request.method, 'GET', path);
+        if (!options.metrics!.public) log.record.gateway_key = (await authorize(request, path)).gatewayKey ?? null;
+        const response = await metricsResponse(options.metrics!.collect, log.id);
+        log.finish(200);
+        return response;
+      }
       const route = findRoute(path);
       // `GET /responses/{id}` and the like, with the response store on.
       const stateRoute = responseStore && !route ? stateRouteOf(request.method, path) : undefined;
@@ -127,6 +161,7 @@ export function createGateway(input: GatewayOptions): Gateway {
       const passes = passthrough !== undefined && path !== '/' && !methodServed;
       if (!route && !passes && !stateRoute) throw unknownPath(path);
       log.record.endpoint = passes ? 'passthrough' : stateRoute ? 'responses' : route!.endpoint.id;
+      observation?.start();
       if (!methodServed && !passes) throw wrongMethod(request.method, route!.endpoint.method, path);
       const auth = await authorize(request, path);
       log.record.gateway_key = auth.gatewayKey ?? null;
@@ -161,7 +196,7 @@ export function createGateway(input: GatewayOptions): Gateway {
           : responseStore
             ? await prepareResponses(responseStore, endpoint, body, log, report)
             : statelessResponses(body);
-      return await proxyRequest(engine, { ...prepared, endpoint, params, log, signal: context.signal });
+      return await proxyRequest(engine, { ...prepared, endpoint, params, log, signal: context.signal, observation });
     } catch (thrown) {
       const error = toGatewayError(thrown);
       if (!GatewayError.isInstance(thrown))
@@ -191,6 +226,11 @@ export function createGateway(input: GatewayOptions): Gateway {
     const sink = options.onLog as { close?: () => Promise<void> } | undefined;
     if (typeof sink?.close === 'function') await sink.close().catch((error: unknown) => report(error, 'onLog'));
     await admin?.close().catch((error: unknown) => report(error, 'logStore'));
+    for (const listener of listeners)
+      if (typeof listener.close === 'function')
+        await Promise.resolve()
+          .then(() => listener.close!())
+          .catch((error: unknown) => report(error, 'listener'));
   }
 
   return {

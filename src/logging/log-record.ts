@@ -56,8 +56,11 @@ export interface LogRecord {
   gateway_overhead_ms: number | null;
   method: string;
   path: string;
-  /** `passthrough`: a path of OpenAI's API passed through as is (docs/passthrough.md); `path` says which. */
-  endpoint: 'chat.completions' | 'responses' | 'embeddings' | 'models' | 'passthrough' | null;
+  /**
+   * `passthrough`: a path of OpenAI's API passed through as is (docs/passthrough.md); `path` says which.
+   * `metrics`: a scrape of the `metrics` option's path.
+   */
+  endpoint: 'chat.completions' | 'responses' | 'embeddings' | 'models' | 'passthrough' | 'metrics' | null;
   /** Pass-through only: the request and response body bytes that went through; null elsewhere. */
   bytes_in: number | null;
   bytes_out: number | null;
