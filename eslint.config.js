@@ -25,7 +25,7 @@ const LAYER_TABLE = `
   gateway            src/gateway.ts src/pass-through-intake.ts src/response-state-intake.ts : engine http request-checks params
                                                     traffic routing options logging observe cost provider-registry response-store store provider-contract transport endpoints contract errors util admin
   # The admin API and the dashboard page (docs/dashboard.md), handed their paths by gateway.ts.
-  admin              src/admin/                   : admin-options dashboard log-store logging log-record traffic-options contract errors util
+  admin              src/admin/                   : admin-options dashboard log-store logging log-record observe traffic-options contract errors util
   dashboard          src/dashboard/               : contract errors util
   engine             src/engine/                  : traffic cache routing params logging observe log-record record-usage cost provider-kit
                                                     provider-contract sse transport endpoints contract client-signal usage errors util

@@ -91,15 +91,14 @@ export function createGateway(input: GatewayOptions): Gateway {
     report,
   };
   const inFlight = new InFlight();
-  // The admin API and dashboard (docs/dashboard.md); its log store hears every record the sink does.
+  // The admin API and dashboard (docs/dashboard.md); its log store listens as exporters do.
   const admin = options.admin && createAdmin(options.admin, options.logStore, traffic.customers, report);
-  const onLog = admin ? admin.sink(options.onLog) : options.onLog;
   const authorize = createAuthorizer(options.gatewayKeys ?? [], options.authorize);
   const passthrough = passThroughSetup(options.passthrough, providers);
   const responseStore = responseStoreSetup(options.responses, traffic.calls.store);
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const bodyReadMs = options.timeouts?.bodyReadMs ?? DEFAULT_BODY_READ_MS;
-  const listeners = options.listeners ?? [];
+  const listeners = admin ? [...(options.listeners ?? []), admin.listener] : (options.listeners ?? []);
   const metricsPath = options.metrics && normalisePath(normaliseMetricsPath(options.metrics.path));
   if (metricsPath !== undefined && (metricsPath === '/' || findRoute(metricsPath)))
     throw new GatewayConfigError(
@@ -115,7 +114,7 @@ export function createGateway(input: GatewayOptions): Gateway {
     // Admin requests are not LLM traffic: they leave no log record.
     if (admin && mounted !== undefined && !closed && admin.owns(path)) return admin.handle(request, path);
     inFlight.start();
-    const log = new RequestLog(request.method, path, onLog, report, inFlight.end);
+    const log = new RequestLog(request.method, path, options.onLog, report, inFlight.end);
     log.record.principal = context.principal ?? null;
     log.record.host_metadata = context.metadata ?? null;
     const observation = RequestObservation.wanted(listeners)
@@ -225,7 +224,6 @@ export function createGateway(input: GatewayOptions): Gateway {
     // Last, once every record is in: a sink closed earlier would refuse them.
     const sink = options.onLog as { close?: () => Promise<void> } | undefined;
     if (typeof sink?.close === 'function') await sink.close().catch((error: unknown) => report(error, 'onLog'));
-    await admin?.close().catch((error: unknown) => report(error, 'logStore'));
     for (const listener of listeners)
       if (typeof listener.close === 'function')
         await Promise.resolve()
