@@ -16,16 +16,18 @@ const LAYER_TABLE = `
   node-entry         adapters/node/               : entry node
   # The dashboard's browser code (bundled by scripts/build-dashboard.ts); it imports types only.
   dashboard-ui       src/dashboard-ui/            : admin log-record
-  entry              src/index.ts                 : gateway contract options http logging log-record store traffic-options cost params
+  otel-entry         adapters/otel/               : otel
+  prometheus-entry   adapters/prometheus/         : prometheus
+  entry              src/index.ts                 : gateway contract options http logging log-record observe export store traffic-options cost params
                                                     transport provider-contract usage errors util log-store admin-options
   # Node host glue (IncomingMessage/ServerResponse <-> the contract); the core never imports it.
   node               src/node/                    : gateway contract client-signal http errors util
-  gateway            src/gateway.ts src/gateway-errors.ts src/pass-through-intake.ts src/response-state-intake.ts : engine http request-checks params
-                                                    traffic routing options logging cost provider-registry response-store store provider-contract transport endpoints contract errors util admin
+  gateway            src/gateway.ts src/gateway-errors.ts src/gateway-paths.ts src/pass-through-intake.ts src/response-state-intake.ts : engine http request-checks params
+                                                    traffic routing options logging observe cost provider-registry response-store store provider-contract transport endpoints contract errors util admin
   # The admin API and the dashboard page (docs/dashboard.md), handed their paths by gateway.ts.
-  admin              src/admin/                   : admin-options dashboard log-store logging log-record traffic-options contract errors util
+  admin              src/admin/                   : admin-options dashboard log-store logging log-record observe traffic-options contract errors util
   dashboard          src/dashboard/               : contract errors util
-  engine             src/engine/                  : traffic cache routing params logging log-record record-usage cost provider-kit
+  engine             src/engine/                  : traffic cache routing params logging observe log-record record-usage cost provider-kit
                                                     provider-contract sse transport endpoints contract client-signal usage errors util
   # The response store (stored Responses answers, their routes), over the store.
   response-store     src/response-store/          : cache store log-record errors util
@@ -41,8 +43,15 @@ const LAYER_TABLE = `
   http               src/http/                    : request-checks options contract errors util
   params             src/params/                  : request-checks errors util
   request-checks     src/http/validate-request-body.ts : errors util
-  options            src/options.ts               : provider-registry providers traffic-options admin-options log-record cost transport errors util
+  options            src/options.ts               : provider-registry providers traffic-options admin-options log-record observe cost transport errors util
   admin-options      src/admin/admin-options.ts   : log-store errors util
+  # Exporters: listeners of src/observe/ over an optional peer, each its own published entry.
+  otel               src/otel/                    : observe log-record providers util
+  prometheus         src/prometheus/              : observe util
+  # Log export over HTTP (no peer): part of the core entry.
+  export             src/export/                  : observe log-record util
+  # Lifecycle events for exporters (DESIGN.md §10): the listener types, one request's observation, the diagnostics channel.
+  observe            src/observe/                 : log-record contract errors util
   traffic-options    src/traffic/traffic-options.ts : store errors util
   logging            src/logging/                 : log-record endpoints errors util
   store              src/store/                   : log-record errors util

@@ -20,7 +20,7 @@ async function* replay(frames: readonly Buffer[]): AsyncGenerator<Uint8Array> {
 }
 
 /** Answers like the mock upstream, with no I/O. */
-const memoryTransport: Transport = {
+export const memoryTransport: Transport = {
   async send(request) {
     const stream = request.body!.includes('"stream":true');
     return {
@@ -34,7 +34,7 @@ const memoryTransport: Transport = {
   async close() {},
 };
 
-const BODY = {
+export const BODY = {
   model: 'chat-fast',
   messages: [
     { role: 'system', content: 'You are a helpful assistant.' },
@@ -45,7 +45,7 @@ const BODY = {
   metadata: { session_id: 'session-abc', feature: 'bench' },
 };
 
-async function once(gateway: Gateway, stream: boolean): Promise<void> {
+export async function once(gateway: Gateway, stream: boolean): Promise<void> {
   const rawBody = Buffer.from(JSON.stringify({ ...BODY, stream }));
   const response = await gateway.handle(
     { method: 'POST', path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, rawBody },

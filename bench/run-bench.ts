@@ -5,7 +5,7 @@
  * Three processes per trial: the load generator and the mock upstream share CPU 0, the proxy under
  * test has CPU 1 to itself (taskset), so every setup meets the same load and the same upstream.
  *
- *   npm run bench -- [--repeats 3] [--duration 8] [--warmup 2] [--scenarios json,stream,anthropic,ttft,core,translate]
+ *   npm run bench -- [--repeats 3] [--duration 8] [--warmup 2] [--scenarios json,stream,anthropic,ttft,core,translate,exporters]
  *                    [--frameworks node,express,koa] [--quick] [--baseline <git ref>]
  *
  * `--baseline HEAD~1` adds, next to each modelgate setup, the same setup built from modelgate's
@@ -36,7 +36,7 @@ const { values: flags } = parseArgs({
     repeats: { type: 'string', default: '3' },
     duration: { type: 'string', default: '8' },
     warmup: { type: 'string', default: '2' },
-    scenarios: { type: 'string', default: 'json,stream,anthropic,ttft,core,translate' },
+    scenarios: { type: 'string', default: 'json,stream,anthropic,ttft,core,translate,exporters' },
     frameworks: { type: 'string', default: 'node,express,koa' },
     quick: { type: 'boolean', default: false },
     baseline: { type: 'string' },
@@ -257,16 +257,18 @@ async function runTtft(load: Child, setups: Setup[]): Promise<TtftRow[]> {
  * The in-process measurements (core-cost, translate-cost), each run in a process of its own on the
  * proxy's core, repeated, interleaved with the baseline build when there is one; medians reported.
  */
-async function runInProcess(script: 'core-cost' | 'translate-cost') {
-  const builds = baselineName
-    ? [
-        { label: 'current', dir: undefined },
-        { label: `@${baselineName}`, dir: BASELINE_BUILD_DIR },
-      ]
-    : [{ label: 'current', dir: undefined }];
+async function runInProcess(script: 'core-cost' | 'translate-cost' | 'exporter-cost', rounds = flags.quick ? 1 : 5) {
+  // A baseline from before the exporters has no exporter-cost: the current build alone then.
+  const builds =
+    baselineName && script !== 'exporter-cost'
+      ? [
+          { label: 'current', dir: undefined },
+          { label: `@${baselineName}`, dir: BASELINE_BUILD_DIR },
+        ]
+      : [{ label: 'current', dir: undefined }];
   const runs: Record<string, Array<Record<string, number>>> = {};
   let summary = '';
-  for (let round = 0; round < (flags.quick ? 1 : 5); round++) {
+  for (let round = 0; round < rounds; round++) {
     for (const build of builds) {
       const child = startChild(script, [], { cpu: PROXY_CPU, buildDir: build.dir });
       const message = await child.ready;
@@ -373,6 +375,12 @@ async function main(): Promise<void> {
       console.log(`\n${name === 'core' ? 'Core CPU per request' : 'Stream relay CPU per event'}, in process`);
       const measured = await runInProcess(name === 'core' ? 'core-cost' : 'translate-cost');
       results[name] = measured;
+      report.push('', measured.summary);
+    }
+    if (wanted.has('exporters')) {
+      console.log('\nExporter CPU per request (off, and each exporter on), in process');
+      const measured = await runInProcess('exporter-cost', repeats);
+      results.exporters = measured;
       report.push('', measured.summary);
     }
   } finally {

@@ -7,6 +7,7 @@ import type { GatewayRequest, GatewayResponse, HandleContext } from './contract.
 import { CostCalculator } from './cost/cost-calculator.js';
 import { errorShapeFor, findRoute, type ErrorShape, type ModelEndpoint } from './endpoints/index.js';
 import { closedMidway, errorResponse, outsideMount, unknownPath, wrongMethod } from './gateway-errors.js';
+import { normalisePath, underMount } from './gateway-paths.js';
 import { GatewayConfigError, GatewayError, toGatewayError } from './errors.js';
 import { DEFAULT_RETRY_POLICY } from './engine/backoff.js';
 import { RESPONSE_BODY_LIMIT, type EngineContext } from './engine/engine-context.js';
@@ -18,6 +19,8 @@ import { validateRequestBody } from './http/validate-request-body.js';
 import type { ErrorReporter } from './logging/emit-log.js';
 import { InFlight } from './logging/in-flight.js';
 import { RequestLog } from './logging/request-log.js';
+import { metricsResponse, normaliseMetricsPath } from './observe/metrics-route.js';
+import { RequestObservation } from './observe/request-observation.js';
 import { parseOptions, type GatewayOptions } from './options.js';
 import { readGatewayParams } from './params/read-gateway-params.js';
 import { createProviders, inProcessUpstreams } from './providers/create-providers.js';
@@ -90,14 +93,20 @@ export function createGateway(input: GatewayOptions): Gateway {
     report,
   };
   const inFlight = new InFlight();
-  // The admin API and dashboard (docs/dashboard.md); its log store hears every record the sink does.
+  // The admin API and dashboard (docs/dashboard.md); its log store listens as exporters do.
   const admin = options.admin && createAdmin(options.admin, options.logStore, traffic.customers, report);
-  const onLog = admin ? admin.sink(options.onLog) : options.onLog;
   const authorize = createAuthorizer(options.gatewayKeys ?? [], options.authorize);
   const passthrough = passThroughSetup(options.passthrough, providers);
   const responseStore = responseStoreSetup(options.responses, traffic.calls.store);
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const bodyReadMs = options.timeouts?.bodyReadMs ?? DEFAULT_BODY_READ_MS;
+  const listeners = admin ? [...(options.listeners ?? []), admin.listener] : (options.listeners ?? []);
+  const metricsPath = options.metrics && normalisePath(normaliseMetricsPath(options.metrics.path));
+  if (metricsPath !== undefined && (metricsPath === '/' || findRoute(metricsPath)))
+    throw new GatewayConfigError(
+      `Invalid modelgate options:\n  - metrics.path: \`${metricsPath}\` is a route the gateway serves; pick another (e.g. /metrics)`,
+    );
+  const kindOf = (id: string) => providers.get(id)?.kind;
   let closed = false;
   let closing: Promise<void> | undefined;
 
@@ -107,11 +116,27 @@ export function createGateway(input: GatewayOptions): Gateway {
     // Admin requests are not LLM traffic: they leave no log record.
     if (admin && mounted !== undefined && !closed && admin.owns(path)) return admin.handle(request, path);
     inFlight.start();
-    const log = new RequestLog(request.method, path, onLog, report, inFlight.end);
+    const log = new RequestLog(request.method, path, options.onLog, report, inFlight.end);
     /** How this request's errors look (its route's shape); found with the route. */
     let errorShape: ErrorShape | undefined = errorShapeFor(path, undefined);
     log.record.principal = context.principal ?? null;
     log.record.host_metadata = context.metadata ?? null;
+    const observation = RequestObservation.wanted(listeners)
+      ? new RequestObservation(
+          listeners,
+          report,
+          {
+            id: log.id,
+            method: request.method,
+            path,
+            headers: request.headers,
+            startedAt: log.startedAt,
+            record: log.record,
+          },
+          kindOf,
+        )
+      : undefined;
+    if (observation) log.onFinal = (record, logged) => observation.end(record, logged);
     try {
       if (closed)
         throw new GatewayError({
@@ -121,6 +146,15 @@ export function createGateway(input: GatewayOptions): Gateway {
         });
       if ('contextError' in context) throw context.contextError;
       if (mounted === undefined) throw outsideMount(request.path, request.mount!);
+      if (path === metricsPath) {
+        log.record.endpoint = 'metrics';
+        observation?.start();
+        if (request.method.toUpperCase() !== 'GET') throw wrongMethod(request.method, 'GET', path);
+        if (!options.metrics!.public) log.record.gateway_key = (await authorize(request, path)).gatewayKey ?? null;
+        const response = await metricsResponse(options.metrics!.collect, log.id);
+        log.finish(200);
+        return response;
+      }
       const route = findRoute(path);
       errorShape = errorShapeFor(path, route);
       // `GET /responses/{id}` and the like, with the response store on.
@@ -132,6 +166,7 @@ export function createGateway(input: GatewayOptions): Gateway {
       const passes = passthrough !== undefined && path !== '/' && !methodServed && errorShape === undefined;
       if (!route && !passes && !stateRoute) throw unknownPath(path);
       log.record.endpoint = passes ? 'passthrough' : stateRoute ? 'responses' : route!.endpoint.id;
+      observation?.start();
       if (!methodServed && !passes) throw wrongMethod(request.method, route!.endpoint.method, path);
       const auth = await authorize(request, path);
       log.record.gateway_key = auth.gatewayKey ?? null;
@@ -170,7 +205,15 @@ export function createGateway(input: GatewayOptions): Gateway {
             ? await prepareResponses(responseStore, endpoint, body, log, report)
             : statelessResponses(body);
       const headers = forwardedHeaders(request, (endpoint as ModelEndpoint).forwardHeaders);
-      return await proxyRequest(engine, { ...prepared, endpoint, params, log, signal: context.signal, headers });
+      return await proxyRequest(engine, {
+        ...prepared,
+        endpoint,
+        params,
+        log,
+        signal: context.signal,
+        observation,
+        headers,
+      });
     } catch (thrown) {
       const error = toGatewayError(thrown);
       if (!GatewayError.isInstance(thrown))
@@ -199,7 +242,11 @@ export function createGateway(input: GatewayOptions): Gateway {
     // Last, once every record is in: a sink closed earlier would refuse them.
     const sink = options.onLog as { close?: () => Promise<void> } | undefined;
     if (typeof sink?.close === 'function') await sink.close().catch((error: unknown) => report(error, 'onLog'));
-    await admin?.close().catch((error: unknown) => report(error, 'logStore'));
+    for (const listener of listeners)
+      if (typeof listener.close === 'function')
+        await Promise.resolve()
+          .then(() => listener.close!())
+          .catch((error: unknown) => report(error, 'listener'));
   }
 
   return {
@@ -215,24 +262,6 @@ export function createGateway(input: GatewayOptions): Gateway {
 function upstreamTimeouts(timeouts: ReturnType<typeof parseOptions>['timeouts']): EngineContext['timeouts'] {
   const { requestMs, firstByteMs, idleMs } = { ...DEFAULT_TIMEOUTS, ...timeouts };
   return { requestMs, firstByteMs, idleMs };
-}
-
-function normalisePath(path: string): string {
-  let clean = path;
-  const query = clean.indexOf('?');
-  if (query !== -1) clean = clean.slice(0, query);
-  if (clean.length > 1 && clean.endsWith('/')) clean = clean.replace(/\/+$/, '');
-  if (clean === '/v1' || clean.startsWith('/v1/')) clean = clean.slice(3) || '/';
-  return clean.startsWith('/') ? clean : `/${clean}`;
-}
-
-/** The path below `mount`, or undefined when it is not under it (`/apix` is not under `/api`). */
-function underMount(path: string, mount: string): string | undefined {
-  const prefix = `/${mount}`.replace(/^\/+/, '/').replace(/\/+$/, ''); // `api/` means `/api`
-  if (!path.startsWith(prefix)) return undefined;
-  const rest = path.slice(prefix.length);
-  if (rest === '' || rest[0] === '?') return `/${rest}`;
-  return rest[0] === '/' ? rest : undefined;
 }
 
 /** Aliases and fallbacks must name routable models, or `createGateway` says which one does not. */

@@ -35,6 +35,21 @@ export type {
 } from './options.js';
 export { jsonlSink, type JsonlSink } from './logging/jsonl-sink.js';
 export type { LogRecord, AttemptRecord, LogSink, CustomerLog, CacheLog } from './logging/log-record.js';
+export type {
+  GatewayListener,
+  RequestStartEvent,
+  AttemptStartEvent,
+  AttemptEndEvent,
+  RequestEndEvent,
+} from './observe/gateway-listener.js';
+export { REQUEST_CHANNEL, type RequestChannelContext } from './observe/request-channel.js';
+export {
+  httpLogSink,
+  type HttpLogSink,
+  type HttpLogSinkOptions,
+  type HttpLogSinkStats,
+} from './export/http-log-sink.js';
+export { webhookLogSink, type WebhookLogSinkOptions } from './export/webhook-log-sink.js';
 export { memoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export { redisStore, type RedisStoreOptions } from './store/redis-store.js';
 export {

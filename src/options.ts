@@ -7,6 +7,8 @@ import { adminOptionShapes } from './admin/admin-options.js';
 import { GatewayConfigError } from './errors.js';
 import { pricingSchema } from './cost/pricing-options.js';
 import type { LogRecord } from './logging/log-record.js';
+import type { GatewayListener } from './observe/gateway-listener.js';
+import type { MetricsCollector } from './observe/metrics-route.js';
 import { providersOptionsSchema } from './providers/provider-options.js';
 import type { Transport } from './transport/types.js';
 import { trafficOptionShapes } from './traffic/traffic-options.js';
@@ -64,6 +66,30 @@ const optionsSchema = z.strictObject({
   pricing: pricingSchema.optional(),
   authorize: fn<AuthorizeHook>('authorize').optional(),
   onLog: fn<(record: LogRecord) => unknown>('onLog').optional(),
+  /**
+   * Exporters told of each request's start, each upstream attempt and its end (docs/observability.md):
+   * `modelgate/otel`, `modelgate/prometheus`, your own. Called in this order; one that throws is
+   * reported to `onError` and never breaks a request.
+   */
+  listeners: z
+    .array(
+      z.custom<GatewayListener>((value) => typeof value === 'object' && value !== null, {
+        message: 'a listener is an object with requestStart / attemptStart / attemptEnd / requestEnd methods',
+      }),
+    )
+    .optional(),
+  /**
+   * Serves metrics at `GET {mount}{path}` through every adapter (docs/observability.md): `collect`
+   * returns the text (`prometheusMetrics().collect`). A scrape passes `gatewayKeys` / `authorize`
+   * like any request unless `public` is true; it leaves a log record (endpoint `metrics`).
+   */
+  metrics: z
+    .strictObject({
+      path: z.string().regex(/^\/?[A-Za-z0-9._~\-/]+$/, 'must be a path such as /metrics'),
+      collect: fn<MetricsCollector>('metrics.collect'),
+      public: z.boolean().optional(),
+    })
+    .optional(),
   /** Hears about failures nobody else sees: a throwing log sink, an internal bug. */
   onError: fn<(error: unknown, where: string) => void>('onError').optional(),
   bodyLimitBytes: z.number().int().positive().optional(),

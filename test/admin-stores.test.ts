@@ -12,6 +12,7 @@ import { percentiles } from '../src/admin/log-summary.js';
 import { ADMIN, adminGateway, adminGet, sendTraffic, startAdminUpstream, TRAFFIC } from './helpers/admin-rig.js';
 import { startHost } from './helpers/hosts.js';
 import { freePort, hasRedis, startRedis, type RedisServer } from './helpers/redis.js';
+import { betterSqlite3 } from './helpers/services.js';
 import type { Upstream } from './helpers/upstream.js';
 
 let upstream: Upstream;
@@ -36,7 +37,8 @@ async function listed(baseURL: string, count: number): Promise<any[]> {
   throw new Error(`the admin API never listed ${count} records`);
 }
 
-const stores: Array<[string, () => LogStore]> = [['sqlite', () => sqliteLogStore({ path: join(dir, 'admin.db') })]];
+const stores: Array<[string, () => LogStore]> = [];
+if (betterSqlite3.available) stores.push(['sqlite', () => sqliteLogStore({ path: join(dir, 'admin.db') })]);
 if (hasRedis) stores.push(['redis', () => redisLogStore({ url: redis!.url, prefix: 'admin-stores:' })]);
 
 describe.each(stores)('admin API over the %s log store', (_kind, make) => {

@@ -17,6 +17,7 @@ import {
   type RetentionOptions,
 } from '../src/index.js';
 import { hasRedis, startRedis, type RedisServer } from './helpers/redis.js';
+import { betterSqlite3 } from './helpers/services.js';
 
 let redis: RedisServer | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'modelgate-log-store-'));
@@ -32,8 +33,9 @@ afterAll(async () => {
 
 const kinds: Array<[string, (options?: RetentionOptions) => LogStore]> = [
   ['memory', (options) => memoryLogStore(options)],
-  ['sqlite', (options) => sqliteLogStore({ path: join(dir, `logs-${++counter}.db`), ...options })],
 ];
+if (betterSqlite3.available)
+  kinds.push(['sqlite', (options) => sqliteLogStore({ path: join(dir, `logs-${++counter}.db`), ...options })]);
 if (hasRedis)
   kinds.push(['redis', (options) => redisLogStore({ url: redis!.url, prefix: `logstore${++counter}:`, ...options })]);
 
@@ -251,7 +253,7 @@ async function settleSubscription(store: LogStore): Promise<void> {
   await store.listening?.();
 }
 
-describe('sqlite log store', () => {
+describe.skipIf(!betterSqlite3.available)('sqlite log store', () => {
   it('keeps its records across a reopen of the same file, and its byte count', async () => {
     const path = join(dir, 'durable.db');
     const first = sqliteLogStore({ path });

@@ -279,7 +279,7 @@ describe('with a response store', () => {
     });
     const stored = await rig.client.responses.create({ model: 'anthropic/claude-sonnet-4-6', input: 'Hi' });
     // The live answers say whether the gateway keeps them, as its retrieve does.
-    expect([unstored.store, stored.store]).toEqual([false, true]);
+    expect([(unstored as Json).store, (stored as Json).store]).toEqual([false, true]);
     await logs.waitFor(2);
     rig.openai.handle((_request, response) =>
       json(response, 404, { error: { message: 'not found', type: 'invalid_request_error', param: null, code: null } }),

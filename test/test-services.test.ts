@@ -3,6 +3,7 @@
  * line, and MODELGATE_TEST_REQUIRE (set by `.ci/run`) turns the missing service into a failure.
  */
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,13 +22,24 @@ function loadServices(env: Record<string, string>) {
   });
 }
 
+function resolves(name: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('system services the tests need', () => {
   it('are reported missing, not crashed on, when absent', () => {
     const run = loadServices({});
     expect(run.stderr).toBe('');
+    // better-sqlite3 is a package, not a program: PATH does not hide it; it is found where it resolves.
     expect(JSON.parse(run.stdout)).toEqual([
       ['redis-server', false],
       ['chromium', false],
+      ['better-sqlite3', resolves('better-sqlite3')],
     ]);
   });
 

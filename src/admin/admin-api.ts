@@ -7,7 +7,8 @@
 import type { GatewayRequest, GatewayResponse, JsonResponse } from '../contract.js';
 import { GatewayError, invalidRequest, toGatewayError } from '../errors.js';
 import type { ErrorReporter } from '../logging/emit-log.js';
-import type { LogRecord, LogSink } from '../logging/log-record.js';
+import type { LogRecord } from '../logging/log-record.js';
+import type { GatewayListener } from '../observe/gateway-listener.js';
 import { dashboardResponse } from '../dashboard/serve-dashboard.js';
 import type { LogFilter } from '../log-store/log-filter.js';
 import type { LogStore } from '../log-store/log-store.js';
@@ -25,10 +26,11 @@ export interface Admin {
   /** Whether `path` (below the mount, query stripped) is the admin side's. */
   owns(path: string): boolean;
   handle(request: GatewayRequest, path: string): Promise<GatewayResponse>;
-  /** The log sink that keeps records in the store, then hands them to the host's own `onLog`. */
-  sink(onLog: LogSink | undefined): LogSink;
-  /** Ends live tails, closes the store. */
-  close(): Promise<void>;
+  /**
+   * A listener (src/observe/) like every exporter: it keeps each logged record in the store, and
+   * at `gateway.close()` ends live tails and closes the store.
+   */
+  listener: GatewayListener;
 }
 
 const DEFAULT_SUMMARY_RECORDS = 50_000;
@@ -117,18 +119,18 @@ export function createAdmin(
         };
       }
     },
-    sink(onLog) {
-      return (record: LogRecord) => {
-        const added = store.add(record).catch((error: unknown) => report(error, 'logStore'));
+    listener: {
+      requestEnd({ record, logged }) {
+        if (!logged) return; // `cache_options.omit_log`: out of the log, out of its store
+        const added = store.add(record as LogRecord).catch((error: unknown) => report(error, 'logStore'));
         adding.add(added);
         void added.finally(() => adding.delete(added));
-        return onLog?.(record);
-      };
-    },
-    async close() {
-      for (const end of [...tails]) end();
-      await Promise.allSettled([...adding]);
-      await store.close();
+      },
+      async close() {
+        for (const end of [...tails]) end();
+        await Promise.allSettled([...adding]);
+        await store.close().catch((error: unknown) => report(error, 'logStore'));
+      },
     },
   };
 }

@@ -8,6 +8,7 @@ import { recordUsage } from '../cost/record-usage.js';
 import { servingOf, type ModelEndpoint } from '../endpoints/index.js';
 import type { GatewayError } from '../errors.js';
 import type { LogRecord } from '../logging/log-record.js';
+import type { RequestObservation } from '../observe/request-observation.js';
 import { round, type RequestLog } from '../logging/request-log.js';
 import type { GatewayParams } from '../params/gateway-params.js';
 import type { ChainTarget } from '../routing/build-chain.js';
@@ -48,6 +49,8 @@ export interface ProxyInput {
   onAnswer?: AnswerListener;
   /** The client's headers the route forwards to native upstreams (`ModelEndpoint.forwardHeaders`). */
   headers?: Readonly<Record<string, string>>;
+  /** The request's listeners, when anybody listens (src/observe/). */
+  observation?: RequestObservation;
 }
 
 export async function proxyRequest(engine: EngineContext, input: ProxyInput): Promise<GatewayResponse> {
@@ -59,17 +62,26 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
   recordRequest(record, input);
 
   const deadlineMs = params.deadline_ms ?? engine.timeouts.requestMs;
-  const plan = await planRequest(engine.traffic, {
-    endpoint,
-    body,
-    params,
-    record,
-    track: (work) => log.track(work),
-    deadlineMs,
-    prefer: input.prefer,
-  });
+  const observation = input.observation;
+  if (observation) observation.operation = endpoint.operation;
+  let plan: TrafficPlan;
+  try {
+    plan = await planRequest(engine.traffic, {
+      endpoint,
+      body,
+      params,
+      record,
+      track: (work) => log.track(work),
+      deadlineMs,
+      prefer: input.prefer,
+    });
+  } finally {
+    // Targets left out (cooldown, capability, exclusion) are attempts the listeners hear of, too.
+    if (observation) for (const attempt of record.attempts) if (attempt.skipped) observation.attemptEnd(attempt);
+  }
   if (plan.cached) return serveCached(plan, endpoint, stream, body, params, log, input.signal);
   const scope = new RequestScope(deadlineMs, input.signal, engine.liveScopes, log.startedAt);
+  scope.observation = observation;
   const run: ChainRun = {
     engine,
     input,

@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { adoptController } from '../client-signal.js';
 import { clientClosed, GatewayError } from '../errors.js';
+import type { RequestObservation } from '../observe/request-observation.js';
 
 export class RequestScope {
   private readonly controller: AbortController;
@@ -14,6 +15,8 @@ export class RequestScope {
   private readonly onClientAbort = () => this.end(clientClosed());
   /** Whether the controller is the client signal's own (adopted): no listener to remove then. */
   private readonly adopted: boolean;
+  /** The request's listeners, when anybody listens: told of each attempt (run-chain, send-attempt). */
+  observation?: RequestObservation;
   /** Set by `dispose`: how the scope ended, fixed from then on (an adopted signal may still abort later). */
   private settled?: { reason: GatewayError | undefined };
 

@@ -42,12 +42,14 @@ export async function runChain<T>(
     const probe = observer?.isProbe(target) ?? false;
     for (let retry = 0; ; retry++) {
       if (scope.endReason) throw scope.endReason;
+      scope.observation?.attemptStart(target, retry, targetIndex, probe);
       const started = performance.now();
       try {
         const value = await attempt(target);
         const duration = performance.now() - started;
         timing.upstreamMs += duration;
         attempts.push(attemptRecord(target, retry, duration, 200, undefined, probe));
+        scope.observation?.attemptEnd(attempts[attempts.length - 1]);
         observer?.onSuccess(target);
         return { value, target, targetIndex };
       } catch (thrown) {
@@ -55,6 +57,7 @@ export async function runChain<T>(
         timing.upstreamMs += duration;
         const error = scope.endReason ?? toGatewayError(thrown);
         attempts.push(attemptRecord(target, retry, duration, error.upstreamStatus ?? null, error, probe));
+        scope.observation?.attemptEnd(attempts[attempts.length - 1]);
         if (scope.endReason) throw scope.endReason;
         if (!GatewayError.isInstance(thrown)) throw thrown; // a bug, not an upstream failure
         observer?.onFailure(target, error);

@@ -29,7 +29,7 @@ async function send(
   scope: RequestScope,
 ): Promise<Sent> {
   const provider = target.provider;
-  const built = provider.buildRequest(call);
+  const built = withListenerHeaders(provider.buildRequest(call), scope);
   const request = provider.signRequest ? await provider.signRequest(built) : built;
   const response = await engine.transport.send(request, {
     signal: scope.signal,
@@ -41,6 +41,14 @@ async function send(
     throw upstreamHttpError(provider, response.status, response.headers, text, engine.errorPolicy);
   }
   return { request, response };
+}
+
+/** Trace context the listeners asked for (`setUpstreamHeader`), under the provider's own headers. */
+function withListenerHeaders(request: UpstreamRequest, scope: RequestScope): UpstreamRequest {
+  const extra = scope.observation?.upstreamHeaders();
+  if (!extra) return request;
+  // Never mutate: providers share one headers object between their requests.
+  return { ...request, headers: { ...extra, ...request.headers } };
 }
 
 export interface JsonOutcome extends ConvertedResponse {

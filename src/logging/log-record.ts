@@ -56,13 +56,17 @@ export interface LogRecord {
   gateway_overhead_ms: number | null;
   method: string;
   path: string;
-  /** `passthrough`: a path of OpenAI's API passed through as is (docs/passthrough.md); `path` says which. */
+  /**
+   * `passthrough`: a path of OpenAI's API passed through as is (docs/passthrough.md); `path` says which.
+   * `metrics`: a scrape of the `metrics` option's path. `anthropic.*`: the Anthropic route (docs/anthropic-route.md).
+   */
   endpoint:
     | 'chat.completions'
     | 'responses'
     | 'embeddings'
     | 'models'
     | 'passthrough'
+    | 'metrics'
     | 'anthropic.messages'
     | 'anthropic.count_tokens'
     | 'anthropic.models'

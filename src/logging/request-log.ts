@@ -12,6 +12,11 @@ export class RequestLog {
   private omitted = false;
   /** Work beside the request whose outcome belongs in the record (see `track`). */
   private pending?: Promise<unknown>[];
+  /**
+   * Set when somebody listens (src/observe/): hears the final record when the sink does, also when
+   * the record is left out of the log (`logged` false).
+   */
+  onFinal?: (record: LogRecord, logged: boolean) => void;
 
   constructor(
     method: string,
@@ -104,11 +109,24 @@ export class RequestLog {
       record.error_message = error.message;
       record.error_code = error.code;
     }
-    if (this.omitted) this.settled?.();
+    const sink = this.onFinal ? observed(this.onFinal, this.omitted ? undefined : this.sink, !this.omitted) : this.sink;
+    if (this.omitted && !this.onFinal) this.settled?.();
     else if (this.pending)
-      void Promise.allSettled(this.pending).then(() => emitLog(this.sink, record, this.report, this.settled));
-    else emitLog(this.sink, record, this.report, this.settled);
+      void Promise.allSettled(this.pending).then(() => emitLog(sink, record, this.report, this.settled));
+    else emitLog(sink, record, this.report, this.settled);
   }
+}
+
+/** The sink, with the listeners told first (they never throw: RequestObservation catches). */
+function observed(
+  onFinal: (record: LogRecord, logged: boolean) => void,
+  sink: LogSink | undefined,
+  logged: boolean,
+): LogSink {
+  return (record) => {
+    onFinal(record, logged);
+    return sink?.(record);
+  };
 }
 
 export function round(ms: number): number {

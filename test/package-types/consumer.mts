@@ -9,9 +9,11 @@ import { createServer } from 'node:http';
 import {
   createGateway,
   GatewayError,
+  httpLogSink,
   jsonlSink,
   memoryStore,
   redisStore,
+  type GatewayListener,
   type GatewayParams,
   type LogRecord,
 } from 'modelgate';
@@ -67,5 +69,16 @@ const params: GatewayParams = {
   metadata: { session_id: 'abc' },
 };
 
-export { app, handler, params, bodyParserFailed };
+// Exporters of the main entry, without the optional peers of modelgate/otel and modelgate/prometheus.
+const audit: GatewayListener = {
+  requestStart: (event) => event.setUpstreamHeader('x-trace', event.id),
+  requestEnd: ({ record, logged }) => void (logged && records.push(record)),
+};
+const observed = createGateway({
+  providers: { demo: {} },
+  listeners: [audit, httpLogSink({ url: 'http://127.0.0.1:4318/logs', maxBatch: 50 })],
+  metrics: { path: '/metrics', collect: () => ({ contentType: 'text/plain', body: '' }), public: true },
+});
+
+export { app, handler, params, bodyParserFailed, observed };
 export const closing: Promise<void> = gateway.close({ timeoutMs: 1_000 });
