@@ -179,6 +179,26 @@ export function sseData(payload: unknown): string {
   return `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`;
 }
 
+/**
+ * An event named twice, by an `event:` line and by its payload's `type` (the first field), as
+ * OpenAI's Responses API and Anthropic's Messages API frame their streams.
+ */
+export function sseNamedEvent(payload: { type: string; [field: string]: unknown }): string {
+  return `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`;
+}
+
+/** A data payload read as a JSON object; undefined for anything else (broken JSON, an array, a string). */
+export function parseJsonObject(data: string): Record<string, any> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(data);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, any>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const SSE_DONE = 'data: [DONE]\n\n';
 
 /** Headers of every SSE response: no caching and no transformation (compression would buffer the stream). */

@@ -6,6 +6,7 @@
  * the client gets Anthropic's own `event: error` frame.
  */
 import { GatewayError } from '../../errors.js';
+import { parseJsonObject, sseNamedEvent } from '../../sse/sse-frames.js';
 import type { PassthroughRules, StreamFormat } from '../endpoint.js';
 import { anthropicErrorFrame } from './anthropic-errors.js';
 import { MessagesOutput } from './messages-output.js';
@@ -22,14 +23,14 @@ const messagesPassthrough: PassthroughRules = {
   errorHint: '"error"',
   errorIn(data, errorEvent) {
     if (!errorEvent && !ERROR_EVENT.test(data)) return undefined;
-    const event = parseEvent(data);
+    const event = parseJsonObject(data);
     const error = event?.error as Json | undefined;
     if (error && typeof error === 'object') return { message: error.message, type: error.type, code: error.type };
     return { message: data.slice(0, 500) };
   },
   usage: USAGE_EVENT,
   readUsage(data, _strip, providerId, known) {
-    const event = parseEvent(data);
+    const event = parseJsonObject(data);
     if (event === undefined)
       throw new GatewayError({
         status: 502,
@@ -68,45 +69,35 @@ export const messagesStream: StreamFormat = {
 /** A stored message as the stream Anthropic would have sent for it. */
 function replayMessage(answer: Json): string {
   const content: Json[] = Array.isArray(answer.content) ? answer.content : [];
-  let out = event({
+  let out = sseNamedEvent({
     type: 'message_start',
     message: { ...answer, content: [], stop_reason: null, stop_sequence: null },
   });
-  out += event({ type: 'ping' });
+  out += sseNamedEvent({ type: 'ping' });
   content.forEach((block, index) => {
-    const delta = (fields: Json) => event({ type: 'content_block_delta', index, delta: fields });
+    const delta = (fields: Json) => sseNamedEvent({ type: 'content_block_delta', index, delta: fields });
     if (block.type === 'text') {
-      out += event({ type: 'content_block_start', index, content_block: { ...block, text: '' } });
+      out += sseNamedEvent({ type: 'content_block_start', index, content_block: { ...block, text: '' } });
       out += delta({ type: 'text_delta', text: block.text ?? '' });
     } else if (block.type === 'thinking') {
-      out += event({ type: 'content_block_start', index, content_block: { ...block, thinking: '', signature: '' } });
+      out += sseNamedEvent({
+        type: 'content_block_start',
+        index,
+        content_block: { ...block, thinking: '', signature: '' },
+      });
       out += delta({ type: 'thinking_delta', thinking: block.thinking ?? '' });
       out += delta({ type: 'signature_delta', signature: block.signature ?? '' });
     } else if (block.type === 'tool_use') {
-      out += event({ type: 'content_block_start', index, content_block: { ...block, input: {} } });
+      out += sseNamedEvent({ type: 'content_block_start', index, content_block: { ...block, input: {} } });
       out += delta({ type: 'input_json_delta', partial_json: JSON.stringify(block.input ?? {}) });
     } else {
-      out += event({ type: 'content_block_start', index, content_block: block });
+      out += sseNamedEvent({ type: 'content_block_start', index, content_block: block });
     }
-    out += event({ type: 'content_block_stop', index });
+    out += sseNamedEvent({ type: 'content_block_stop', index });
   });
   const stop: Json = { stop_reason: answer.stop_reason ?? 'end_turn', stop_sequence: answer.stop_sequence ?? null };
   if ('stop_details' in answer) stop.stop_details = answer.stop_details;
   if ('container' in answer) stop.container = answer.container;
-  out += event({ type: 'message_delta', delta: stop, usage: answer.usage ?? { output_tokens: 0 } });
-  return out + event({ type: 'message_stop' });
-}
-
-/** An event as Anthropic frames it: named by an `event:` line and by its payload's `type`. */
-function event(payload: Json): string {
-  return `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`;
-}
-
-function parseEvent(data: string): Json | undefined {
-  try {
-    const parsed: unknown = JSON.parse(data);
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Json) : undefined;
-  } catch {
-    return undefined;
-  }
+  out += sseNamedEvent({ type: 'message_delta', delta: stop, usage: answer.usage ?? { output_tokens: 0 } });
+  return out + sseNamedEvent({ type: 'message_stop' });
 }

@@ -6,6 +6,7 @@
  * An `error` event or `response.failed` is an upstream error.
  */
 import { GatewayError } from '../../errors.js';
+import { parseJsonObject, sseNamedEvent } from '../../sse/sse-frames.js';
 import type { PassthroughRules, StreamFormat } from '../endpoint.js';
 import { ResponsesOutput } from './responses-output.js';
 import { fromResponsesUsage } from './responses-usage.js';
@@ -21,7 +22,7 @@ const responsesPassthrough: PassthroughRules = {
   errorHint: '"error"',
   errorIn(data, errorEvent) {
     if (!errorEvent && !FAILED.test(data)) return undefined;
-    const event = parseEvent(data);
+    const event = parseJsonObject(data);
     if (event?.type === 'response.failed') return event.response?.error ?? { message: 'The response failed.' };
     if (event?.type === 'error') return { message: event.message, code: event.code, param: event.param };
     return errorEvent ? { message: data } : undefined;
@@ -29,7 +30,7 @@ const responsesPassthrough: PassthroughRules = {
   usage: TERMINAL,
   // The usage is part of the final snapshot the client reads: never stripped.
   readUsage(data, _strip, providerId) {
-    const event = parseEvent(data);
+    const event = parseJsonObject(data);
     if (event === undefined)
       throw new GatewayError({
         status: 502,
@@ -51,7 +52,7 @@ export const responsesStream: StreamFormat = {
   end: '',
   // The Responses API's own `error` event, numbered after the last event the client had.
   errorFrame: (error, lastPayload) =>
-    event({
+    sseNamedEvent({
       type: 'error',
       code: error.code ?? null,
       message: error.message,
@@ -62,10 +63,10 @@ export const responsesStream: StreamFormat = {
   // and the terminal event has gone to the client already. Readers of the raw stream find it last.
   breakdownFrame: (_firstPayload, details) => `: request_breakdown ${JSON.stringify(details)}\n\n`,
   // The terminal event's snapshot is the whole answer.
-  answerFromStream: (payloads) => (parseEvent(payloads.at(-1) ?? '')?.response as Json | undefined) ?? {},
+  answerFromStream: (payloads) => (parseJsonObject(payloads.at(-1) ?? '')?.response as Json | undefined) ?? {},
   replay(answer) {
     let sequence = 0;
-    const next = (fields: Json) => event({ ...fields, sequence_number: sequence++ });
+    const next = (fields: Json & { type: string }) => sseNamedEvent({ ...fields, sequence_number: sequence++ });
     let out = next({ type: 'response.created', response: { ...answer, status: 'in_progress', output: [] } });
     const output = Array.isArray(answer.output) ? (answer.output as unknown[]) : [];
     output.forEach((item, index) => {
@@ -76,20 +77,6 @@ export const responsesStream: StreamFormat = {
     return out + next({ type: terminal, response: answer });
   },
 };
-
-/** An event as OpenAI frames it: named by an `event:` line and by its payload's `type`. */
-function event(payload: Json): string {
-  return `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`;
-}
-
-function parseEvent(data: string): Json | undefined {
-  try {
-    const parsed: unknown = JSON.parse(data);
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Json) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const SEQUENCE = /"sequence_number"\s*:\s*(\d+)/;
 
