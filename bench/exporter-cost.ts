@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { otelListener } from '../adapters/otel/index.js';
 import { prometheusMetrics } from '../adapters/prometheus/index.js';
 import { createGateway, httpLogSink, type Gateway, type GatewayListener } from '../src/index.js';
-import { BODY, memoryTransport, once } from './core-cost.js';
+import { BODY, memoryTransport, once } from './lib/in-memory-request.js';
 import { median } from './lib/stats.js';
 
 interface Setup {
