@@ -188,32 +188,7 @@ export function createGateway(input: GatewayOptions): Gateway {
         log.finish(200);
         return { kind: 'json', status: 200, headers: { 'x-request-id': log.id }, body };
       }
-      const raw = await readJsonBody(request, bodyLimits(log));
-      if (typeof raw.model === 'string') log.record.requested_model = raw.model;
-      const { params, body } = readGatewayParams(raw, request.headers, (endpoint as ModelEndpoint).apiFields);
-      // A load balance group may stand in for the model.
-      const modelOptional =
-        params.load_balance_group !== undefined ||
-        params.load_balance_models !== undefined ||
-        params.loadbalance_models !== undefined;
-      validateRequestBody(body, modelOptional);
-      endpoint.validate(body);
-      const prepared =
-        endpoint.id !== 'responses'
-          ? { body }
-          : responseStore
-            ? await prepareResponses(responseStore, endpoint, body, log, report)
-            : statelessResponses(body);
-      const headers = forwardedHeaders(request, (endpoint as ModelEndpoint).forwardHeaders);
-      return await proxyRequest(engine, {
-        ...prepared,
-        endpoint,
-        params,
-        log,
-        signal: context.signal,
-        observation,
-        headers,
-      });
+      return await serveModelRoute(endpoint, request, log, context, observation);
     } catch (thrown) {
       const error = toGatewayError(thrown);
       if (!GatewayError.isInstance(thrown))
@@ -221,6 +196,42 @@ export function createGateway(input: GatewayOptions): Gateway {
       log.finish(error.status, error, error.code === 'client_closed_request');
       return errorResponse(error, log, errorShape);
     }
+  }
+
+  /** A model route's request: its body read and checked, its gateway parameters taken, then the engine. */
+  async function serveModelRoute(
+    endpoint: ModelEndpoint,
+    request: GatewayRequest,
+    log: RequestLog,
+    context: HandleContext,
+    observation: RequestObservation | undefined,
+  ): Promise<GatewayResponse> {
+    const raw = await readJsonBody(request, bodyLimits(log));
+    if (typeof raw.model === 'string') log.record.requested_model = raw.model;
+    const { params, body } = readGatewayParams(raw, request.headers, (endpoint as ModelEndpoint).apiFields);
+    // A load balance group may stand in for the model.
+    const modelOptional =
+      params.load_balance_group !== undefined ||
+      params.load_balance_models !== undefined ||
+      params.loadbalance_models !== undefined;
+    validateRequestBody(body, modelOptional);
+    endpoint.validate(body);
+    const prepared =
+      endpoint.id !== 'responses'
+        ? { body }
+        : responseStore
+          ? await prepareResponses(responseStore, endpoint, body, log, report)
+          : statelessResponses(body);
+    const headers = forwardedHeaders(request, (endpoint as ModelEndpoint).forwardHeaders);
+    return await proxyRequest(engine, {
+      ...prepared,
+      endpoint,
+      params,
+      log,
+      signal: context.signal,
+      observation,
+      headers,
+    });
   }
 
   /** Limits of a body read; the read counts against the request's deadline (the engine's runs from the same start). */

@@ -40,7 +40,11 @@ export function readGatewayParams(
 ): ReadParamsResult {
   const raw: Partial<Record<GatewayParamName, unknown>> = {};
   const origin: Partial<Record<GatewayParamName, string>> = {};
-  const isOurs = (key: string): key is GatewayParamName => isGatewayParam(key) && !apiFields.includes(key);
+  // Most routes have no such fields: the plain check then, without a closure per request.
+  const isOurs =
+    apiFields.length === 0
+      ? isGatewayParam
+      : (key: string): key is GatewayParamName => isGatewayParam(key) && !apiFields.includes(key);
   const take = (source: Record<string, unknown>, label: string, strict: boolean) => {
     const ours = strict ? isGatewayParam : isOurs;
     for (const key of Object.keys(source)) {
