@@ -142,7 +142,8 @@ async function proxyJson({ engine, input, plan, scope, timing, policy, callFor }
   noteServed(record, result, log, timing, droppedParams);
   recordUsage(record, usage, engine.costs, result.target.provider, result.target.model, usageUnavailableReason);
   if (!params.disable_log) record.output = input.endpoint.logOutput(response);
-  const headers = { ...servedHeaders(record, log.id, plan), ...result.value.headers };
+  const headers = servedHeaders(record, log.id, plan);
+  if (result.value.headers) Object.assign(headers, result.value.headers);
   // Shaped before the budget settles, so that a failure on the way still releases the reservation.
   const answer: GatewayResponse = params.request_breakdown
     ? { kind: 'json', status: 200, headers, body: { ...response, request_breakdown: breakdown(record, log) } }
