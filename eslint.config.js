@@ -56,7 +56,7 @@ const LAYER_TABLE = `
   logging            src/logging/                 : log-record endpoints errors util
   store              src/store/                   : log-record errors util
   # Where the admin API reads records from: memory, SQLite, Redis.
-  log-store          src/log-store/               : log-record errors util
+  log-store          src/log-store/               : store log-record errors util
   record-usage       src/cost/record-usage.ts     : log-record cost usage errors util
   log-record         src/logging/log-record.ts    : cost usage errors util
   # An endpoint is one record, read by the gateway, engine, traffic, cache and logging.

@@ -6,6 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { LogRecord } from '../logging/log-record.js';
+import { redisConnection } from '../store/redis-connection.js';
 import { pageFromBatches, scanBatches, type FetchBatch } from './batched-page.js';
 import { LogListeners } from './log-listeners.js';
 import { cursorSeq, type LogStore } from './log-store.js';
@@ -65,16 +66,7 @@ export function redisLogStore(options: RedisLogStoreOptions = {}): LogStore {
   let subscriber: Redis | undefined;
 
   const ready: Promise<LogRedis> = (async () => {
-    const redis =
-      (options.client as Redis | undefined) ??
-      new (await loadIoredis()).Redis(options.url ?? 'redis://127.0.0.1:6379', {
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        commandTimeout: timeoutMs,
-        connectTimeout: Math.max(1_000, timeoutMs),
-        retryStrategy: (times: number) => Math.min(100 * times, 2_000),
-        ...options.redisOptions,
-      });
+    const redis = await redisConnection(options, timeoutMs, 'redisLogStore');
     redis.on('error', () => {}); // commands fail and say why; an unheard 'error' would crash the host
     redis.defineCommand('mgAddLog', { numberOfKeys: 5, lua: ADD });
     return redis as LogRedis;
@@ -189,12 +181,4 @@ export function redisLogStore(options: RedisLogStoreOptions = {}): LogStore {
       if (redis && !options.client) redis.disconnect();
     },
   };
-}
-
-async function loadIoredis(): Promise<{ Redis: typeof import('ioredis').Redis }> {
-  try {
-    return await import('ioredis');
-  } catch (error) {
-    throw new Error('redisLogStore() needs the `ioredis` package: npm install ioredis', { cause: error });
-  }
 }

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { redisConnection } from './redis-connection.js';
 import { HIT_WINDOW, INCREMENT, RESERVE, SETTLE } from './redis-scripts.js';
 import { LAPSED_HOLD_KEPT_MS, StoreUnavailableError, type BudgetLine, type BudgetState, type Store } from './store.js';
 
@@ -54,18 +55,8 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
   let clockOffsetAt = 0;
 
   const clientReady: Promise<ScriptedRedis> = (async () => {
-    const redis =
-      (options.client as Redis | undefined) ??
-      new (await loadIoredis()).Redis(options.url ?? 'redis://127.0.0.1:6379', {
-        // Fail at once while disconnected instead of queueing: a queued reservation could run long
-        // after its request gave up.
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 0,
-        commandTimeout: timeoutMs,
-        connectTimeout: Math.max(1_000, timeoutMs),
-        retryStrategy: (times: number) => Math.min(100 * times, 2_000),
-        ...options.redisOptions,
-      });
+    // Fails at once while disconnected: a queued reservation could run long after its request gave up.
+    const redis = await redisConnection(options, timeoutMs, 'redisStore');
     for (const [name, [numberOfKeys, lua]] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys, lua });
     // The budget scripts touch a variable number of keys: the key count goes first in their arguments.
     redis.defineCommand('mgReserve', { lua: RESERVE });
@@ -262,13 +253,4 @@ export function redisStore(options: RedisStoreOptions = {}): Store {
       if (client) await shutdown(client);
     },
   };
-}
-
-/** ioredis is an optional peer dependency: only a Redis store needs it. */
-async function loadIoredis(): Promise<{ Redis: typeof import('ioredis').Redis }> {
-  try {
-    return await import('ioredis');
-  } catch (error) {
-    throw new Error('redisStore() needs the `ioredis` package: npm install ioredis', { cause: error });
-  }
 }

@@ -6,24 +6,11 @@
  */
 import type { GatewayError } from '../../errors.js';
 import type { ErrorShape } from '../endpoint.js';
-
-/** Anthropic's error types, and the status each stands for. */
-const TYPES: Readonly<Record<string, number>> = {
-  invalid_request_error: 400,
-  authentication_error: 401,
-  billing_error: 402,
-  permission_error: 403,
-  not_found_error: 404,
-  request_too_large: 413,
-  rate_limit_error: 429,
-  api_error: 500,
-  timeout_error: 504,
-  overloaded_error: 529,
-};
+import { ANTHROPIC_ERROR_STATUS } from '../../util/anthropic-error-types.js';
 
 /** The Anthropic error type for a gateway error. */
 export function anthropicErrorType(error: GatewayError): string {
-  if (typeof error.code === 'string' && Object.hasOwn(TYPES, error.code)) return error.code;
+  if (typeof error.code === 'string' && Object.hasOwn(ANTHROPIC_ERROR_STATUS, error.code)) return error.code;
   const status = error.status;
   if (status === 401) return 'authentication_error';
   if (status === 402) return 'billing_error';

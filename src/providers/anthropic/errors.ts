@@ -5,6 +5,7 @@
 import { UpstreamErrorEvent } from '../kit/upstream-error-event.js';
 import type { UpstreamErrorInfo } from '../types.js';
 import type { AnthropicErrorObject } from './anthropic-types.js';
+import { ANTHROPIC_ERROR_STATUS } from '../../util/anthropic-error-types.js';
 
 /** Reads an HTTP error body; the engine maps the status (529 and 5xx retryable, 429 with retry-after). */
 export function parseAnthropicError(status: number, bodyText: string): UpstreamErrorInfo {
@@ -20,23 +21,6 @@ export function parseAnthropicError(status: number, bodyText: string): UpstreamE
 }
 
 /**
- * The HTTP status Anthropic answers each error type with (https://docs.anthropic.com/en/api/errors):
- * what an `error` event inside a 200 stream stands for. A type not listed is a failure on its side.
- */
-const STATUS_OF_TYPE: Readonly<Record<string, number>> = {
-  invalid_request_error: 400,
-  authentication_error: 401,
-  billing_error: 402,
-  permission_error: 403,
-  not_found_error: 404,
-  request_too_large: 413,
-  rate_limit_error: 429,
-  api_error: 500,
-  timeout_error: 504,
-  overloaded_error: 529,
-};
-
-/**
  * An `error` event in a stream, described for the engine, which classifies it as the HTTP error of
  * its type (before the first content an `overloaded_error` then falls back like an HTTP 529; after
  * it, the client gets an OpenAI error frame).
@@ -44,7 +28,8 @@ const STATUS_OF_TYPE: Readonly<Record<string, number>> = {
 export function anthropicErrorEvent(error: unknown): UpstreamErrorEvent {
   const info = readError(error) ?? { type: 'api_error', message: 'unknown error' };
   // The type is upstream text: an own entry of the table only (the engine scrubs it before it becomes the code).
-  const status = Object.hasOwn(STATUS_OF_TYPE, info.type) ? STATUS_OF_TYPE[info.type] : 500;
+  // A type not listed is a failure on Anthropic's side.
+  const status = Object.hasOwn(ANTHROPIC_ERROR_STATUS, info.type) ? ANTHROPIC_ERROR_STATUS[info.type] : 500;
   return new UpstreamErrorEvent({ status, message: `${info.type}: ${info.message}`, code: info.type, type: info.type });
 }
 
