@@ -166,19 +166,22 @@ describe('routeCall', () => {
 
   it('a route without a bridge refuses a provider that does not speak it (400, falls back)', () => {
     const { bridge: _bridge, ...unbridged } = responses;
-    expect(() => routeCall(unbridged, target(anthropic), body, true, false)).toThrow(
+    expect(() => routeCall(unbridged, target(anthropic), body, { stream: true, strictParams: false })).toThrow(
       expect.objectContaining({ code: 'unsupported_operation', fallback: true }),
     );
   });
 
   it('native: the route body as is, with the target model', () => {
-    const routed = routeCall(bridged, target(openai, { temperature: 0 }), body, true, false);
+    const routed = routeCall(bridged, target(openai, { temperature: 0 }), body, { stream: true, strictParams: false });
     expect(routed).toMatchObject({ serving: 'native', converts: false });
     expect(routed.call).toMatchObject({ operation: 'responses', body: { input: 'hi', model: 'm1', temperature: 0 } });
   });
 
   it('bridged to a chat upstream: the chat body, streamed with its usage asked for', () => {
-    const routed = routeCall(bridged, target(noResponses, { temperature: 0 }), body, true, false);
+    const routed = routeCall(bridged, target(noResponses, { temperature: 0 }), body, {
+      stream: true,
+      strictParams: false,
+    });
     expect(routed).toMatchObject({ serving: 'bridged', converts: false });
     expect(routed.call.operation).toBe('chat');
     expect(routed.call.body).toEqual({
@@ -192,7 +195,12 @@ describe('routeCall', () => {
   });
 
   it('bridged to a translating provider: its converters read the answer; nothing asked that it always sends', () => {
-    const routed = routeCall(bridged, target(anthropic), { ...body, stream: false }, false, false);
+    const routed = routeCall(
+      bridged,
+      target(anthropic),
+      { ...body, stream: false },
+      { stream: false, strictParams: false },
+    );
     expect(routed).toMatchObject({ serving: 'bridged', converts: true });
     expect(routed.call.body).toEqual({ messages: [{ role: 'user', content: 'hi' }], model: 'm1' });
   });

@@ -96,7 +96,13 @@ export async function proxyRequest(engine: EngineContext, input: ProxyInput): Pr
       if (refusal) throw refusal;
       const sent = native && input.nativeBody ? input.nativeBody : body;
       const kept = input.onAnswer?.wants(target) === true;
-      return routeCall(endpoint, target, sent, stream, engine.strictParams, extra, kept, input.headers);
+      return routeCall(endpoint, target, sent, {
+        stream,
+        strictParams: engine.strictParams,
+        extra,
+        kept,
+        headers: input.headers,
+      });
     },
   };
   try {

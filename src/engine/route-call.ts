@@ -27,23 +27,28 @@ export interface BridgedCall {
   target: BridgeTarget;
 }
 
+/** How one request's calls are built, beside its body. */
+export interface CallSettings {
+  stream: boolean;
+  strictParams: boolean;
+  /** Fields the route's stream needs from this upstream (its usage), for calls in the route's own format. */
+  extra?: Record<string, unknown>;
+  /** The gateway keeps the answer (an answer listener wants it), which a bridged answer says. */
+  kept?: boolean;
+  /** The client's headers the route forwards to upstreams that take its wire format natively. */
+  headers?: Readonly<Record<string, string>>;
+}
+
 /**
  * The call for one target; throws the 400 `unsupported_operation` (which falls back) for a provider
- * that does not serve the route, and the bridge's 400 for what chat cannot carry. `extra`: fields
- * the route's stream needs from this upstream (its usage), for calls in the route's own format;
- * `kept`: the gateway keeps the answer (an answer listener wants it), which a bridged answer says;
- * `headers`: the client's headers the route forwards to upstreams that take it natively. A route
- * with an `estimate` answers providers that do not serve it itself (`RouteCall.estimate`).
+ * that does not serve the route, and the bridge's 400 for what chat cannot carry. A route with an
+ * `estimate` answers providers that do not serve it itself (`RouteCall.estimate`).
  */
 export function routeCall(
   endpoint: ModelEndpoint,
   target: ChainTarget,
   body: Record<string, unknown>,
-  stream: boolean,
-  strictParams: boolean,
-  extra?: Record<string, unknown>,
-  kept = false,
-  headers?: Readonly<Record<string, string>>,
+  { stream, strictParams, extra, kept = false, headers }: CallSettings,
 ): RouteCall {
   const provider = target.provider;
   const model = target.model;
